@@ -1,0 +1,124 @@
+# lsrmon — plain Makefile.  `make` builds ./lsrmon; `make check` installs any
+# missing Debian package, builds and runs every test; SANITIZE=1 builds the
+# same with ASan+UBSan into build/san/ (tests then run that binary).
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/lsrmon
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := ncursesw libserialport liblo inih cairo
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD := build/san
+OPT := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+BIN := $(BUILD)/lsrmon
+else
+BUILD := build/rel
+OPT := -O2
+BIN := lsrmon
+endif
+
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+# -D_GNU_SOURCE: ncursesw's cflags set _XOPEN_SOURCE=600, which hides pipe2,
+# ppoll and friends (api-notes B0).
+CFLAGS ?= $(OPT) -g
+ALL_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Werror -D_GNU_SOURCE \
+	-DLSR_DATADIR='"$(DATADIR)"' -Isrc -Idrivers $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(OPT) $(LDFLAGS)
+LIBS = $(PKG_LIBS) -ledf -lpthread -lm
+
+CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard drivers/*.c)
+CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC))
+MAIN_OBJ := $(BUILD)/src/main.o
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC))
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
+RUNNER := $(BUILD)/run_tests
+
+DEB_PACKAGES := gcc make pkg-config libncurses-dev libserialport-dev liblo-dev \
+	liblo-tools libedf-dev libinih-dev check libcairo2-dev tmux socat \
+	biosig-tools python3-mne poppler-utils clang libclang-rt-14-dev valgrind
+
+.PHONY: all check demo deps tests install uninstall clean
+
+all: $(BIN)
+
+$(BIN): $(MAIN_OBJ) $(BUILD)/core.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/core.a: $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# One Check runner: every tests/unit/*.c defines `Suite *suite_<name>(void)`;
+# the list is generated so adding a suite never touches a shared file.
+$(BUILD)/tests/suites.inc: $(UNIT_SRC)
+	@mkdir -p $(dir $@)
+	grep -ho '^Suite \*suite_[a-z0-9_]*(void)' $(UNIT_SRC) /dev/null | \
+		sed 's/^Suite \*\(suite_[a-z0-9_]*\)(void)/SUITE(\1)/' | sort > $@.tmp
+	mv $@.tmp $@
+
+$(BUILD)/tests/run_tests.o: tests/run_tests.c $(BUILD)/tests/suites.inc
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -c -o $@ $<
+
+$(RUNNER): $(BUILD)/tests/run_tests.o $(UNIT_OBJ) $(BUILD)/core.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/core.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/core.a $(LIBS)
+
+tests: $(BIN) $(RUNNER) $(TOOLS)
+
+# Installs what is missing, and says what (through sudo -n when not root).
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing:$$missing"; \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo -n"; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+check: deps
+	$(MAKE) tests
+	LSRMON=$(abspath $(BIN)) LSR_BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) \
+		bash tests/run-all
+
+demo: deps
+	$(MAKE) all
+	./$(BIN)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(DATADIR)/layouts
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/lsrmon
+	for m in man/*.[157]; do \
+		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -m 644 layouts/*.ini $(DESTDIR)$(DATADIR)/layouts/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lsrmon
+	for m in man/*.[157]; do \
+		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build lsrmon
+
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
