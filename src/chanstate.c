@@ -1,0 +1,120 @@
+/* src/chanstate.c — per-channel LSR state transitions (clinical.md
+ * "reduced", "disappeared", "returned"). */
+#include <math.h>
+#include <string.h>
+
+#include "baseline.h"
+#include "chanstate.h"
+
+void lsr_chan_reset_counters(struct lsr_chan *c)
+{
+	c->absent_run = c->present_run = c->exit_run = 0;
+	c->absent_since = c->present_since = c->exit_since = NAN;
+	c->bad_run = 0;
+	c->ring_n = c->ring_head = 0;
+}
+
+void lsr_chan_init(struct lsr_chan *c)
+{
+	memset(c, 0, sizeof *c);
+	c->state = LSR_STATE_ACQUIRING;
+	c->since = NAN;
+	lsr_chan_reset_counters(c);
+}
+
+void lsr_chan_start(struct lsr_chan *c, bool has_lsr, double t_first)
+{
+	c->state = has_lsr ? LSR_STATE_PRESENT : LSR_STATE_NOT_DETECTED;
+	c->since = t_first;
+	lsr_chan_reset_counters(c);
+}
+
+static int ring_len(const struct lsr_params *p)
+{
+	int n = p->reduced_trials;
+	return n < 1 ? 1 : n > LSR_CHAN_RING_MAX ? LSR_CHAN_RING_MAX : n;
+}
+
+double lsr_chan_median(const struct lsr_chan *c)
+{
+	return lsr_median(c->ring, c->ring_n);
+}
+
+/* t of the oldest trial in the ring: where a reduced median began. */
+static double ring_oldest_t(const struct lsr_chan *c, int len)
+{
+	return c->ring_n < len ? c->ring_t[0] : c->ring_t[c->ring_head];
+}
+
+bool lsr_chan_trial(struct lsr_chan *c, const struct lsr_params *p, double base_p2p,
+                    double t, double p2p_uv, bool present)
+{
+	if (c->state != LSR_STATE_PRESENT && c->state != LSR_STATE_REDUCED &&
+	    c->state != LSR_STATE_DISAPPEARED)
+		return false;
+	c->bad_run = 0;
+	int len = ring_len(p);
+	if (c->ring_n < len) {
+		c->ring[c->ring_n] = p2p_uv;
+		c->ring_t[c->ring_n] = t;
+		c->ring_n++;
+	} else {
+		c->ring[c->ring_head] = p2p_uv;
+		c->ring_t[c->ring_head] = t;
+		c->ring_head = (c->ring_head + 1) % len;
+	}
+	if (present) {
+		if (c->present_run++ == 0)
+			c->present_since = t;
+		c->absent_run = 0;
+	} else {
+		if (c->absent_run++ == 0)
+			c->absent_since = t;
+		c->present_run = 0;
+	}
+	bool full = c->ring_n == len;
+	double med = full ? lsr_chan_median(c) : NAN;
+	enum lsr_state old = c->state;
+
+	switch (c->state) {
+	case LSR_STATE_PRESENT:
+	case LSR_STATE_REDUCED:
+		if (c->absent_run >= p->disappear_trials) {
+			c->state = LSR_STATE_DISAPPEARED;
+			c->since = c->absent_since;
+		} else if (c->state == LSR_STATE_PRESENT) {
+			if (full && med < p->reduced_pct / 100.0 * base_p2p) {
+				c->state = LSR_STATE_REDUCED;
+				c->since = ring_oldest_t(c, len);
+				c->exit_run = 0;
+			}
+		} else if (full && med > p->reduced_exit_pct / 100.0 * base_p2p) {
+			if (c->exit_run++ == 0)
+				c->exit_since = t;
+			if (c->exit_run >= p->return_trials) {
+				c->state = LSR_STATE_PRESENT;
+				c->since = c->exit_since;
+				c->exit_run = 0;
+			}
+		} else {
+			c->exit_run = 0;
+		}
+		break;
+	case LSR_STATE_DISAPPEARED:
+		if (c->present_run >= p->return_trials) {
+			c->state = LSR_STATE_PRESENT;
+			c->since = c->present_since;
+			c->exit_run = 0;
+		}
+		break;
+	default:
+		break;
+	}
+	return c->state != old;
+}
+
+void lsr_chan_skip(struct lsr_chan *c, const struct lsr_params *p)
+{
+	if (++c->bad_run > p->invalid_reset)
+		lsr_chan_reset_counters(c);
+}
