@@ -40,10 +40,17 @@ double lsr_chan_median(const struct lsr_chan *c)
 	return lsr_median(c->ring, c->ring_n);
 }
 
-/* t of the oldest trial in the ring: where a reduced median began. */
-static double ring_oldest_t(const struct lsr_chan *c, int len)
+/* Where a reduced median began: the oldest trial in the ring below the
+ * reduced level. */
+static double first_low_t(const struct lsr_chan *c, int len, double level)
 {
-	return c->ring_n < len ? c->ring_t[0] : c->ring_t[c->ring_head];
+	int start = c->ring_n < len ? 0 : c->ring_head;
+	for (int k = 0; k < c->ring_n; k++) {
+		int i = (start + k) % len;
+		if (c->ring[i] < level)
+			return c->ring_t[i];
+	}
+	return NAN; /* unreachable: a median below level has values below it */
 }
 
 bool lsr_chan_trial(struct lsr_chan *c, const struct lsr_params *p, double base_p2p,
@@ -83,9 +90,10 @@ bool lsr_chan_trial(struct lsr_chan *c, const struct lsr_params *p, double base_
 			c->state = LSR_STATE_DISAPPEARED;
 			c->since = c->absent_since;
 		} else if (c->state == LSR_STATE_PRESENT) {
-			if (full && med < p->reduced_pct / 100.0 * base_p2p) {
+			double level = p->reduced_pct / 100.0 * base_p2p;
+			if (full && med < level) {
 				c->state = LSR_STATE_REDUCED;
-				c->since = ring_oldest_t(c, len);
+				c->since = first_low_t(c, len, level);
 				c->exit_run = 0;
 			}
 		} else if (full && med > p->reduced_exit_pct / 100.0 * base_p2p) {
