@@ -150,8 +150,10 @@ void lsr_montage_format(int nch, const enum lsr_role *roles, char *buf, size_t l
 	size_t o = 0;
 	for (int c = 0; c < nch && c < LSR_MAX_CHANNELS; c++) {
 		int w = snprintf(buf + o, len - o, "%s%d:%s", c ? "," : "", c, lsr_role_name(roles[c]));
-		if (w < 0 || (size_t)w >= len - o)
-			return; /* truncated, still terminated by snprintf */
+		if (w < 0 || (size_t)w >= len - o) {
+			buf[o] = '\0'; /* whole items only: never a cut role name */
+			return;
+		}
 		o += (size_t)w;
 	}
 }

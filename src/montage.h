@@ -40,7 +40,8 @@ void lsr_montage_from_labels(int nch, const char *const *labels,
                              enum lsr_stim_branch branch, enum lsr_role *roles);
 
 /* The SPEC form of roles[0…nch−1] ("0:lsr,1:control"), for the recording's
- * stored settings; truncated to len (always terminated). */
+ * stored settings; only whole items when len is too short (always
+ * terminated). */
 void lsr_montage_format(int nch, const enum lsr_role *roles, char *buf, size_t len);
 
 #endif
