@@ -1,11 +1,10 @@
-/* src/judge_priv.h — the judge's state, shared by judge.c (trials, states)
- * and judge_marks.c (marks, phases, final status, views).  Everything is
+/* src/judge_priv.h — the judge's state, shared by judge.c (overall state,
+ * views), judge_trial.c (one trial) and marks.c (marks, phases).  Everything is
  * preallocated: nothing is allocated per trial. */
 #ifndef LSR_JUDGE_PRIV_H
 #define LSR_JUDGE_PRIV_H
 
-#include "baseline.h"
-#include "chanstate.h"
+#include "channel.h"
 #include "judge.h"
 #include "marks.h"
 
@@ -77,5 +76,15 @@ void lsr_judge_phase(const struct lsr_judge *j, enum lsr_state state, double sin
 /* Baseline event for channel c at time t. */
 void lsr_judge_emit_baseline(struct lsr_judge *j, int c, double t);
 int lsr_judge_count_role(const struct lsr_judge *j, enum lsr_role r);
+void lsr_judge_emit_channel_state(struct lsr_judge *j, int c, double t, enum lsr_state prev);
+/* Recompute the overall state after a trial at t and emit it if it
+ * changed; resumed: a stimulation failure or no_stimulus ended on it. */
+void lsr_judge_update_overall(struct lsr_judge *j, double t, bool resumed);
+
+/* Roles whose channels are judged (baselines, validity flags). */
+static inline bool lsr_judge_judged_role(enum lsr_role r)
+{
+	return r == LSR_ROLE_LSR || r == LSR_ROLE_CONTROL;
+}
 
 #endif
