@@ -55,7 +55,10 @@ struct sim {
 	int next_mark;
 	bool have_cur, have_nxt;
 	struct lsr_sim_stim cur, nxt;
-	struct lsr_sim_rng rng[LSR_SIM_CHANNELS];
+	/* One stream per process and channel: each advances once per sample
+	 * it shapes, so the samples do not depend on how calls are chunked. */
+	struct lsr_sim_rng rng[LSR_SIM_CHANNELS], wander_rng[LSR_SIM_CHANNELS],
+	    cautery_rng[LSR_SIM_CHANNELS];
 	double lp[LSR_SIM_CHANNELS], hp_x[LSR_SIM_CHANNELS],
 	    hp_y[LSR_SIM_CHANNELS], wander[LSR_SIM_CHANNELS];
 	double hum_c, hum_s;    /* 50 Hz phasor advanced by rotation */
@@ -136,7 +139,10 @@ static void *sim_create(const struct lsr_driver_opts *opts, char *err,
 	cfg->channels = LSR_SIM_CHANNELS;
 	for (int c = 0; c < LSR_SIM_CHANNELS; c++) {
 		snprintf(cfg->labels[c], sizeof cfg->labels[c], "%s", labels[c]);
-		lsr_sim_rng_seed(&s->rng[c], opts->seed ^ (0x6e6f697365ull + (uint64_t)c));
+		uint64_t k = opts->seed ^ ((uint64_t)c << 56);
+		lsr_sim_rng_seed(&s->rng[c], k ^ 0x6e6f697365u);       /* "noise" */
+		lsr_sim_rng_seed(&s->wander_rng[c], k ^ 0x77616e64u);  /* "wand" */
+		lsr_sim_rng_seed(&s->cautery_rng[c], k ^ 0x63617574u); /* "caut" */
 	}
 	cfg->uv_per_lsb = LSR_SIM_UV_PER_LSB;
 	cfg->full_scale_uv = LSR_SIM_FULL_SCALE_UV;
@@ -179,7 +185,7 @@ static void render_background(struct sim *s, int n)
 			continue;
 		double w = s->wander[c];
 		for (int i = 0; i < n; i++) {
-			w += wa * (wgain * lsr_sim_rng_gauss(r) - w);
+			w += wa * (wgain * lsr_sim_rng_gauss(&s->wander_rng[c]) - w);
 			o[i] += (float)w;
 		}
 		s->wander[c] = w;
@@ -226,7 +232,7 @@ static void render_bursts(struct sim *s, uint64_t a, int n)
 			for (uint64_t i = from; i < to; i++) {
 				double e = envelope(i, b) * b->amp_uv;
 				if (b->kind == LSR_SIM_CAUTERY) {
-					o[i - a] += (float)(e * lsr_sim_rng_gauss(&s->rng[c]));
+					o[i - a] += (float)(e * lsr_sim_rng_gauss(&s->cautery_rng[c]));
 				} else {
 					uint64_t ph = (i - b->start) % (uint64_t)b->period;
 					if (ph < SPIKE_LEN)
