@@ -16,6 +16,7 @@
 #define NOISE_UV 6.0            /* background RMS */
 #define RAMP 500                /* burst envelope ramp (samples) */
 #define FULL_LSB 8388607L       /* 2^23 − 1 */
+#define AFTER_END_MAX (60 * LSR_SIM_RATE) /* per call, after the case */
 
 /* A template: alternating half-sine lobes (duration ms, peak), so each
  * waveform starts exactly at its onset and is continuous. */
@@ -319,8 +320,18 @@ static enum lsr_generate_status sim_generate(void *st, uint64_t until,
 		sink->config(sink->ctx, &s->cfg, LSR_SEGMENT_FIRST);
 		s->configured = true;
 	}
-	if (until > s->sc.end)
-		until = s->sc.end;
+	if (s->pos < s->sc.end && until > s->sc.end) {
+		until = s->sc.end; /* the case ends exactly at its duration */
+	} else if (s->pos >= s->sc.end && until > s->pos) {
+		/* Called again after the end (the screen runs until quit): go
+		 * on in the case's final state. */
+		lsr_sim_script_extend(&s->sc);
+		if (!s->have_nxt)
+			s->have_nxt = lsr_sim_script_next(&s->sc, &s->nxt);
+		/* Bounded, so that "everything" (UINT64_MAX) cannot run forever. */
+		if (until - s->pos > AFTER_END_MAX)
+			until = s->pos + AFTER_END_MAX;
+	}
 	while (s->pos < until) {
 		uint64_t left = until - s->pos;
 		int n = left < LSR_MAX_BLOCK ? (int)left : LSR_MAX_BLOCK;

@@ -13,6 +13,10 @@
 
 #include "driver.h"
 
+/* generate() returns LSR_GENERATE_END once the samples reach the end of
+ * the case (duration × rate, exactly).  A caller that keeps calling (the
+ * screen runs until quit) gets more samples in the case's final state —
+ * stimuli go on, no more marks; at most 60 s per call — and END every time. */
 extern const struct lsr_driver lsr_driver_sim;
 
 #define LSR_SIM_RATE 10000      /* samples per second per channel */

@@ -129,6 +129,7 @@ int lsr_sim_script_init(struct lsr_sim_script *s, const char *scenario,
 	}
 	const struct lsr_sim_scenario *c = s->scn;
 	s->end = (uint64_t)llround(duration_s * LSR_SIM_RATE);
+	s->limit = s->end;
 	double d = (double)s->end;
 	s->sync = c->sync;
 	s->noisy = c->noisy;
@@ -155,6 +156,18 @@ int lsr_sim_script_init(struct lsr_sim_script *s, const char *scenario,
 	return 0;
 }
 
+void lsr_sim_script_extend(struct lsr_sim_script *s)
+{
+	if (s->limit != s->end)
+		return;
+	s->limit = UINT64_MAX / 2;
+	/* The stimulus the case could not fit would now fall before the
+	 * first sample generated after the end: move it after it, ≥ 0.7 s
+	 * from the case's last stimulus. */
+	if (s->next < s->end + LSR_SIM_RATE / 2)
+		s->next = s->end + LSR_SIM_RATE / 2;
+}
+
 const char *lsr_sim_script_name(const struct lsr_sim_script *s)
 {
 	return s->scn->name;
@@ -175,7 +188,7 @@ static double grid_ms(double ms)
 bool lsr_sim_script_next(struct lsr_sim_script *s, struct lsr_sim_stim *o)
 {
 	/* Every stimulus's sweep (+100 ms) ends well inside the case. */
-	if (s->next + LSR_SIM_RATE / 5 > s->end)
+	if (s->next + LSR_SIM_RATE / 5 > s->limit)
 		return false;
 	struct lsr_sim_rng *r = &s->rng;
 	memset(o, 0, sizeof *o);

@@ -73,6 +73,7 @@ struct lsr_sim_scenario;
 struct lsr_sim_script {
 	const struct lsr_sim_scenario *scn;
 	uint64_t end;            /* samples in the case */
+	uint64_t limit;          /* stimuli end here: end, or past it once extended */
 	uint64_t next;           /* index of the next stimulus */
 	int n;                   /* stimuli so far */
 	int since_dropout;       /* stimuli since the last dropout */
@@ -95,6 +96,8 @@ int lsr_sim_script_init(struct lsr_sim_script *s, const char *scenario,
                         size_t errlen);
 /* The next stimulus, or false when the case has no more. */
 bool lsr_sim_script_next(struct lsr_sim_script *s, struct lsr_sim_stim *out);
+/* Lets stimuli continue past the end of the case, in its final state. */
+void lsr_sim_script_extend(struct lsr_sim_script *s);
 /* The scenario's name as given to init. */
 const char *lsr_sim_script_name(const struct lsr_sim_script *s);
 

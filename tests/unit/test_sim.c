@@ -10,6 +10,8 @@
 
 #define DUR 60.0
 #define NSAMP ((size_t)(DUR * LSR_SIM_RATE))
+#define AFTER 30000 /* samples asked for after the end of the case */
+#define CAP (NSAMP + 2 * AFTER)
 
 /* Everything one run delivered. */
 struct capture {
@@ -40,7 +42,7 @@ static void cap_block(void *ctx, const struct lsr_block *b)
 	struct capture *c = ctx;
 	if (b->index != c->delivered || b->nsamp < 1 ||
 	    b->nsamp > LSR_MAX_BLOCK || b->channels != LSR_SIM_CHANNELS ||
-	    b->index + (uint64_t)b->nsamp > NSAMP) {
+	    b->index + (uint64_t)b->nsamp > CAP) {
 		c->broken = true;
 		return;
 	}
@@ -70,10 +72,10 @@ static struct capture *cap_new(void)
 	struct capture *c = calloc(1, sizeof *c);
 	ck_assert_ptr_nonnull(c);
 	for (int ch = 0; ch < LSR_SIM_CHANNELS; ch++) {
-		c->x[ch] = calloc(NSAMP, sizeof(float));
+		c->x[ch] = calloc(CAP, sizeof(float));
 		ck_assert_ptr_nonnull(c->x[ch]);
 	}
-	c->marks = calloc(NSAMP, 1);
+	c->marks = calloc(CAP, 1);
 	ck_assert_ptr_nonnull(c->marks);
 	return c;
 }
@@ -436,14 +438,61 @@ START_TEST(ends_at_duration)
 	                 LSR_GENERATE_END);
 	ck_assert(!c->broken);
 	ck_assert_uint_eq(c->delivered, NSAMP);
-	int blocks = c->nblocks;
-	ck_assert_int_ge(blocks, (int)(NSAMP / LSR_MAX_BLOCK));
-	ck_assert_int_eq(lsr_driver_sim.generate(st, UINT64_MAX, &sink),
+	ck_assert_int_ge(c->nblocks, (int)(NSAMP / LSR_MAX_BLOCK));
+	ck_assert_int_eq(lsr_driver_sim.generate(st, NSAMP, &sink),
 	                 LSR_GENERATE_END);
-	ck_assert_int_eq(c->nblocks, blocks);
+	ck_assert_uint_eq(c->delivered, NSAMP);
+
+	/* Asked for more, it goes on in the final state: stimuli every ~1 s
+	 * (none within 0.5 s of the end), the LSR still gone. */
+	ck_assert_int_eq(lsr_driver_sim.generate(st, NSAMP + AFTER, &sink),
+	                 LSR_GENERATE_END);
+	ck_assert(!c->broken);
+	ck_assert_uint_eq(c->delivered, NSAMP + AFTER);
 	ck_assert_int_eq(c->nconfig, 1);
+	int edges = 0;
+	for (size_t i = NSAMP - MS(200); i < NSAMP + AFTER; i++) {
+		if (!(c->marks[i] & 1) || (c->marks[i - 1] & 1))
+			continue;
+		ck_assert_uint_ge(i, NSAMP + MS(500));
+		edges++;
+		ck_assert(p2p(c->x[0], i + MS(6), i + MS(20)) < 70);
+		ck_assert(p2p(c->x[2], i + MS(2), i + MS(8)) > 1200);
+	}
+	ck_assert(edges >= 2 && edges <= 3);
 	lsr_driver_sim.destroy(st);
 	cap_free(c);
+}
+END_TEST
+
+static void count_config(void *ctx, const struct lsr_stream_config *cfg,
+                         enum lsr_segment_reason why)
+{
+	(void)ctx, (void)cfg, (void)why;
+}
+
+static void count_block(void *ctx, const struct lsr_block *b)
+{
+	*(uint64_t *)ctx += (uint64_t)b->nsamp;
+}
+
+/* After the end, "everything" is bounded per call, never endless. */
+START_TEST(after_end_is_bounded)
+{
+	struct lsr_driver_opts o = {"persistent", 2, DUR};
+	char err[200];
+	void *st = lsr_driver_sim.create(&o, err, sizeof err);
+	ck_assert_ptr_nonnull(st);
+	uint64_t total = 0;
+	struct lsr_source_sink sink = {&total, count_config, count_block, NULL};
+	ck_assert_int_eq(lsr_driver_sim.generate(st, UINT64_MAX, &sink),
+	                 LSR_GENERATE_END);
+	ck_assert_uint_eq(total, NSAMP);
+	ck_assert_int_eq(lsr_driver_sim.generate(st, UINT64_MAX, &sink),
+	                 LSR_GENERATE_END);
+	ck_assert_uint_gt(total, NSAMP);
+	ck_assert_uint_le(total, NSAMP + 60 * LSR_SIM_RATE);
+	lsr_driver_sim.destroy(st);
 }
 END_TEST
 
@@ -583,6 +632,7 @@ Suite *suite_sim(void)
 	tcase_add_test(tc, background_noise_level);
 	tcase_add_test(tc, noisy_has_its_noises);
 	tcase_add_test(tc, ends_at_duration);
+	tcase_add_test(tc, after_end_is_bounded);
 	tcase_add_loop_test(tc, script_is_as_promised, 0, 7);
 	tcase_add_test(tc, no_sync_shares_classic_train);
 	suite_add_tcase(s, tc);
