@@ -25,12 +25,13 @@ struct frac_mark {
 	const char *label;
 };
 struct frac_step {
-	double frac, scale; /* LSR amplitude × scale from frac of the case on */
+	double frac, delay_s, scale; /* LSR × scale from frac + delay_s on */
 };
 
-/* Every event sits at a fixed fraction of the duration.  Fractions are
- * chosen so that even the 60 s minimum keeps ≥ 20 s of clean baseline and
- * each loss lasts ≥ 13 s (10 absent trials at ≤ 1.1 s plus the sweep). */
+/* Every mark sits at a fixed fraction of the duration; a loss follows its
+ * mark by a few seconds whatever the duration.  Fractions are chosen so
+ * that even the 60 s minimum keeps ≥ 20 s of clean baseline and each loss
+ * lasts ≥ 13 s (10 absent trials at ≤ 1.1 s plus the sweep). */
 struct lsr_sim_scenario {
 	const char *name;
 	bool sync, noisy;
@@ -43,24 +44,24 @@ struct lsr_sim_scenario {
 };
 
 static const struct lsr_sim_scenario scenarios[] = {
-	{"classic", true, false, 1, {{0.50, "Decompression"}}, 1, {{0.52, 0}},
+	{"classic", true, false, 1, {{0.50, "Decompression"}}, 1, {{0.50, 4, 0}},
 	 0, 0, "acquiring,present,reduced?,disappeared", "disappeared",
 	 "after_decompression"},
 	{"premature", true, false, 2,
-	 {{0.35, "Dura open"}, {0.75, "Decompression"}}, 3,
-	 {{0.36, 0}, {0.60, 1}, {0.77, 0}}, 0, 0,
+	 {{0.35, "Dura open"}, {0.70, "Decompression"}}, 3,
+	 {{0.35, 3, 0}, {0.62, 0, 1}, {0.70, 4, 0}}, 0, 0,
 	 "acquiring,present,reduced?,disappeared,present,reduced?,disappeared",
 	 "disappeared", "after_decompression"},
 	{"persistent", true, false, 1, {{0.50, "Decompression"}}, 1,
-	 {{0.52, 0.8}}, 0, 0, "acquiring,present", "persistent", NULL},
+	 {{0.50, 4, 0.8}}, 0, 0, "acquiring,present", "persistent", NULL},
 	{"partial", true, false, 1, {{0.50, "Decompression"}}, 1,
-	 {{0.52, 0.35}}, 0, 0, "acquiring,present,reduced", "partial", NULL},
-	{"stim-failure", true, false, 1, {{0.80, "Decompression"}}, 0, {{0, 0}},
+	 {{0.50, 4, 0.35}}, 0, 0, "acquiring,present,reduced", "partial", NULL},
+	{"stim-failure", true, false, 1, {{0.80, "Decompression"}}, 0, {{0, 0, 0}},
 	 0.40, 0.55, "acquiring,present,stimulation_failure,present",
 	 "persistent", NULL},
-	{"noisy", true, true, 1, {{0.65, "Decompression"}}, 0, {{0, 0}}, 0, 0,
+	{"noisy", true, true, 1, {{0.65, "Decompression"}}, 0, {{0, 0, 0}}, 0, 0,
 	 "acquiring,present", "persistent", NULL},
-	{"no-sync", false, false, 1, {{0.50, "Decompression"}}, 1, {{0.52, 0}},
+	{"no-sync", false, false, 1, {{0.50, "Decompression"}}, 1, {{0.50, 4, 0}},
 	 0, 0, "acquiring,present,reduced?,disappeared", "disappeared",
 	 "after_decompression"},
 };
@@ -140,7 +141,8 @@ int lsr_sim_script_init(struct lsr_sim_script *s, const char *scenario,
 	          (uint64_t)(lsr_sim_rng_uniform(&s->rng) * LSR_SIM_RATE / 5);
 	s->nsteps = c->nsteps;
 	for (int i = 0; i < c->nsteps; i++) {
-		s->step_at[i] = (uint64_t)(c->steps[i].frac * d);
+		s->step_at[i] = (uint64_t)(c->steps[i].frac * d +
+		                           c->steps[i].delay_s * LSR_SIM_RATE);
 		s->step_scale[i] = c->steps[i].scale;
 	}
 	s->fail_from = (uint64_t)(c->fail_from * d);
