@@ -160,7 +160,11 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	int span = s->warm + s->len;
 	if (s->job_warm + s->job_len > span)
 		span = s->job_warm + s->job_len;
-	s->ep = lsr_epochs_new(s->nch, span, s->post, s->post / train + 8);
+	/* Most stimuli waiting at once: a sweep plus a block of them (a block's
+	 * stimuli are queued before its completed sweeps leave), edges at
+	 * least two samples apart (a mark must fall between two edges). */
+	int cap = (s->post + LSR_MAX_BLOCK) / (train > 2 ? train : 2) + 8;
+	s->ep = lsr_epochs_new(s->nch, span, s->post, cap);
 	s->noise = lsr_noise_new(s->nch, NOISE_CAP);
 	s->work = malloc(((size_t)span + (size_t)lsr_condition_pad(s->cond)) * sizeof *s->work);
 	bool ok = s->ep && s->noise && s->work && slot_init(&s->cur, s);
