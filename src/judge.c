@@ -80,7 +80,7 @@ void lsr_judge_emit_baseline(struct lsr_judge *j, int c, double t)
 /* The median stimulus interval, NAN before there are two stimuli. */
 static double median_interval(const struct lsr_judge *j)
 {
-	return lsr_median(j->intervals, j->nint);
+	return lsr_chan_median_of(j->intervals, j->nint);
 }
 
 static double overall_ratio(const struct lsr_judge *j)
