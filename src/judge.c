@@ -340,3 +340,26 @@ void lsr_judge_view(const struct lsr_judge *j, struct lsr_judge_view *v)
 			v->provisional = true;
 	}
 }
+
+int lsr_judge_segment(struct lsr_judge *j, int nch, const enum lsr_role *roles, bool judging)
+{
+	if (!roles || nch < 1 || nch > LSR_MAX_CHANNELS)
+		return -1;
+	bool same = nch == j->nch && judging == j->judging;
+	for (int c = 0; same && c < nch; c++)
+		same = j->ch[c].role == roles[c];
+	if (same)
+		return 0;
+	j->nch = nch;
+	j->judging = judging;
+	for (int c = 0; c < LSR_MAX_CHANNELS; c++) {
+		j->ch[c].role = c < nch && (unsigned)roles[c] <= LSR_ROLE_OTHER ? roles[c]
+		                                                               : LSR_ROLE_OTHER;
+		lsr_baseline_reset(&j->ch[c].base);
+		lsr_chan_init(&j->ch[c].st);
+		j->ch[c].changed = false;
+	}
+	j->failure = false;
+	j->fail_run = 0;
+	return 0;
+}

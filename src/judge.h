@@ -42,6 +42,14 @@ void lsr_judge_time(struct lsr_judge *j, double t);
  * change shows in the next events. */
 void lsr_judge_set_role(struct lsr_judge *j, int ch, enum lsr_role role);
 
+/* A new segment (detector.h): marks, mark ids, the stimulus count, the
+ * remembered state changes and the final status carry over.  With the same
+ * channels, roles and judging (a device restart) the baselines and states
+ * carry over too; otherwise every channel starts afresh and a stimulation
+ * failure in progress is forgotten.  Returns 0, or -1 (nothing changed)
+ * when nch is outside 1…LSR_MAX_CHANNELS. */
+int lsr_judge_segment(struct lsr_judge *j, int nch, const enum lsr_role *roles, bool judging);
+
 /* The case's end: final status, its phase and the number of stimuli. */
 void lsr_judge_final(const struct lsr_judge *j, enum lsr_final *final, enum lsr_phase *phase,
                      int *stims);

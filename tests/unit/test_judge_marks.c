@@ -425,6 +425,49 @@ START_TEST(new_rejects_bad_arguments)
 }
 END_TEST
 
+/* A new segment keeps marks, ids and the case; changed channels start
+ * afresh, an unchanged configuration keeps its baselines. */
+START_TEST(segment_carries_the_case_over)
+{
+	struct fx f;
+	fx_init(&f, "lc", true);
+	fx_run(&f, 10);
+	ck_assert_int_eq(lsr_judge_mark(f.j, 10.5, "Decompression", LSR_ORIGIN_KEY), 1);
+	/* same configuration (device restart): nothing restarts */
+	ck_assert_int_eq(lsr_judge_segment(f.j, 2, f.roles, true), 0);
+	int nb = fx_count(&f, LSR_EV_BASELINE);
+	set_lsr(&f, ABSENT);
+	fx_run(&f, 10);
+	ck_assert_int_eq(fx_count(&f, LSR_EV_BASELINE), nb);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
+	ck_assert(fx_last_state(&f)->state.after_decompression);
+
+	/* a third channel: baselines are taken again, the case goes on */
+	f.nch = 3;
+	f.roles[2] = LSR_ROLE_LSR;
+	ck_assert_int_eq(lsr_judge_segment(f.j, 3, f.roles, true), 0);
+	ck_assert_int_eq(lsr_judge_segment(f.j, 0, f.roles, true), -1);
+	f.lsr[2] = 200;
+	fx_run(&f, 1);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_ACQUIRING);
+	fx_run(&f, 9);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_PRESENT);
+	ck_assert_int_eq(lsr_judge_mark(f.j, f.t + 0.5, "Closure", LSR_ORIGIN_KEY), 2);
+	enum lsr_final fin;
+	enum lsr_phase ph;
+	int stims;
+	lsr_judge_final(f.j, &fin, &ph, &stims);
+	ck_assert_int_eq(fin, LSR_FINAL_PERSISTENT);
+	ck_assert_int_eq(stims, 30);
+	/* a cancellation still reaches the state changes of the old segment */
+	int before = f.n;
+	lsr_judge_mark(f.j, f.t + 0.6, "Cancel 1", LSR_ORIGIN_KEY);
+	ck_assert_int_eq(f.n, before + 2);
+	ck_assert(f.e[before + 1].ev.state.premature);
+	fx_free(&f);
+}
+END_TEST
+
 Suite *suite_judge_marks(void)
 {
 	Suite *s = suite_create("judge_marks");
@@ -440,6 +483,7 @@ Suite *suite_judge_marks(void)
 	tcase_add_test(tc, final_status_for_each_case);
 	tcase_add_test(tc, role_change_starts_channel_afresh);
 	tcase_add_test(tc, new_rejects_bad_arguments);
+	tcase_add_test(tc, segment_carries_the_case_over);
 	suite_add_tcase(s, tc);
 	return s;
 }
