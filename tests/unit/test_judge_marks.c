@@ -468,6 +468,38 @@ START_TEST(segment_carries_the_case_over)
 }
 END_TEST
 
+/* A direct-response onset at the window's edge carries no latency: it
+ * neither forms the control's baseline onset nor fails the latency check. */
+START_TEST(control_onset_at_edge_is_no_latency)
+{
+	struct fx f;
+	fx_init(&f, "lc", true);
+	for (int i = 0; i < 10; i++) {
+		struct lsr_trial *tr = fx_next(&f);
+		if (i % 3) { /* 7 of 10 start at the edge */
+			tr->ch[1].direct.onset_ms = 2.0;
+			tr->ch[1].direct.onset_at_edge = true;
+		}
+		fx_judge(&f);
+	}
+	int b = fx_find(&f, LSR_EV_BASELINE, 0);
+	b = fx_find(&f, LSR_EV_BASELINE, b + 1);
+	ck_assert_int_eq(f.e[b].ev.baseline.ch, 1);
+	ck_assert_double_eq(f.e[b].ev.baseline.onset_ms, 4);
+	struct lsr_trial *tr = fx_next(&f);
+	tr->ch[1].direct.onset_ms = 2.0;
+	tr->ch[1].direct.onset_at_edge = true;
+	fx_judge(&f);
+	ck_assert(fx_last_response(&f, 0)->response.valid);
+	/* a real onset 2 ms off is still the wrong latency */
+	tr = fx_next(&f);
+	tr->ch[1].direct.onset_ms = 6.0;
+	fx_judge(&f);
+	ck_assert_int_eq(fx_last_response(&f, 0)->response.invalid_reason, LSR_INVALID_NO_DIRECT);
+	fx_free(&f);
+}
+END_TEST
+
 Suite *suite_judge_marks(void)
 {
 	Suite *s = suite_create("judge_marks");
@@ -480,6 +512,7 @@ Suite *suite_judge_marks(void)
 	tcase_add_test(tc, response_fields_follow_the_role);
 	tcase_add_test(tc, validity_reasons);
 	tcase_add_test(tc, validity_before_control_baseline);
+	tcase_add_test(tc, control_onset_at_edge_is_no_latency);
 	tcase_add_test(tc, final_status_for_each_case);
 	tcase_add_test(tc, role_change_starts_channel_afresh);
 	tcase_add_test(tc, new_rejects_bad_arguments);
