@@ -30,7 +30,11 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *trial);
 
 /* An operator mark at stream time t: takes the next id, emits the mark,
  * applies it (with any baseline or corrected state events it causes in
- * the same group), then group_end.  Returns the id. */
+ * the same group), then group_end.  Returns the id.  Decompression and
+ * Cancel of a Decompression change phases (past disappearances whose phase
+ * changes are emitted again with their own t and since); Baseline confirms
+ * or re-takes baselines; Intensity is kept for the view; the others are
+ * recorded only, and cancelling them undoes nothing. */
 int lsr_judge_mark(struct lsr_judge *j, double t, const char *label, enum lsr_mark_origin origin);
 
 /* Stream time advanced to t (per block and during outages): starts
