@@ -61,7 +61,8 @@ $(BUILD)/core.a: $(CORE_OBJ)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # One Check runner: every tests/unit/*.c defines `Suite *suite_<name>(void)`;
 # the list is generated so adding a suite never touches a shared file.
