@@ -113,6 +113,8 @@ int lsr_sim_script_init(struct lsr_sim_script *s, const char *scenario,
 	memset(s, 0, sizeof *s);
 	if (!scenario)
 		scenario = "classic";
+	if (duration_s == 0) /* unset options are zero */
+		duration_s = LSR_SIM_DEFAULT_DURATION;
 	for (size_t i = 0; i < NSCENARIOS; i++)
 		if (strcmp(scenarios[i].name, scenario) == 0)
 			s->scn = &scenarios[i];
