@@ -275,7 +275,8 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	s->opt = o;
 	s->pause_at = o->pause_at;
 	s->speed = o->speed >= 0 ? o->speed : (o->headless ? 0.0 : 1.0);
-	qsort(o->marks, (size_t)o->nmarks, sizeof o->marks[0], cmp_marks);
+	if (o->nmarks > 0)
+		qsort(o->marks, (size_t)o->nmarks, sizeof o->marks[0], cmp_marks);
 	*exit_code = 2;
 	if (build_params(s, err, errlen) < 0)
 		goto fail;
