@@ -122,14 +122,13 @@ static void build_waveforms(struct sim *s)
 static void *sim_create(const struct lsr_driver_opts *opts, char *err,
                         size_t errlen)
 {
-	double dur = opts->duration_s == 0 ? 300.0 : opts->duration_s;
 	struct sim *s = calloc(1, sizeof *s);
 	if (!s) {
 		snprintf(err, errlen, "sim: out of memory");
 		return NULL;
 	}
-	if (lsr_sim_script_init(&s->sc, opts->scenario, opts->seed, dur, err,
-	                        errlen) < 0) {
+	if (lsr_sim_script_init(&s->sc, opts->scenario, opts->seed,
+	                        opts->duration_s, err, errlen) < 0) {
 		free(s);
 		return NULL;
 	}
@@ -150,7 +149,8 @@ static void *sim_create(const struct lsr_driver_opts *opts, char *err,
 	cfg->format_bits = 24;
 	snprintf(cfg->device, sizeof cfg->device,
 	         "lsrmon simulated patient (%s, seed %llu, %g s)",
-	         lsr_sim_script_name(&s->sc), (unsigned long long)opts->seed, dur);
+	         lsr_sim_script_name(&s->sc), (unsigned long long)opts->seed,
+	         (double)s->sc.end / LSR_SIM_RATE);
 	snprintf(cfg->prefilter, sizeof cfg->prefilter, "HP:10Hz LP:5000Hz");
 	s->hum_c = 1.0;
 	s->have_nxt = lsr_sim_script_next(&s->sc, &s->nxt);

@@ -25,6 +25,7 @@ extern const struct lsr_driver lsr_driver_sim;
 #define LSR_SIM_UV_PER_LSB 0.03125 /* 2^-5 µV: every k·LSB, |k| ≤ 2^23, is exact in float */
 #define LSR_SIM_FULL_SCALE_UV 262144.0 /* 2^23 LSB */
 #define LSR_SIM_MIN_DURATION 60.0
+#define LSR_SIM_DEFAULT_DURATION 300.0 /* duration_s 0 means this */
 #define LSR_SIM_MAX_DURATION 604800.0 /* one week */
 
 /* One true stimulus. */
@@ -102,7 +103,8 @@ struct lsr_sim_truth {
 
 /* Runs the scenario's script (cheap: no samples) and fills *out.  Returns 0,
  * or -1 with a message in err (unknown scenario, bad duration, no memory).
- * scenario NULL means classic. */
+ * scenario NULL means classic, duration_s 0 the default; the driver reads
+ * struct lsr_driver_opts the same way. */
 int lsr_sim_truth(const char *scenario, uint64_t seed, double duration_s,
                   struct lsr_sim_truth *out, char *err, size_t errlen);
 void lsr_sim_truth_free(struct lsr_sim_truth *t);

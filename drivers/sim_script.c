@@ -113,6 +113,8 @@ int lsr_sim_script_init(struct lsr_sim_script *s, const char *scenario,
 	memset(s, 0, sizeof *s);
 	if (!scenario)
 		scenario = "classic";
+	if (duration_s == 0) /* unset options are zero */
+		duration_s = LSR_SIM_DEFAULT_DURATION;
 	for (size_t i = 0; i < NSCENARIOS; i++)
 		if (strcmp(scenarios[i].name, scenario) == 0)
 			s->scn = &scenarios[i];
@@ -187,6 +189,16 @@ static double grid_ms(double ms)
 	return round(ms * 100.0) / 100.0;
 }
 
+/* The LSR's scripted amplitude factor at a sample (1 = baseline). */
+static double scale_at(const struct lsr_sim_script *s, uint64_t index)
+{
+	double scale = 1.0;
+	for (int i = 0; i < s->nsteps; i++)
+		if (index >= s->step_at[i])
+			scale = s->step_scale[i];
+	return scale;
+}
+
 bool lsr_sim_script_next(struct lsr_sim_script *s, struct lsr_sim_stim *o)
 {
 	/* Every stimulus's sweep (+100 ms) ends well inside the case. */
@@ -211,10 +223,7 @@ bool lsr_sim_script_next(struct lsr_sim_script *s, struct lsr_sim_stim *o)
 	s->next += 9 * LSR_SIM_RATE / 10 +
 	           (uint64_t)(lsr_sim_rng_uniform(r) * LSR_SIM_RATE / 5);
 
-	double scale = 1.0;
-	for (int i = 0; i < s->nsteps; i++)
-		if (o->index >= s->step_at[i])
-			scale = s->step_scale[i];
+	double scale = scale_at(s, o->index);
 	o->reaches_nerve = !(o->index >= s->fail_from && o->index < s->fail_to);
 	if (drop_draw < DROPOUT_P && s->since_dropout >= DROPOUT_GAP) {
 		o->dropout = scale > 0 && o->reaches_nerve;
@@ -277,10 +286,7 @@ int lsr_sim_truth(const char *scenario, uint64_t seed, double duration_s,
 	bool on = true;
 	struct lsr_sim_stim st;
 	while ((size_t)out->nstims < cap && lsr_sim_script_next(&s, &st)) {
-		double scale = 1.0;
-		for (int i = 0; i < s.nsteps; i++)
-			if (st.index >= s.step_at[i])
-				scale = s.step_scale[i];
+		double scale = scale_at(&s, st.index);
 		double t = (double)st.index / LSR_SIM_RATE;
 		if (on && scale == 0 && out->nloss < LSR_SIM_MAX_EVENTS)
 			out->loss_t[out->nloss++] = t;

@@ -172,7 +172,7 @@ double lsr_noise_percentile(struct lsr_noise *z, int ch, enum lsr_noise_kind k, 
 	return quantile_sorted(z->tmp, n, pct);
 }
 
-double lsr_median(double *v, int n)
+double lsr_median_inplace(double *v, int n)
 {
 	if (n <= 0)
 		return NAN;

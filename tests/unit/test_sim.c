@@ -178,6 +178,10 @@ START_TEST(rejects_bad_options)
 	void *st = lsr_driver_sim.create(&d, err, sizeof err);
 	ck_assert_ptr_nonnull(st);
 	lsr_driver_sim.destroy(st);
+	ck_assert_int_eq(lsr_sim_truth(NULL, 1, 0, &t, err, sizeof err), 0);
+	ck_assert_uint_eq(t.end_index, 300 * LSR_SIM_RATE);
+	ck_assert_str_eq(t.expected_final, "disappeared");
+	lsr_sim_truth_free(&t);
 	for (int i = 0; lsr_sim_scenarios[i]; i++) {
 		struct lsr_driver_opts s = {lsr_sim_scenarios[i], 1, 60};
 		st = lsr_driver_sim.create(&s, err, sizeof err);
