@@ -119,7 +119,11 @@ void lsr_judge_emit_state(struct lsr_judge *j, double t, enum lsr_state state, d
 	ev.state.prev = j->state;
 	ev.state.since = since;
 	lsr_judge_phase(j, state, since, &ev.state.premature, &ev.state.after_decompression);
-	ev.state.ratio = overall_ratio(j);
+	/* a ratio only where the LSR itself is judged: stale trials say
+	 * nothing during a failure or a pause */
+	bool lsr_state = state == LSR_STATE_PRESENT || state == LSR_STATE_REDUCED ||
+	                 state == LSR_STATE_DISAPPEARED;
+	ev.state.ratio = lsr_state ? overall_ratio(j) : NAN;
 	ev.state.verified = lsr_judge_count_role(j, LSR_ROLE_CONTROL) > 0;
 	ev.state.provisional = any_provisional(j);
 	lsr_judge_emit(j, &ev);
