@@ -68,6 +68,18 @@ START_TEST(labels_classified_case_insensitively)
 	ck_assert_int_eq(lsr_mark_classify("Intensity -3", &v), LSR_MARK_INTENSITY);
 	ck_assert(isnan(v));
 	ck_assert_int_eq(lsr_mark_classify("Intensity 3mA", &v), LSR_MARK_INTENSITY);
+	ck_assert_double_eq(v, 3);
+	ck_assert_int_eq(lsr_mark_classify("intensity 7.5 MA", &v), LSR_MARK_INTENSITY);
+	ck_assert_double_eq(v, 7.5);
+	ck_assert_int_eq(lsr_mark_classify("Intensity 3 volts", &v), LSR_MARK_INTENSITY);
+	ck_assert(isnan(v));
+	ck_assert_int_eq(lsr_mark_classify("Intensity 1e3", &v), LSR_MARK_INTENSITY);
+	ck_assert(isnan(v));
+	ck_assert_int_eq(lsr_mark_classify("Intensity 1.2.3", &v), LSR_MARK_INTENSITY);
+	ck_assert(isnan(v));
+	ck_assert_int_eq(lsr_mark_classify("Cancel 0x10", &v), LSR_MARK_CANCEL);
+	ck_assert(isnan(v));
+	ck_assert_int_eq(lsr_mark_classify("Cancel 3 mA", &v), LSR_MARK_CANCEL);
 	ck_assert(isnan(v));
 	ck_assert_int_eq(lsr_mark_classify("Intensityx 3", &v), LSR_MARK_CUSTOM);
 	ck_assert_int_eq(lsr_mark_classify("CANCEL 12", &v), LSR_MARK_CANCEL);
