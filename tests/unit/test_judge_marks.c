@@ -1,6 +1,7 @@
 /* tests/unit/test_judge_marks.c — the judge's marks (ids across origins,
  * labels, Decompression and its cancellation with corrected state events),
- * response fields and validity details, final status for every case. */
+ * response fields and validity details, final status for every case, role
+ * changes and new segments. */
 #include <check.h>
 #include <math.h>
 
