@@ -264,7 +264,9 @@ void lsr_judge_final(const struct lsr_judge *j, enum lsr_final *final, enum lsr_
 	*stims = j->stims;
 	*final = LSR_FINAL_INDETERMINATE;
 	*phase = LSR_PHASE_NONE;
-	if (!j->judging || !j->judged)
+	/* nothing is judged while not judging, so an earlier segment's
+	 * verdict stands through a later one below min_rate_hz */
+	if (!j->judged)
 		return;
 	switch (j->last_judged) {
 	case LSR_STATE_DISAPPEARED: {

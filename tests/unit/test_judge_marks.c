@@ -477,6 +477,12 @@ START_TEST(segment_carries_the_case_over)
 	lsr_judge_mark(f.j, f.t + 0.6, "Cancel 1", LSR_ORIGIN_KEY);
 	ck_assert_int_eq(f.n, before + 2);
 	ck_assert(f.e[before + 1].ev.state.premature);
+	/* a segment below min_rate_hz judges nothing; the verdict stands */
+	ck_assert_int_eq(lsr_judge_segment(f.j, 3, f.roles, false), 0);
+	fx_run(&f, 5);
+	ck_assert_int_eq(fx_count(&f, LSR_EV_RESPONSE), 3 * 10 + 2 * 20);
+	lsr_judge_final(f.j, &fin, &ph, &stims);
+	ck_assert_int_eq(fin, LSR_FINAL_PERSISTENT);
 	fx_free(&f);
 }
 END_TEST
