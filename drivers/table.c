@@ -4,7 +4,10 @@
 
 #include "driver.h"
 
+extern const struct lsr_driver lsr_driver_lsrb;
+
 const struct lsr_driver *const lsr_drivers[] = {
+	&lsr_driver_lsrb,
 	NULL,
 };
 
