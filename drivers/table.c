@@ -5,9 +5,11 @@
 #include "driver.h"
 
 extern const struct lsr_driver lsr_driver_lsrb;
+extern const struct lsr_driver lsr_driver_ascii;
 
 const struct lsr_driver *const lsr_drivers[] = {
 	&lsr_driver_lsrb,
+	&lsr_driver_ascii,
 	NULL,
 };
 
