@@ -16,6 +16,7 @@
 #define CAPTURE_MAX_CHUNK 65536 /* per pump at max speed */
 #define CAPTURE_PACED_CHUNK 512 /* fine grain so pacing overshoots little */
 #define CAPTURE_MAX_GAP_S 1.0   /* a longer index jump paces as 1 s */
+#define CAPTURE_HELD_S 1.5      /* not pumped this long: the session paused */
 
 struct capture_source {
 	int fd;
@@ -26,6 +27,7 @@ struct capture_source {
 	/* pacing by the stream's clock */
 	bool t0_set;
 	double t0;
+	double last_now;
 	int rate;
 	bool have_end;
 	uint64_t end_index;     /* index after the last block passed on */
@@ -107,7 +109,12 @@ static int capture_pump(void *st, double now, const struct lsr_source_env *env)
 		if (!s->t0_set) {
 			s->t0_set = true;
 			s->t0 = now;
+		} else if (now - s->last_now > CAPTURE_HELD_S) {
+			/* We never ask to wait more than 1 s: a longer silence is
+			 * the session holding us (a pause), not time to catch up. */
+			s->t0 += now - s->last_now;
 		}
+		s->last_now = now;
 		double due = (now - s->t0) * s->speed;
 		size_t fed = 0;
 		/* Before a configuration there is no clock: those bytes go at

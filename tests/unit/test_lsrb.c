@@ -447,11 +447,44 @@ START_TEST(corruption_loses_only_damaged_frames)
 }
 END_TEST
 
+/* The worked example of man/lsrmon-protocol.7, byte for byte. */
+START_TEST(manpage_example)
+{
+	static const char info_text[] = "rate=20000\nchannels=2\nformat=s16\nuv_per_lsb=0.5";
+	struct bytes b = {0};
+	b.seq = 6;
+	info(&b, info_text);
+	ck_assert_uint_eq(strlen(info_text), 47);
+	ck_assert_mem_eq(b.p, "\xA5\x5A\x01\x06\x2F\x00", 6);
+	ck_assert_mem_eq(b.p + b.n - 2, "\x58\x12", 2);
+	static const uint8_t data_frame[] = {
+		0xA5, 0x5A, 0x02, 0x07, 0x10, 0x00, 0x45, 0x23, 0x01, 0x00, 0x02, 0x02,
+		0x01, 0x00, 0x64, 0x00, 0xFE, 0xFF, 0xD4, 0xFE, 0x07, 0x00, 0xFF, 0xF7,
+	};
+	put(&b, data_frame, sizeof data_frame);
+	struct drv d;
+	drv_open(&d);
+	drv_feed(&d, &b);
+	ck_assert_uint_eq(d.stats.frames, 2);
+	ck_assert_uint_eq(d.rec.n, 2);
+	ck_assert_uint_eq(d.rec.rows[0].index, 0x12345);
+	ck_assert_uint_eq(d.rec.rows[0].marks, 1);
+	ck_assert_uint_eq(d.rec.rows[1].marks, 0);
+	ck_assert_float_eq(d.rec.rows[0].v[0], 50.0f);
+	ck_assert_float_eq(d.rec.rows[0].v[1], -1.0f);
+	ck_assert_float_eq(d.rec.rows[1].v[0], -150.0f);
+	ck_assert_float_eq(d.rec.rows[1].v[1], 3.5f);
+	drv_close(&d);
+	free(b.p);
+}
+END_TEST
+
 Suite *suite_lsrb(void)
 {
 	Suite *s = suite_create("lsrb");
 	TCase *tc = tcase_create("lsrb");
 	tcase_add_test(tc, decodes_s16);
+	tcase_add_test(tc, manpage_example);
 	tcase_add_test(tc, decodes_s24_bytewise);
 	tcase_add_test(tc, first_wraps_and_gaps);
 	tcase_add_test(tc, backwards_is_restart);

@@ -115,6 +115,30 @@ START_TEST(paced_by_sample_clock)
 }
 END_TEST
 
+START_TEST(held_source_does_not_burst)
+{
+	char path[] = "/tmp/lsr-capXXXXXX.lsrb";
+	write_capture(path);
+	char err[256];
+	struct lsr_source *src = lsr_source_capture_new(path, lsr_driver_find("lsrb"), 1.0,
+	                                                err, sizeof err);
+	ck_assert_ptr_nonnull(src);
+	struct rec r;
+	rec_init(&r);
+	struct lsr_source_env env = {.sink = &r.sink, .ctx = &r, .link = no_link, .alarm = no_alarm};
+	for (double t = 0; t <= 0.5; t += 0.05)
+		src->ops->pump(src->st, t, &env);
+	size_t before = r.n;
+	/* Not pumped for 10 s (a pause): it resumes where it was. */
+	src->ops->pump(src->st, 10.5, &env);
+	ck_assert_uint_le(r.n, before + 220);
+	src->ops->destroy(src->st);
+	free(src);
+	rec_free(&r);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(not_a_capture)
 {
 	char err[256];
@@ -157,6 +181,7 @@ Suite *suite_source_capture(void)
 	TCase *tc = tcase_create("replay");
 	tcase_add_test(tc, max_speed_and_rewind);
 	tcase_add_test(tc, paced_by_sample_clock);
+	tcase_add_test(tc, held_source_does_not_burst);
 	tcase_add_test(tc, not_a_capture);
 	suite_add_tcase(s, tc);
 	return s;
