@@ -1,6 +1,7 @@
 /* src/port.c — opening a serial byte stream: libserialport for real serial
  * ports, plain termios for ptys and FIFOs (libserialport 0.1.1 cannot open
  * those, api-notes B1), exclusive access and non-blocking reads for both. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -248,4 +249,34 @@ void lsr_port_close(struct lsr_port *p)
 		return;
 	close_fd(p->fd, p->sp);
 	free(p);
+}
+
+int lsr_port_list(FILE *out, char *err, size_t errlen)
+{
+	struct sp_port **ports = NULL;
+	enum sp_return r = sp_list_ports(&ports);
+	if (r != SP_OK) {
+		snprintf(err, errlen, "cannot list serial ports: %s", sp_text(r));
+		return -1;
+	}
+	for (int i = 0; ports[i]; i++) {
+		const char *desc = sp_get_port_description(ports[i]);
+		fprintf(out, "%s\t%s\n", sp_get_port_name(ports[i]), desc ? desc : "");
+	}
+	sp_free_port_list(ports);
+	/* The stable names to give --port: they survive replugging. */
+	DIR *d = opendir("/dev/serial/by-id");
+	if (d) {
+		struct dirent *e;
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			char link[PATH_MAX], target[PATH_MAX];
+			snprintf(link, sizeof link, "/dev/serial/by-id/%s", e->d_name);
+			if (realpath(link, target))
+				fprintf(out, "%s\t-> %s\n", link, target);
+		}
+		closedir(d);
+	}
+	return 0;
 }

@@ -4,6 +4,7 @@
 #define LSR_PORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct lsr_port;
@@ -27,5 +28,10 @@ ssize_t lsr_port_read(struct lsr_port *p, void *buf, size_t n);
 int lsr_port_write(struct lsr_port *p, const void *buf, size_t n, int timeout_ms);
 
 void lsr_port_close(struct lsr_port *p);
+
+/* --list-ports: one line per serial port libserialport sees ("NAME  what
+ * it is"), and the /dev/serial/by-id links that name them.  ptys are never
+ * listed (pass their path to --port).  0, or -1 with a message in err. */
+int lsr_port_list(FILE *out, char *err, size_t errlen);
 
 #endif

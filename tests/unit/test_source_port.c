@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lsrb_build.h"
+#include "port.h"
 #include "rec_sink.h"
 #include "source_port.h"
 
@@ -217,11 +218,32 @@ START_TEST(data_stall_garbage_hangup_reconnect)
 }
 END_TEST
 
+START_TEST(list_ports_names_devices)
+{
+	char *text = NULL, err[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(lsr_port_list(f, err, sizeof err), 0);
+	fclose(f);
+	/* Every line names a device node; ptys never appear. */
+	for (char *line = text; line && *line;) {
+		ck_assert_msg(strncmp(line, "/dev/", 5) == 0, "line: %s", line);
+		ck_assert_msg(strncmp(line, "/dev/pts/", 9) != 0, "line: %s", line);
+		char *nl = strchr(line, '\n');
+		ck_assert_ptr_nonnull(nl);
+		line = nl + 1;
+	}
+	free(text);
+}
+END_TEST
+
 Suite *suite_source_port(void)
 {
 	Suite *s = suite_create("source_port");
 	TCase *tc = tcase_create("pty");
 	tcase_add_test(tc, missing_and_busy_ports);
+	tcase_add_test(tc, list_ports_names_devices);
 	tcase_add_test(tc, data_stall_garbage_hangup_reconnect);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
