@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "params.h"
+#include "sim.h"
 
 enum {
 	OPT_SPEED = 256, OPT_PAUSE_AT, OPT_SCENARIO, OPT_SEED, OPT_DURATION,
@@ -215,10 +216,6 @@ static int parse_one(struct lsr_options *o, int c, const char *arg, char *err, s
 	return -1;
 }
 
-static const char *const scenarios[] = {
-	"classic", "premature", "persistent", "partial", "stim-failure", "noisy", "no-sync", NULL,
-};
-
 /* Combinations that cannot mean anything. */
 static int check_combination(const struct lsr_options *o, char *err, size_t errlen)
 {
@@ -228,8 +225,8 @@ static int check_combination(const struct lsr_options *o, char *err, size_t errl
 	}
 	if (o->scenario) {
 		bool known = false;
-		for (int i = 0; scenarios[i]; i++)
-			known |= strcmp(o->scenario, scenarios[i]) == 0;
+		for (int i = 0; lsr_sim_scenarios[i]; i++)
+			known |= strcmp(o->scenario, lsr_sim_scenarios[i]) == 0;
 		if (!known)
 			return fail(err, errlen, "--scenario", o->scenario,
 			            "unknown scenario (classic, premature, persistent, partial, stim-failure, noisy, no-sync)");

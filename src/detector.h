@@ -26,7 +26,7 @@ int lsr_detector_segment(struct lsr_detector *d, const struct lsr_stream_config 
                          const enum lsr_role *roles, char *err, size_t errlen);
 /* Samples from stream index `index` (t = index / rate); a jump forward
  * from the previous block's end is lost samples. */
-void lsr_detector_feed(struct lsr_detector *d, int64_t index, const struct lsr_block *blk);
+void lsr_detector_feed(struct lsr_detector *d, int64_t index, const struct lsr_block *blk, int rate);
 /* Stream time advanced without samples (an outage). */
 void lsr_detector_time(struct lsr_detector *d, double t);
 /* An operator mark at stream time t; returns its id. */
@@ -39,5 +39,8 @@ void lsr_detector_final(const struct lsr_detector *d, enum lsr_final *final,
                         enum lsr_phase *phase, int *stims);
 /* start.warnings the detector knows of (no control channel, rate too low). */
 int lsr_detector_warnings(const struct lsr_detector *d, const char **w, int max);
+/* What the screen and the report show: the judge's view. */
+struct lsr_judge_view;
+void lsr_detector_view(const struct lsr_detector *d, struct lsr_judge_view *v);
 
 #endif
