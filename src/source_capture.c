@@ -16,7 +16,6 @@
 #define CAPTURE_MAX_CHUNK 65536 /* per pump at max speed */
 #define CAPTURE_PACED_CHUNK 512 /* fine grain so pacing overshoots little */
 #define CAPTURE_MAX_GAP_S 1.0   /* a longer index jump paces as 1 s */
-#define CAPTURE_HELD_S 1.5      /* not pumped this long: the session paused */
 
 struct capture_source {
 	int fd;
@@ -27,7 +26,7 @@ struct capture_source {
 	/* pacing by the stream's clock */
 	bool t0_set;
 	double t0;
-	double last_now;
+	bool paused;
 	int rate;
 	bool have_end;
 	uint64_t end_index;     /* index after the last block passed on */
@@ -101,6 +100,8 @@ static int capture_pump(void *st, double now, const struct lsr_source_env *env)
 	struct capture_source *s = st;
 	if (s->eof)
 		return LSR_SOURCE_END;
+	if (s->paused)
+		return -1;
 	s->env = env;
 	int ret = 0;
 	if (s->speed <= 0) {
@@ -109,12 +110,7 @@ static int capture_pump(void *st, double now, const struct lsr_source_env *env)
 		if (!s->t0_set) {
 			s->t0_set = true;
 			s->t0 = now;
-		} else if (now - s->last_now > CAPTURE_HELD_S) {
-			/* We never ask to wait more than 1 s: a longer silence is
-			 * the session holding us (a pause), not time to catch up. */
-			s->t0 += now - s->last_now;
 		}
-		s->last_now = now;
 		double due = (now - s->t0) * s->speed;
 		size_t fed = 0;
 		/* Before a configuration there is no clock: those bytes go at
@@ -153,6 +149,19 @@ static int capture_rewind(void *st)
 	return 0;
 }
 
+static void capture_set_speed(void *st, double speed, bool paused, double now)
+{
+	struct capture_source *s = st;
+	s->speed = speed > 0 && isfinite(speed) ? speed : 0;
+	s->paused = paused;
+	/* Re-anchor the clock where the stream is, so that neither a pause
+	 * nor a change of pace is caught up in a burst. */
+	if (s->speed > 0) {
+		s->t0_set = true;
+		s->t0 = now - s->stream_s / s->speed;
+	}
+}
+
 static void capture_stats(const void *st, struct lsr_driver_stats *out)
 {
 	const struct capture_source *s = st;
@@ -177,6 +186,7 @@ static const struct lsr_source_ops capture_ops = {
 	.poll_fd = capture_poll_fd,
 	.pump = capture_pump,
 	.rewind = capture_rewind,
+	.set_speed = capture_set_speed,
 	.stats = capture_stats,
 	.destroy = capture_destroy,
 };

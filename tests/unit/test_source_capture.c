@@ -115,7 +115,7 @@ START_TEST(paced_by_sample_clock)
 }
 END_TEST
 
-START_TEST(held_source_does_not_burst)
+START_TEST(pause_and_speed_change_do_not_burst)
 {
 	char path[] = "/tmp/lsr-capXXXXXX.lsrb";
 	write_capture(path);
@@ -129,9 +129,19 @@ START_TEST(held_source_does_not_burst)
 	for (double t = 0; t <= 0.5; t += 0.05)
 		src->ops->pump(src->st, t, &env);
 	size_t before = r.n;
-	/* Not pumped for 10 s (a pause): it resumes where it was. */
+	ck_assert_uint_ge(before, 480);
+	src->ops->set_speed(src->st, 1.0, true, 0.5);
+	ck_assert_int_eq(src->ops->pump(src->st, 5.0, &env), -1);
+	ck_assert_uint_eq(r.n, before);
+	/* Resumed after 10 s of pause: it goes on where it was. */
+	src->ops->set_speed(src->st, 1.0, false, 10.5);
 	src->ops->pump(src->st, 10.5, &env);
 	ck_assert_uint_le(r.n, before + 220);
+	/* Twice as fast from here: 0.25 s later, ~500 samples more. */
+	src->ops->set_speed(src->st, 2.0, false, 10.5);
+	src->ops->pump(src->st, 10.75, &env);
+	ck_assert_uint_ge(r.n, before + 480);
+	ck_assert_uint_le(r.n, before + 720);
 	src->ops->destroy(src->st);
 	free(src);
 	rec_free(&r);
@@ -181,7 +191,7 @@ Suite *suite_source_capture(void)
 	TCase *tc = tcase_create("replay");
 	tcase_add_test(tc, max_speed_and_rewind);
 	tcase_add_test(tc, paced_by_sample_clock);
-	tcase_add_test(tc, held_source_does_not_burst);
+	tcase_add_test(tc, pause_and_speed_change_do_not_burst);
 	tcase_add_test(tc, not_a_capture);
 	suite_add_tcase(s, tc);
 	return s;
