@@ -16,7 +16,7 @@
 #define PORT_STALL_S 2.0        /* no bytes this long without a hang-up */
 #define PORT_NO_FRAMES_S 2.0    /* bytes but no valid frame this long */
 #define PORT_BACKOFF_MIN_S 0.1
-#define PORT_BACKOFF_MAX_S 1.0
+#define PORT_BACKOFF_MAX_S 0.5   /* a returning device is seen within 0.5 s */
 #define PORT_READ_CHUNK 65536
 #define PORT_MAX_READS 16       /* per pump: keeps the loop responsive */
 #define PORT_WRITE_TIMEOUT_MS 200

@@ -98,6 +98,18 @@ static void sleep_s(double s)
 	nanosleep(&t, NULL);
 }
 
+/* Whether anyone has the pty open.  A USB device streams into the void
+ * until the host opens the port; a pty would instead keep the old bytes
+ * for whoever opens it next, so nothing is written while no one listens
+ * (the master reports POLLHUP while the slave is closed). */
+static bool listened(const struct amp *a)
+{
+	if (a->is_file)
+		return true;
+	struct pollfd p = {.fd = a->out_fd, .events = POLLOUT};
+	return poll(&p, 1, 0) >= 0 && !(p.revents & POLLHUP);
+}
+
 /* Bytes of one frame/line/packet leave through here: dropped, corrupted,
  * or lost while hung up or stalled, as scheduled. */
 static void emit(struct amp *a, const uint8_t *buf, size_t n)
@@ -112,7 +124,7 @@ static void emit(struct amp *a, const uint8_t *buf, size_t n)
 			for (size_t i = 0; i < k; i++)
 				if (rnd01(a) < a->corrupt)
 					tmp[i] ^= (uint8_t)(1u << (rnd(a) % 8));
-		if (a->out_fd >= 0 && !a->quiet) {
+		if (a->out_fd >= 0 && !a->quiet && listened(a)) {
 			size_t off = 0;
 			while (off < k) {
 				ssize_t w = write(a->out_fd, tmp + off, k - off);
