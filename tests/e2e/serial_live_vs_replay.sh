@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/e2e/serial_live_vs_replay.sh — the same LSRB bytes through a pty at
-# real time and as a capture replay give the same stimuli.
+# real time and as a capture replay give the same stimuli; --capture keeps
+# exactly the bytes the device sent.
 . "$(dirname "$0")/lib/serial.bash"
 
 "$FAKEAMP" --write "$WORK/cap.lsrb" --seconds 6 || fail "fakeamp --write"
@@ -8,7 +9,8 @@
 	>/dev/null 2>"$WORK/amp.err" &
 AMP=$!; PIDS+=("$AMP")
 wait_for 5 test -e "$WORK/amp" || fail "fakeamp made no link"
-"$LSRMON" --headless --port "$WORK/amp" --driver lsrb >"$WORK/live.jsonl" 2>"$WORK/live.err" &
+"$LSRMON" --headless --port "$WORK/amp" --driver lsrb --capture "$WORK/live.lsrb" \
+	>"$WORK/live.jsonl" 2>"$WORK/live.err" &
 LIVE=$!; PIDS+=("$LIVE")
 wait "$AMP" || fail "fakeamp failed: $(cat "$WORK/amp.err")"
 wait_for $((5 * TF)) grep -q '"status":"disconnected"' "$WORK/live.jsonl" ||
@@ -16,7 +18,8 @@ wait_for $((5 * TF)) grep -q '"status":"disconnected"' "$WORK/live.jsonl" ||
 kill -TERM "$LIVE"
 wait "$LIVE" || fail "lsrmon (port) exited $?: $(cat "$WORK/live.err")"
 
-"$LSRMON" --headless --replay "$WORK/cap.lsrb" >"$WORK/replay.jsonl" 2>"$WORK/replay.err" ||
+cmp "$WORK/cap.lsrb" "$WORK/live.lsrb" || fail "--capture differs from the bytes sent"
+"$LSRMON" --headless --replay "$WORK/live.lsrb" >"$WORK/replay.jsonl" 2>"$WORK/replay.err" ||
 	fail "lsrmon --replay exited $?: $(cat "$WORK/replay.err")"
 
 stims() { grep '"type":"stim"' "$1" | sed -E 's/.*"t":([-0-9.e]+).*"n":([0-9]+).*/\2 \1/'; }

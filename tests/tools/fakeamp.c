@@ -126,14 +126,22 @@ static void emit(struct amp *a, const uint8_t *buf, size_t n)
 					tmp[i] ^= (uint8_t)(1u << (rnd(a) % 8));
 		if (a->out_fd >= 0 && !a->quiet && listened(a)) {
 			size_t off = 0;
+			int waited_ms = 0;
 			while (off < k) {
 				ssize_t w = write(a->out_fd, tmp + off, k - off);
 				if (w > 0) {
 					off += (size_t)w;
 				} else if (w < 0 && errno == EINTR) {
 					continue;
-				} else if (w < 0 && errno == EAGAIN && a->is_file == false) {
-					break; /* nobody reads: the bytes are lost, as on a wire */
+				} else if (w < 0 && errno == EAGAIN && !a->is_file) {
+					/* The reader is behind (a loaded machine): a USB
+					 * link buffers too, so wait for it — up to 1 s,
+					 * then the bytes are lost as on a stuck link. */
+					if (waited_ms >= 1000 || !listened(a))
+						break;
+					struct pollfd p = {.fd = a->out_fd, .events = POLLOUT};
+					poll(&p, 1, 20);
+					waited_ms += 20;
 				} else {
 					fprintf(stderr, "fakeamp: write: %s\n", strerror(errno));
 					exit(1);
