@@ -272,10 +272,9 @@ void lsr_osc_free(struct lsr_osc *osc)
 	deadline.tv_sec += FLUSH_WAIT_MS / 1000;
 	for (int i = 0; i < osc->ndest; i++)
 		lsr_osc_dest_request_stop(osc->dests[i]);
-	for (int i = 0; i < osc->ndest; i++) {
-		lsr_osc_dest_join(osc->dests[i], &deadline);
-		lsr_osc_dest_free(osc->dests[i]);
-	}
+	for (int i = 0; i < osc->ndest; i++)
+		if (lsr_osc_dest_join(osc->dests[i], &deadline))
+			lsr_osc_dest_free(osc->dests[i]);
 	clear_group(osc);
 	lsr_osc_alarms_destroy(&osc->alarms);
 	free(osc->dests);

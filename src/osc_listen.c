@@ -130,14 +130,16 @@ static void handle_message(struct lsr_osc_listen *l, unsigned char *data, size_t
 		l->ignored++;
 		return;
 	}
-	/* Deserialisation checked that the path is a terminated string. */
+	/* Deserialisation checked that the path and the string argument are
+	 * terminated; liblo's lo_arg pointers are only 4-byte aligned, so read
+	 * the string through a char pointer. */
 	const char *path = (const char *)data;
 	const char *types = lo_message_get_types(m);
 	lo_arg **argv = lo_message_get_argv(m);
 	if (strcmp(path, "/lsrmon/mark") == 0 && types && strcmp(types, "s") == 0 &&
-	    argv && label_ok(&argv[0]->s)) {
+	    argv && label_ok((const char *)argv[0])) {
 		l->accepted++;
-		mark(ctx, &argv[0]->s);
+		mark(ctx, (const char *)argv[0]);
 	} else {
 		l->ignored++;
 	}

@@ -38,12 +38,13 @@ struct lsr_osc_dest {
 	pthread_cond_t done; /* the owner: the thread has exited */
 	pthread_t thread;
 	bool started, stop, exited, failing;
+	bool abandoned; /* the owner gave up waiting: the thread frees d */
 	struct item *head, *tail;
 	size_t n, bytes;
 	uint64_t sent, dropped, failures;
 	char err[160];
 
-	/* Owned by the thread while it runs; freed by the owner after join. */
+	/* Used by the thread only. */
 	lo_address addr;
 	struct item *cur;
 };
@@ -242,7 +243,8 @@ static void set_failing(struct lsr_osc_dest *d, bool failing, const char *why)
 		d->err[0] = '\0';
 	}
 	d->failing = failing;
-	alarm_push(d->alarms, text);
+	if (!d->abandoned) /* else the alarm queue is gone */
+		alarm_push(d->alarms, text);
 }
 
 /* Called with d->mu held; returns with it held.  False if stopping. */
@@ -283,14 +285,11 @@ static void *dest_run(void *arg)
 {
 	struct lsr_osc_dest *d = arg;
 	long backoff = 0;
-	/* Only the blocking send may be cancelled, when lsr_osc_free gives up
-	 * on a connect that hangs. */
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	pthread_mutex_lock(&d->mu);
 	for (;;) {
 		while (!d->head && !d->stop)
 			pthread_cond_wait(&d->wake, &d->mu);
-		if (!d->head || (d->stop && d->failing))
+		if (!d->head || (d->stop && (d->failing || d->abandoned)))
 			break;
 		d->cur = d->head;
 		d->head = d->cur->next;
@@ -302,9 +301,7 @@ static void *dest_run(void *arg)
 
 		if (!d->addr)
 			d->addr = make_address(d);
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 		int r = d->addr ? lo_send_bundle(d->addr, d->cur->b) : -1;
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 		char why[128];
 		const char *es = d->addr ? lo_address_errstr(d->addr) : "out of memory";
 		snprintf(why, sizeof why, "%s", es ? es : "send failed");
@@ -344,8 +341,11 @@ static void *dest_run(void *arg)
 	}
 	drop_all(d);
 	d->exited = true;
+	bool abandoned = d->abandoned;
 	pthread_cond_broadcast(&d->done);
 	pthread_mutex_unlock(&d->mu);
+	if (abandoned)
+		lsr_osc_dest_free(d);
 	return NULL;
 }
 
@@ -425,25 +425,25 @@ void lsr_osc_dest_request_stop(struct lsr_osc_dest *d)
 	pthread_mutex_unlock(&d->mu);
 }
 
-void lsr_osc_dest_join(struct lsr_osc_dest *d, const struct timespec *deadline)
+bool lsr_osc_dest_join(struct lsr_osc_dest *d, const struct timespec *deadline)
 {
 	if (!d->started)
-		return;
+		return true;
 	pthread_mutex_lock(&d->mu);
 	while (!d->exited)
 		if (pthread_cond_timedwait(&d->done, &d->mu, deadline) == ETIMEDOUT)
 			break;
 	bool exited = d->exited;
-	pthread_mutex_unlock(&d->mu);
 	/* Still inside a send (a connect that hangs, or a receiver that stopped
-	 * reading): give up on it rather than hold the exit. */
+	 * reading): leave the thread to finish and free d itself rather than
+	 * hold the exit.  Cancelling it inside liblo would leave liblo's state
+	 * undefined. */
 	if (!exited)
-		pthread_cancel(d->thread);
-	pthread_join(d->thread, NULL);
-	d->started = false;
-	if (!exited) {
-		if (d->cur)
-			d->dropped++;
-		d->dropped += d->n;
-	}
+		d->abandoned = true;
+	pthread_mutex_unlock(&d->mu);
+	if (exited)
+		pthread_join(d->thread, NULL);
+	else
+		pthread_detach(d->thread);
+	return exited;
 }

@@ -45,9 +45,11 @@ void lsr_osc_dest_push(struct lsr_osc_dest *d, lo_bundle b);
 bool lsr_osc_dest_busy(struct lsr_osc_dest *d);
 void lsr_osc_dest_counts(struct lsr_osc_dest *d, struct lsr_osc_dest_counts *c);
 /* Stop: ask every thread first, then join each by one shared deadline
- * (CLOCK_MONOTONIC), then free. */
+ * (CLOCK_MONOTONIC), then free.  When join returns false the thread is
+ * still blocked in a send: it has been left to free d itself, and the
+ * caller must not. */
 void lsr_osc_dest_request_stop(struct lsr_osc_dest *d);
-void lsr_osc_dest_join(struct lsr_osc_dest *d, const struct timespec *deadline);
+bool lsr_osc_dest_join(struct lsr_osc_dest *d, const struct timespec *deadline);
 void lsr_osc_dest_free(struct lsr_osc_dest *d);
 
 #endif

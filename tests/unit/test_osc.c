@@ -11,6 +11,23 @@
 #include "osc_rx.h"
 #include "params.h"
 
+/* liblo's argument pointers are only 4-byte aligned: read through memcpy. */
+static int32_t ai(const lo_arg *a)
+{
+	int32_t v;
+	memcpy(&v, a, sizeof v);
+	return v;
+}
+
+static float af(const lo_arg *a)
+{
+	float v;
+	memcpy(&v, a, sizeof v);
+	return v;
+}
+
+static const char *as(const lo_arg *a) { return (const char *)a; }
+
 #define WAIT_MS 5000
 
 static char url_buf[64];
@@ -195,66 +212,66 @@ START_TEST(every_event_type)
 	check_msg(r, 11, "/lsrmon/end", "fsNii" "sfsfsfsfsfsfsfsfsfsfsfsf");
 
 	lo_arg **a = args_of(rx_msg(r, 0));
-	ck_assert_int_eq(a[1]->i, 1);
-	ck_assert_str_eq(&a[2]->s, "sim");
-	ck_assert_float_eq(a[4]->f, 20000.0f);
-	ck_assert_int_eq(a[5]->i, 2);
-	ck_assert_int_eq(a[6]->i, 0);
-	ck_assert_str_eq(&a[7]->s, "Mentalis");
-	ck_assert_str_eq(&a[8]->s, "lsr");
-	ck_assert_int_eq(a[9]->i, 1);
-	ck_assert_str_eq(&a[11]->s, "control");
-	ck_assert_int_eq(a[12]->i, lsr_params_count());
-	ck_assert_str_eq(&a[13]->s, "min_rate_hz");
-	ck_assert_float_eq(a[14]->f, 5000.0f);
+	ck_assert_int_eq(ai(a[1]), 1);
+	ck_assert_str_eq(as(a[2]), "sim");
+	ck_assert_float_eq(af(a[4]), 20000.0f);
+	ck_assert_int_eq(ai(a[5]), 2);
+	ck_assert_int_eq(ai(a[6]), 0);
+	ck_assert_str_eq(as(a[7]), "Mentalis");
+	ck_assert_str_eq(as(a[8]), "lsr");
+	ck_assert_int_eq(ai(a[9]), 1);
+	ck_assert_str_eq(as(a[11]), "control");
+	ck_assert_int_eq(ai(a[12]), lsr_params_count());
+	ck_assert_str_eq(as(a[13]), "min_rate_hz");
+	ck_assert_float_eq(af(a[14]), 5000.0f);
 	int np = lsr_params_count();
-	ck_assert_int_eq(a[13 + 2 * np]->i, 1);
-	ck_assert_str_eq(&a[14 + 2 * np]->s, "no stimulus side set");
+	ck_assert_int_eq(ai(a[13 + 2 * np]), 1);
+	ck_assert_str_eq(as(a[14 + 2 * np]), "no stimulus side set");
 
 	a = args_of(rx_msg(r, 1));
-	ck_assert_float_eq(a[0]->f, 1.25f);
-	ck_assert_int_eq(a[1]->i, 1);
-	ck_assert_str_eq(&a[2]->s, "artifact");
+	ck_assert_float_eq(af(a[0]), 1.25f);
+	ck_assert_int_eq(ai(a[1]), 1);
+	ck_assert_str_eq(as(a[2]), "artifact");
 	a = args_of(rx_msg(r, 2));
-	ck_assert_int_eq(a[2]->i, 0);
-	ck_assert_str_eq(&a[3]->s, "lsr");
-	ck_assert_int_eq(a[4]->i, 1);
-	ck_assert_int_eq(a[6]->i, 1);
-	ck_assert_float_eq(a[7]->f, 123.456f);
-	ck_assert_float_eq(a[8]->f, 10.25f);
-	ck_assert_float_eq(a[12]->f, 20.0f);
+	ck_assert_int_eq(ai(a[2]), 0);
+	ck_assert_str_eq(as(a[3]), "lsr");
+	ck_assert_int_eq(ai(a[4]), 1);
+	ck_assert_int_eq(ai(a[6]), 1);
+	ck_assert_float_eq(af(a[7]), 123.456f);
+	ck_assert_float_eq(af(a[8]), 10.25f);
+	ck_assert_float_eq(af(a[12]), 20.0f);
 	a = args_of(rx_msg(r, 3));
-	ck_assert_int_eq(a[4]->i, 0);
-	ck_assert_str_eq(&a[5]->s, "saturated");
+	ck_assert_int_eq(ai(a[4]), 0);
+	ck_assert_str_eq(as(a[5]), "saturated");
 	a = args_of(rx_msg(r, 5));
-	ck_assert_str_eq(&a[1]->s, "disappeared");
-	ck_assert_str_eq(&a[2]->s, "reduced");
-	ck_assert_float_eq(a[3]->f, 0.5f);
-	ck_assert_int_eq(a[4]->i, 1);
-	ck_assert_int_eq(a[5]->i, 0);
-	ck_assert_int_eq(a[7]->i, 1);
-	ck_assert_int_eq(a[8]->i, 0);
+	ck_assert_str_eq(as(a[1]), "disappeared");
+	ck_assert_str_eq(as(a[2]), "reduced");
+	ck_assert_float_eq(af(a[3]), 0.5f);
+	ck_assert_int_eq(ai(a[4]), 1);
+	ck_assert_int_eq(ai(a[5]), 0);
+	ck_assert_int_eq(ai(a[7]), 1);
+	ck_assert_int_eq(ai(a[8]), 0);
 	a = args_of(rx_msg(r, 6));
-	ck_assert_float_eq(a[2]->f, 250.5f);
-	ck_assert_int_eq(a[4]->i, 10);
-	ck_assert_int_eq(a[5]->i, 1);
+	ck_assert_float_eq(af(a[2]), 250.5f);
+	ck_assert_int_eq(ai(a[4]), 10);
+	ck_assert_int_eq(ai(a[5]), 1);
 	a = args_of(rx_msg(r, 7));
-	ck_assert_int_eq(a[1]->i, 4);
-	ck_assert_str_eq(&a[2]->s, "Dura \xef\xbf\xbd open");
-	ck_assert_str_eq(&a[3]->s, "osc");
-	ck_assert_str_eq(&args_of(rx_msg(r, 8))[1]->s, "stalled");
-	ck_assert_int_eq(args_of(rx_msg(r, 9))[1]->i, 2147483647);
+	ck_assert_int_eq(ai(a[1]), 4);
+	ck_assert_str_eq(as(a[2]), "Dura \xef\xbf\xbd open");
+	ck_assert_str_eq(as(a[3]), "osc");
+	ck_assert_str_eq(as(args_of(rx_msg(r, 8))[1]), "stalled");
+	ck_assert_int_eq(ai(args_of(rx_msg(r, 9))[1]), 2147483647);
 	a = args_of(rx_msg(r, 10));
-	ck_assert_str_eq(&a[1]->s, "disk");
-	ck_assert_str_eq(&a[2]->s, "disk full");
+	ck_assert_str_eq(as(a[1]), "disk");
+	ck_assert_str_eq(as(a[2]), "disk full");
 	a = args_of(rx_msg(r, 11));
-	ck_assert_str_eq(&a[1]->s, "disappeared");
-	ck_assert_int_eq(a[3]->i, 1);
-	ck_assert_int_eq(a[4]->i, 12);
-	ck_assert_str_eq(&a[5]->s, "bytes");
-	ck_assert_float_eq(a[6]->f, 1000.0f);
-	ck_assert_str_eq(&a[27]->s, "osc_dropped");
-	ck_assert_float_eq(a[28]->f, 2.0f);
+	ck_assert_str_eq(as(a[1]), "disappeared");
+	ck_assert_int_eq(ai(a[3]), 1);
+	ck_assert_int_eq(ai(a[4]), 12);
+	ck_assert_str_eq(as(a[5]), "bytes");
+	ck_assert_float_eq(af(a[6]), 1000.0f);
+	ck_assert_str_eq(as(a[27]), "osc_dropped");
+	ck_assert_float_eq(af(a[28]), 2.0f);
 
 	/* Grouping: 8 bundles; the stimulus's five messages share one. */
 	int bundles = 0, in_stim = 0;
@@ -344,9 +361,9 @@ START_TEST(sweep_blobs)
 	for (int ch = 0; ch < 2; ch++) {
 		check_msg(r, 4 + ch, "/lsrmon/sweep", "iifb");
 		lo_arg **a = args_of(rx_msg(r, 4 + ch));
-		ck_assert_int_eq(a[0]->i, 7);
-		ck_assert_int_eq(a[1]->i, ch);
-		ck_assert_float_eq(a[2]->f, 10000.0f);
+		ck_assert_int_eq(ai(a[0]), 7);
+		ck_assert_int_eq(ai(a[1]), ch);
+		ck_assert_float_eq(af(a[2]), 10000.0f);
 		lo_blob blob = (lo_blob)a[3];
 		ck_assert_uint_eq(lo_blob_datasize(blob), LEN * 4);
 		const unsigned char *p = lo_blob_dataptr(blob);
