@@ -58,6 +58,8 @@ struct lsr_osc_listen;
 
 #define LSR_OSC_LABEL_MAX 63 /* bytes of a remote mark label */
 
+/* NULL with a message; errno EINVAL when spec itself is wrong (bad usage),
+ * else why the socket could not be bound. */
 struct lsr_osc_listen *lsr_osc_listen_new(const char *spec, char *err, size_t errlen);
 int lsr_osc_listen_fd(const struct lsr_osc_listen *l);
 int lsr_osc_listen_port(const struct lsr_osc_listen *l);

@@ -76,8 +76,10 @@ struct lsr_osc_listen *lsr_osc_listen_new(const char *spec, char *err, size_t er
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	if (parse_spec(spec, &ss, &sl, err, errlen) != 0)
+	if (parse_spec(spec, &ss, &sl, err, errlen) != 0) {
+		errno = EINVAL;
 		return NULL;
+	}
 	struct lsr_osc_listen *l = calloc(1, sizeof *l);
 	if (!l) {
 		snprintf(err, errlen, "--osc-listen: out of memory");
@@ -85,10 +87,12 @@ struct lsr_osc_listen *lsr_osc_listen_new(const char *spec, char *err, size_t er
 	}
 	l->fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (l->fd < 0 || bind(l->fd, (struct sockaddr *)&ss, sl) != 0) {
-		snprintf(err, errlen, "--osc-listen %s: %s", spec, strerror(errno));
+		int e = errno;
+		snprintf(err, errlen, "--osc-listen %s: %s", spec, strerror(e));
 		if (l->fd >= 0)
 			close(l->fd);
 		free(l);
+		errno = e == EINVAL ? EADDRNOTAVAIL : e;
 		return NULL;
 	}
 	struct sockaddr_storage got;
