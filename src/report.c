@@ -348,6 +348,32 @@ static FILE *open_out(const char *path, bool overwrite, char *err, size_t errlen
 	return f;
 }
 
+int lsr_report_check(const char *stem, bool overwrite, char *err, size_t errlen)
+{
+	const char *ext[] = { ".txt", ".pdf" };
+	for (int i = 0; i < 2 && !overwrite; i++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s%s", stem, ext[i]);
+		if (access(path, F_OK) == 0) {
+			snprintf(err, errlen, "--report: %s exists (use --force to replace it)", path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void lsr_report_set_origin(struct lsr_report *r, double wall_start, const char *device)
+{
+	r->wall_start = wall_start;
+	if (device && device[0]) {
+		char *d = strdup(device);
+		if (d) {
+			free(r->device);
+			r->device = d;
+		}
+	}
+}
+
 int lsr_report_write(struct lsr_report *r, const char *stem, bool overwrite,
                      char *err, size_t errlen)
 {
@@ -361,11 +387,8 @@ int lsr_report_write(struct lsr_report *r, const char *stem, bool overwrite,
 	snprintf(txt, n, "%s.txt", stem);
 	snprintf(pdf, n, "%s.pdf", stem);
 	/* Both or neither: check the pair before creating either. */
-	if (!overwrite && (access(txt, F_OK) == 0 || access(pdf, F_OK) == 0)) {
-		snprintf(err, errlen, "%s: exists (use --force to replace it)",
-		         access(txt, F_OK) == 0 ? txt : pdf);
+	if (lsr_report_check(stem, overwrite, err, errlen) != 0)
 		goto out;
-	}
 	FILE *f = open_out(txt, overwrite, err, errlen);
 	if (!f)
 		goto out;

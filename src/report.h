@@ -25,6 +25,14 @@ struct lsr_report;
 struct lsr_report *lsr_report_new(const struct lsr_report_info *info);
 const struct lsr_sink *lsr_report_sink(struct lsr_report *r);
 
+/* Before the session starts: -1 with a message when <stem>.txt or
+ * <stem>.pdf exists and overwrite is false (the CLI exits 2). */
+int lsr_report_check(const char *stem, bool overwrite, char *err, size_t errlen);
+
+/* At the first sample: the wall-clock time of stream time 0, and the
+ * device's own description (NULL: keep what info gave). */
+void lsr_report_set_origin(struct lsr_report *r, double wall_start, const char *device);
+
 /* Writes <stem>.txt and <stem>.pdf, both mode 0600 (they carry the patient
  * field, like the recordings).  Unless overwrite, fails when either file
  * exists, before writing anything.  Can be called at any time (key R):

@@ -101,6 +101,13 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 		return;
 	}
 	s->have_config = true;
+	if (s->report && !s->report_origin) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		lsr_report_set_origin(s->report, (double)now.tv_sec + now.tv_nsec * 1e-9 -
+		                      stream_t(s, s->stream_next), cfg->device);
+		s->report_origin = true;
+	}
 	emit_start(s);
 }
 
@@ -242,6 +249,11 @@ void lsr_session_finish(struct lsr_session *s)
 	ev.end.stats = &stats;
 	emit_one(s, &ev);
 	s->have_config = false;
+	char err[512];
+	if (s->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
+		fprintf(stderr, "lsrmon: %s\n", err);
+		s->exit_code = 1;
+	}
 }
 
 static int cmp_marks(const void *a, const void *b)
@@ -309,6 +321,27 @@ static int open_osc(struct lsr_session *s, char *err, size_t errlen, int *exit_c
 	return 0;
 }
 
+/* --report: an existing pair without --force is refused before anything
+ * starts; the files are written when the session ends. */
+static int open_report(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
+{
+	const struct lsr_options *o = s->opt;
+	if (!o->report)
+		return 0;
+	if (lsr_report_check(o->report, o->force, err, errlen) < 0) {
+		*exit_code = 2;
+		return -1;
+	}
+	struct lsr_report_info info = { 0, o->patient, NULL, NULL, o->port ? o->port : o->replay };
+	s->report = lsr_report_new(&info);
+	if (!s->report || lsr_bus_add(&s->bus, lsr_report_sink(s->report)) < 0) {
+		snprintf(err, errlen, "--report: out of memory");
+		*exit_code = 1;
+		return -1;
+	}
+	return 0;
+}
+
 struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
                                     size_t errlen, int *exit_code)
 {
@@ -340,7 +373,7 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 			goto fail;
 		}
 	}
-	if (open_osc(s, err, errlen, exit_code) < 0)
+	if (open_osc(s, err, errlen, exit_code) < 0 || open_report(s, err, errlen, exit_code) < 0)
 		goto fail;
 	s->dsink = (struct lsr_source_sink){ s, on_config, on_block, on_label };
 	s->env = (struct lsr_source_env){ &s->dsink, s, on_link, on_alarm, NULL };
@@ -360,5 +393,6 @@ void lsr_session_free(struct lsr_session *s)
 	lsr_jsonl_free(s->json);
 	lsr_osc_free(s->osc); /* flushes what is queued (end), bounded */
 	lsr_osc_listen_free(s->osc_in);
+	lsr_report_free(s->report);
 	free(s);
 }

@@ -12,6 +12,7 @@
 #include "jsonl.h"
 #include "montage.h"
 #include "osc.h"
+#include "report.h"
 #include "params.h"
 #include "session.h"
 #include "source.h"
@@ -46,6 +47,8 @@ struct lsr_session {
 	struct lsr_jsonl *json;
 	struct lsr_osc *osc;             /* --osc, or NULL */
 	struct lsr_osc_listen *osc_in;   /* --osc-listen, or NULL */
+	struct lsr_report *report;       /* --report, or NULL */
+	bool report_origin;              /* its wall clock is set */
 
 	int next_cli_mark;               /* opt->marks, sorted by t */
 	double pause_at;                 /* < 0: none */
