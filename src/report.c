@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -150,7 +149,8 @@ static void on_response(struct lsr_report *r, const struct lsr_event *ev)
 		return;
 	struct rep_point pt = {
 		(float)ev->t, (float)ev->response.p2p_uv, (float)ev->response.onset_ms,
-		ev->response.valid, ev->response.present == LSR_TRUE,
+		(float)ev->response.threshold_uv, ev->response.valid,
+		ev->response.present == LSR_TRUE,
 	};
 	trend_add(&r->trend[ch], &pt);
 	if (ev->response.valid)
@@ -184,14 +184,12 @@ static void on_state(struct lsr_report *r, const struct lsr_event *ev)
 static void on_mark(struct lsr_report *r, const struct lsr_event *ev)
 {
 	const char *label = ev->mark.label ? ev->mark.label : "";
-	if (strncasecmp(label, "Cancel ", 7) == 0) {
-		char *end;
-		long id = strtol(label + 7, &end, 10);
-		if (*end == '\0')
-			for (int i = 0; i < r->nmarks; i++)
-				if (r->marks[i].id == id)
-					r->marks[i].cancelled = true;
-	}
+	double value = NAN;
+	enum lsr_mark_kind kind = lsr_mark_classify(label, &value);
+	if (kind == LSR_MARK_CANCEL && isfinite(value))
+		for (int i = 0; i < r->nmarks; i++)
+			if (r->marks[i].id == value)
+				r->marks[i].cancelled = true;
 	if (r->nmarks == REP_MARKS) {
 		r->marks_left_out++;
 		return;
@@ -201,6 +199,8 @@ static void on_mark(struct lsr_report *r, const struct lsr_event *ev)
 	m->t = ev->t;
 	copy_text(m->label, sizeof m->label, label);
 	m->origin = ev->mark.origin;
+	m->kind = kind;
+	m->value = kind == LSR_MARK_INTENSITY || kind == LSR_MARK_CANCEL ? value : NAN;
 	m->cancelled = false;
 }
 
@@ -329,6 +329,15 @@ const struct rep_state *lsr_report_loss(const struct lsr_report *r)
 		if (r->states[i].state == LSR_STATE_DISAPPEARED)
 			return &r->states[i];
 	return NULL;
+}
+
+double lsr_report_intensity(const struct lsr_report *r)
+{
+	for (int i = r->nmarks - 1; i >= 0; i--)
+		if (r->marks[i].kind == LSR_MARK_INTENSITY && !r->marks[i].cancelled &&
+		    isfinite(r->marks[i].value))
+			return r->marks[i].value;
+	return NAN;
 }
 
 const char *lsr_report_final_name(const struct lsr_report *r)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "marks.h"
 #include "params.h"
 #include "report.h"
 
@@ -20,7 +21,7 @@
 #define REP_TEXT 96
 
 struct rep_point {
-	float t, p2p, onset; /* NAN when null */
+	float t, p2p, onset, threshold; /* NAN when null */
 	bool valid, present;
 };
 
@@ -49,6 +50,8 @@ struct rep_mark {
 	double t;
 	char label[REP_TEXT];
 	enum lsr_mark_origin origin;
+	enum lsr_mark_kind kind;
+	double value; /* Intensity: mA; Cancel: the id; else NAN */
 	bool cancelled;
 };
 
@@ -114,6 +117,9 @@ void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len
 const struct rep_state *lsr_report_loss(const struct lsr_report *r);
 /* "in_progress" before the end event, else the final's wire name. */
 const char *lsr_report_final_name(const struct lsr_report *r);
+/* The stimulation current in force (the last Intensity mark not cancelled,
+ * in mA), or NAN. */
+double lsr_report_intensity(const struct lsr_report *r);
 /* The most recent valid sweeps of ch, oldest first: *n of them (≤ max). */
 int lsr_report_last_sweeps(const struct lsr_report *r, int ch, const float **out, int max);
 

@@ -103,15 +103,14 @@ static double page1_header(const struct lsr_report *r, cairo_t *cr, double y)
 	for (int i = 0; i < lsr_params_count(); i++)
 		if (strcmp(lsr_params_key(i), "stim_pulse_ms") == 0)
 			lsr_params_format(&r->params, i, pulse, sizeof pulse);
-	int ma = -1;
-	for (int i = r->nmarks - 1; i >= 0 && ma < 0; i--)
-		if (!r->marks[i].cancelled && strncmp(r->marks[i].label, "Intensity ", 10) == 0)
-			ma = i;
+	char ma[32] = "unset";
+	if (isfinite(lsr_report_intensity(r)))
+		snprintf(ma, sizeof ma, "%g", lsr_report_intensity(r));
 	textf(cr, MARGIN, y, 9, false, "Stimulation: %s branch, side %s, pulse %s ms, intensity %s mA",
 	      r->params.stim_branch == LSR_BRANCH_MANDIBULAR ? "mandibular" : "zygomatic",
 	      r->params.stim_side == LSR_SIDE_LEFT ? "left"
 	      : r->params.stim_side == LSR_SIDE_RIGHT ? "right" : "unset",
-	      pulse, ma >= 0 ? r->marks[ma].label + 10 : "unset");
+	      pulse, ma);
 	return y + 18;
 }
 
@@ -280,7 +279,7 @@ static void mark_lines(const struct lsr_report *r, cairo_t *cr, const struct fra
 	double dash = 2;
 	for (int i = 0; i < r->nmarks; i++) {
 		const struct rep_mark *m = &r->marks[i];
-		if (m->cancelled || strncmp(m->label, "Cancel ", 7) == 0 || m->t < f->x0 || m->t > f->x1)
+		if (m->cancelled || m->kind == LSR_MARK_CANCEL || m->t < f->x0 || m->t > f->x1)
 			continue;
 		cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
 		cairo_set_dash(cr, &dash, 1, 0);
@@ -320,6 +319,26 @@ static void trend_panel(const struct lsr_report *r, cairo_t *cr, int ch, struct 
 			hline(cr, f, b->p2p * r->params.reduced_pct / 100.0, 0.4, 1.5);
 	}
 	mark_lines(r, cr, f, !onset);
+	if (!onset) { /* each trial's presence threshold, as a thin grey line */
+		bool pen = false;
+		cairo_set_source_rgb(cr, 0.55, 0.55, 0.55);
+		cairo_set_line_width(cr, 0.4);
+		for (int i = 0; i < tr->n; i++) {
+			double v = tr->p[i].threshold;
+			if (!isfinite(v)) {
+				pen = false;
+				continue;
+			}
+			double x = fx(f, tr->p[i].t), y = fy(f, fmin(v, f->y1));
+			if (pen)
+				cairo_line_to(cr, x, y);
+			else
+				cairo_move_to(cr, x, y);
+			pen = true;
+		}
+		cairo_stroke(cr);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+	}
 	cairo_set_line_width(cr, 0.6);
 	for (int i = 0; i < tr->n; i++) {
 		const struct rep_point *p = &tr->p[i];
@@ -434,8 +453,8 @@ static void page2(const struct lsr_report *r, cairo_t *cr)
 	double y = MARGIN + 20;
 	text_at(cr, MARGIN, MARGIN, 11, true, "Trend over the case (x: stream time, s)");
 	textf(cr, MARGIN, MARGIN + 11, 7, false,
-	      "dashed: baseline; dotted grey: reduced threshold (%.0f%% of baseline); "
-	      "vertical dashed: marks", r->params.reduced_pct);
+	      "dashed: baseline; dotted: reduced (%.0f%% of baseline); thin grey: each trial's "
+	      "presence threshold; vertical dashed: marks", r->params.reduced_pct);
 	double ph = n > 2 ? 110 : 150;
 	for (int i = 0; i < n; i++) {
 		struct frame f = { MARGIN + 36, y + 10, PAGE_W - 2 * MARGIN - 36, ph, t0, t1, 0, 1 };

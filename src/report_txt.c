@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "report_int.h"
 
@@ -34,16 +33,6 @@ static void put_num(FILE *f, const char *key, double v, int prec)
 static const char *role_of(const struct lsr_report *r, int ch)
 {
 	return ch < r->nch ? lsr_role_name(r->roles[ch]) : "other";
-}
-
-/* The stimulation intensity in force: the last Intensity mark not
- * cancelled, or NULL. */
-static const char *intensity(const struct lsr_report *r)
-{
-	for (int i = r->nmarks - 1; i >= 0; i--)
-		if (!r->marks[i].cancelled && strncasecmp(r->marks[i].label, "Intensity ", 10) == 0)
-			return r->marks[i].label + 10;
-	return NULL;
 }
 
 static void header(const struct lsr_report *r, FILE *f)
@@ -75,8 +64,11 @@ static void header(const struct lsr_report *r, FILE *f)
 				lsr_params_format(&r->params, i, buf, sizeof buf);
 				put_kv(f, names[k], buf);
 			}
-	const char *ma = intensity(r);
-	put_kv(f, "stim_intensity_ma", ma ? ma : "unset");
+	double ma = lsr_report_intensity(r);
+	if (isfinite(ma))
+		fprintf(f, "stim_intensity_ma: %g\n", ma);
+	else
+		put_kv(f, "stim_intensity_ma", "unset");
 	for (int i = 0; i < lsr_params_count(); i++) {
 		char key[80];
 		lsr_params_format(&r->params, i, buf, sizeof buf);
