@@ -541,6 +541,26 @@ void lsr_layout_defaults(struct lsr_layout *l)
 		-1, 2, 4, 3, 4, 1, 6, 1, 6, 6, 2, 3, 1, 1,
 	};
 	memcpy(l->fg, fg, sizeof fg);
+	/* The same arrangement as layouts/standard.ini. */
+	static const struct lsr_size rows[] = {
+		{ LSR_SIZE_FIXED, 3 }, { LSR_SIZE_PERCENT, 60 }, { LSR_SIZE_FILL, 0 }, { LSR_SIZE_FIXED, 1 },
+	};
+	static const struct { const char *name; enum lsr_pane_type type; int row, pct; } panes[] = {
+		{ "banner", LSR_PANE_BANNER, 0, 0 }, { "sweeps", LSR_PANE_SWEEPS, 1, 60 },
+		{ "trend", LSR_PANE_TREND, 1, 0 }, { "freerun", LSR_PANE_FREERUN, 2, 60 },
+		{ "log", LSR_PANE_LOG, 2, 0 }, { "status", LSR_PANE_STATUS, 3, 0 },
+	};
+	l->nrows = 4;
+	memcpy(l->rows, rows, sizeof rows);
+	l->npanes = 6;
+	for (int i = 0; i < 6; i++) {
+		struct lsr_layout_pane *p = &l->panes[i];
+		snprintf(p->name, sizeof p->name, "%s", panes[i].name);
+		p->type = panes[i].type;
+		p->row = panes[i].row;
+		p->width = (struct lsr_size){ panes[i].pct ? LSR_SIZE_PERCENT : LSR_SIZE_FILL, panes[i].pct };
+		p->channels = panes[i].type == LSR_PANE_SWEEPS || panes[i].type == LSR_PANE_FREERUN ? 0x7u : 0;
+	}
 }
 
 int lsr_layout_parse_file(struct lsr_layout *l, const char *path, char *err, size_t errlen)
@@ -552,6 +572,7 @@ int lsr_layout_parse_file(struct lsr_layout *l, const char *path, char *err, siz
 	}
 	lsr_layout_defaults(l);
 	l->name[0] = '\0';
+	l->npanes = l->nrows = 0;
 	snprintf(l->path, sizeof l->path, "%s", path);
 	p->l = l;
 	p->file = path;
@@ -629,42 +650,18 @@ int lsr_layout_apply_params(const struct lsr_layout *l, struct lsr_params *p, ch
 	return 0;
 }
 
-/* Contains `word` case-insensitively. */
-static bool has(const char *s, const char *word)
+void lsr_layout_apply_montage(const struct lsr_layout *l, const struct lsr_stream_config *cfg,
+                              enum lsr_role *roles)
 {
-	size_t n = strlen(word);
-	for (; *s; s++)
-		if (!strncasecmp(s, word, n))
-			return true;
-	return false;
-}
-
-void lsr_layout_roles(const struct lsr_layout *l, const struct lsr_stream_config *cfg,
-                      enum lsr_stim_branch branch, enum lsr_role *roles)
-{
-	for (int c = 0; c < cfg->channels && c < LSR_MAX_CHANNELS; c++) {
-		const char *lab = cfg->labels[c];
+	for (int c = 0; l && c < cfg->channels && c < LSR_MAX_CHANNELS; c++) {
 		int found = -1;
-		for (int i = 0; l && i < l->nmontage && found < 0; i++)
+		for (int i = 0; i < l->nmontage && found < 0; i++)
 			if (l->montage[i].ch == c)
 				found = (int)l->montage[i].role;
-		for (int i = 0; l && i < l->nmontage && found < 0; i++)
-			if (l->montage[i].ch < 0 && !strcasecmp(l->montage[i].label, lab))
+		for (int i = 0; i < l->nmontage && found < 0; i++)
+			if (l->montage[i].ch < 0 && !strcasecmp(l->montage[i].label, cfg->labels[c]))
 				found = (int)l->montage[i].role;
-		if (found >= 0) {
+		if (found >= 0)
 			roles[c] = (enum lsr_role)found;
-			continue;
-		}
-		/* interface.md: zygomatic stimulation → mentalis and orbicularis
-		 * oris carry the LSR, orbicularis oculi the direct response;
-		 * mandibular the reverse. */
-		bool lower = has(lab, "mentalis") || has(lab, "oris");
-		bool upper = has(lab, "oculi");
-		if (!lower && !upper)
-			roles[c] = LSR_ROLE_OTHER;
-		else if (lower == (branch == LSR_BRANCH_ZYGOMATIC))
-			roles[c] = LSR_ROLE_LSR;
-		else
-			roles[c] = LSR_ROLE_CONTROL;
 	}
 }

@@ -81,7 +81,8 @@ struct lsr_layout {
 	struct { char key[32]; char value[64]; } set[LSR_LAYOUT_MAX_SET];
 };
 
-/* Built-in defaults: the standard arrangement, used before any file. */
+/* Built-in defaults: the standard arrangement, used when no layout file
+ * is found (and as the base every file starts from, without its panes). */
 void lsr_layout_defaults(struct lsr_layout *l);
 
 /* Parse one file.  0, or -1 with "file:line: what is wrong" in err. */
@@ -95,10 +96,10 @@ int lsr_layout_load(struct lsr_layout *l, const char *name_or_path,
 /* Apply [detector] settings to p.  0, or -1 with a message. */
 int lsr_layout_apply_params(const struct lsr_layout *l, struct lsr_params *p,
                             char *err, size_t errlen);
-/* Roles for a stream: the layout's montage entries (by channel number,
- * then by label), else interface.md's rule from the label and branch. */
-void lsr_layout_roles(const struct lsr_layout *l, const struct lsr_stream_config *cfg,
-                      enum lsr_stim_branch branch, enum lsr_role *roles);
+/* The layout's montage over roles[]: entries by channel number, then by
+ * label (case-insensitive); channels it does not name keep their role. */
+void lsr_layout_apply_montage(const struct lsr_layout *l, const struct lsr_stream_config *cfg,
+                              enum lsr_role *roles);
 
 const char *lsr_pane_type_name(enum lsr_pane_type t);
 const char *lsr_color_name(enum lsr_color c);

@@ -23,6 +23,20 @@ struct lsr_term {
 
 /* The one terminal in use, for the fatal-signal handler. */
 static struct lsr_term *active;
+/* SIGWINCH seen but KEY_RESIZE not read yet: ncurses only queues it for
+ * the next getch, which the loop makes only when stdin is readable. */
+static volatile sig_atomic_t winch_seen;
+static struct sigaction curses_winch;
+
+static void on_winch(int sig)
+{
+	winch_seen = 1;
+	if (curses_winch.sa_handler != SIG_DFL && curses_winch.sa_handler != SIG_IGN &&
+	    !(curses_winch.sa_flags & SA_SIGINFO))
+		curses_winch.sa_handler(sig);
+}
+
+bool lsr_term_resize_pending(void) { return winch_seen != 0; }
 static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 
 static void restore(void)
@@ -114,6 +128,11 @@ struct lsr_term *lsr_term_open(const short *fg, bool no_color, const char *log_p
 	t->color = !no_color && has_colors();
 	init_colors(t, fg);
 	active = t;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_winch;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, &curses_winch);
 	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
 		signal(fatal_signals[i], on_fatal);
 	return t;
@@ -181,7 +200,7 @@ static int map_fn(int k)
 	case KEY_NPAGE: return LSR_KEY_PGDN;
 	case KEY_ENTER: return LSR_KEY_ENTER;
 	case KEY_BACKSPACE: return LSR_KEY_BACKSPACE;
-	case KEY_RESIZE: return LSR_TERM_RESIZE;
+	case KEY_RESIZE: winch_seen = 0; return LSR_TERM_RESIZE;
 	default: return LSR_TERM_NONE - 1; /* ignored */
 	}
 }
@@ -225,6 +244,7 @@ void lsr_term_close(struct lsr_term *t)
 		return;
 	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
 		signal(fatal_signals[i], SIG_DFL);
+	sigaction(SIGWINCH, &curses_winch, NULL);
 	restore();
 	active = NULL;
 	delscreen(t->scr);

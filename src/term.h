@@ -29,6 +29,8 @@ void lsr_term_flush(struct lsr_term *t);
 /* Next key (code point or LSR_KEY_*), LSR_TERM_RESIZE, LSR_TERM_CLICK
  * (cell in *x, *y), or LSR_TERM_NONE when nothing is pending. */
 int lsr_term_key(struct lsr_term *t, int *x, int *y);
+/* A resize was signalled and not yet read as LSR_TERM_RESIZE. */
+bool lsr_term_resize_pending(void);
 /* Ends curses and gives stderr back; NULL is fine. */
 void lsr_term_close(struct lsr_term *t);
 

@@ -185,6 +185,12 @@ int lsr_ui_fd(const struct lsr_ui *ui)
 	return STDIN_FILENO;
 }
 
+bool lsr_ui_input_pending(const struct lsr_ui *ui)
+{
+	(void)ui;
+	return lsr_term_resize_pending();
+}
+
 void lsr_ui_input(struct lsr_ui *ui)
 {
 	struct lsr_keys_ctx k = { &ui->view, ui->model, &ui->act };

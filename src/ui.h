@@ -86,6 +86,9 @@ void lsr_ui_config(struct lsr_ui *ui, const struct lsr_stream_config *cfg,
 void lsr_ui_block(struct lsr_ui *ui, int64_t index, const struct lsr_block *blk);
 void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *info);
 int lsr_ui_fd(const struct lsr_ui *ui);
+/* True when input must be drained although stdin is not readable (a
+ * resize was signalled). */
+bool lsr_ui_input_pending(const struct lsr_ui *ui);
 /* Drain the keyboard (keys, resize, mouse). */
 void lsr_ui_input(struct lsr_ui *ui);
 /* Draws when something changed and 1/30 s has passed since the last frame

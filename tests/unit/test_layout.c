@@ -88,22 +88,18 @@ START_TEST(values_are_read)
 	ck_assert_double_eq(p.reduced_pct, 40);
 	ck_assert_int_eq(p.stim_branch, LSR_BRANCH_MANDIBULAR);
 
-	/* Roles: channel number first, then label, then the branch rule. */
+	/* Montage: channel number first, then label; others unchanged. */
 	struct lsr_stream_config cfg = { .rate = 20000, .channels = 4 };
 	strcpy(cfg.labels[0], "Mentalis");
 	strcpy(cfg.labels[1], "Orbicularis oris");
 	strcpy(cfg.labels[2], "ORBICULARIS OCULI");
 	strcpy(cfg.labels[3], "Frontalis");
-	enum lsr_role r[4];
-	lsr_layout_roles(&l, &cfg, p.stim_branch, r);
-	ck_assert_int_eq(r[0], LSR_ROLE_CONTROL); /* mandibular: lower face is direct */
+	enum lsr_role r[4] = { LSR_ROLE_OTHER, LSR_ROLE_LSR, LSR_ROLE_CONTROL, LSR_ROLE_OTHER };
+	lsr_layout_apply_montage(&l, &cfg, r);
+	ck_assert_int_eq(r[0], LSR_ROLE_OTHER);
 	ck_assert_int_eq(r[1], LSR_ROLE_CONTROL); /* by number */
 	ck_assert_int_eq(r[2], LSR_ROLE_LSR);     /* by label */
 	ck_assert_int_eq(r[3], LSR_ROLE_OTHER);
-	lsr_layout_roles(NULL, &cfg, LSR_BRANCH_ZYGOMATIC, r);
-	ck_assert_int_eq(r[0], LSR_ROLE_LSR);
-	ck_assert_int_eq(r[1], LSR_ROLE_LSR);
-	ck_assert_int_eq(r[2], LSR_ROLE_CONTROL);
 }
 END_TEST
 
@@ -194,6 +190,28 @@ START_TEST(ten_megabytes)
 }
 END_TEST
 
+START_TEST(builtin_matches_standard)
+{
+	/* The fallback when no file is found is a working arrangement. */
+	struct lsr_layout b, f;
+	char err[300];
+	lsr_layout_defaults(&b);
+	ck_assert_int_eq(lsr_layout_load(&f, "standard", err, sizeof err), 0);
+	ck_assert_int_eq(b.npanes, f.npanes);
+	ck_assert_int_eq(b.nrows, f.nrows);
+	for (int i = 0; i < b.npanes; i++) {
+		ck_assert_str_eq(b.panes[i].name, f.panes[i].name);
+		ck_assert_int_eq(b.panes[i].type, f.panes[i].type);
+		ck_assert_int_eq(b.panes[i].row, f.panes[i].row);
+		ck_assert_int_eq(b.panes[i].width.kind, f.panes[i].width.kind);
+		ck_assert_int_eq(b.panes[i].width.value, f.panes[i].width.value);
+		ck_assert_uint_eq(b.panes[i].channels, f.panes[i].channels);
+	}
+	for (int r = 0; r < b.nrows; r++)
+		ck_assert(b.rows[r].kind == f.rows[r].kind && b.rows[r].value == f.rows[r].value);
+}
+END_TEST
+
 START_TEST(search_path_and_missing)
 {
 	struct lsr_layout l;
@@ -217,6 +235,7 @@ Suite *suite_layout(void)
 	tcase_add_test(tc, overlong_line);
 	tcase_add_test(tc, thousand_panes);
 	tcase_add_test(tc, ten_megabytes);
+	tcase_add_test(tc, builtin_matches_standard);
 	tcase_add_test(tc, search_path_and_missing);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
