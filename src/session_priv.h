@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "detector.h"
 #include "jsonl.h"
+#include "layout.h"
 #include "montage.h"
 #include "params.h"
 #include "session.h"
@@ -43,6 +44,9 @@ struct lsr_session {
 
 	struct lsr_bus bus;
 	struct lsr_jsonl *json;
+	struct lsr_layout layout;        /* --layout, or standard */
+	struct lsr_ui *ui;               /* the screen; NULL when headless */
+	double wall_start, mono_start;   /* for the screen's clock */
 
 	int next_cli_mark;               /* opt->marks, sorted by t */
 	double pause_at;                 /* < 0: none */
