@@ -14,6 +14,7 @@
 #include "montage.h"
 #include "session_priv.h"
 #include "source_capture.h"
+#include "session_ui.h"
 #include "source_gen.h"
 #include "source_port.h"
 
@@ -41,13 +42,15 @@ static void emit_gap(struct lsr_session *s, int64_t samples)
 	emit_one(s, &ev);
 }
 
-/* Roles by precedence: --montage over the labels with stim_branch. */
+/* Roles by precedence: --montage over the layout's [montage] over the
+ * labels with stim_branch. */
 static int assign_roles(struct lsr_session *s, char *err, size_t errlen)
 {
 	const char *labels[LSR_MAX_CHANNELS];
 	for (int c = 0; c < s->cfg.channels; c++)
 		labels[c] = s->cfg.labels[c];
 	lsr_montage_from_labels(s->cfg.channels, labels, s->params.stim_branch, s->roles);
+	lsr_layout_apply_montage(&s->layout, &s->cfg, s->roles);
 	int rc = lsr_montage_apply(&s->montage, s->cfg.channels, s->roles, err, errlen);
 	for (int c = 0; c < s->cfg.channels; c++)
 		s->chinfo[c] = (struct lsr_channel_info){ c, s->cfg.labels[c], s->roles[c] };
@@ -111,6 +114,7 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 		                      stream_t(s, s->stream_next), cfg->device);
 		s->report_origin = true;
 	}
+	lsr_session_ui_config(s);
 	emit_start(s);
 }
 
@@ -174,6 +178,7 @@ static void on_block(void *ctx, const struct lsr_block *blk)
 		if (!s->src->ops->button_from_annotations)
 			scan_button(s, &b, s->stream_next);
 		lsr_detector_feed(s->det, s->stream_next, &b, s->cfg.rate);
+		lsr_session_ui_block(s, s->stream_next, &b);
 		s->last_marks = b.marks[b.nsamp - 1];
 		s->stream_next += b.nsamp;
 	}
@@ -280,6 +285,8 @@ static int cmp_marks(const void *a, const void *b)
 static int build_params(struct lsr_session *s, char *err, size_t errlen)
 {
 	lsr_params_defaults(&s->params);
+	if (lsr_session_layout(s, err, errlen) < 0)
+		return -1;
 	for (int i = 0; i < s->opt->nsets; i++)
 		if (lsr_params_set_kv(&s->params, s->opt->sets[i], err, errlen) < 0)
 			return -1;
@@ -426,6 +433,10 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	s->dsink = (struct lsr_source_sink){ s, on_config, on_block, on_label };
 	s->env = (struct lsr_source_env){ &s->dsink, s, on_link, on_alarm,
 	                                  s->capture ? on_raw : NULL };
+	if (!o->headless && lsr_session_ui_open(s, err, errlen) < 0) {
+		*exit_code = 1;
+		goto fail;
+	}
 	return s;
 fail:
 	lsr_session_free(s);
@@ -436,6 +447,7 @@ void lsr_session_free(struct lsr_session *s)
 {
 	if (!s)
 		return;
+	lsr_session_ui_close(s);
 	if (s->src)
 		s->src->ops->destroy(s->src->st);
 	lsr_capture_close(s->capture);
