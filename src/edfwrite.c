@@ -306,8 +306,13 @@ static void put_sample(uint8_t *p, int bps, long d)
 static int finish_record(struct lsr_edfw *w)
 {
 	off_t off = (off_t)(w->hdr_size + (size_t)w->nrec * w->rec_size);
-	if (put(w, w->rec, w->rec_size, off) < 0)
+	if (put(w, w->rec, w->rec_size, off) < 0) {
+		/* A short write (full disk, RLIMIT_FSIZE) leaves part of a record:
+		 * cut it so the file stays exactly what the header says. */
+		if (ftruncate(w->fd, off) < 0)
+			w->dirty = true;
 		return -1;
+	}
 	w->bytes += w->rec_size;
 	int slot = (int)(w->nrec % LSR_EDFW_LATE_RECORDS);
 	memcpy(w->late[slot], w->rec + w->annot_off, LSR_EDFW_ANNOT_BYTES);
