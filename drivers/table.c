@@ -3,8 +3,10 @@
 #include <string.h>
 
 #include "driver.h"
+#include "sim.h"
 
 const struct lsr_driver *const lsr_drivers[] = {
+	&lsr_driver_sim,
 	NULL,
 };
 

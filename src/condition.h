@@ -1,0 +1,45 @@
+/* src/condition.h — turns a raw sweep into the signal that is measured:
+ * blanking over the pulse, removal of the artifact's decay, zero-phase
+ * band-pass (+ notch).
+ *
+ * Why a fitted decay and not a running template: a template of recent
+ * sweeps averages the responses too (the direct response and the LSR are
+ * stimulus-locked, so they are in the template) and would subtract them;
+ * the decay left by the amplifier and the electrode after the pulse is a
+ * smooth exponential, while responses are short oscillations whose
+ * projection on a smooth decay over 2–100 ms is small.  The fit is
+ * least squares of offset + amplitude × exp(−t/τ) for τ on a fixed grid
+ * (precomputed once), keeping the τ with the least residual.
+ *
+ * Why zero phase: forward-backward filtering does not shift the onset the
+ * detector reports; the samples before the sweep (warm-up) settle the
+ * forward pass and an odd reflection after the sweep settles the backward
+ * pass, so a sweep is emitted as soon as its last sample has arrived. */
+#ifndef LSR_CONDITION_H
+#define LSR_CONDITION_H
+
+#include "filter.h"
+#include "params.h"
+
+struct lsr_condition;
+
+/* post: samples from the stimulus to the sweep's last one. */
+struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, int post,
+                                        char *err, size_t errlen);
+void lsr_condition_free(struct lsr_condition *c);
+
+/* Samples of reflection padding the buffers handed in must have room for
+ * after their n samples. */
+int lsr_condition_pad(const struct lsr_condition *c);
+int lsr_condition_blank(const struct lsr_condition *c);
+
+/* x[0..n): raw µV, the stimulus at x[stim] and the sweep's last sample at
+ * x[stim + post] = x[n - 1]; room for n + pad.  In place. */
+void lsr_condition_sweep(struct lsr_condition *c, float *x, int n, int stim);
+
+/* A stretch without a stimulus (noise windows): band-pass only. */
+void lsr_condition_plain(struct lsr_condition *c, float *x, int n);
+
+const struct lsr_filter *lsr_condition_filter(const struct lsr_condition *c);
+
+#endif

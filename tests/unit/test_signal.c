@@ -1,0 +1,236 @@
+/* tests/unit/test_signal.c — the signal path end to end on streams from
+ * the test's own generator (synth.h): measurement accuracy, the noise
+ * threshold, artifact rejection. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signal_path.h"
+#include "synth.h"
+
+#define MAXT 1024
+
+struct rec {
+	int n;
+	struct lsr_trial tr[MAXT];
+	float cond0[4001]; /* channel 0 of the last conditioned sweep */
+	int len;
+};
+
+static void on_trial(void *ctx, const struct lsr_trial *t)
+{
+	struct rec *r = ctx;
+	if (r->n < MAXT)
+		r->tr[r->n] = *t;
+	r->n++;
+	r->len = t->sweep_len < 4001 ? t->sweep_len : 4001;
+	memcpy(r->cond0, t->conditioned, (size_t)r->len * sizeof(float));
+}
+
+static struct lsr_stream_config config(int rate, int nch)
+{
+	struct lsr_stream_config c;
+	memset(&c, 0, sizeof c);
+	c.rate = rate;
+	c.channels = nch;
+	return c;
+}
+
+static struct lsr_signal *open_signal(const struct lsr_params *p, int rate, int nch, struct rec *r)
+{
+	struct lsr_stream_config c = config(rate, nch);
+	char err[200];
+	struct lsr_signal *s = lsr_signal_new(p, &c, on_trial, r, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	return s;
+}
+
+static void run(struct syn *g, struct lsr_signal *s, int64_t nsamp)
+{
+	struct lsr_block b;
+	while (g->next_index < nsamp) {
+		int64_t n = nsamp - g->next_index;
+		syn_block(g, n > SYN_BLOCK ? SYN_BLOCK : (int)n, &b);
+		lsr_signal_feed(s, (int64_t)b.index, &b);
+	}
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_d);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* A response well inside the pass-band (300 Hz, 8 ms): the band-pass
+ * changes its shape by well under 1 %, so the analytic waveform's p2p
+ * and onset are the truth.  Without noise, the measures must match it. */
+START_TEST(noise_free_response_measured_exactly)
+{
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	struct syn *g = calloc(1, sizeof *g);
+	struct rec *r = calloc(1, sizeof *r);
+	syn_init(g, 20000, 1, 1);
+	g->sync = true;
+	g->resp[0] = (struct syn_resp){ 200, 9.3, 300, 8 };
+	struct lsr_signal *s = open_signal(&p, 20000, 1, r);
+	run(g, s, 20000 * 6);
+	ck_assert_int_ge(r->n, 10);
+	double p2p, rms;
+	syn_wave_stats(g, &g->resp[0], &p2p, &rms);
+	for (int i = 0; i < r->n; i++) {
+		const struct lsr_window_measure *m = &r->tr[i].ch[0].lsr;
+		ck_assert_msg(fabs(m->p2p_uv - p2p) < 0.01 * p2p, "trial %d p2p %g vs %g", i, m->p2p_uv, p2p);
+		ck_assert_msg(fabs(m->onset_ms - 9.3) <= 0.1, "trial %d onset %g", i, m->onset_ms);
+		ck_assert(!m->onset_at_edge);
+		ck_assert(!r->tr[i].gap && !r->tr[i].overlap);
+	}
+	lsr_signal_free(s);
+	free(g);
+	free(r);
+}
+END_TEST
+
+/* SNR 10 (response RMS over its duration / noise RMS), 120 trials, the
+ * onset jittered over 1 ms: median onset error ≤ 0.2 ms, median p2p error
+ * ≤ 5 %. */
+START_TEST(snr10_onset_and_p2p)
+{
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	struct syn *g = calloc(1, sizeof *g);
+	struct rec *r = calloc(1, sizeof *r);
+	syn_init(g, 20000, 1, 7);
+	g->sync = true;
+	g->noise_uv[0] = 10;
+	g->resp[0] = (struct syn_resp){ 1, 9.0, 300, 8 };
+	double p2p, rms;
+	syn_wave_stats(g, &g->resp[0], &p2p, &rms);
+	g->resp[0].amp_uv = 10 * 10 / rms; /* RMS = 10 × noise RMS */
+	syn_wave_stats(g, &g->resp[0], &p2p, &rms);
+	g->jitter_ms = 1.0;
+	struct lsr_signal *s = open_signal(&p, 20000, 1, r);
+	run(g, s, (int64_t)g->first + 125 * g->period);
+	ck_assert_int_ge(r->n, 120);
+	double eo[MAXT], ep[MAXT];
+	int n = 0;
+	for (int i = 0; i < r->n; i++) {
+		const struct lsr_window_measure *m = &r->tr[i].ch[0].lsr;
+		ck_assert_int_eq(r->tr[i].stim_index, g->index_log[i]);
+		if (isnan(m->threshold_uv))
+			continue; /* the first sweeps, before any noise distribution */
+		eo[n] = isnan(m->onset_ms) ? 1e9 : fabs(m->onset_ms - g->onset_log[i]);
+		ep[n] = fabs(m->p2p_uv - p2p) / p2p;
+		n++;
+	}
+	ck_assert_int_ge(n, 100);
+	double mo = median(eo, n), mp = median(ep, n);
+	ck_assert_msg(mo <= 0.2, "median onset error %g ms", mo);
+	ck_assert_msg(mp <= 0.05, "median p2p error %g", mp);
+	lsr_signal_free(s);
+	free(g);
+	free(r);
+}
+END_TEST
+
+/* Noise only: the presence threshold calls at most 2 % of trials present,
+ * at 2, 10 and 50 µV RMS, in both windows. */
+START_TEST(noise_only_rarely_present)
+{
+	static const double levels[] = { 2, 10, 50 };
+	for (int l = 0; l < 3; l++) {
+		struct lsr_params p;
+		lsr_params_defaults(&p);
+		struct syn *g = calloc(1, sizeof *g);
+		struct rec *r = calloc(1, sizeof *r);
+		syn_init(g, 20000, 2, 100 + (uint64_t)l);
+		g->sync = true;
+		g->noise_uv[0] = levels[l];
+		g->noise_uv[1] = levels[l] * 1.7;
+		struct lsr_signal *s = open_signal(&p, 20000, 2, r);
+		run(g, s, (int64_t)g->first + 150 * g->period);
+		int judged = 0, present = 0;
+		for (int i = 0; i < r->n; i++)
+			for (int c = 0; c < 2; c++) {
+				const struct lsr_channel_measure *m = &r->tr[i].ch[c];
+				if (isnan(m->lsr.threshold_uv) || isnan(m->direct.threshold_uv))
+					continue;
+				judged += 2;
+				present += m->lsr.p2p_uv > m->lsr.threshold_uv;
+				present += m->direct.p2p_uv > m->direct.threshold_uv;
+				ck_assert(!m->cautery && !m->spasm && !m->saturated);
+			}
+		ck_assert_int_ge(judged, 4 * 140);
+		ck_assert_msg(present <= 0.02 * judged, "%g uV: %d of %d present", levels[l], present, judged);
+		/* The threshold is a multiple of noise, not a constant. */
+		if (levels[l] >= 10)
+			ck_assert_double_gt(r->tr[r->n - 1].ch[0].lsr.threshold_uv, 5 * levels[l]);
+		lsr_signal_free(s);
+		free(g);
+		free(r);
+	}
+}
+END_TEST
+
+/* A 5 mV pulse with a 300 µV exponential tail (different decays on each
+ * lead) and no response: nothing above threshold in the LSR window on any
+ * channel, nor in the direct window of the control channel. */
+START_TEST(artifact_tail_is_not_a_response)
+{
+	static const double taus[] = { 3, 8, 5 };
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	struct syn *g = calloc(1, sizeof *g);
+	struct rec *r = calloc(1, sizeof *r);
+	syn_init(g, 20000, 3, 3);
+	g->sync = true;
+	for (int c = 0; c < 3; c++) {
+		g->noise_uv[c] = 3;
+		g->art_uv[c] = c == 1 ? -5000 : 5000;
+		g->tail_uv[c] = c == 1 ? -300 : 300;
+		g->tail_tau_ms[c] = taus[c];
+	}
+	struct lsr_signal *s = open_signal(&p, 20000, 3, r);
+	run(g, s, (int64_t)g->first + 40 * g->period);
+	ck_assert_int_ge(r->n, 39);
+	int judged = 0;
+	for (int i = 0; i < r->n; i++) {
+		for (int c = 0; c < 3; c++) {
+			const struct lsr_channel_measure *m = &r->tr[i].ch[c];
+			if (isnan(m->lsr.threshold_uv))
+				continue;
+			judged++;
+			ck_assert_msg(m->lsr.p2p_uv < m->lsr.threshold_uv, "trial %d ch %d lsr p2p %g thr %g",
+			              i, c, m->lsr.p2p_uv, m->lsr.threshold_uv);
+			if (c == 2)
+				ck_assert_msg(m->direct.p2p_uv < m->direct.threshold_uv, "trial %d direct p2p %g thr %g",
+				              i, m->direct.p2p_uv, m->direct.threshold_uv);
+			ck_assert(!m->saturated);
+		}
+	}
+	ck_assert_int_ge(judged, 3 * 35);
+	lsr_signal_free(s);
+	free(g);
+	free(r);
+}
+END_TEST
+
+Suite *suite_signal(void)
+{
+	Suite *s = suite_create("signal");
+	TCase *tc = tcase_create("measures");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, noise_free_response_measured_exactly);
+	tcase_add_test(tc, snr10_onset_and_p2p);
+	tcase_add_test(tc, noise_only_rarely_present);
+	tcase_add_test(tc, artifact_tail_is_not_a_response);
+	suite_add_tcase(s, tc);
+	return s;
+}

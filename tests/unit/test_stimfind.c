@@ -1,0 +1,456 @@
+/* tests/unit/test_stimfind.c — stimuli and sweeps: sync edges and trains,
+ * the artifact detector, auto mode, gaps, overlaps, order, flush, swamping
+ * flags, low rates.  Streams from the test's own generator (synth.h). */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signal_path.h"
+#include "stimfind.h"
+#include "synth.h"
+
+#define MAXT 512
+
+struct rec {
+	int n;
+	struct lsr_trial tr[MAXT];
+};
+
+static void on_trial(void *ctx, const struct lsr_trial *t)
+{
+	struct rec *r = ctx;
+	if (r->n < MAXT)
+		r->tr[r->n] = *t;
+	r->n++;
+}
+
+struct fix {
+	struct lsr_params p;
+	struct syn g;
+	struct rec r;
+	struct lsr_signal *s;
+};
+
+static struct fix *fix_new(int rate, int nch, uint64_t seed)
+{
+	struct fix *f = calloc(1, sizeof *f);
+	ck_assert_ptr_nonnull(f);
+	lsr_params_defaults(&f->p);
+	syn_init(&f->g, rate, nch, seed);
+	for (int c = 0; c < nch; c++)
+		f->g.noise_uv[c] = 5;
+	return f;
+}
+
+static void fix_open(struct fix *f, double full_scale)
+{
+	struct lsr_stream_config c;
+	memset(&c, 0, sizeof c);
+	c.rate = f->g.rate;
+	c.channels = f->g.nch;
+	c.full_scale_uv = full_scale;
+	char err[200];
+	f->s = lsr_signal_new(&f->p, &c, on_trial, &f->r, err, sizeof err);
+	ck_assert_msg(f->s != NULL, "%s", err);
+}
+
+static void fix_free(struct fix *f)
+{
+	lsr_signal_free(f->s);
+	free(f);
+}
+
+/* Runs the generator up to sample `until`; samples in [skip_from,
+ * skip_to) are generated but not fed (lost). */
+static void run_lossy(struct fix *f, int64_t until, int64_t skip_from, int64_t skip_to)
+{
+	struct lsr_block b;
+	while (f->g.next_index < until) {
+		int64_t n = until - f->g.next_index;
+		if (f->g.next_index < skip_from && f->g.next_index + n > skip_from)
+			n = skip_from - f->g.next_index;
+		syn_block(&f->g, n > SYN_BLOCK ? SYN_BLOCK : (int)n, &b);
+		int64_t at = (int64_t)b.index;
+		if (at >= skip_from && at < skip_to) {
+			/* Feed only the part after the lost stretch. */
+			int64_t cut = skip_to - at;
+			if (cut >= b.nsamp)
+				continue;
+			struct lsr_block t = b;
+			t.index = (uint64_t)skip_to;
+			t.nsamp = b.nsamp - (int)cut;
+			t.samples = b.samples + cut;
+			t.marks = b.marks + cut;
+			lsr_signal_feed(f->s, skip_to, &t);
+			continue;
+		}
+		lsr_signal_feed(f->s, at, &b);
+	}
+}
+
+static void run(struct fix *f, int64_t until)
+{
+	run_lossy(f, until, -1, -1);
+}
+
+START_TEST(sync_edges_give_the_stimulus_sample)
+{
+	struct fix *f = fix_new(20000, 2, 1);
+	f->g.sync = true;
+	f->p.stim_source = LSR_STIM_SOURCE_SYNC;
+	fix_open(f, 0);
+	run(f, f->g.first + 9 * f->g.period + 1000);
+	/* The 10th stimulus's sweep is not complete: 10 stimuli, 9 trials. */
+	ck_assert_int_eq(f->r.n, 9);
+	ck_assert_int_eq(lsr_signal_stims(f->s), 10);
+	for (int i = 0; i < f->r.n; i++) {
+		const struct lsr_trial *t = &f->r.tr[i];
+		ck_assert_int_eq(t->n, i + 1);
+		ck_assert_int_eq(t->stim_index, f->g.index_log[i]);
+		ck_assert_double_eq_tol(t->t, f->g.index_log[i] / 20000.0, 1e-9);
+		ck_assert_int_eq(t->origin, LSR_STIM_SYNC);
+		ck_assert(!t->gap && !t->overlap);
+		ck_assert_int_eq(t->sweep_pre, 200);
+		ck_assert_int_eq(t->sweep_len, 2201);
+		ck_assert_int_eq(t->nch, 2);
+	}
+	lsr_signal_flush(f->s);
+	ck_assert_int_eq(f->r.n, 9);
+	ck_assert_int_eq(lsr_signal_stims(f->s), 9);
+	fix_free(f);
+}
+END_TEST
+
+/* Hand-made marks: edges at given sample indices, each 4 samples high. */
+static void feed_edges(struct lsr_signal *s, int nch, const int64_t *edges, int ne, int64_t total)
+{
+	static float zeros[LSR_MAX_BLOCK * 4];
+	uint8_t marks[500];
+	for (int64_t at = 0; at < total; at += 500) {
+		for (int i = 0; i < 500; i++) {
+			marks[i] = 0;
+			for (int e = 0; e < ne; e++)
+				if (at + i >= edges[e] && at + i < edges[e] + 4)
+					marks[i] = LSR_MARK_STIM;
+		}
+		struct lsr_block b = { (uint64_t)at, 500, nch, 500, zeros, marks };
+		lsr_signal_feed(s, at, &b);
+	}
+}
+
+START_TEST(trains_closer_than_train_ms_are_one_stimulus)
+{
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	struct rec *r = calloc(1, sizeof *r);
+	struct lsr_stream_config c = { .rate = 20000, .channels = 1 };
+	char err[200];
+	struct lsr_signal *s = lsr_signal_new(&p, &c, on_trial, r, err, sizeof err);
+	ck_assert_ptr_nonnull(s);
+	/* A train of three edges 5 ms apart; one 1 s later; then two exactly
+	 * 20 ms apart (not closer than train_ms: two stimuli, overlapping). */
+	const int64_t e[] = { 5000, 5100, 5200, 25000, 45000, 45400 };
+	feed_edges(s, 1, e, 6, 60000);
+	ck_assert_int_eq(r->n, 4);
+	ck_assert_int_eq(r->tr[0].stim_index, 5000);
+	ck_assert_int_eq(r->tr[1].stim_index, 25000);
+	ck_assert_int_eq(r->tr[2].stim_index, 45000);
+	ck_assert_int_eq(r->tr[3].stim_index, 45400);
+	ck_assert(!r->tr[0].overlap && !r->tr[1].overlap);
+	ck_assert(r->tr[2].overlap && r->tr[3].overlap);
+	lsr_signal_free(s);
+	free(r);
+}
+END_TEST
+
+/* No sync line: the artifact (5 mV on every lead) gives the stimulus
+ * within ±0.5 ms; a 3 mV M wave on one lead is not a stimulus. */
+START_TEST(artifact_mode_finds_the_pulse)
+{
+	struct fix *f = fix_new(20000, 3, 2);
+	f->p.stim_source = LSR_STIM_SOURCE_ARTIFACT;
+	for (int c = 0; c < 3; c++) {
+		f->g.art_uv[c] = c == 1 ? -5000 : 5000;
+		f->g.tail_uv[c] = 200;
+		f->g.tail_tau_ms[c] = 4;
+	}
+	f->g.resp[2] = (struct syn_resp){ 3000, 3.5, 400, 4 };
+	fix_open(f, 0);
+	run(f, f->g.first + 19 * f->g.period + 3000);
+	ck_assert_int_eq(f->r.n, 20);
+	for (int i = 0; i < f->r.n; i++) {
+		ck_assert_int_eq(f->r.tr[i].origin, LSR_STIM_ARTIFACT);
+		ck_assert_int_le(llabs(f->r.tr[i].stim_index - f->g.index_log[i]), 10);
+		ck_assert(!f->r.tr[i].overlap);
+	}
+	ck_assert_int_eq(lsr_signal_mode(f->s), LSR_STIM_SOURCE_ARTIFACT);
+	fix_free(f);
+}
+END_TEST
+
+START_TEST(artifact_detector_reads_across_blocks_and_rates)
+{
+	/* 10 kHz, 1-sample blocks now and then: the span reaches back into
+	 * the previous block. */
+	struct fix *f = fix_new(10000, 2, 3);
+	f->p.stim_source = LSR_STIM_SOURCE_ARTIFACT;
+	f->g.art_uv[0] = f->g.art_uv[1] = 4000;
+	f->g.pulse_ms = 0.5;
+	fix_open(f, 0);
+	struct lsr_block b;
+	while (f->g.next_index < f->g.first + 5 * f->g.period + 2000) {
+		int n = f->g.next_index % 3 ? 1 : 37;
+		syn_block(&f->g, n, &b);
+		lsr_signal_feed(f->s, (int64_t)b.index, &b);
+	}
+	ck_assert_int_eq(f->r.n, 6);
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_le(llabs(f->r.tr[i].stim_index - f->g.index_log[i]), 5);
+	fix_free(f);
+}
+END_TEST
+
+START_TEST(auto_switches_after_three_and_keeps_them)
+{
+	struct fix *f = fix_new(20000, 2, 4);
+	f->g.art_uv[0] = f->g.art_uv[1] = 5000;
+	fix_open(f, 0);
+	ck_assert_int_eq(lsr_signal_mode(f->s), LSR_STIM_SOURCE_AUTO);
+	run(f, f->g.first + f->g.period + 3000);
+	/* Two candidates with complete sweeps, nothing emitted yet. */
+	ck_assert_int_eq(f->r.n, 0);
+	ck_assert_int_eq(lsr_signal_mode(f->s), LSR_STIM_SOURCE_AUTO);
+	run(f, f->g.first + 8 * f->g.period + 3000);
+	ck_assert_int_eq(lsr_signal_mode(f->s), LSR_STIM_SOURCE_ARTIFACT);
+	ck_assert_int_eq(f->r.n, 9);
+	for (int i = 0; i < f->r.n; i++) {
+		ck_assert_int_eq(f->r.tr[i].n, i + 1);
+		ck_assert_int_eq(f->r.tr[i].origin, LSR_STIM_ARTIFACT);
+		ck_assert_int_le(llabs(f->r.tr[i].stim_index - f->g.index_log[i]), 10);
+	}
+	fix_free(f);
+}
+END_TEST
+
+START_TEST(auto_prefers_sync_edges)
+{
+	/* Sync and artifacts from the start: sync wins, one trial per stimulus. */
+	struct fix *f = fix_new(20000, 2, 5);
+	f->g.art_uv[0] = f->g.art_uv[1] = 5000;
+	f->g.sync = true;
+	fix_open(f, 0);
+	run(f, f->g.first + 6 * f->g.period + 3000);
+	ck_assert_int_eq(lsr_signal_mode(f->s), LSR_STIM_SOURCE_SYNC);
+	ck_assert_int_eq(f->r.n, 7);
+	for (int i = 0; i < f->r.n; i++) {
+		ck_assert_int_eq(f->r.tr[i].origin, LSR_STIM_SYNC);
+		ck_assert_int_eq(f->r.tr[i].stim_index, f->g.index_log[i]);
+	}
+	fix_free(f);
+	/* Sync plugged in after two artifacts: those two are dropped. */
+	f = fix_new(20000, 2, 6);
+	f->g.art_uv[0] = f->g.art_uv[1] = 5000;
+	fix_open(f, 0);
+	run(f, f->g.first + f->g.period + 3000);
+	f->g.sync = true;
+	run(f, f->g.first + 5 * f->g.period + 3000);
+	ck_assert_int_eq(lsr_signal_mode(f->s), LSR_STIM_SOURCE_SYNC);
+	ck_assert_int_eq(f->r.n, 4);
+	ck_assert_int_eq(f->r.tr[0].n, 1);
+	ck_assert_int_eq(f->r.tr[0].stim_index, f->g.index_log[2]);
+	ck_assert_int_eq(f->r.tr[0].origin, LSR_STIM_SYNC);
+	fix_free(f);
+}
+END_TEST
+
+START_TEST(no_edge_at_the_first_sample_after_a_gap)
+{
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	struct rec *r = calloc(1, sizeof *r);
+	struct lsr_stream_config c = { .rate = 20000, .channels = 1 };
+	char err[200];
+	struct lsr_signal *s = lsr_signal_new(&p, &c, on_trial, r, err, sizeof err);
+	ck_assert_ptr_nonnull(s);
+	static float zeros[1000];
+	uint8_t low[1000] = { 0 }, high[1000];
+	memset(high, LSR_MARK_STIM, sizeof high);
+	struct lsr_block b = { 0, 1000, 1, 1000, zeros, low };
+	lsr_signal_feed(s, 0, &b);
+	/* Lost samples 1000..1999; the mark is already high after the gap. */
+	b.index = 2000;
+	b.marks = high;
+	lsr_signal_feed(s, 2000, &b);
+	for (int64_t at = 3000; at < 30000; at += 1000) {
+		b.index = (uint64_t)at;
+		b.marks = at == 10000 ? high : low; /* a real edge at 10000 */
+		lsr_signal_feed(s, at, &b);
+	}
+	ck_assert_int_eq(r->n, 1);
+	ck_assert_int_eq(r->tr[0].stim_index, 10000);
+	ck_assert(!r->tr[0].gap);
+	lsr_signal_free(s);
+	free(r);
+}
+END_TEST
+
+START_TEST(gap_marks_only_the_sweeps_it_touches)
+{
+	struct fix *f = fix_new(20000, 2, 7);
+	f->g.sync = true;
+	fix_open(f, 0);
+	int64_t s3 = f->g.first + 3 * f->g.period;
+	/* Lose 100 samples 50 ms into the 4th sweep. */
+	run_lossy(f, f->g.first + 8 * f->g.period + 3000, s3 + 1000, s3 + 1100);
+	ck_assert_int_eq(f->r.n, 9);
+	for (int i = 0; i < f->r.n; i++) {
+		ck_assert_int_eq(f->r.tr[i].n, i + 1);
+		ck_assert_int_eq(f->r.tr[i].stim_index, f->g.index_log[i]);
+		ck_assert_int_eq(f->r.tr[i].gap, i == 3);
+	}
+	ck_assert(isnan(f->r.tr[3].ch[0].lsr.p2p_uv));
+	ck_assert(!isnan(f->r.tr[4].ch[0].lsr.p2p_uv));
+	fix_free(f);
+
+	/* A stimulus 5 ms after the end of a gap: its pre-stimulus part is lost. */
+	f = fix_new(20000, 1, 8);
+	f->g.sync = true;
+	fix_open(f, 0);
+	int64_t s2 = f->g.first + 2 * f->g.period;
+	run_lossy(f, f->g.first + 4 * f->g.period + 3000, s2 - 2000, s2 - 100);
+	ck_assert_int_eq(f->r.n, 5);
+	ck_assert(!f->r.tr[1].gap);
+	ck_assert(f->r.tr[2].gap);
+	ck_assert(!f->r.tr[3].gap);
+	fix_free(f);
+}
+END_TEST
+
+START_TEST(fast_trains_overlap_never_crash)
+{
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	p.train_ms = 1;
+	struct rec *r = calloc(1, sizeof *r);
+	struct lsr_stream_config c = { .rate = 20000, .channels = 2 };
+	char err[200];
+	struct lsr_signal *s = lsr_signal_new(&p, &c, on_trial, r, err, sizeof err);
+	ck_assert_ptr_nonnull(s);
+	/* An edge every 1.05 ms for 0.5 s: ~95 sweeps waiting at once. */
+	static int64_t e[480];
+	for (int i = 0; i < 480; i++)
+		e[i] = 2000 + 21 * (int64_t)i;
+	feed_edges(s, 2, e, 480, 20000);
+	ck_assert_int_eq(r->n, 480);
+	ck_assert_int_eq(lsr_signal_stims(s), 480);
+	for (int i = 0; i < r->n && i < MAXT; i++) {
+		ck_assert_int_eq(r->tr[i].n, i + 1);
+		ck_assert(r->tr[i].overlap);
+		if (i > 0)
+			ck_assert_int_gt(r->tr[i].stim_index, r->tr[i - 1].stim_index);
+	}
+	lsr_signal_flush(s);
+	lsr_signal_free(s);
+	free(r);
+}
+END_TEST
+
+START_TEST(low_rate_still_finds_stimuli)
+{
+	struct fix *f = fix_new(2000, 1, 9);
+	f->g.sync = true;
+	f->g.resp[0] = (struct syn_resp){ 300, 9, 300, 8 };
+	fix_open(f, 0);
+	run(f, f->g.first + 3 * f->g.period + 300);
+	ck_assert_int_eq(f->r.n, 4);
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(f->r.tr[i].stim_index, f->g.index_log[i]);
+		ck_assert(isnan(f->r.tr[i].ch[0].lsr.p2p_uv));
+		ck_assert(isnan(f->r.tr[i].ch[0].lsr.threshold_uv));
+		ck_assert(isnan(f->r.tr[i].ch[0].noise_uv));
+	}
+	fix_free(f);
+}
+END_TEST
+
+START_TEST(saturation_outside_blanking_only)
+{
+	struct fix *f = fix_new(20000, 2, 10);
+	f->g.sync = true;
+	f->g.art_uv[0] = f->g.art_uv[1] = 5995; /* inside blanking: fine */
+	f->g.resp[1] = (struct syn_resp){ 6500, 9, 300, 8 }; /* reaches full scale */
+	fix_open(f, 6000);
+	run(f, f->g.first + 3 * f->g.period + 3000);
+	ck_assert_int_eq(f->r.n, 4);
+	for (int i = 0; i < 4; i++) {
+		ck_assert(!f->r.tr[i].ch[0].saturated);
+		ck_assert(f->r.tr[i].ch[1].saturated);
+	}
+	fix_free(f);
+}
+END_TEST
+
+/* Adds, to channel 0 of the sweep of stimulus k (at index s), a burst in
+ * [s + from, s + to) samples: broadband (cautery) or 150 Hz (spasm). */
+static void run_with_burst(struct fix *f, int k, int from, int to, bool broadband, double uv, int64_t until)
+{
+	struct lsr_block b;
+	int64_t s = f->g.first + k * f->g.period;
+	while (f->g.next_index < until) {
+		syn_block(&f->g, SYN_BLOCK, &b);
+		for (int i = 0; i < b.nsamp; i++) {
+			int64_t j = (int64_t)b.index + i - s;
+			if (j < from || j >= to)
+				continue;
+			double v = broadband ? uv * (2 * syn_uniform(&f->g) - 1)
+			                     : uv * sin(2 * M_PI * 150.0 * j / f->g.rate);
+			f->g.buf[i] += (float)v;
+		}
+		lsr_signal_feed(f->s, (int64_t)b.index, &b);
+	}
+}
+
+START_TEST(cautery_and_spasm_flags)
+{
+	struct fix *f = fix_new(20000, 2, 11);
+	f->g.sync = true;
+	fix_open(f, 0);
+	/* Noise 5 µV RMS: median 6 ms p2p ≈ 20 µV.  Stimulus 6: broadband
+	 * ±500 µV in 70–95 ms; stimulus 8: a 150 Hz burst of ±60 µV in the
+	 * pre-stimulus 10 ms. */
+	run_with_burst(f, 6, 1400, 1900, true, 500, f->g.first + 7 * f->g.period);
+	run_with_burst(f, 8, -200, 0, false, 60, f->g.first + 10 * f->g.period + 3000);
+	ck_assert_int_eq(f->r.n, 11);
+	for (int i = 0; i < f->r.n; i++) {
+		const struct lsr_channel_measure *m = &f->r.tr[i].ch[0];
+		ck_assert_int_eq(m->cautery, i == 6);
+		ck_assert_int_eq(m->spasm, i == 8);
+		ck_assert(!f->r.tr[i].ch[1].cautery && !f->r.tr[i].ch[1].spasm);
+	}
+	/* The burst did not raise the threshold (kept out of the noise). */
+	ck_assert_double_lt(f->r.tr[10].ch[0].lsr.threshold_uv, 2 * f->r.tr[5].ch[0].lsr.threshold_uv);
+	fix_free(f);
+}
+END_TEST
+
+Suite *suite_stimfind(void)
+{
+	Suite *s = suite_create("stimfind");
+	TCase *tc = tcase_create("stimuli");
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, sync_edges_give_the_stimulus_sample);
+	tcase_add_test(tc, trains_closer_than_train_ms_are_one_stimulus);
+	tcase_add_test(tc, artifact_mode_finds_the_pulse);
+	tcase_add_test(tc, artifact_detector_reads_across_blocks_and_rates);
+	tcase_add_test(tc, auto_switches_after_three_and_keeps_them);
+	tcase_add_test(tc, auto_prefers_sync_edges);
+	tcase_add_test(tc, no_edge_at_the_first_sample_after_a_gap);
+	tcase_add_test(tc, gap_marks_only_the_sweeps_it_touches);
+	tcase_add_test(tc, fast_trains_overlap_never_crash);
+	tcase_add_test(tc, low_rate_still_finds_stimuli);
+	tcase_add_test(tc, saturation_outside_blanking_only);
+	tcase_add_test(tc, cautery_and_spasm_flags);
+	suite_add_tcase(s, tc);
+	return s;
+}
