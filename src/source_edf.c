@@ -30,6 +30,7 @@ static int by_index(const void *a, const void *b)
 }
 
 struct edf_source {
+	struct lsr_source src;             /* what the session holds */
 	int hd;
 	bool bdf;
 	int nsig, trig;                    /* EDFlib signals (annotations hidden); Trigger index or -1 */
@@ -43,7 +44,7 @@ struct edf_source {
 	size_t nsettings;
 	double speed, t0;
 	int64_t pos0;
-	bool started, configured;
+	bool started, configured, paused;
 	struct lsr_driver_stats stats;
 	double dbuf[CHUNK];
 	int ibuf[CHUNK];
@@ -152,6 +153,8 @@ static int edf_pump(void *st, double now, const struct lsr_source_env *env)
 		labels_until(s, INT64_MAX, sink);
 		return LSR_SOURCE_END;
 	}
+	if (s->paused)
+		return 100; /* set_speed resumes; the timeout only keeps the loop turning */
 	if (s->speed <= 0) {
 		int64_t left = s->total - s->pos;
 		if (!chunk(s, left < CHUNK ? (int)left : CHUNK, sink)) {
@@ -204,6 +207,15 @@ static int edf_rewind(void *st)
 	return 0;
 }
 
+static void edf_set_speed(void *st, double speed, bool paused, double now)
+{
+	struct edf_source *s = st;
+	(void)now; /* the clock restarts at the next pump, from the current position */
+	s->speed = speed > 0 && isfinite(speed) ? speed : 0;
+	s->paused = paused;
+	s->started = false;
+}
+
 static void edf_stats(const void *st, struct lsr_driver_stats *out)
 {
 	*out = ((const struct edf_source *)st)->stats;
@@ -227,10 +239,12 @@ static void edf_destroy(void *st)
 
 static const struct lsr_source_ops edf_ops = {
 	.kind = "replay",
+	.button_from_annotations = true,
 	.driver_name = edf_driver_name,
 	.poll_fd = edf_poll_fd,
 	.pump = edf_pump,
 	.rewind = edf_rewind,
+	.set_speed = edf_set_speed,
 	.stats = edf_stats,
 	.destroy = edf_destroy,
 };
@@ -336,14 +350,14 @@ struct lsr_source *lsr_source_edf_new(const char *path, double speed,
 	*exit_code = 2;
 	struct edf_hdr_struct *h = malloc(sizeof *h);
 	struct edf_source *s = calloc(1, sizeof *s);
-	struct lsr_source *src = malloc(sizeof *src);
 	char why[160];
-	if (!h || !s || !src) {
+	if (!h || !s) {
 		snprintf(err, errlen, "--replay %s: out of memory", path);
 		*exit_code = 1;
 		goto fail;
 	}
 	s->hd = -1;
+	s->src = (struct lsr_source){ &edf_ops, s };
 	if (edfopen_file_readonly(path, h, EDFLIB_READ_ALL_ANNOTATIONS) != 0) {
 		int code = h->filetype;
 		if (code == EDFLIB_FILE_CONTAINS_FORMAT_ERRORS)
@@ -367,13 +381,10 @@ struct lsr_source *lsr_source_edf_new(const char *path, double speed,
 	}
 	s->speed = speed > 0 && isfinite(speed) ? speed : 0;
 	free(h);
-	src->ops = &edf_ops;
-	src->st = s;
-	return src;
+	return &s->src;
 fail:
 	free(h);
 	edf_destroy(s);
-	free(src);
 	return NULL;
 }
 
@@ -385,13 +396,6 @@ int lsr_source_edf_settings(const struct lsr_source *src, struct lsr_params *p_o
 	for (size_t i = 0; i < s->nsettings; i++)
 		applied += lsr_recnotes_apply(s->settings[i], p_out, montage_out, len, &bad);
 	return applied;
-}
-
-void lsr_source_edf_set_speed(struct lsr_source *src, double speed)
-{
-	struct edf_source *s = src->st;
-	s->speed = speed > 0 && isfinite(speed) ? speed : 0;
-	s->started = false; /* the clock restarts at the current position */
 }
 
 void lsr_source_edf_position(const struct lsr_source *src, double *pos_s, double *len_s)

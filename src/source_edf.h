@@ -11,9 +11,8 @@
 /* speed: 1 = the recording's own clock, 0 (LSR_SPEED_MAX) = as fast as
  * possible (a bounded chunk per pump).  NULL with a message and *exit_code 2
  * when the file cannot be replayed; a crashed recording EDFlib refuses gets
- * a message that says to run `lsrmon --repair FILE`.  Like the other
- * sources, ops->destroy(st) frees the state and the caller frees the
- * returned struct. */
+ * a message that says to run `lsrmon --repair FILE`.  ops->destroy(st)
+ * frees everything, the returned struct included. */
 struct lsr_source *lsr_source_edf_new(const char *path, double speed,
                                       char *err, size_t errlen, int *exit_code);
 
@@ -25,9 +24,6 @@ struct lsr_source *lsr_source_edf_new(const char *path, double speed,
  * settings annotations applied (0: none stored). */
 int lsr_source_edf_settings(const struct lsr_source *src, struct lsr_params *p_out,
                             char *montage_out, size_t len);
-
-/* New pace from now on (keys < and >). */
-void lsr_source_edf_set_speed(struct lsr_source *src, double speed);
 
 /* Where the replay is and how long the recording is, in seconds of stream
  * time (position shown on screen, progress bar). */

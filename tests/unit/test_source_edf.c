@@ -170,11 +170,16 @@ START_TEST(replays_what_was_recorded)
 	src->ops->stats(src->st, &st);
 	ck_assert_uint_ge(st.lost_samples, 30);
 
-	/* Paced at 2×: 0.1 s of wall clock brings 200 samples, not more. */
-	lsr_source_edf_set_speed(src, 2);
+	/* Paused: nothing.  Then paced at 2×: 0.1 s of wall clock brings 200
+	 * samples, not more. */
+	ck_assert(src->ops->button_from_annotations);
 	memset(&g, 0, sizeof g);
 	struct lsr_source_sink sink = { &g, on_config, on_block, on_label };
 	struct lsr_source_env env = { .sink = &sink };
+	src->ops->set_speed(src->st, 2, true, 99.0);
+	ck_assert_int_gt(src->ops->pump(src->st, 99.5, &env), 0);
+	ck_assert_int_eq(g.samples, 0);
+	src->ops->set_speed(src->st, 2, false, 99.9);
 	int ms = src->ops->pump(src->st, 100.0, &env);
 	ck_assert_int_ge(ms, 1);
 	ck_assert_int_le(ms, 10);
@@ -186,7 +191,6 @@ START_TEST(replays_what_was_recorded)
 	ck_assert_double_eq_tol(pos, 0.2, 0.0011);
 	ck_assert_double_eq_tol(len, 1.5, 1e-9);
 	src->ops->destroy(src->st);
-	free(src);
 
 	/* The same file crashed (count -1): refused, with the --repair hint. */
 	FILE *f = fopen(path, "r+");
