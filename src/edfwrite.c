@@ -28,6 +28,7 @@ struct lsr_edfw {
 	uint8_t *rec;          /* the record in progress */
 	int fill;              /* samples in it */
 	size_t used;           /* annotation bytes used in it */
+	size_t tk_used;        /* … by its time-keeping TAL alone */
 	int64_t nrec;          /* records on disk */
 	float last[LSR_MAX_CHANNELS];
 	uint8_t late[LSR_EDFW_LATE_RECORDS][LSR_EDFW_ANNOT_BYTES];
@@ -401,6 +402,8 @@ static int keep_pending(struct lsr_edfw *w, int64_t rec, const char *tal, size_t
 	return 0;
 }
 
+static void place_pending(struct lsr_edfw *w);
+
 static void start_record(struct lsr_edfw *w)
 {
 	uint8_t *slot = w->rec + w->annot_off;
@@ -410,7 +413,14 @@ static void start_record(struct lsr_edfw *w)
 	memcpy(slot, b, (size_t)n);
 	slot[n] = 0x14;
 	slot[n + 1] = 0x14;
-	w->used = (size_t)n + 3;
+	w->used = w->tk_used = (size_t)n + 3;
+	place_pending(w);
+}
+
+/* Pending annotations due by the record in progress, as room allows. */
+static void place_pending(struct lsr_edfw *w)
+{
+	uint8_t *slot = w->rec + w->annot_off;
 	size_t keep = 0;
 	for (size_t i = 0; i < w->npend; i++) {
 		struct pending *p = &w->pend[i];
@@ -423,6 +433,24 @@ static void start_record(struct lsr_edfw *w)
 		}
 	}
 	w->npend = keep;
+}
+
+/* Into the slot of written record k: 0 done, 1 no room (or too old), -1
+ * write error. */
+static int put_late(struct lsr_edfw *w, int64_t k, const char *tal, size_t len)
+{
+	if (k < 0 || k >= w->nrec || w->nrec - k > LSR_EDFW_LATE_RECORDS)
+		return 1;
+	int slot = (int)(k % LSR_EDFW_LATE_RECORDS);
+	if (!fits(w->late_used[slot], len))
+		return 1;
+	off_t off = (off_t)(w->hdr_size + (size_t)k * w->rec_size + w->annot_off +
+	                    w->late_used[slot]);
+	if (put(w, tal, len, off) < 0)
+		return -1;
+	memcpy(w->late[slot] + w->late_used[slot], tal, len);
+	w->late_used[slot] += len;
+	return 0;
 }
 
 int lsr_edfw_annotate(struct lsr_edfw *w, double onset, const char *text)
@@ -448,17 +476,10 @@ int lsr_edfw_annotate(struct lsr_edfw *w, double onset, const char *text)
 	tal[n++] = 0;
 	size_t len = (size_t)n;
 	int64_t k = (int64_t)floor(onset * w->den + 1e-9);
-	if (k < w->nrec && w->nrec - k <= LSR_EDFW_LATE_RECORDS) {
-		int slot = (int)(k % LSR_EDFW_LATE_RECORDS);
-		if (fits(w->late_used[slot], len)) {
-			off_t off = (off_t)(w->hdr_size + (size_t)k * w->rec_size + w->annot_off +
-			                    w->late_used[slot]);
-			if (put(w, tal, len, off) < 0)
-				return -1;
-			memcpy(w->late[slot] + w->late_used[slot], tal, len);
-			w->late_used[slot] += len;
-			return 0;
-		}
+	if (k < w->nrec) {
+		int rc = put_late(w, k, tal, len);
+		if (rc != 1)
+			return rc;
 	}
 	if (k <= w->nrec && w->npend == 0 && fits(w->used, len)) {
 		memcpy(w->rec + w->annot_off + w->used, tal, len);
@@ -489,19 +510,18 @@ int lsr_edfw_close(struct lsr_edfw *w)
 	if (w->fill > 0) {
 		/* What is still pending goes into this last record, due or not;
 		 * what does not fit there is lost with the missing future. */
-		size_t keep = 0;
-		for (size_t i = 0; i < w->npend; i++) {
-			struct pending *p = &w->pend[i];
-			if (fits(w->used, p->len)) {
-				memcpy(w->rec + w->annot_off + w->used, p->tal, p->len);
-				w->used += p->len;
-				free(p->tal);
-			} else {
-				w->pend[keep++] = *p;
-			}
-		}
-		w->npend = keep;
+		for (size_t i = 0; i < w->npend; i++)
+			w->pend[i].rec = w->nrec;
+		place_pending(w);
 		lsr_edfw_pad(w, w->spr - w->fill);
+	} else if ((w->npend > 0 || w->used > w->tk_used) && w->nrec > 0) {
+		/* Annotations at the very end (the session's last words, at the
+		 * time after the last sample): EDFlib ignores onsets at or past
+		 * the end of the file, so one record of padding holds them. */
+		for (size_t i = 0; i < w->npend; i++)
+			w->pend[i].rec = w->nrec;
+		place_pending(w);
+		lsr_edfw_pad(w, w->spr);
 	}
 	lsr_edfw_sync(w);
 	int err = w->err;

@@ -193,10 +193,15 @@ START_TEST(valid_while_writing)
 	struct stat st;
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_uint_eq((uint64_t)st.st_size, lsr_edfw_bytes(w));
+	ck_assert_int_eq(lsr_edfw_write(w, s, 250, NULL, 50), 0); /* 3 records exactly */
+	ck_assert_int_eq(lsr_edfw_annotate(w, 0.3, "lsrmon: End"), 0);
 	ck_assert_int_eq(lsr_edfw_close(w), 0);
-	hd = open_r(path, &h);
-	ck_assert_int_eq(h.datarecords_in_file, 3);
-	ck_assert_int_eq(h.annotations_in_file, 2);
+	hd = open_r(path, &h); /* the end needs a record of padding to hold it */
+	ck_assert_int_eq(h.datarecords_in_file, 4);
+	ck_assert_int_eq(h.annotations_in_file, 3);
+	ck_assert_int_eq(edf_get_annotation(hd, 2, &a), 0);
+	ck_assert_str_eq(a.annotation, "lsrmon: End");
+	ck_assert_int_eq(a.onset, 3000000);
 	edfclose_file(hd);
 	rm_dir();
 }
