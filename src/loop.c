@@ -49,6 +49,15 @@ static bool drain_signals(void)
 	return any;
 }
 
+/* The recorder's writer thread reports disk faults and clipping through
+ * an fd; they become alarm events here, in the session's thread. */
+static void recorder_alarms(struct lsr_session *s)
+{
+	char what[32], text[256];
+	while (lsr_recorder_poll_alarm(s->rec, what, sizeof what, text, sizeof text))
+		s->env.alarm(s->env.ctx, what, text);
+}
+
 int lsr_session_run(struct lsr_session *s)
 {
 	if (install_signals() < 0) {
@@ -65,6 +74,11 @@ int lsr_session_run(struct lsr_session *s)
 		if (src_fd >= 0) {
 			src_slot = n;
 			pfd[n++] = (struct pollfd){ src_fd, POLLIN, 0 };
+		}
+		int rec_slot = -1;
+		if (s->rec) {
+			rec_slot = n;
+			pfd[n++] = (struct pollfd){ lsr_recorder_alarm_fd(s->rec), POLLIN, 0 };
 		}
 		int out_slot = -1;
 		if (s->json && s->live && lsr_jsonl_pending(s->json)) {
@@ -86,6 +100,8 @@ int lsr_session_run(struct lsr_session *s)
 		if (r > 0 && (pfd[0].revents & POLLIN) && drain_signals())
 			break;
 
+		if (rec_slot >= 0 && (pfd[rec_slot].revents & POLLIN))
+			recorder_alarms(s);
 		bool src_ready = src_slot >= 0 && pfd[src_slot].revents;
 		if (!s->source_ended && !s->held && (src_ready || src_fd < 0 || source_wait == 0 || r == 0)) {
 			int w = s->src->ops->pump(s->src->st, lsr_now(), &s->env);
@@ -102,6 +118,12 @@ int lsr_session_run(struct lsr_session *s)
 		}
 	}
 	lsr_session_finish(s);
+	if (s->rec) {
+		/* Close now, so that end is in the file and a fault still counts. */
+		if (lsr_recorder_close(s->rec) != 0 && s->exit_code == 0)
+			s->exit_code = 1; /* the recording is incomplete */
+		s->rec = NULL;
+	}
 	if (s->json)
 		lsr_jsonl_flush(s->json, true);
 	return s->exit_code;

@@ -12,6 +12,7 @@
 #include "jsonl.h"
 #include "montage.h"
 #include "params.h"
+#include "recorder.h"
 #include "session.h"
 #include "source.h"
 
@@ -43,6 +44,7 @@ struct lsr_session {
 
 	struct lsr_bus bus;
 	struct lsr_jsonl *json;
+	struct lsr_recorder *rec;        /* --record, or NULL */
 
 	int next_cli_mark;               /* opt->marks, sorted by t */
 	double pause_at;                 /* < 0: none */
