@@ -3,10 +3,18 @@
 
 usage: /usr/bin/python3 readers.py FILE [--synth LOG] [--killed-at T]
                                          [--no-edflib] [--ref-edflib]
+                                         [--ref-file FULL --min-samples N]
+                                         [--events JSONL [--until T]]
 --synth LOG   expected values are rec_synth's formula, expected annotations
               the "A" lines of LOG (all of them, or with --killed-at only
               those handed over at least 1 s before T, as the "P" lines say)
 --ref-edflib  no formula: MNE and biosig must agree with EDFlib
+--ref-file    MNE and biosig must hold at least the first N samples of
+              what EDFlib reads in FULL (a complete run of the same case)
+--events      lsrmon's JSON Lines: every start, mark and state (up to
+              stream time T) must be an annotation at its t, as its label or
+              as "lsrmon: Start segment <n>…", "lsrmon: State <state> (was
+              <prev>)…"
 --no-edflib   the file is read as it lies after a crash: EDFlib may refuse it
 Exit 0 when every reader agrees within one quantum; messages name the
 reader, channel and sample otherwise."""
@@ -146,6 +154,26 @@ def compare(name, got, ref_data, ref_annots, quantum, n_samples, exact_count):
         fail(f"{name}: {len(got_annots)} annotations, expected {len(ref_annots)}; extra {sorted(extra)[:5]}")
 
 
+def check_events(name, got, jsonl, until):
+    want = []
+    with open(jsonl, encoding="utf-8") as f:
+        for line in f:
+            ev = json.loads(line)
+            if ev["t"] > until:
+                continue
+            if ev["type"] == "mark":
+                want.append((ev["t"], ev["label"], True))
+            elif ev["type"] == "start":
+                want.append((ev["t"], f"lsrmon: Start segment {ev['segment']}", False))
+            elif ev["type"] == "state":
+                want.append((ev["t"], f"lsrmon: State {ev['state']} (was {ev['prev']})", False))
+    for t, text, exact in want:
+        if not any(abs(o - t) < 1e-4 and (a == text if exact else a.startswith(text))
+                   for o, a in got["annots"]):
+            fail(f"{name}: no annotation {text!r} at {t}")
+    return len(want)
+
+
 def main():
     args = sys.argv[1:]
     path = args[0]
@@ -171,12 +199,25 @@ def main():
             got["annots"] = [a for a in got["annots"]
                              if not a[1].startswith(("lsrmon: params", "lsrmon: montage"))]
             compare(name, got, ref, annots, quantum, n_samples, killed is None)
-    else:
+    elif "--ref-file" in args:
+        full, why = edflib(args[args.index("--ref-file") + 1])
+        if full is None:
+            fail("EDFlib on the reference: " + why)
+        n = int(args[args.index("--min-samples") + 1])
+        ref = {k: v for k, v in full["data"].items() if k != "Trigger"}
+        for name, got in readers.items():
+            compare(name, got, ref, [], full["quantum"], n, False)
+    elif "--ref-edflib" in args:
         if ed is None:
             fail("--ref-edflib needs a file EDFlib reads")
         ref = {k: v for k, v in ed["data"].items() if k != "Trigger"}
         for name in ("MNE", "biosig"):
             compare(name, readers[name], ref, ed["annots"], ed["quantum"], None, True)
+    if "--events" in args:
+        until = float(args[args.index("--until") + 1]) if "--until" in args else float("inf")
+        for name, got in readers.items():
+            k = check_events(name, got, args[args.index("--events") + 1], until)
+        print(f"{k} starts, marks and states found as annotations")
     print(f"ok: {', '.join(readers)} agree on {path}")
 
 
