@@ -288,6 +288,9 @@ START_TEST(validity_reasons)
 	fx_next(&f)->ch[0].spasm = true;
 	fx_judge(&f);
 	ck_assert_int_eq(fx_last_response(&f, 1)->response.invalid_reason, LSR_INVALID_SPASM);
+	fx_next(&f)->ch[2].cautery = true; /* the other channel counts too */
+	fx_judge(&f);
+	ck_assert_int_eq(fx_last_response(&f, 0)->response.invalid_reason, LSR_INVALID_CAUTERY);
 	fx_next(&f)->overlap = true;
 	fx_judge(&f);
 	ck_assert_int_eq(fx_last_response(&f, 0)->response.invalid_reason, LSR_INVALID_GAP);
@@ -307,9 +310,10 @@ START_TEST(validity_reasons)
 	lsr_judge_view(f.j, &v);
 	ck_assert_int_eq(v.invalid[LSR_INVALID_SATURATED], 1);
 	ck_assert_int_eq(v.invalid[LSR_INVALID_SPASM], 1);
+	ck_assert_int_eq(v.invalid[LSR_INVALID_CAUTERY], 1);
 	ck_assert_int_eq(v.invalid[LSR_INVALID_GAP], 1);
 	ck_assert_int_eq(v.invalid[LSR_INVALID_NO_DIRECT], 2);
-	ck_assert_double_eq(v.last_valid_t, 14);
+	ck_assert_double_eq(v.last_valid_t, 15);
 	fx_free(&f);
 }
 END_TEST
