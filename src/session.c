@@ -9,9 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "montage.h"
 #include "session_priv.h"
+#include "source_capture.h"
 #include "source_gen.h"
+#include "source_port.h"
 
 double lsr_now(void)
 {
@@ -203,6 +206,18 @@ static void on_alarm(void *ctx, const char *what, const char *text)
 	emit_one(s, &ev);
 }
 
+/* --capture: the port's bytes as read; a disk fault is alarmed once and
+ * makes the exit status 1, monitoring goes on. */
+static void on_raw(void *ctx, const uint8_t *buf, size_t n)
+{
+	struct lsr_session *s = ctx;
+	char err[512];
+	if (s->capture && lsr_capture_write(s->capture, buf, n, err, sizeof err) < 0) {
+		on_alarm(s, "disk", err);
+		s->exit_code = 1;
+	}
+}
+
 void lsr_session_mark_now(struct lsr_session *s, const char *label, enum lsr_mark_origin origin)
 {
 	if (s->det)
@@ -242,9 +257,39 @@ static int build_params(struct lsr_session *s, char *err, size_t errlen)
 	return lsr_params_check(&s->params, err, errlen);
 }
 
+/* serial (issue 3): a live port, or a raw capture replayed through the
+ * driver its extension (or --driver) names.  NULL with *exit_code 0 when
+ * the source is neither. */
+static struct lsr_source *open_serial_source(struct lsr_session *s, char *err, size_t errlen,
+                                             int *exit_code)
+{
+	const struct lsr_options *o = s->opt;
+	const struct lsr_driver *drv = NULL;
+	*exit_code = 0;
+	if (o->port)
+		drv = lsr_driver_find(o->driver ? o->driver : "lsrb");
+	else if (o->replay)
+		drv = o->driver ? lsr_driver_find(o->driver) : lsr_driver_for_capture(o->replay);
+	if (!drv || !drv->feed)
+		return NULL;
+	struct lsr_source *src;
+	if (o->port) {
+		s->live = true;
+		src = lsr_source_port_new(o->port, drv, o->baud, err, errlen);
+		*exit_code = 1; /* a port missing or busy at start */
+	} else {
+		src = lsr_source_capture_new(o->replay, drv, s->speed, err, errlen);
+		*exit_code = 2;
+	}
+	return src;
+}
+
 static struct lsr_source *open_source(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
 {
 	const struct lsr_options *o = s->opt;
+	struct lsr_source *serial = open_serial_source(s, err, errlen, exit_code);
+	if (serial || *exit_code)
+		return serial;
 	const struct lsr_driver *drv = lsr_driver_find(o->driver ? o->driver : "sim");
 	if (!drv) {
 		snprintf(err, errlen, "--driver '%s': unknown driver (see --list-drivers)", o->driver);
@@ -285,6 +330,9 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	s->src = open_source(s, err, errlen, exit_code);
 	if (!s->src)
 		goto fail;
+	if (o->capture && !(s->capture = lsr_capture_open(o->capture, o->force, err, errlen,
+	                                                  exit_code)))
+		goto fail;
 	lsr_bus_init(&s->bus);
 	if (o->headless) {
 		s->json = lsr_jsonl_new(STDOUT_FILENO, s->live);
@@ -295,7 +343,8 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 		}
 	}
 	s->dsink = (struct lsr_source_sink){ s, on_config, on_block, on_label };
-	s->env = (struct lsr_source_env){ &s->dsink, s, on_link, on_alarm, NULL };
+	s->env = (struct lsr_source_env){ &s->dsink, s, on_link, on_alarm,
+	                                  s->capture ? on_raw : NULL };
 	return s;
 fail:
 	lsr_session_free(s);
@@ -308,6 +357,7 @@ void lsr_session_free(struct lsr_session *s)
 		return;
 	if (s->src)
 		s->src->ops->destroy(s->src->st);
+	lsr_capture_close(s->capture);
 	lsr_detector_free(s->det);
 	lsr_jsonl_free(s->json);
 	free(s);

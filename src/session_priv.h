@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "capture.h"
 #include "cli.h"
 #include "detector.h"
 #include "jsonl.h"
@@ -43,6 +44,7 @@ struct lsr_session {
 
 	struct lsr_bus bus;
 	struct lsr_jsonl *json;
+	struct lsr_capture *capture;     /* --capture, or NULL */
 
 	int next_cli_mark;               /* opt->marks, sorted by t */
 	double pause_at;                 /* < 0: none */
