@@ -49,6 +49,7 @@ struct lsr_session {
 	struct lsr_bus bus;
 	struct lsr_jsonl *json;
 	struct lsr_recorder *rec;        /* --record, or NULL */
+	struct lsr_recorder_status rec_status; /* for the screen's status line */
 	struct lsr_capture *capture;     /* --capture, or NULL */
 	struct lsr_osc *osc;             /* --osc, or NULL */
 	struct lsr_osc_listen *osc_in;   /* --osc-listen, or NULL */

@@ -86,6 +86,11 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	in->stims = s->stims_seen;
 	in->recording = s->opt->record != NULL;
 	in->record_path = s->opt->record;
+	if (s->rec) { /* the file being written (segments), its size, a fault */
+		lsr_recorder_status(s->rec, &s->rec_status);
+		in->record_path = s->rec_status.path;
+		in->record_bytes = s->rec_status.bytes;
+	}
 	in->stream_t = s->cfg.rate > 0 ? (double)s->stream_next / s->cfg.rate : 0;
 	/* --pause-at: the screen is a function of the stream alone. */
 	in->frozen_clock = s->opt->pause_at >= 0;
@@ -95,7 +100,9 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 		in->epoch_at_t0 = s->wall_start;
 	in->speed = s->speed;
 	in->paused = s->paused || s->held;
-	if (s->held)
+	if (s->rec && s->rec_status.failed)
+		in->message = s->rec_status.error;
+	else if (s->held)
 		in->message = "Held at --pause-at (q quits)";
 	else if (s->source_ended)
 		in->message = "Source ended (q quits)";
