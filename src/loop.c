@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "session_priv.h"
+#include "source_edf.h"
 #include "session_ui.h"
 
 static int signal_pipe[2] = { -1, -1 };
@@ -122,6 +123,11 @@ int lsr_session_run(struct lsr_session *s)
 				s->source_ended = true;
 			else
 				source_wait = w;
+			if (s->progress.fd >= 0) {
+				double pos, len;
+				lsr_source_edf_position(s->src, &pos, &len);
+				lsr_progress_update(&s->progress, pos, len, lsr_now());
+			}
 		}
 		lsr_session_osc_turn(s, osc_slot >= 0 && pfd[osc_slot].revents);
 		if (s->json) {
@@ -130,6 +136,11 @@ int lsr_session_run(struct lsr_session *s)
 			if (lsr_jsonl_failed(s->json))
 				break; /* the reader of our stdout has gone */
 		}
+	}
+	if (s->progress.fd >= 0 && s->source_ended) {
+		double pos, len;
+		lsr_source_edf_position(s->src, &pos, &len);
+		lsr_progress_done(&s->progress, len);
 	}
 	lsr_session_finish(s);
 	if (s->rec) {

@@ -447,6 +447,10 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 		goto fail;
 	if (!s->src && !(s->src = open_source(s, err, errlen, exit_code)))
 		goto fail;
+	s->edf_replay = is_recording(o->replay);
+	lsr_progress_init(&s->progress, STDERR_FILENO, false);
+	if (!o->headless || s->speed != 0 || !s->edf_replay)
+		s->progress.fd = -1;
 	if (o->capture && !(s->capture = lsr_capture_open(o->capture, o->force, err, errlen,
 	                                                  exit_code)))
 		goto fail;

@@ -47,6 +47,12 @@ for ext in bdf edf; do
 	fi
 done
 
+# Headless at max speed: a progress bar on stderr only when it is a terminal.
+"$LSRMON" --headless --replay "$dir/case.bdf" > /dev/null 2> "$dir/err"
+[ ! -s "$dir/err" ] || { echo "progress written to a non-terminal"; cat "$dir/err"; exit 1; }
+script -qfec "$LSRMON --headless --replay $dir/case.bdf > /dev/null" "$dir/tty" > /dev/null
+grep -q '100%  60' "$dir/tty"
+
 # The command line wins over the recording's stored settings.
 "$LSRMON" --headless --replay "$dir/case.bdf" --set disappear_trials=12 > "$dir/set.jsonl"
 grep -q '"disappear_trials":12' "$dir/set.jsonl"
