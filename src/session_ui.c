@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "session_priv.h"
 #include "session_ui.h"
+#include "source_edf.h"
 #include "ui.h"
 
 static void act_mark(void *ctx, const char *label)
@@ -99,6 +100,11 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	if (s->speed == 1.0 && !in->frozen_clock)
 		in->epoch_at_t0 = s->wall_start;
 	in->speed = s->speed;
+	if (s->edf_replay) { /* position (stream_t) against the recording's length */
+		double pos;
+		in->replay = true;
+		lsr_source_edf_position(s->src, &pos, &in->replay_len_s);
+	}
 	in->paused = s->paused || s->held;
 	if (s->rec && s->rec_status.failed)
 		in->message = s->rec_status.error;
