@@ -3,7 +3,8 @@
 # EDFlib, MNE and biosig read the same samples and annotations (marks and
 # states at their t); --replay at max speed gives the live run's stimuli and
 # states (BDF+ exactly; EDF+ within one trial); a crashed file EDFlib
-# refuses says to --repair, and the copy replays; an existing file is not
+# refuses says to --repair, and the copy replays; recording a replay keeps
+# the samples; an existing file is not
 # replaced without --force; a full disk (RLIMIT_FSIZE) raises the alarm,
 # monitoring goes on to the end, the file stays valid and the exit status
 # is 1.
@@ -46,6 +47,10 @@ for ext in bdf edf; do
 		EOF
 	fi
 done
+
+# Recording a replay keeps every sample exactly.
+"$LSRMON" --headless --replay "$dir/case.bdf" --record "$dir/again.bdf" > /dev/null
+$py readers.py "$dir/again.bdf" --ref-file "$dir/case.bdf" --min-samples 600000
 
 # Headless at max speed: a progress bar on stderr only when it is a terminal.
 "$LSRMON" --headless --replay "$dir/case.bdf" > /dev/null 2> "$dir/err"
