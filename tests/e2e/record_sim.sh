@@ -4,10 +4,10 @@
 # states at their t); --replay at max speed gives the live run's stimuli and
 # states (BDF+ exactly; EDF+ within one trial); a crashed file EDFlib
 # refuses says to --repair, and the copy replays; recording a replay keeps
-# the samples; an existing file is not
-# replaced without --force; a full disk (RLIMIT_FSIZE) raises the alarm,
-# monitoring goes on to the end, the file stays valid and the exit status
-# is 1.
+# the samples; the progress bar appears only on a terminal; the command line
+# wins over stored settings; an existing file is not replaced without
+# --force; a full disk (RLIMIT_FSIZE) raises the alarm, monitoring goes on
+# to the end, the file stays valid and the exit status is 1.
 set -eu
 cd "$(dirname "$0")"
 py=/usr/bin/python3
