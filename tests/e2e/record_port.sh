@@ -24,7 +24,9 @@ wait "$LIVE" || fail "lsrmon (port) exited $?: $(cat "$WORK/live.err")"
 
 "$LSRMON" --headless --replay "$WORK/cap.lsrb" --record "$WORK/replay.bdf" >/dev/null \
 	2>"$WORK/replay.err" || fail "replay of the capture exited $?: $(cat "$WORK/replay.err")"
-n=$(edfdump "$WORK/replay.bdf" | awk '$1 == "S" && $2 == 0 { print NF - 3 }')
+# The acquired samples: Trigger (the last signal) without bit 7.
+n=$(edfdump "$WORK/replay.bdf" | awk '$1 == "H" { t = $2 - 1 }
+	$1 == "S" && $2 == t { for (i = 3; i <= NF; i++) n += $i < 128; print n }')
 [ "${n:-0}" -gt 1000 ] || fail "the replayed recording holds ${n:-no} samples"
 echo "comparing $n samples per channel"
 $py readers.py "$WORK/live.bdf" --ref-file "$WORK/replay.bdf" --min-samples "$n" ||
