@@ -15,8 +15,8 @@
 #include "montage.h"
 #include "session_priv.h"
 #include "source_capture.h"
-#include "session_ui.h"
 #include "source_edf.h"
+#include "session_ui.h"
 #include "source_gen.h"
 #include "source_port.h"
 
@@ -296,16 +296,12 @@ static bool is_recording(const char *path)
 	return dot && (strcasecmp(dot, ".bdf") == 0 || strcasecmp(dot, ".edf") == 0);
 }
 
-/* Parameters in force: built-in defaults, then the layouts and the
- * recording at their precedence, then --set (interface.md "Precedence"). */
+/* Precedence (interface.md): command line > --layout > a replayed
+ * recording's stored settings > the default layout > built-in defaults. */
 static int build_params(struct lsr_session *s, char *err, size_t errlen)
 {
 	lsr_params_defaults(&s->params);
-	/* Precedence: a layout named with --layout > the recording's stored
-	 * settings > the default layout > built-in defaults. */
-	if (lsr_session_layout(s, err, errlen) < 0)
-		return -1;
-	if (!s->opt->layout && lsr_layout_apply_params(&s->layout, &s->params, err, errlen) < 0)
+	if (!s->opt->layout && lsr_session_layout(s, err, errlen) < 0)
 		return -1;
 	if (is_recording(s->opt->replay)) {
 		char montage[LSR_MAX_CHANNELS * 16] = "";
@@ -315,7 +311,7 @@ static int build_params(struct lsr_session *s, char *err, size_t errlen)
 		    lsr_montage_parse(montage, &s->montage, why, sizeof why) < 0)
 			fprintf(stderr, "lsrmon: %s: stored montage ignored: %s\n", s->opt->replay, why);
 	}
-	if (s->opt->layout && lsr_layout_apply_params(&s->layout, &s->params, err, errlen) < 0)
+	if (s->opt->layout && lsr_session_layout(s, err, errlen) < 0)
 		return -1;
 	for (int i = 0; i < s->opt->nsets; i++)
 		if (lsr_params_set_kv(&s->params, s->opt->sets[i], err, errlen) < 0)
@@ -441,14 +437,20 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	if (o->nmarks > 0)
 		qsort(o->marks, (size_t)o->nmarks, sizeof o->marks[0], cmp_marks);
 	*exit_code = 2;
-	s->src = open_source(s, err, errlen, exit_code);
-	if (!s->src)
+	/* A recording is opened first: its stored settings rank between the
+	 * layouts (build_params). */
+	if (is_recording(o->replay) && !(s->src = open_source(s, err, errlen, exit_code)))
 		goto fail;
-	*exit_code = 2;
 	if (build_params(s, err, errlen) < 0)
 		goto fail;
 	if (o->montage && lsr_montage_parse(o->montage, &s->montage, err, errlen) < 0)
 		goto fail;
+	if (!s->src && !(s->src = open_source(s, err, errlen, exit_code)))
+		goto fail;
+	s->edf_replay = is_recording(o->replay);
+	lsr_progress_init(&s->progress, STDERR_FILENO, false);
+	if (!o->headless || s->speed != 0 || !s->edf_replay)
+		s->progress.fd = -1;
 	if (o->capture && !(s->capture = lsr_capture_open(o->capture, o->force, err, errlen,
 	                                                  exit_code)))
 		goto fail;

@@ -38,6 +38,7 @@ struct edf_source {
 	double unit[LSR_MAX_CHANNELS];     /* to µV */
 	struct lsr_stream_config cfg;
 	int64_t total, pos;                /* samples per channel */
+	int bytes_per_instant;             /* for stats.bytes */
 	struct label *labels;
 	size_t nlabels, next_label;
 	char **settings;
@@ -138,6 +139,7 @@ static bool chunk(struct edf_source *s, int n, const struct lsr_source_sink *sin
 	deliver(s, base, run, n, sink);
 	s->pos += n;
 	s->stats.frames++;
+	s->stats.bytes += (uint64_t)n * (uint64_t)s->bytes_per_instant;
 	return true;
 }
 
@@ -311,6 +313,7 @@ static bool layout(struct edf_source *s, const struct edf_hdr_struct *h, char *e
 	s->cfg.channels = nch;
 	s->cfg.format_bits = s->bdf ? 24 : 16;
 	s->total = h->signalparam[s->sig[0]].smp_in_file;
+	s->bytes_per_instant = (nch + (s->trig >= 0)) * (s->bdf ? 3 : 2);
 	snprintf(s->cfg.device, sizeof s->cfg.device, "%s recording, %s",
 	         s->bdf ? "BDF+" : "EDF+", h->equipment[0] ? h->equipment : "unknown equipment");
 	return true;
