@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # tests/e2e/serial_errors.sh — a missing port and a port held by another
-# lsrmon exit 1 with a clear message; a garbage-only stream raises
-# no_valid_frames after about 2 s and crashes nothing.
+# lsrmon exit 1 with a clear message; --list-ports names devices; a
+# garbage-only stream raises no_valid_frames after about 2 s and crashes
+# nothing.
 . "$(dirname "$0")/lib/serial.bash"
 
 "$LSRMON" --headless --port /dev/does-not-exist >"$WORK/out" 2>"$WORK/err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "missing port: exit $rc"
 grep -q '/dev/does-not-exist' "$WORK/err" || fail "missing port: message '$(cat "$WORK/err")'"
+
+"$LSRMON" --list-ports >"$WORK/ports" 2>&1 || fail "--list-ports: exit $?"
+! grep -qv '^/dev/' "$WORK/ports" || fail "--list-ports: $(cat "$WORK/ports")"
 
 "$FAKEAMP" --link "$WORK/amp" --garbage --seconds 8 >/dev/null 2>&1 &
 PIDS+=("$!")
