@@ -6,7 +6,7 @@
  *   fakeamp --link PATH [--format lsrb|ascii|openbci] [--from FILE]
  *           [--seconds S] [--start-delay S] [--linger S] [--hangup-at T:D]...
  *           [--stall-at T:D]... [--corrupt P] [--drop-frames P] [--garbage]
- *           [--rate HZ] [--seed N] [--sim SCENARIO [--duration S]]
+ *           [--rate HZ] [--seed N] [--sim SCENARIO [--duration S]] [--clean-for S]
  *   fakeamp --write FILE --seconds S [--format …] [--corrupt P] [--drop-frames P]
  *           [--sim SCENARIO [--duration S]]
  */
@@ -42,6 +42,9 @@ struct amp {
 	int rate;
 	uint64_t rng;
 	double corrupt, drop;
+	double clean_for;        /* no corruption or drops before this stream time
+	                            (the stream's, not the wall clock: repeatable) */
+	bool faults_on;
 	bool garbage;
 	struct window hangups[MAX_WINDOWS], stalls[MAX_WINDOWS];
 	int nhang, nstall;
@@ -129,13 +132,13 @@ static bool listened(const struct amp *a)
  * or lost while hung up or stalled, as scheduled. */
 static void emit(struct amp *a, const uint8_t *buf, size_t n)
 {
-	if (a->drop > 0 && rnd01(a) < a->drop)
+	if (a->faults_on && a->drop > 0 && rnd01(a) < a->drop)
 		return;
 	uint8_t tmp[8192];
 	while (n) {
 		size_t k = n < sizeof tmp ? n : sizeof tmp;
 		memcpy(tmp, buf, k);
-		if (a->corrupt > 0)
+		if (a->faults_on && a->corrupt > 0)
 			for (size_t i = 0; i < k; i++)
 				if (rnd01(a) < a->corrupt)
 					tmp[i] ^= (uint8_t)(1u << (rnd(a) % 8));
@@ -168,19 +171,25 @@ static void emit(struct amp *a, const uint8_t *buf, size_t n)
 	}
 }
 
-/* The test waveform, µV: a 1 ms sync pulse every second (at 0.25 s into
- * it), an LSR at 10 ms on channels 0 and 1, a direct response at 3 ms on
+/* The test waveform, µV: a 1 ms sync pulse every second (0.2545 s into it:
+ * at 20 kHz it straddles two LSRB frames, so a lost frame leaves a pulse
+ * already high after a gap — which must not count as a stimulus), an LSR at 10 ms on channels 0 and 1, a direct response at 3 ms on
  * channel 2, and a little deterministic noise. */
+static uint64_t wave_stim(const struct amp *a)
+{
+	return (uint64_t)(a->rate * 0.2545);
+}
+
 static uint8_t wave_mark(const struct amp *a, uint64_t i)
 {
-	uint64_t ph = i % (uint64_t)a->rate, s = (uint64_t)a->rate / 4;
+	uint64_t ph = i % (uint64_t)a->rate, s = wave_stim(a);
 	uint64_t w = (uint64_t)a->rate / 1000;
 	return ph >= s && ph < s + (w ? w : 1) ? LSR_MARK_STIM : 0;
 }
 
 static double wave_uv(const struct amp *a, uint64_t i, int c)
 {
-	double dt = ((double)(i % (uint64_t)a->rate) - a->rate / 4.0) / a->rate * 1000.0; /* ms */
+	double dt = ((double)(i % (uint64_t)a->rate) - (double)wave_stim(a)) / a->rate * 1000.0; /* ms */
 	double v = 0;
 	if ((c == 0 || c == 1) && dt >= 10 && dt < 14)
 		v = (c == 0 ? 200.0 : 150.0) * sin(2 * M_PI * (dt - 10) / 4);
@@ -383,6 +392,7 @@ static void gen_garbage(struct amp *a, uint64_t until)
 
 static void generate(struct amp *a, uint64_t until)
 {
+	a->faults_on = (double)a->index >= a->clean_for * a->rate;
 	if (a->scenario)
 		until = sim_fill(a, until);
 	if (a->garbage)
@@ -420,6 +430,7 @@ static void stream_from(struct amp *a, double el)
 			a->from_eof = true;
 			return;
 		}
+		a->faults_on = a->from_s >= a->clean_for;
 		a->drv->feed(a->drv_st, buf, (size_t)n, &sink);
 		emit(a, buf, (size_t)n);
 	}
@@ -512,7 +523,7 @@ static void usage(void)
 	        "               [--seconds S] [--start-delay S] [--linger S]\n"
 	        "               [--hangup-at T:D]... [--stall-at T:D]... [--corrupt P]\n"
 	        "               [--drop-frames P] [--garbage] [--rate HZ] [--seed N]\n"
-	        "               [--sim SCENARIO [--duration S]]\n"
+	        "               [--sim SCENARIO [--duration S]] [--clean-for S]\n"
 	        "       fakeamp --write FILE --seconds S [--format …] [--corrupt P] "
 	        "[--drop-frames P]\n"
 	        "       fakeamp --write FILE --sim SCENARIO [--duration S] [--format …]\n");
@@ -529,7 +540,7 @@ int main(int argc, char **argv)
 		{"linger", 1, 0, 'L'}, {"hangup-at", 1, 0, 'H'}, {"stall-at", 1, 0, 'S'},
 		{"corrupt", 1, 0, 'c'}, {"drop-frames", 1, 0, 'D'}, {"garbage", 0, 0, 'g'},
 		{"rate", 1, 0, 'r'}, {"seed", 1, 0, 'e'}, {"sim", 1, 0, 'm'},
-		{"duration", 1, 0, 'u'}, {0, 0, 0, 0},
+		{"duration", 1, 0, 'u'}, {"clean-for", 1, 0, 'C'}, {0, 0, 0, 0},
 	};
 	uint64_t seed = 0; /* as lsrmon's --seed */
 	int o;
@@ -559,6 +570,7 @@ int main(int argc, char **argv)
 			break;
 		case 'm': a.scenario = optarg; break;
 		case 'u': a.sim_duration = atof(optarg); break;
+		case 'C': a.clean_for = atof(optarg); break;
 		default: usage();
 		}
 	}
