@@ -41,12 +41,27 @@ START_TEST(matches_bitwise_and_continues)
 }
 END_TEST
 
+/* The sliced loop takes 8 bytes at a time: every length and start offset
+ * around that stride must agree with the shift register. */
+START_TEST(every_length_and_offset)
+{
+	uint8_t buf[96];
+	for (size_t i = 0; i < sizeof buf; i++)
+		buf[i] = (uint8_t)(i * 151u + 7u);
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; off + n <= sizeof buf; n++)
+			ck_assert_uint_eq(lsr_crc16(LSR_CRC16_INIT, buf + off, n),
+			                  crc_bitwise(buf + off, n));
+}
+END_TEST
+
 Suite *suite_crc(void)
 {
 	Suite *s = suite_create("crc");
 	TCase *tc = tcase_create("crc16");
 	tcase_add_test(tc, check_value);
 	tcase_add_test(tc, matches_bitwise_and_continues);
+	tcase_add_test(tc, every_length_and_offset);
 	suite_add_tcase(s, tc);
 	return s;
 }
