@@ -234,18 +234,26 @@ static void handle_data(struct lsrb *p, const uint8_t *pl, size_t n,
 	const uint8_t *marks = pl + 6, *smp = pl + 6 + S;
 	for (int i = 0; i < S; i++)
 		p->marks[i] = marks[i] & (LSR_MARK_STIM | LSR_MARK_BUTTON);
+	/* Sample-major in, channel-major out; one loop per sample width so
+	 * the inner loop has no branch (sign extension by xor-subtract). */
 	double q = p->cfg.uv_per_lsb;
-	for (int i = 0; i < S; i++) {
-		for (int c = 0; c < C; c++) {
-			const uint8_t *b = smp + ((size_t)i * (size_t)C + (size_t)c) * (size_t)B;
-			int32_t v;
-			if (B == 2)
-				v = (int16_t)(uint16_t)(b[0] | b[1] << 8);
-			else
-				v = (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 |
-				              (uint32_t)b[2] << 16) -
-				    ((b[2] & 0x80) ? 0x1000000 : 0);
-			p->samples[(size_t)c * (size_t)S + (size_t)i] = (float)(v * q);
+	size_t stride = (size_t)S;
+	if (B == 2) {
+		for (int i = 0; i < S; i++) {
+			const uint8_t *b = smp + (size_t)i * (size_t)C * 2;
+			for (int c = 0; c < C; c++, b += 2) {
+				int32_t v = (int16_t)(uint16_t)(b[0] | b[1] << 8);
+				p->samples[(size_t)c * stride + (size_t)i] = (float)(v * q);
+			}
+		}
+	} else {
+		for (int i = 0; i < S; i++) {
+			const uint8_t *b = smp + (size_t)i * (size_t)C * 3;
+			for (int c = 0; c < C; c++, b += 3) {
+				uint32_t u = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16;
+				int32_t v = (int32_t)(u ^ 0x800000u) - 0x800000;
+				p->samples[(size_t)c * stride + (size_t)i] = (float)(v * q);
+			}
 		}
 	}
 	struct lsr_block blk = {
