@@ -144,8 +144,33 @@ void lsr_session_ui_turn(struct lsr_session *s, bool readable)
 		lsr_ui_input(s->ui);
 }
 
+/* LSRMON_UI_STATS=FILE: at exit, the frames drawn and the seconds the
+ * screen was up, for the benchmarks (tests/bench/README.md).  Written after
+ * the terminal is restored; a failure is only reported, never changes the
+ * exit status. */
+static void write_ui_stats(uint64_t frames, double seconds)
+{
+	const char *path = getenv("LSRMON_UI_STATS");
+	if (!path || !*path)
+		return;
+	FILE *f = fopen(path, "w");
+	bool bad = !f;
+	if (f) {
+		bad = fprintf(f, "frames %llu\nseconds %.3f\n", (unsigned long long)frames,
+		              seconds) < 0;
+		bad = fclose(f) != 0 || bad;
+	}
+	if (bad)
+		fprintf(stderr, "lsrmon: cannot write LSRMON_UI_STATS file %s\n", path);
+}
+
 void lsr_session_ui_close(struct lsr_session *s)
 {
+	if (!s->ui)
+		return;
+	uint64_t frames = lsr_ui_frames(s->ui);
+	double seconds = lsr_now() - s->mono_start;
 	lsr_ui_free(s->ui);
 	s->ui = NULL;
+	write_ui_stats(frames, seconds);
 }
