@@ -48,7 +48,7 @@ DEB_PACKAGES := gcc make pkg-config libncurses-dev libserialport-dev liblo-dev \
 	liblo-tools libedf-dev libinih-dev check libcairo2-dev tmux socat \
 	biosig-tools python3-mne poppler-utils clang libclang-rt-14-dev valgrind
 
-.PHONY: all check demo deps tests install uninstall clean
+.PHONY: all check demo deps tests bench install uninstall clean
 
 all: $(BIN)
 
@@ -87,6 +87,20 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/core.a
 	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/core.a $(LIBS)
 
 tests: $(BIN) $(RUNNER) $(TOOLS)
+
+# Benchmarks (tests/bench/README.md): always the release build; each
+# tests/bench/*.c is a standalone program linked with the core.
+BENCH_SRC := $(wildcard tests/bench/*.c)
+BENCH_BIN := $(patsubst tests/bench/%.c,build/rel/bench/%,$(BENCH_SRC))
+
+build/rel/bench/%: tests/bench/%.c build/rel/core.a
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< build/rel/core.a $(LIBS)
+
+bench:
+	$(MAKE) SANITIZE=0 lsrmon $(BENCH_BIN)
+	LSRMON=$(abspath lsrmon) LSR_BUILD=$(abspath build/rel) bash tests/bench/run
 
 # Installs what is missing, and says what (through sudo -n when not root).
 deps:
