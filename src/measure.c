@@ -145,19 +145,63 @@ int lsr_noise_count(const struct lsr_noise *z, int ch, enum lsr_noise_kind k)
 	return ch >= 0 && ch < z->nch ? z->r[ch][k].n : 0;
 }
 
-static int cmp_double(const void *a, const void *b)
+static void swap_d(double *v, int a, int b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	double t = v[a];
+	v[a] = v[b];
+	v[b] = t;
 }
 
-static double quantile_sorted(const double *v, int n, double pct)
+/* Moves the k-th smallest of v[0..n) to v[k], smaller ones before it and
+ * larger after (Hoare's selection, median-of-three pivot): the percentile
+ * of sorted values without sorting them, and no comparison callback — this
+ * runs for every channel of every stimulus.  Values are finite. */
+static void select_kth(double *v, int n, int k)
+{
+	int lo = 0, hi = n - 1;
+	while (hi > lo) {
+		int mid = lo + (hi - lo) / 2;
+		if (v[mid] < v[lo])
+			swap_d(v, lo, mid);
+		if (v[hi] < v[lo])
+			swap_d(v, lo, hi);
+		if (v[hi] < v[mid])
+			swap_d(v, mid, hi);
+		double p = v[mid];
+		int i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < p)
+				i++;
+			while (v[j] > p)
+				j--;
+			if (i <= j)
+				swap_d(v, i++, j--);
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return; /* v[j+1 .. i-1] all equal the pivot */
+	}
+}
+
+/* The pct-th percentile with linear interpolation between the two order
+ * statistics around it, as on the sorted values; reorders v. */
+static double quantile(double *v, int n, double pct)
 {
 	double pos = pct / 100.0 * (n - 1);
 	int i = (int)floor(pos);
-	if (i >= n - 1)
+	if (i >= n - 1) {
+		select_kth(v, n, n - 1);
 		return v[n - 1];
-	return v[i] + (pos - i) * (v[i + 1] - v[i]);
+	}
+	select_kth(v, n, i);
+	double next = v[i + 1];
+	for (int j = i + 2; j < n; j++)
+		if (v[j] < next)
+			next = v[j];
+	return v[i] + (pos - i) * (next - v[i]);
 }
 
 double lsr_noise_percentile(struct lsr_noise *z, int ch, enum lsr_noise_kind k, double pct)
@@ -168,14 +212,12 @@ double lsr_noise_percentile(struct lsr_noise *z, int ch, enum lsr_noise_kind k, 
 	const float *v = values(z, ch, k);
 	for (int i = 0; i < n; i++)
 		z->tmp[i] = v[i];
-	qsort(z->tmp, (size_t)n, sizeof *z->tmp, cmp_double);
-	return quantile_sorted(z->tmp, n, pct);
+	return quantile(z->tmp, n, pct);
 }
 
 double lsr_median_inplace(double *v, int n)
 {
 	if (n <= 0)
 		return NAN;
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return quantile_sorted(v, n, 50);
+	return quantile(v, n, 50);
 }
