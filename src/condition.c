@@ -15,7 +15,7 @@ struct lsr_condition {
 	struct lsr_filter filt;
 	int rate, blank, post, pad;
 	int nfit;              /* samples from the end of blanking to post */
-	float *decay;          /* NTAU × nfit: exp(−k / τ) */
+	float *decay;          /* nfit × NTAU: exp(−i / τ_j) at [i * NTAU + j] */
 	double see[NTAU], se[NTAU];
 };
 
@@ -50,12 +50,13 @@ struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, in
 	}
 	double tau = TAU_MIN_MS;
 	for (int j = 0; j < NTAU; j++, tau *= TAU_STEP) {
-		float *d = c->decay + (size_t)j * (size_t)c->nfit;
+		float *d = c->decay + j;
 		double k = exp(-1000.0 / (tau * rate)), v = 1, se = 0, see = 0;
 		for (int i = 0; i < c->nfit; i++, v *= k) {
-			d[i] = (float)v;
-			se += d[i];
-			see += (double)d[i] * d[i];
+			float di = (float)v;
+			d[(size_t)i * NTAU] = di;
+			se += di;
+			see += (double)di * di;
 		}
 		c->se[j] = se;
 		c->see[j] = see;
@@ -117,13 +118,19 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 		sy += y[i];
 		syy += (double)y[i] * y[i];
 	}
+	/* All grid correlations in one pass: NTAU independent sums (each still
+	 * in sample order, so the same values) instead of NTAU serial chains. */
+	double sydv[NTAU] = {0};
+	for (int i = 0; i < n; i++) {
+		const float *d = c->decay + (size_t)i * NTAU;
+		double yi = y[i];
+		for (int j = 0; j < NTAU; j++)
+			sydv[j] += yi * d[j];
+	}
 	double best_sse = INFINITY;
 	int best = -1;
 	for (int j = 0; j < NTAU; j++) {
-		const float *d = c->decay + (size_t)j * (size_t)n;
-		double syd = 0;
-		for (int i = 0; i < n; i++)
-			syd += (double)y[i] * d[i];
+		double syd = sydv[j];
 		double det = n * c->see[j] - c->se[j] * c->se[j];
 		if (!(det > 1e-9 * n * c->see[j]))
 			continue;
