@@ -175,7 +175,8 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 		y[i] -= (float)v;
 }
 
-void lsr_condition_sweep(struct lsr_condition *c, float *x, int n, int stim)
+/* Blanking and decay removal of one sweep, before the band-pass. */
+static void prepare(struct lsr_condition *c, float *x, int n, int stim)
 {
 	int b_end = stim + c->blank; /* first sample after blanking */
 	if (stim >= 1 && b_end + c->nfit == n) {
@@ -187,7 +188,20 @@ void lsr_condition_sweep(struct lsr_condition *c, float *x, int n, int stim)
 		for (int i = stim; i < b_end; i++)
 			x[i] = (float)(y0 + (y1 - y0) * (i - stim + 1) / len);
 	}
+}
+
+void lsr_condition_sweep(struct lsr_condition *c, float *x, int n, int stim)
+{
+	prepare(c, x, n, stim);
 	lsr_filter_zerophase(&c->filt, x, (size_t)n, (size_t)c->pad);
+}
+
+void lsr_condition_sweeps(struct lsr_condition *c, float *x, size_t stride, int nbuf,
+                          int n, int stim)
+{
+	for (int b = 0; b < nbuf; b++)
+		prepare(c, x + (size_t)b * stride, n, stim);
+	lsr_filter_zerophase_n(&c->filt, x, stride, nbuf, (size_t)n, (size_t)c->pad);
 }
 
 void lsr_condition_plain(struct lsr_condition *c, float *x, int n)

@@ -37,6 +37,11 @@ int lsr_condition_blank(const struct lsr_condition *c);
  * x[stim + post] = x[n - 1]; room for n + pad.  In place. */
 void lsr_condition_sweep(struct lsr_condition *c, float *x, int n, int stim);
 
+/* lsr_condition_sweep on nbuf sweeps at x + b × stride (the channels of one
+ * stimulus), with the same results; the band-pass runs them side by side. */
+void lsr_condition_sweeps(struct lsr_condition *c, float *x, size_t stride, int nbuf,
+                          int n, int stim);
+
 /* A stretch without a stimulus (noise windows): band-pass only. */
 void lsr_condition_plain(struct lsr_condition *c, float *x, int n);
 

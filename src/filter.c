@@ -81,12 +81,66 @@ void lsr_filter_backward(const struct lsr_filter *f, float *x, size_t n)
 	run(f, x, n, -1);
 }
 
-void lsr_filter_zerophase(const struct lsr_filter *f, float *x, size_t n, size_t pad)
+/* run() on four buffers at once: the same operations in the same order per
+ * buffer (so the same values), but four independent recursions in flight
+ * instead of one serial chain of multiply-adds per sample. */
+static void run4(const struct lsr_filter *f, float *const *x, size_t n, int dir)
+{
+	if (n == 0)
+		return;
+	size_t first = dir > 0 ? 0 : n - 1;
+	double x0[4];
+	for (int l = 0; l < 4; l++)
+		x0[l] = x[l][first];
+	for (int k = 0; k < f->nsec; k++) {
+		const struct lsr_biquad q = f->sec[k];
+		double s1[4] = {0, 0, 0, 0}, s2[4] = {0, 0, 0, 0}, sub[4];
+		for (int l = 0; l < 4; l++)
+			sub[l] = k == 0 ? x0[l] : 0;
+		for (size_t j = 0; j < n; j++) {
+			size_t i = dir > 0 ? j : n - 1 - j;
+			for (int l = 0; l < 4; l++) {
+				double in = x[l][i] - sub[l];
+				double out = q.b0 * in + s1[l];
+				s1[l] = q.b1 * in - q.a1 * out + s2[l];
+				s2[l] = q.b2 * in - q.a2 * out;
+				x[l][i] = (float)out;
+			}
+		}
+	}
+}
+
+static size_t pad_reflect(float *x, size_t n, size_t pad)
 {
 	if (n < pad + 2)
 		pad = n >= 2 ? n - 2 : 0;
 	for (size_t k = 0; k < pad; k++)
 		x[n + k] = 2 * x[n - 1] - x[n - 2 - k];
+	return pad;
+}
+
+void lsr_filter_zerophase(const struct lsr_filter *f, float *x, size_t n, size_t pad)
+{
+	pad = pad_reflect(x, n, pad);
 	run(f, x, n + pad, 1);
 	run(f, x, n + pad, -1);
+}
+
+void lsr_filter_zerophase_n(const struct lsr_filter *f, float *x, size_t stride, int nbuf,
+                            size_t n, size_t pad)
+{
+	size_t used = pad;
+	for (int b = 0; b < nbuf; b++)
+		used = pad_reflect(x + (size_t)b * stride, n, pad);
+	int b = 0;
+	for (; b + 4 <= nbuf; b += 4) {
+		float *const xs[4] = {x + (size_t)b * stride, x + (size_t)(b + 1) * stride,
+		                      x + (size_t)(b + 2) * stride, x + (size_t)(b + 3) * stride};
+		run4(f, xs, n + used, 1);
+		run4(f, xs, n + used, -1);
+	}
+	for (; b < nbuf; b++) {
+		run(f, x + (size_t)b * stride, n + used, 1);
+		run(f, x + (size_t)b * stride, n + used, -1);
+	}
 }

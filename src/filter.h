@@ -36,4 +36,9 @@ void lsr_filter_backward(const struct lsr_filter *f, float *x, size_t n);
  * in x[0..n).  Zero phase keeps response onsets where they are. */
 void lsr_filter_zerophase(const struct lsr_filter *f, float *x, size_t n, size_t pad);
 
+/* lsr_filter_zerophase on nbuf buffers at x + b × stride (each with room
+ * for n + pad), with exactly the same results, filtered side by side. */
+void lsr_filter_zerophase_n(const struct lsr_filter *f, float *x, size_t stride, int nbuf,
+                            size_t n, size_t pad);
+
 #endif

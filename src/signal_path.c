@@ -49,7 +49,8 @@ struct lsr_signal {
 	struct lsr_epochs *ep;
 	struct lsr_condition *cond;
 	struct lsr_noise *noise;
-	float *work;
+	float *work;                    /* nch buffers of wstride floats */
+	size_t wstride;
 	struct slot cur, held[NHELD];
 	int nheld;
 	int emitted;
@@ -166,7 +167,8 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	int cap = (s->post + LSR_MAX_BLOCK) / (train > 2 ? train : 2) + 8;
 	s->ep = lsr_epochs_new(s->nch, span, s->post, cap);
 	s->noise = lsr_noise_new(s->nch, NOISE_CAP);
-	s->work = malloc(((size_t)span + (size_t)lsr_condition_pad(s->cond)) * sizeof *s->work);
+	s->wstride = (size_t)span + (size_t)lsr_condition_pad(s->cond);
+	s->work = malloc(s->wstride * (size_t)s->nch * sizeof *s->work);
 	bool ok = s->ep && s->noise && s->work && slot_init(&s->cur, s);
 	for (int i = 0; i < NHELD; i++)
 		ok = ok && slot_init(&s->held[i], s);
@@ -304,18 +306,23 @@ static void build(struct lsr_signal *s, const struct lsr_epoch_stim *st, struct 
 	int warm = s->warm;
 	if (from - warm < seg)
 		warm = from - seg > 0 ? (int)(from - seg) : 0;
+	if (tr->gap) {
+		memset(sl->cond, 0, (size_t)s->nch * (size_t)s->len * sizeof *sl->cond);
+		for (int c = 0; c < s->nch; c++)
+			measure_nan(&tr->ch[c]);
+		return;
+	}
+	/* Every channel's sweep with its warm-up, conditioned together. */
+	for (int c = 0; c < s->nch; c++) {
+		float *w = s->work + (size_t)c * s->wstride;
+		lsr_epochs_copy(s->ep, c, from - warm, warm, w);
+		memcpy(w + warm, sl->raw + (size_t)c * (size_t)s->len, (size_t)s->len * sizeof *w);
+	}
+	lsr_condition_sweeps(s->cond, s->work, s->wstride, s->nch, warm + s->len, warm + s->pre);
 	for (int c = 0; c < s->nch; c++) {
 		float *cond = sl->cond + (size_t)c * (size_t)s->len;
 		const float *raw = sl->raw + (size_t)c * (size_t)s->len;
-		if (tr->gap) {
-			memset(cond, 0, (size_t)s->len * sizeof *cond);
-			measure_nan(&tr->ch[c]);
-			continue;
-		}
-		lsr_epochs_copy(s->ep, c, from - warm, warm, s->work);
-		memcpy(s->work + warm, raw, (size_t)s->len * sizeof *s->work);
-		lsr_condition_sweep(s->cond, s->work, warm + s->len, warm + s->pre);
-		memcpy(cond, s->work + warm, (size_t)s->len * sizeof *cond);
+		memcpy(cond, s->work + (size_t)c * s->wstride + warm, (size_t)s->len * sizeof *cond);
 		if (s->judge)
 			measure_channel(s, c, raw, cond, &tr->ch[c]);
 		else
