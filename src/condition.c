@@ -91,9 +91,17 @@ const struct lsr_filter *lsr_condition_filter(const struct lsr_condition *c)
  * so a τ off the grid costs one multiply per sample. */
 static double fit_one(const float *y, int n, double sy, double syy, double k, double *b_out)
 {
-	double syd = 0, v = 1;
-	for (int i = 0; i < n; i++, v *= k)
-		syd += y[i] * v;
+	/* Two interleaved recursions (even and odd samples) halve the
+	 * dependency chain. */
+	double se0 = 0, se1 = 0, v0 = 1, v1 = k, k2 = k * k;
+	int i = 0;
+	for (; i + 2 <= n; i += 2, v0 *= k2, v1 *= k2) {
+		se0 += y[i] * v0;
+		se1 += y[i + 1] * v1;
+	}
+	if (i < n)
+		se0 += y[i] * v0;
+	double syd = se0 + se1;
 	double kn = pow(k, n);
 	double se = (1 - kn) / (1 - k), see = (1 - kn * kn) / (1 - k * k);
 	double det = n * see - se * se;
@@ -121,9 +129,14 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 	int best = -1;
 	for (int j = 0; j < NTAU; j++) {
 		const float *d = c->decay + (size_t)j * (size_t)n;
-		double syd = 0;
-		for (int i = 0; i < n; i++)
-			syd += (double)y[i] * d[i];
+		double acc[4] = { 0 };
+		int i = 0;
+		for (; i + 4 <= n; i += 4)
+			for (int l = 0; l < 4; l++)
+				acc[l] += (double)y[i + l] * d[i + l];
+		for (; i < n; i++)
+			acc[0] += (double)y[i] * d[i];
+		double syd = (acc[0] + acc[1]) + (acc[2] + acc[3]);
 		double det = n * c->see[j] - c->se[j] * c->se[j];
 		if (!(det > 1e-9 * n * c->see[j]))
 			continue;
@@ -144,7 +157,7 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 #define K_OF(x) exp(-1000.0 / (TAU_MIN_MS * pow(TAU_STEP, (x)) * rate))
 	double f1 = fit_one(y, n, sy, syy, K_OF(x1), &b1);
 	double f2 = fit_one(y, n, sy, syy, K_OF(x2), &b2);
-	for (int it = 0; it < 14; it++) {
+	for (int it = 0; it < 10; it++) {
 		if (f1 < f2) {
 			hi = x2;
 			x2 = x1;
@@ -168,22 +181,23 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 		y[i] -= (float)v;
 }
 
-void lsr_condition_sweep(struct lsr_condition *c, float *x, int n, int stim)
+void lsr_condition_sweeps(struct lsr_condition *c, float *const *x, int nx, int n, int stim)
 {
 	int b_end = stim + c->blank; /* first sample after blanking */
-	if (stim >= 1 && b_end + c->nfit == n) {
-		remove_decay(c, x + b_end, c->rate);
+	for (int k = 0; k < nx && stim >= 1 && b_end + c->nfit == n; k++) {
+		float *y = x[k];
+		remove_decay(c, y + b_end, c->rate);
 		/* Linear bridge from the last pre-stimulus sample to the first
 		 * kept one: no step for the high-pass to ring on. */
-		double y0 = x[stim - 1], y1 = x[b_end];
+		double y0 = y[stim - 1], y1 = y[b_end];
 		int len = b_end - stim + 1;
 		for (int i = stim; i < b_end; i++)
-			x[i] = (float)(y0 + (y1 - y0) * (i - stim + 1) / len);
+			y[i] = (float)(y0 + (y1 - y0) * (i - stim + 1) / len);
 	}
-	lsr_filter_zerophase(&c->filt, x, (size_t)n, (size_t)c->pad);
+	lsr_filter_zerophase_n(&c->filt, x, nx, (size_t)n, (size_t)c->pad);
 }
 
-void lsr_condition_plain(struct lsr_condition *c, float *x, int n)
+void lsr_condition_plain(struct lsr_condition *c, float *const *x, int nx, int n)
 {
-	lsr_filter_zerophase(&c->filt, x, (size_t)n, (size_t)c->pad);
+	lsr_filter_zerophase_n(&c->filt, x, nx, (size_t)n, (size_t)c->pad);
 }

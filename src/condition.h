@@ -33,12 +33,13 @@ void lsr_condition_free(struct lsr_condition *c);
 int lsr_condition_pad(const struct lsr_condition *c);
 int lsr_condition_blank(const struct lsr_condition *c);
 
-/* x[0..n): raw µV, the stimulus at x[stim] and the sweep's last sample at
- * x[stim + post] = x[n - 1]; room for n + pad.  In place. */
-void lsr_condition_sweep(struct lsr_condition *c, float *x, int n, int stim);
+/* x[k][0..n) for k < nx: raw µV, the stimulus at x[k][stim] and the
+ * sweep's last sample at x[k][stim + post] = x[k][n - 1]; each with room
+ * for n + pad.  In place. */
+void lsr_condition_sweeps(struct lsr_condition *c, float *const *x, int nx, int n, int stim);
 
-/* A stretch without a stimulus (noise windows): band-pass only. */
-void lsr_condition_plain(struct lsr_condition *c, float *x, int n);
+/* Stretches without a stimulus (noise windows): band-pass only. */
+void lsr_condition_plain(struct lsr_condition *c, float *const *x, int nx, int n);
 
 const struct lsr_filter *lsr_condition_filter(const struct lsr_condition *c);
 

@@ -35,5 +35,8 @@ void lsr_filter_backward(const struct lsr_filter *f, float *x, size_t n);
  * runs forward over n + pad and backward over the same, leaving the result
  * in x[0..n).  Zero phase keeps response onsets where they are. */
 void lsr_filter_zerophase(const struct lsr_filter *f, float *x, size_t n, size_t pad);
+/* The same over nx buffers of the same length (faster than one by one). */
+void lsr_filter_zerophase_n(const struct lsr_filter *f, float *const *x, int nx,
+                            size_t n, size_t pad);
 
 #endif

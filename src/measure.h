@@ -59,7 +59,7 @@ void lsr_noise_free(struct lsr_noise *z);
 void lsr_noise_add(struct lsr_noise *z, int ch, enum lsr_noise_kind k, double p2p);
 int lsr_noise_count(const struct lsr_noise *z, int ch, enum lsr_noise_kind k);
 /* pct-th percentile (linear interpolation), NAN below LSR_NOISE_MIN values. */
-double lsr_noise_percentile(struct lsr_noise *z, int ch, enum lsr_noise_kind k, double pct);
+double lsr_noise_percentile(const struct lsr_noise *z, int ch, enum lsr_noise_kind k, double pct);
 
 /* Median of v[0..n) (reorders v); NAN when n == 0. */
 double lsr_median(double *v, int n);

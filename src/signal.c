@@ -49,7 +49,8 @@ struct lsr_signal {
 	struct lsr_epochs *ep;
 	struct lsr_condition *cond;
 	struct lsr_noise *noise;
-	float *work;
+	float *work;                    /* nch × wstride conditioning buffers */
+	float *wp[LSR_MAX_CHANNELS];    /* each channel's buffer in work */
 	struct slot cur, held[NHELD];
 	int nheld;
 	int emitted;
@@ -166,7 +167,10 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	int cap = (s->post + LSR_MAX_BLOCK) / (train > 2 ? train : 2) + 8;
 	s->ep = lsr_epochs_new(s->nch, span, s->post, cap);
 	s->noise = lsr_noise_new(s->nch, NOISE_CAP);
-	s->work = malloc(((size_t)span + (size_t)lsr_condition_pad(s->cond)) * sizeof *s->work);
+	size_t wstride = (size_t)span + (size_t)lsr_condition_pad(s->cond);
+	s->work = malloc((size_t)s->nch * wstride * sizeof *s->work);
+	for (int c = 0; s->work && c < s->nch; c++)
+		s->wp[c] = s->work + (size_t)c * wstride;
 	bool ok = s->ep && s->noise && s->work && slot_init(&s->cur, s);
 	for (int i = 0; i < NHELD; i++)
 		ok = ok && slot_init(&s->held[i], s);
@@ -210,13 +214,23 @@ static void emit(struct lsr_signal *s, struct slot *sl)
 		s->fn(s->ctx, &sl->tr);
 }
 
+/* Samples that are not numbers (a corrupt decimal line) would poison a
+ * whole filtered sweep: they count as saturated (see below) and are
+ * filtered as 0. */
+static void clean_input(float *x, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!isfinite(x[i]))
+			x[i] = 0;
+}
+
 static bool saturated(const struct lsr_signal *s, const float *raw)
 {
 	double lim = s->full_scale > 0 ? 0.999 * s->full_scale : s->p.saturation_uv;
 	for (int i = 0; i < s->len; i++) {
 		if (i >= s->pre && i < s->pre + s->blank)
 			continue;
-		if (fabsf(raw[i]) >= lim)
+		if (!(fabsf(raw[i]) < lim))
 			return true;
 	}
 	return false;
@@ -300,24 +314,27 @@ static void build(struct lsr_signal *s, const struct lsr_epoch_stim *st, struct 
 	for (int c = 0; c < s->nch; c++)
 		missing += lsr_epochs_copy(s->ep, c, from, s->len, sl->raw + (size_t)c * (size_t)s->len);
 	tr->gap = st->gap || missing > 0;
+	if (tr->gap) {
+		memset(sl->cond, 0, (size_t)s->nch * (size_t)s->len * sizeof *sl->cond);
+		for (int c = 0; c < s->nch; c++)
+			measure_nan(&tr->ch[c]);
+		return;
+	}
 	int64_t seg = lsr_epochs_segment_start(s->ep);
 	int warm = s->warm;
 	if (from - warm < seg)
 		warm = from - seg > 0 ? (int)(from - seg) : 0;
 	for (int c = 0; c < s->nch; c++) {
+		lsr_epochs_copy(s->ep, c, from - warm, warm, s->wp[c]);
+		memcpy(s->wp[c] + warm, sl->raw + (size_t)c * (size_t)s->len, (size_t)s->len * sizeof(float));
+		clean_input(s->wp[c], warm + s->len);
+	}
+	lsr_condition_sweeps(s->cond, s->wp, s->nch, warm + s->len, warm + s->pre);
+	for (int c = 0; c < s->nch; c++) {
 		float *cond = sl->cond + (size_t)c * (size_t)s->len;
-		const float *raw = sl->raw + (size_t)c * (size_t)s->len;
-		if (tr->gap) {
-			memset(cond, 0, (size_t)s->len * sizeof *cond);
-			measure_nan(&tr->ch[c]);
-			continue;
-		}
-		lsr_epochs_copy(s->ep, c, from - warm, warm, s->work);
-		memcpy(s->work + warm, raw, (size_t)s->len * sizeof *s->work);
-		lsr_condition_sweep(s->cond, s->work, warm + s->len, warm + s->pre);
-		memcpy(cond, s->work + warm, (size_t)s->len * sizeof *cond);
+		memcpy(cond, s->wp[c] + warm, (size_t)s->len * sizeof *cond);
 		if (s->judge)
-			measure_channel(s, c, raw, cond, &tr->ch[c]);
+			measure_channel(s, c, sl->raw + (size_t)c * (size_t)s->len, cond, &tr->ch[c]);
 		else
 			measure_nan(&tr->ch[c]);
 	}
@@ -377,21 +394,29 @@ static void noise_job(struct lsr_signal *s)
 {
 	int n = s->job_warm + s->job_len;
 	int64_t from = s->job_at - s->job_warm;
+	double lim = s->full_scale > 0 ? 0.999 * s->full_scale : s->p.saturation_uv;
+	float *keep[LSR_MAX_CHANNELS] = { 0 };
+	int ch[LSR_MAX_CHANNELS], nk = 0;
 	for (int c = 0; c < s->nch; c++) {
-		if (lsr_epochs_copy(s->ep, c, from, n, s->work) > 0)
-			return;
-		double lim = s->full_scale > 0 ? 0.999 * s->full_scale : s->p.saturation_uv;
+		float *w = s->wp[nk];
+		if (lsr_epochs_copy(s->ep, c, from, n, w) > 0)
+			return; /* no longer (or not wholly) in the ring */
 		bool sat = false;
 		for (int i = 0; i < n && !sat; i++)
-			sat = fabsf(s->work[i]) >= lim;
+			sat = !(fabsf(w[i]) < lim);
 		if (sat)
 			continue;
-		lsr_condition_plain(s->cond, s->work, n);
+		keep[nk] = w;
+		ch[nk++] = c;
+	}
+	lsr_condition_plain(s->cond, keep, nk, n);
+	const struct win *win[2] = { &s->direct, &s->lsr };
+	for (int j = 0; j < nk; j++) {
+		int c = ch[j];
 		double med = lsr_noise_percentile(s->noise, c, LSR_NOISE_DIRECT, 50);
-		const float *x = s->work + s->job_warm;
-		const struct win *w[2] = { &s->direct, &s->lsr };
+		const float *x = keep[j] + s->job_warm;
 		for (int k = 0; k < LSR_NOISE_KINDS; k++) {
-			int m = pack_windows(x, s->job_len, w[k]->n, s->own, MAX_OWN);
+			int m = pack_windows(x, s->job_len, win[k]->n, s->own, MAX_OWN);
 			/* Cautery-level windows would make the threshold useless for
 			 * the next NOISE_CAP windows; milder bursts may stay (they
 			 * can only make absence harder to call). */
