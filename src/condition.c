@@ -10,10 +10,14 @@
 #define TAU_STEP 1.2599210498948732
 #define NTAU 21
 #define PAD_MS 30.0
+/* Blanking starts this much before the stimulus sample: a sync edge or an
+ * artifact onset a sample late must not leave the pulse's first sample
+ * in the pre-stimulus data. */
+#define LEAD_MS 0.1
 
 struct lsr_condition {
 	struct lsr_filter filt;
-	int rate, blank, post, pad;
+	int rate, lead, blank, post, pad;
 	int nfit;              /* samples from the end of blanking to post */
 	float *decay;          /* NTAU × nfit: exp(−k / τ) */
 	double see[NTAU], se[NTAU];
@@ -41,6 +45,9 @@ struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, in
 	if (c->blank > post)
 		c->blank = post;
 	c->pad = (int)lround(PAD_MS * rate / 1000.0);
+	c->lead = (int)lround(LEAD_MS * rate / 1000.0);
+	if (c->lead < 1)
+		c->lead = 1;
 	c->nfit = post - c->blank + 1;
 	c->decay = malloc((size_t)NTAU * (size_t)c->nfit * sizeof *c->decay);
 	if (!c->decay) {
@@ -79,6 +86,11 @@ int lsr_condition_pad(const struct lsr_condition *c)
 int lsr_condition_blank(const struct lsr_condition *c)
 {
 	return c->blank;
+}
+
+int lsr_condition_lead(const struct lsr_condition *c)
+{
+	return c->lead;
 }
 
 const struct lsr_filter *lsr_condition_filter(const struct lsr_condition *c)
@@ -184,15 +196,16 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 void lsr_condition_sweeps(struct lsr_condition *c, float *const *x, int nx, int n, int stim)
 {
 	int b_end = stim + c->blank; /* first sample after blanking */
-	for (int k = 0; k < nx && stim >= 1 && b_end + c->nfit == n; k++) {
+	int b0 = stim - c->lead;     /* first blanked sample */
+	for (int k = 0; k < nx && b0 >= 1 && b_end + c->nfit == n; k++) {
 		float *y = x[k];
 		remove_decay(c, y + b_end, c->rate);
-		/* Linear bridge from the last pre-stimulus sample to the first
+		/* Linear bridge from the last sample before blanking to the first
 		 * kept one: no step for the high-pass to ring on. */
-		double y0 = y[stim - 1], y1 = y[b_end];
-		int len = b_end - stim + 1;
-		for (int i = stim; i < b_end; i++)
-			y[i] = (float)(y0 + (y1 - y0) * (i - stim + 1) / len);
+		double y0 = y[b0 - 1], y1 = y[b_end];
+		int len = b_end - b0 + 1;
+		for (int i = b0; i < b_end; i++)
+			y[i] = (float)(y0 + (y1 - y0) * (i - b0 + 1) / len);
 	}
 	lsr_filter_zerophase_n(&c->filt, x, nx, (size_t)n, (size_t)c->pad);
 }

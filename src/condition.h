@@ -31,7 +31,10 @@ void lsr_condition_free(struct lsr_condition *c);
 /* Samples of reflection padding the buffers handed in must have room for
  * after their n samples. */
 int lsr_condition_pad(const struct lsr_condition *c);
+/* Blanking, in samples: from lead before the stimulus sample to blank
+ * after it. */
 int lsr_condition_blank(const struct lsr_condition *c);
+int lsr_condition_lead(const struct lsr_condition *c);
 
 /* x[k][0..n) for k < nx: raw µV, the stimulus at x[k][stim] and the
  * sweep's last sample at x[k][stim + post] = x[k][n - 1]; each with room

@@ -41,7 +41,7 @@ struct lsr_signal {
 	int rate, nch;
 	double full_scale;
 	bool judge;
-	int pre, post, len, warm, blank, quiet;
+	int pre, post, len, warm, lead, blank, quiet;
 	struct win direct, lsr, late;
 	int tail_at;                    /* first noise-only sample of a sweep */
 	int job_warm, job_len, job_every;
@@ -158,6 +158,7 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	if (!s->cond)
 		goto fail;
 	s->blank = lsr_condition_blank(s->cond);
+	s->lead = lsr_condition_lead(s->cond);
 	int span = s->warm + s->len;
 	if (s->job_warm + s->job_len > span)
 		span = s->job_warm + s->job_len;
@@ -228,7 +229,7 @@ static bool saturated(const struct lsr_signal *s, const float *raw)
 {
 	double lim = s->full_scale > 0 ? 0.999 * s->full_scale : s->p.saturation_uv;
 	for (int i = 0; i < s->len; i++) {
-		if (i >= s->pre && i < s->pre + s->blank)
+		if (i >= s->pre - s->lead && i < s->pre + s->blank)
 			continue;
 		if (!(fabsf(raw[i]) < lim))
 			return true;

@@ -32,6 +32,7 @@ struct syn {
 	double tail_uv[SYN_MAXCH];   /* tail at the end of blanking (2 ms) */
 	double tail_tau_ms[SYN_MAXCH];
 	double pulse_ms;
+	double rise_ms;               /* pulse rise time (anti-aliasing), 0 = a step */
 	bool sync;                   /* write mark bit 0 during the pulse */
 	struct syn_resp resp[SYN_MAXCH];
 	double jitter_ms;            /* response onset spread, uniform [0, j) */
@@ -149,7 +150,7 @@ static inline void syn_block(struct syn *g, int n, struct lsr_block *blk)
 			double v = g->noise_uv[c] > 0 ? g->noise_uv[c] * g->noise_gain * syn_shape(g, c, syn_gauss(g)) : 0;
 			if (ts >= 0) {
 				if (ts < g->pulse_ms)
-					v += g->art_uv[c];
+					v += g->art_uv[c] * (g->rise_ms > ts ? ts / g->rise_ms : 1);
 				if (g->tail_uv[c] != 0)
 					v += g->tail_uv[c] * exp(-(ts - 2.0) / g->tail_tau_ms[c]);
 				if (g->resp[c].amp_uv != 0) {

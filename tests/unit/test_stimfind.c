@@ -189,6 +189,28 @@ START_TEST(artifact_mode_finds_the_pulse)
 }
 END_TEST
 
+/* A slow (band-limited) 1.5 mV pulse rising over 0.4 ms on three of four
+ * leads (the fourth flat: most, not all, is enough): found within 0.2 ms
+ * of its first rise, not at its fall. */
+START_TEST(artifact_mode_slow_small_pulse)
+{
+	struct fix *f = fix_new(20000, 4, 12);
+	f->p.stim_source = LSR_STIM_SOURCE_ARTIFACT;
+	f->g.pulse_ms = 0.6;
+	f->g.rise_ms = 0.4;
+	for (int c = 0; c < 3; c++)
+		f->g.art_uv[c] = 1500;
+	fix_open(f, 0);
+	run(f, f->g.first + 9 * f->g.period + 3000);
+	ck_assert_int_eq(f->r.n, 10);
+	for (int i = 0; i < f->r.n; i++) {
+		int64_t d = f->r.tr[i].stim_index - f->g.index_log[i];
+		ck_assert_msg(d >= 0 && d <= 4, "trial %d: %ld samples off", i, (long)d);
+	}
+	fix_free(f);
+}
+END_TEST
+
 START_TEST(artifact_detector_reads_across_blocks_and_rates)
 {
 	/* 10 kHz, 1-sample blocks now and then: the span reaches back into
@@ -442,6 +464,7 @@ Suite *suite_stimfind(void)
 	tcase_add_test(tc, sync_edges_give_the_stimulus_sample);
 	tcase_add_test(tc, trains_closer_than_train_ms_are_one_stimulus);
 	tcase_add_test(tc, artifact_mode_finds_the_pulse);
+	tcase_add_test(tc, artifact_mode_slow_small_pulse);
 	tcase_add_test(tc, artifact_detector_reads_across_blocks_and_rates);
 	tcase_add_test(tc, auto_switches_after_three_and_keeps_them);
 	tcase_add_test(tc, auto_prefers_sync_edges);
