@@ -34,6 +34,7 @@ int lsr_filter_design(struct lsr_filter *f, double rate, double hp_hz,
 	const double q = 1 / sqrt(2.0);
 	f->nsec = 0;
 	f->lp_hz = 0;
+	f->period = 0;
 	if (!(rate > 0) || !(hp_hz > 0) || hp_hz >= 0.45 * rate)
 		return -1;
 	f->sec[f->nsec++] = highpass(rate, hp_hz, q);
@@ -44,8 +45,10 @@ int lsr_filter_design(struct lsr_filter *f, double rate, double hp_hz,
 		f->sec[f->nsec++] = lowpass(rate, lp, q);
 		f->lp_hz = lp;
 	}
-	if ((notch_hz == 50 || notch_hz == 60) && notch_hz < 0.45 * rate)
-		f->sec[f->nsec++] = notch(rate, notch_hz, 30);
+	if ((notch_hz == 50 || notch_hz == 60) && notch_hz < 0.45 * rate) {
+		f->sec[f->nsec++] = notch(rate, notch_hz, LSR_NOTCH_Q);
+		f->period = (size_t)lround(rate / notch_hz);
+	}
 	return 0;
 }
 
@@ -116,10 +119,22 @@ void lsr_filter_backward(const struct lsr_filter *f, float *x, size_t n)
 	run(f, x, n, -1);
 }
 
-static size_t reflect(float *x, size_t n, size_t pad)
+/* Fills x[n..n+pad) so the backward pass starts on something that looks
+ * like the signal went on.  Without a notch: the odd reflection about the
+ * last sample (value and slope continue).  With one: whole mains periods
+ * repeated, shifted to join the last sample, because a reflected hum
+ * reverses its phase and the notch would ring on that for tens of ms. */
+static size_t extend(const struct lsr_filter *f, float *x, size_t n, size_t pad)
 {
 	if (n < pad + 2)
 		pad = n >= 2 ? n - 2 : 0;
+	size_t per = f->period;
+	if (per > 0 && per + 1 < n) {
+		float d = x[n - 1] - x[n - 1 - per];
+		for (size_t k = 0; k < pad; k++)
+			x[n + k] = x[n + k - per] + d;
+		return pad;
+	}
 	for (size_t k = 0; k < pad; k++)
 		x[n + k] = 2 * x[n - 1] - x[n - 2 - k];
 	return pad;
@@ -127,7 +142,7 @@ static size_t reflect(float *x, size_t n, size_t pad)
 
 void lsr_filter_zerophase(const struct lsr_filter *f, float *x, size_t n, size_t pad)
 {
-	pad = reflect(x, n, pad);
+	pad = extend(f, x, n, pad);
 	run(f, x, n + pad, 1);
 	run(f, x, n + pad, -1);
 }
@@ -137,7 +152,7 @@ void lsr_filter_zerophase_n(const struct lsr_filter *f, float *const *x, int nx,
 {
 	size_t p = pad;
 	for (int i = 0; i < nx; i++)
-		p = reflect(x[i], n, pad);
+		p = extend(f, x[i], n, pad);
 	int i = 0;
 	for (; i + LANES <= nx; i += LANES) {
 		run4(f, x + i, n + p, 1);

@@ -32,6 +32,7 @@ struct syn {
 	double tail_uv[SYN_MAXCH];   /* tail at the end of blanking (2 ms) */
 	double tail_tau_ms[SYN_MAXCH];
 	double pulse_ms;
+	double hum_uv, hum_hz;        /* mains on every lead */
 	double rise_ms;               /* pulse rise time (anti-aliasing), 0 = a step */
 	bool sync;                   /* write mark bit 0 during the pulse */
 	struct syn_resp resp[SYN_MAXCH];
@@ -148,6 +149,7 @@ static inline void syn_block(struct syn *g, int n, struct lsr_block *blk)
 		g->marks[i] = g->sync && ts >= 0 && ts < g->pulse_ms ? LSR_MARK_STIM : 0;
 		for (int c = 0; c < g->nch; c++) {
 			double v = g->noise_uv[c] > 0 ? g->noise_uv[c] * g->noise_gain * syn_shape(g, c, syn_gauss(g)) : 0;
+			v += g->hum_uv * sin(2 * M_PI * g->hum_hz * k / g->rate + c);
 			if (ts >= 0) {
 				if (ts < g->pulse_ms)
 					v += g->art_uv[c] * (g->rise_ms > ts ? ts / g->rise_ms : 1);

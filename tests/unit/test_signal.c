@@ -222,6 +222,46 @@ START_TEST(artifact_tail_is_not_a_response)
 }
 END_TEST
 
+/* 100 µV of 50 Hz mains over 5 µV of noise: with the notch the
+ * threshold comes down to what the noise alone gives (~42 µV here), and a
+ * 260 µV p2p LSR is measured within 5 %. */
+START_TEST(mains_notch_inside_sweeps)
+{
+	double thr[2];
+	for (int notch = 0; notch < 2; notch++) {
+		struct lsr_params p;
+		lsr_params_defaults(&p);
+		p.notch_hz = notch ? 50 : 0;
+		struct syn *g = calloc(1, sizeof *g);
+		struct rec *r = calloc(1, sizeof *r);
+		syn_init(g, 20000, 1, 21);
+		g->sync = true;
+		g->noise_uv[0] = 5;
+		g->hum_uv = 100;
+		g->hum_hz = 50;
+		g->period = 20000 * 7 / 10; /* not locked to the mains */
+		g->resp[0] = (struct syn_resp){ 150, 10, 300, 8 };
+		double p2p, rms;
+		syn_wave_stats(g, &g->resp[0], &p2p, &rms);
+		struct lsr_signal *s = open_signal(&p, 20000, 1, r);
+		run(g, s, (int64_t)g->first + 40 * g->period);
+		ck_assert_int_ge(r->n, 39);
+		const struct lsr_window_measure *m = &r->tr[r->n - 1].ch[0].lsr;
+		thr[notch] = m->threshold_uv;
+		if (notch) {
+			double e[MAXT];
+			for (int i = 5; i < r->n; i++)
+				e[i - 5] = fabs(r->tr[i].ch[0].lsr.p2p_uv - p2p) / p2p;
+			ck_assert_double_le(median(e, r->n - 5), 0.05);
+		}
+		lsr_signal_free(s);
+		free(g);
+		free(r);
+	}
+	ck_assert_msg(thr[1] < 50 && thr[0] > 3 * thr[1], "threshold %g without notch, %g with", thr[0], thr[1]);
+}
+END_TEST
+
 Suite *suite_signal(void)
 {
 	Suite *s = suite_create("signal");
@@ -231,6 +271,7 @@ Suite *suite_signal(void)
 	tcase_add_test(tc, snr10_onset_and_p2p);
 	tcase_add_test(tc, noise_only_rarely_present);
 	tcase_add_test(tc, artifact_tail_is_not_a_response);
+	tcase_add_test(tc, mains_notch_inside_sweeps);
 	suite_add_tcase(s, tc);
 	return s;
 }
