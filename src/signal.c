@@ -54,6 +54,7 @@ struct lsr_signal {
 	struct slot cur, held[NHELD];
 	int nheld;
 	int emitted;
+	uint64_t rejected;              /* malformed blocks ignored */
 	int64_t last_found;
 	bool have_found;
 	int64_t job_at;                 /* analysis start of the next noise stretch */
@@ -184,6 +185,11 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 fail:
 	lsr_signal_free(s);
 	return NULL;
+}
+
+uint64_t lsr_signal_rejected(const struct lsr_signal *s)
+{
+	return s->rejected;
 }
 
 int lsr_signal_sweep_pre(const struct lsr_signal *s)
@@ -442,11 +448,21 @@ static void run_jobs(struct lsr_signal *s)
 
 void lsr_signal_feed(struct lsr_signal *s, int64_t index, const struct lsr_block *blk)
 {
-	if (!blk || blk->nsamp < 1 || blk->nsamp > LSR_MAX_BLOCK || !blk->samples)
+	if (!blk || blk->nsamp < 1 || blk->nsamp > LSR_MAX_BLOCK || !blk->samples ||
+	    blk->channels < 1 || (blk->channels > 1 && blk->stride < (size_t)blk->nsamp) || index < 0) {
+		s->rejected++;
 		return;
+	}
+	int64_t prev_end = lsr_epochs_end(s->ep);
 	bool gap = lsr_epochs_put(s->ep, index, blk);
-	if (gap)
+	if (gap) {
 		finish_ready(s); /* sweeps cut short by the gap leave first */
+		if (index < prev_end) {
+			/* Back in time: schedules made on the old indices restart. */
+			s->job_at = INT64_MIN;
+			s->have_found = false;
+		}
+	}
 	lsr_stimfind_scan(s->sf, index, blk, gap, on_found, s);
 	finish_ready(s);
 	if (s->judge)

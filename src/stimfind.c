@@ -160,6 +160,12 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 	if (after_gap) {
 		f->have_mark = false;
 		f->hist_n = 0;
+		/* The stream went back (a device restart): what came before
+		 * cannot merge with or shadow what comes now. */
+		if (f->have_edge && index <= f->last_edge)
+			f->have_edge = false;
+		if (f->have_art && index <= f->last_art)
+			f->have_art = false;
 	}
 	int nch = blk->channels < f->nch ? blk->channels : f->nch;
 	int need = f->need > nch ? nch : f->need;
