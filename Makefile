@@ -56,31 +56,35 @@ $(BIN): $(MAIN_OBJ) $(BUILD)/core.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/core.a: $(CORE_OBJ)
-	rm -f $@
-	ar rcs $@ $^
+	@rm -f $@
+	@echo "AR $@"
+	@ar rcs $@ $^
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # One Check runner: every tests/unit/*.c defines `Suite *suite_<name>(void)`;
 # the list is generated so adding a suite never touches a shared file.
 $(BUILD)/tests/suites.inc: $(UNIT_SRC)
 	@mkdir -p $(dir $@)
-	grep -ho '^Suite \*suite_[a-z0-9_]*(void)' $(UNIT_SRC) /dev/null | \
+	@grep -ho '^Suite \*suite_[a-z0-9_]*(void)' $(UNIT_SRC) /dev/null | \
 		sed 's/^Suite \*\(suite_[a-z0-9_]*\)(void)/SUITE(\1)/' | sort > $@.tmp
-	mv $@.tmp $@
+	@mv $@.tmp $@
 
 $(BUILD)/tests/run_tests.o: tests/run_tests.c $(BUILD)/tests/suites.inc
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -c -o $@ $<
+	@echo "CC $<"
+	@$(CC) $(ALL_CFLAGS) -I$(BUILD)/tests -c -o $@ $<
 
 $(RUNNER): $(BUILD)/tests/run_tests.o $(UNIT_OBJ) $(BUILD)/core.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/core.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/core.a $(LIBS)
+	@echo "LD $@"
+	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/core.a $(LIBS)
 
 tests: $(BIN) $(RUNNER) $(TOOLS)
 

@@ -1,7 +1,71 @@
-/* src/main.c — entry point: parse the command line, run the session. */
+/* src/main.c — entry point: parse the command line, answer the one-shot
+ * options (--help, --version, --list-*), else run a session. */
+#include <libserialport.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-int main(void)
+#include "cli.h"
+#include "driver.h"
+#include "session.h"
+
+#ifndef LSR_VERSION
+#define LSR_VERSION "0.1.0"
+#endif
+
+static int list_drivers(void)
 {
+	for (int i = 0; lsr_drivers[i]; i++) {
+		const struct lsr_driver *d = lsr_drivers[i];
+		printf("%-8s %s", d->name, d->summary);
+		if (d->default_baud)
+			printf(" (%d baud%s%s)", d->default_baud, d->capture_ext ? ", captures " : "",
+			       d->capture_ext ? d->capture_ext : "");
+		printf("\n");
+	}
 	return 0;
+}
+
+static int list_ports(void)
+{
+	struct sp_port **ports;
+	if (sp_list_ports(&ports) != SP_OK) {
+		fprintf(stderr, "lsrmon: cannot list serial ports\n");
+		return 1;
+	}
+	for (int i = 0; ports[i]; i++) {
+		const char *desc = sp_get_port_description(ports[i]);
+		printf("%s\t%s\n", sp_get_port_name(ports[i]), desc ? desc : "");
+	}
+	sp_free_port_list(ports);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct lsr_options opt;
+	char err[512];
+	if (lsr_cli_parse(argc, argv, &opt, err, sizeof err) < 0) {
+		fprintf(stderr, "lsrmon: %s\nTry 'lsrmon --help'.\n", err);
+		lsr_options_free(&opt);
+		return 2;
+	}
+	int rc = 0;
+	if (opt.help)
+		fputs(lsr_cli_usage(), stdout);
+	else if (opt.version)
+		printf("lsrmon %s\n", LSR_VERSION);
+	else if (opt.list_drivers)
+		rc = list_drivers();
+	else if (opt.list_ports)
+		rc = list_ports();
+	else {
+		struct lsr_session *s = lsr_session_new(&opt, err, sizeof err, &rc);
+		if (!s)
+			fprintf(stderr, "lsrmon: %s\n", err);
+		else
+			rc = lsr_session_run(s);
+		lsr_session_free(s);
+	}
+	lsr_options_free(&opt);
+	return rc;
 }

@@ -194,7 +194,7 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-double lsr_median(double *v, int n)
+double lsr_median_inplace(double *v, int n)
 {
 	if (n <= 0)
 		return NAN;

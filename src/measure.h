@@ -62,6 +62,6 @@ int lsr_noise_count(const struct lsr_noise *z, int ch, enum lsr_noise_kind k);
 double lsr_noise_percentile(const struct lsr_noise *z, int ch, enum lsr_noise_kind k, double pct);
 
 /* Median of v[0..n) (reorders v); NAN when n == 0. */
-double lsr_median(double *v, int n);
+double lsr_median_inplace(double *v, int n);
 
 #endif

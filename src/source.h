@@ -6,6 +6,7 @@
 #ifndef LSR_SOURCE_H
 #define LSR_SOURCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "driver.h"
@@ -25,6 +26,9 @@ struct lsr_source_env {
 
 struct lsr_source_ops {
 	const char *kind; /* start.source: "port", "replay" or "sim" */
+	/* Recordings: marks come back as annotations (sink->label), so the
+	 * marks byte's button bit is ignored (interface.md "Recordings"). */
+	bool button_from_annotations;
 	/* The driver name for start.driver. */
 	const char *(*driver_name)(void *st);
 	/* The fd to poll for POLLIN, or -1 (none now, e.g. while reconnecting). */
@@ -38,6 +42,9 @@ struct lsr_source_ops {
 	 * record, so that a seek can recompute the detector by a linear pass.
 	 * Returns 0 or -1. */
 	int (*rewind)(void *st);
+	/* Replay and sim (NULL otherwise): change the pace (0 = max), or pause
+	 * (paused = true: pump produces nothing until resumed). */
+	void (*set_speed)(void *st, double speed, bool paused, double now);
 	void (*stats)(const void *st, struct lsr_driver_stats *out);
 	/* Write the driver's stop bytes, close everything. */
 	void (*destroy)(void *st);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "signal.h"
+#include "signal_path.h"
 #include "stimfind.h"
 #include "synth.h"
 

@@ -1,4 +1,4 @@
-/* src/signal.h — the signal path as one object: stimulus finder, sweeps,
+/* src/signal_path.h — the signal path as one object: stimulus finder, sweeps,
  * conditioning and measures.  Samples in, one struct lsr_trial per
  * stimulus out (in stimulus order, once its sweep's last sample has
  * arrived).  No I/O; everything is allocated in lsr_signal_new. */

@@ -1,4 +1,4 @@
-/* src/signal.c — the signal path facade: finder → ring → sweeps → measures.
+/* src/signal_path.c — the signal path facade: finder → ring → sweeps → measures.
  *
  * Only what is judged is filtered: each sweep with WARM_MS of raw samples
  * before it, and every JOB_EVERY_MS of stimulus-free stream a short noise
@@ -12,7 +12,7 @@
 #include "condition.h"
 #include "epoch.h"
 #include "measure.h"
-#include "signal.h"
+#include "signal_path.h"
 #include "stimfind.h"
 
 #define PRE_MS 10.0
@@ -295,7 +295,7 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	nd += pack_windows(x + s->tail_at, tail_n, s->direct.n, s->own + nd, MAX_OWN - nd);
 	for (int i = 0; clean && i < nd; i++)
 		lsr_noise_add(s->noise, ch, LSR_NOISE_DIRECT, s->own[i]);
-	m->noise_uv = lsr_median(s->own, nd);
+	m->noise_uv = lsr_median_inplace(s->own, nd);
 	double lv[MAX_OWN];
 	int nl = pack_windows(x + s->tail_at, tail_n, s->lsr.n, lv, MAX_OWN);
 	for (int i = 0; clean && i < nl; i++)

@@ -1,0 +1,21 @@
+/* src/bus.h — one event stream fanned out to every sink. */
+#ifndef LSR_BUS_H
+#define LSR_BUS_H
+
+#include "event.h"
+
+#define LSR_BUS_MAX 8
+
+struct lsr_bus {
+	struct lsr_sink as_sink; /* the bus is itself a sink */
+	const struct lsr_sink *sinks[LSR_BUS_MAX];
+	int n;
+};
+
+void lsr_bus_init(struct lsr_bus *b);
+/* Returns -1 when full (a programming error: LSR_BUS_MAX sinks exist). */
+int lsr_bus_add(struct lsr_bus *b, const struct lsr_sink *s);
+/* Emit one event that is a group of its own. */
+void lsr_bus_emit_one(struct lsr_bus *b, const struct lsr_event *ev);
+
+#endif

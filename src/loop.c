@@ -1,0 +1,108 @@
+/* src/loop.c — the one poll() loop: it owns every wait (source fd or pace
+ * timer, signals through a self-pipe, stdout back-pressure).  Input is
+ * processed before anything is drawn or flushed in every turn, so a
+ * stimulus's events leave as soon as its sweep is complete. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "session_priv.h"
+
+static int signal_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char b = (unsigned char)sig;
+	/* Nothing to do if the pipe is full: a stop is already pending. */
+	if (write(signal_pipe[1], &b, 1) < 0)
+		errno = saved;
+	errno = saved;
+}
+
+static int install_signals(void)
+{
+	if (signal_pipe[0] < 0 && pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static bool drain_signals(void)
+{
+	unsigned char buf[16];
+	bool any = false;
+	while (read(signal_pipe[0], buf, sizeof buf) > 0)
+		any = true;
+	return any;
+}
+
+int lsr_session_run(struct lsr_session *s)
+{
+	if (install_signals() < 0) {
+		perror("lsrmon: signals");
+		return 1;
+	}
+	int source_wait = 0;
+	while (!s->stop) {
+		struct pollfd pfd[4];
+		int n = 0;
+		pfd[n++] = (struct pollfd){ signal_pipe[0], POLLIN, 0 };
+		int src_fd = s->source_ended || s->held ? -1 : s->src->ops->poll_fd(s->src->st);
+		int src_slot = -1;
+		if (src_fd >= 0) {
+			src_slot = n;
+			pfd[n++] = (struct pollfd){ src_fd, POLLIN, 0 };
+		}
+		int out_slot = -1;
+		if (s->json && s->live && lsr_jsonl_pending(s->json)) {
+			out_slot = n;
+			pfd[n++] = (struct pollfd){ STDOUT_FILENO, POLLOUT, 0 };
+		}
+		int timeout = s->source_ended || s->held ? -1 : source_wait;
+		if (s->source_ended || s->held) {
+			/* Headless: the session ends with its source (or --pause-at). */
+			if (s->opt->headless)
+				break;
+		}
+		int r = poll(pfd, (nfds_t)n, timeout);
+		if (r < 0 && errno != EINTR) {
+			perror("lsrmon: poll");
+			s->exit_code = 1;
+			break;
+		}
+		if (r > 0 && (pfd[0].revents & POLLIN) && drain_signals())
+			break;
+
+		bool src_ready = src_slot >= 0 && pfd[src_slot].revents;
+		if (!s->source_ended && !s->held && (src_ready || src_fd < 0 || source_wait == 0 || r == 0)) {
+			int w = s->src->ops->pump(s->src->st, lsr_now(), &s->env);
+			if (w == LSR_SOURCE_END)
+				s->source_ended = true;
+			else
+				source_wait = w;
+		}
+		if (s->json) {
+			if (out_slot >= 0 || !s->live)
+				lsr_jsonl_flush(s->json, false);
+			if (lsr_jsonl_failed(s->json))
+				break; /* the reader of our stdout has gone */
+		}
+	}
+	lsr_session_finish(s);
+	if (s->json)
+		lsr_jsonl_flush(s->json, true);
+	return s->exit_code;
+}

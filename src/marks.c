@@ -1,0 +1,238 @@
+/* src/marks.c — operator marks: label meanings, ids, the Decompression mark
+ * that counts after cancellations, corrected state events when a phase
+ * changes, and the Baseline mark (interface.md "Marks", "Baseline"). */
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "judge_priv.h"
+
+/* Does label (blanks trimmed) start with word, case-insensitively, followed
+ * by the end or a blank?  *rest gets what follows, blanks skipped. */
+static bool word_prefix(const char *label, const char *word, const char **rest)
+{
+	size_t n = strlen(word);
+	if (strncasecmp(label, word, n) != 0)
+		return false;
+	const char *r = label + n;
+	if (*r && *r != ' ' && *r != '\t')
+		return false;
+	while (*r == ' ' || *r == '\t')
+		r++;
+	*rest = r;
+	return true;
+}
+
+/* A plain decimal number (digits, at most one point) that fills the whole
+ * text, optionally followed by unit (case-insensitive, blanks allowed
+ * before it); NAN otherwise.  No signs, exponents or hex: a mark label is
+ * typed by a person. */
+static double whole_number(const char *s, const char *unit)
+{
+	size_t n = 0;
+	int points = 0, digits = 0;
+	for (; isdigit((unsigned char)s[n]) || s[n] == '.'; n++) {
+		points += s[n] == '.';
+		digits += s[n] != '.';
+	}
+	if (digits == 0 || points > 1)
+		return NAN;
+	const char *r = s + n;
+	while (*r == ' ' || *r == '\t')
+		r++;
+	if (unit && strncasecmp(r, unit, strlen(unit)) == 0)
+		r += strlen(unit);
+	while (*r == ' ' || *r == '\t')
+		r++;
+	if (*r)
+		return NAN;
+	double v = strtod(s, NULL);
+	return isfinite(v) ? v : NAN;
+}
+
+enum lsr_mark_kind lsr_mark_classify(const char *label, double *value)
+{
+	*value = NAN;
+	if (!label)
+		return LSR_MARK_CUSTOM;
+	while (*label == ' ' || *label == '\t')
+		label++;
+	/* Compare against a right-trimmed copy so "Closure " still counts. */
+	char buf[128];
+	size_t n = strlen(label);
+	if (n >= sizeof buf)
+		return LSR_MARK_CUSTOM; /* longer than any label with a meaning */
+	memcpy(buf, label, n + 1);
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		buf[--n] = '\0';
+
+	static const struct { const char *name; enum lsr_mark_kind kind; } exact[] = {
+		{ "Dura open", LSR_MARK_DURA_OPEN },
+		{ "Decompression", LSR_MARK_DECOMPRESSION },
+		{ "Closure", LSR_MARK_CLOSURE },
+		{ "Baseline", LSR_MARK_BASELINE },
+		{ "Confirm", LSR_MARK_CONFIRM },
+	};
+	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+		if (strcasecmp(buf, exact[i].name) == 0)
+			return exact[i].kind;
+	const char *rest;
+	if (word_prefix(buf, "Intensity", &rest)) {
+		double v = whole_number(rest, "mA");
+		*value = v;
+		return LSR_MARK_INTENSITY;
+	}
+	if (word_prefix(buf, "Cancel", &rest)) {
+		double v = whole_number(rest, NULL);
+		*value = (v >= 1 && v <= 2147483647.0 && v == floor(v)) ? v : NAN;
+		return LSR_MARK_CANCEL;
+	}
+	return LSR_MARK_CUSTOM;
+}
+
+void lsr_marks_init(struct lsr_marks *m)
+{
+	memset(m, 0, sizeof *m);
+	m->next_id = 1;
+}
+
+int lsr_marks_take_id(struct lsr_marks *m)
+{
+	int id = m->next_id;
+	if (m->next_id < 2147483647)
+		m->next_id++;
+	return id;
+}
+
+void lsr_marks_add_decompression(struct lsr_marks *m, int id, double t)
+{
+	if (m->ndecomp >= LSR_MARKS_DECOMP_MAX)
+		return;
+	m->decomp[m->ndecomp].id = id;
+	m->decomp[m->ndecomp].t = t;
+	m->decomp[m->ndecomp].cancelled = false;
+	m->ndecomp++;
+}
+
+bool lsr_marks_cancel(struct lsr_marks *m, int id)
+{
+	for (int i = 0; i < m->ndecomp; i++)
+		if (m->decomp[i].id == id && !m->decomp[i].cancelled) {
+			m->decomp[i].cancelled = true;
+			return true;
+		}
+	return false;
+}
+
+bool lsr_marks_decompression(const struct lsr_marks *m, int *id, double *t)
+{
+	for (int i = 0; i < m->ndecomp; i++)
+		if (!m->decomp[i].cancelled) {
+			*id = m->decomp[i].id;
+			*t = m->decomp[i].t;
+			return true;
+		}
+	return false;
+}
+
+void lsr_judge_phase(const struct lsr_judge *j, enum lsr_state state, double since,
+                     bool *premature, bool *after)
+{
+	*premature = *after = false;
+	if (state != LSR_STATE_DISAPPEARED)
+		return;
+	int id;
+	double t;
+	bool dec = lsr_marks_decompression(&j->marks, &id, &t) && t <= since;
+	*premature = !dec;
+	*after = dec;
+}
+
+/* Marks changed: every remembered disappearance whose phase is now
+ * different is emitted again, with its own t, since and corrected flags. */
+static void correct_phases(struct lsr_judge *j)
+{
+	int first = (j->hist_head - j->nhist + LSR_JUDGE_HIST_MAX) % LSR_JUDGE_HIST_MAX;
+	for (int k = 0; k < j->nhist; k++) {
+		struct lsr_judge_hist *h = &j->hist[(first + k) % LSR_JUDGE_HIST_MAX];
+		bool pre, after;
+		lsr_judge_phase(j, LSR_STATE_DISAPPEARED, h->since, &pre, &after);
+		if (pre == h->premature && after == h->after_decompression)
+			continue;
+		h->premature = pre;
+		h->after_decompression = after;
+		struct lsr_event ev = { .type = LSR_EV_STATE, .t = h->t };
+		ev.state.state = LSR_STATE_DISAPPEARED;
+		ev.state.prev = h->prev;
+		ev.state.since = h->since;
+		ev.state.premature = pre;
+		ev.state.after_decompression = after;
+		ev.state.ratio = h->ratio;
+		ev.state.verified = h->verified;
+		ev.state.provisional = h->provisional;
+		lsr_judge_emit(j, &ev);
+	}
+	lsr_judge_phase(j, j->state, j->since, &j->premature, &j->after_decompression);
+}
+
+/* `b`: confirm provisional baselines (or the ones still being taken);
+ * with every baseline confirmed, take new ones from the next trials. */
+static void apply_baseline_mark(struct lsr_judge *j, double t)
+{
+	bool have = false, provisional = false;
+	for (int c = 0; c < j->nch; c++) {
+		const struct lsr_baseline *b = &j->ch[c].base;
+		if (j->ch[c].role == LSR_ROLE_OTHER || !b->have)
+			continue;
+		have = true;
+		provisional |= b->provisional;
+	}
+	for (int c = 0; c < j->nch; c++) {
+		struct lsr_baseline *b = &j->ch[c].base;
+		if (j->ch[c].role == LSR_ROLE_OTHER)
+			continue;
+		if (provisional || !have) {
+			if (lsr_baseline_confirm(b))
+				lsr_judge_emit_baseline(j, c, t);
+		} else {
+			lsr_baseline_retake(b, t);
+		}
+	}
+}
+
+int lsr_judge_mark(struct lsr_judge *j, double t, const char *label, enum lsr_mark_origin origin)
+{
+	int id = lsr_marks_take_id(&j->marks);
+	struct lsr_event ev = { .type = LSR_EV_MARK, .t = t };
+	ev.mark.id = id;
+	ev.mark.label = label ? label : "";
+	ev.mark.origin = origin;
+	lsr_judge_emit(j, &ev);
+
+	double v;
+	switch (lsr_mark_classify(label, &v)) {
+	case LSR_MARK_DECOMPRESSION:
+		lsr_marks_add_decompression(&j->marks, id, t);
+		if (j->judging)
+			correct_phases(j);
+		break;
+	case LSR_MARK_CANCEL:
+		if (!isnan(v) && v < id && lsr_marks_cancel(&j->marks, (int)v) && j->judging)
+			correct_phases(j);
+		break;
+	case LSR_MARK_BASELINE:
+		if (j->judging)
+			apply_baseline_mark(j, t);
+		break;
+	case LSR_MARK_INTENSITY:
+		if (!isnan(v))
+			j->intensity_ma = v;
+		break;
+	default:
+		break; /* recorded only */
+	}
+	lsr_judge_group_end(j);
+	return id;
+}

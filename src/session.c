@@ -1,0 +1,364 @@
+/* src/session.c — the data path: source → stream clock → detector and
+ * sinks.  Keeps stream time (interface.md "Time") across lost samples,
+ * outages and configuration changes, and turns CLI, device and recording
+ * marks into detector marks. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "montage.h"
+#include "session_priv.h"
+#include "source_capture.h"
+#include "source_gen.h"
+#include "source_port.h"
+
+double lsr_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double stream_t(const struct lsr_session *s, int64_t index)
+{
+	return s->cfg.rate > 0 ? (double)index / s->cfg.rate : 0.0;
+}
+
+static void emit_one(struct lsr_session *s, struct lsr_event *ev)
+{
+	lsr_bus_emit_one(&s->bus, ev);
+}
+
+static void emit_gap(struct lsr_session *s, int64_t samples)
+{
+	struct lsr_event ev = { .type = LSR_EV_GAP, .t = stream_t(s, s->stream_next) };
+	ev.gap.samples = samples;
+	emit_one(s, &ev);
+}
+
+/* Roles by precedence: --montage over the labels with stim_branch. */
+static int assign_roles(struct lsr_session *s, char *err, size_t errlen)
+{
+	const char *labels[LSR_MAX_CHANNELS];
+	for (int c = 0; c < s->cfg.channels; c++)
+		labels[c] = s->cfg.labels[c];
+	lsr_montage_from_labels(s->cfg.channels, labels, s->params.stim_branch, s->roles);
+	int rc = lsr_montage_apply(&s->montage, s->cfg.channels, s->roles, err, errlen);
+	for (int c = 0; c < s->cfg.channels; c++)
+		s->chinfo[c] = (struct lsr_channel_info){ c, s->cfg.labels[c], s->roles[c] };
+	return rc;
+}
+
+static void emit_start(struct lsr_session *s)
+{
+	const char *warnings[8];
+	int nwarn = lsr_detector_warnings(s->det, warnings, 8);
+	struct lsr_event ev = { .type = LSR_EV_START, .t = stream_t(s, s->stream_next) };
+	ev.start.segment = s->segment;
+	ev.start.source = s->src->ops->kind;
+	ev.start.driver = s->src->ops->driver_name(s->src->st);
+	ev.start.rate = s->cfg.rate;
+	ev.start.nch = s->cfg.channels;
+	ev.start.channels = s->chinfo;
+	ev.start.params = &s->params;
+	ev.start.nwarn = nwarn;
+	ev.start.warnings = warnings;
+	emit_one(s, &ev);
+}
+
+static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_segment_reason why)
+{
+	struct lsr_session *s = ctx;
+	char err[256];
+	(void)why;
+	if (s->have_config) {
+		/* A new segment continues the stream clock at the new rate. */
+		double t = stream_t(s, s->stream_next);
+		lsr_detector_flush(s->det);
+		s->stream_next = (int64_t)llround(t * cfg->rate);
+	}
+	s->cfg = *cfg;
+	s->segment++;
+	s->seg_has_block = false;
+	s->last_marks = 0;
+	if (assign_roles(s, err, sizeof err) < 0) {
+		/* A --montage that does not fit this stream: say so, keep the
+		 * label-derived roles, and keep monitoring. */
+		struct lsr_event ev = { .type = LSR_EV_ALARM, .t = stream_t(s, s->stream_next) };
+		ev.alarm.what = "montage";
+		ev.alarm.text = err;
+		emit_one(s, &ev);
+	}
+	int rc = s->det ? lsr_detector_segment(s->det, &s->cfg, s->roles, err, sizeof err)
+	                : ((s->det = lsr_detector_new(&s->params, &s->cfg, s->roles, &s->bus.as_sink,
+	                                              err, sizeof err)) ? 0 : -1);
+	if (rc < 0) {
+		fprintf(stderr, "lsrmon: %s\n", err);
+		s->stop = true;
+		s->exit_code = 1;
+		return;
+	}
+	s->have_config = true;
+	emit_start(s);
+}
+
+/* CLI marks whose time has come (before samples at or after it are fed). */
+static void apply_cli_marks(struct lsr_session *s, double until_t)
+{
+	const struct lsr_options *o = s->opt;
+	while (s->next_cli_mark < o->nmarks && o->marks[s->next_cli_mark].t <= until_t) {
+		const struct lsr_cli_mark *m = &o->marks[s->next_cli_mark++];
+		lsr_detector_mark(s->det, m->t, m->label, LSR_ORIGIN_CLI);
+	}
+}
+
+/* The device's event button (mark bit 1) as a mark; recordings carry their
+ * marks as annotations instead, so replay of a recording ignores the bit. */
+static void scan_button(struct lsr_session *s, const struct lsr_block *blk, int64_t index)
+{
+	uint8_t prev = s->last_marks;
+	for (int i = 0; i < blk->nsamp; i++) {
+		uint8_t m = blk->marks[i];
+		if ((m & LSR_MARK_BUTTON) && !(prev & LSR_MARK_BUTTON))
+			lsr_detector_mark(s->det, stream_t(s, index + i), s->params.button_label,
+			                  LSR_ORIGIN_DEVICE);
+		prev = m;
+	}
+}
+
+static void on_block(void *ctx, const struct lsr_block *blk)
+{
+	struct lsr_session *s = ctx;
+	if (!s->have_config || s->held || s->stop || blk->nsamp <= 0)
+		return;
+	if (s->outage) {
+		/* Across a disconnect, t advances by the outage's wall-clock length. */
+		int64_t n = (int64_t)llround((lsr_now() - s->outage_since) * s->cfg.rate);
+		s->outage = false;
+		if (n > 0) {
+			emit_gap(s, n);
+			s->stream_next += n;
+			lsr_detector_time(s->det, stream_t(s, s->stream_next));
+		}
+		s->seg_has_block = false;
+	}
+	if (s->seg_has_block && blk->index > s->dev_next) {
+		int64_t lost = (int64_t)(blk->index - s->dev_next);
+		emit_gap(s, lost);
+		s->stream_next += lost;
+	}
+	s->seg_has_block = true;
+
+	struct lsr_block b = *blk;
+	if (s->pause_at >= 0) {
+		int64_t stop_index = (int64_t)llround(s->pause_at * s->cfg.rate);
+		if (s->stream_next + b.nsamp >= stop_index) {
+			b.nsamp = (int)(stop_index - s->stream_next > 0 ? stop_index - s->stream_next : 0);
+			s->held = true;
+		}
+	}
+	if (b.nsamp > 0) {
+		apply_cli_marks(s, stream_t(s, s->stream_next + b.nsamp - 1));
+		if (!s->src->ops->button_from_annotations)
+			scan_button(s, &b, s->stream_next);
+		lsr_detector_feed(s->det, s->stream_next, &b, s->cfg.rate);
+		s->last_marks = b.marks[b.nsamp - 1];
+		s->stream_next += b.nsamp;
+	}
+	s->dev_next = blk->index + (uint64_t)blk->nsamp;
+}
+
+static void on_label(void *ctx, uint64_t index, const char *label)
+{
+	struct lsr_session *s = ctx;
+	if (!s->have_config || s->held)
+		return;
+	int64_t at = s->stream_next;
+	if (s->seg_has_block)
+		at += (int64_t)(index - s->dev_next);
+	enum lsr_mark_origin origin = strcmp(s->src->ops->kind, "sim") == 0 ? LSR_ORIGIN_DEVICE
+	                                                                     : LSR_ORIGIN_RECORDING;
+	lsr_detector_mark(s->det, stream_t(s, at), label, origin);
+}
+
+static void on_link(void *ctx, enum lsr_link_status status)
+{
+	struct lsr_session *s = ctx;
+	if (status == LSR_LINK_DISCONNECTED && !s->outage) {
+		s->outage = true;
+		s->outage_since = lsr_now();
+	}
+	struct lsr_event ev = { .type = LSR_EV_LINK, .t = stream_t(s, s->stream_next) };
+	ev.link.status = status;
+	emit_one(s, &ev);
+}
+
+static void on_alarm(void *ctx, const char *what, const char *text)
+{
+	struct lsr_session *s = ctx;
+	struct lsr_event ev = { .type = LSR_EV_ALARM, .t = stream_t(s, s->stream_next) };
+	ev.alarm.what = what;
+	ev.alarm.text = text;
+	emit_one(s, &ev);
+}
+
+/* --capture: the port's bytes as read; a disk fault is alarmed once and
+ * makes the exit status 1, monitoring goes on. */
+static void on_raw(void *ctx, const uint8_t *buf, size_t n)
+{
+	struct lsr_session *s = ctx;
+	char err[512];
+	if (s->capture && lsr_capture_write(s->capture, buf, n, err, sizeof err) < 0) {
+		on_alarm(s, "disk", err);
+		s->exit_code = 1;
+	}
+}
+
+void lsr_session_mark_now(struct lsr_session *s, const char *label, enum lsr_mark_origin origin)
+{
+	if (s->det)
+		lsr_detector_mark(s->det, stream_t(s, s->stream_next), label, origin);
+}
+
+void lsr_session_finish(struct lsr_session *s)
+{
+	if (!s->have_config)
+		return;
+	lsr_detector_flush(s->det);
+	/* CLI marks after the last sample still belong to the case. */
+	apply_cli_marks(s, INFINITY);
+	struct lsr_stats stats = { 0 };
+	s->src->ops->stats(s->src->st, &stats.drv);
+	if (s->json)
+		stats.output_dropped = lsr_jsonl_dropped(s->json);
+	struct lsr_event ev = { .type = LSR_EV_END, .t = stream_t(s, s->stream_next) };
+	lsr_detector_final(s->det, &ev.end.final, &ev.end.final_phase, &ev.end.stims);
+	ev.end.stats = &stats;
+	emit_one(s, &ev);
+	s->have_config = false;
+}
+
+static int cmp_marks(const void *a, const void *b)
+{
+	double ta = ((const struct lsr_cli_mark *)a)->t, tb = ((const struct lsr_cli_mark *)b)->t;
+	return (ta > tb) - (ta < tb);
+}
+
+static int build_params(struct lsr_session *s, char *err, size_t errlen)
+{
+	lsr_params_defaults(&s->params);
+	for (int i = 0; i < s->opt->nsets; i++)
+		if (lsr_params_set_kv(&s->params, s->opt->sets[i], err, errlen) < 0)
+			return -1;
+	return lsr_params_check(&s->params, err, errlen);
+}
+
+/* serial (issue 3): a live port, or a raw capture replayed through the
+ * driver its extension (or --driver) names.  NULL with *exit_code 0 when
+ * the source is neither. */
+static struct lsr_source *open_serial_source(struct lsr_session *s, char *err, size_t errlen,
+                                             int *exit_code)
+{
+	const struct lsr_options *o = s->opt;
+	const struct lsr_driver *drv = NULL;
+	*exit_code = 0;
+	if (o->port)
+		drv = lsr_driver_find(o->driver ? o->driver : "lsrb");
+	else if (o->replay)
+		drv = o->driver ? lsr_driver_find(o->driver) : lsr_driver_for_capture(o->replay);
+	if (!drv || !drv->feed)
+		return NULL;
+	struct lsr_source *src;
+	if (o->port) {
+		s->live = true;
+		src = lsr_source_port_new(o->port, drv, o->baud, err, errlen);
+		*exit_code = 1; /* a port missing or busy at start */
+	} else {
+		src = lsr_source_capture_new(o->replay, drv, s->speed, err, errlen);
+		*exit_code = 2;
+	}
+	return src;
+}
+
+static struct lsr_source *open_source(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
+{
+	const struct lsr_options *o = s->opt;
+	struct lsr_source *serial = open_serial_source(s, err, errlen, exit_code);
+	if (serial || *exit_code)
+		return serial;
+	const struct lsr_driver *drv = lsr_driver_find(o->driver ? o->driver : "sim");
+	if (!drv) {
+		snprintf(err, errlen, "--driver '%s': unknown driver (see --list-drivers)", o->driver);
+		*exit_code = 2;
+		return NULL;
+	}
+	if (!drv->generate) {
+		snprintf(err, errlen, "--driver '%s' reads a port or a capture: give --port or --replay", drv->name);
+		*exit_code = 2;
+		return NULL;
+	}
+	struct lsr_driver_opts dopts = { o->scenario, o->seed, o->duration };
+	struct lsr_source *src = lsr_source_gen_new(drv, &dopts, s->speed, lsr_now(), err, errlen);
+	if (!src)
+		*exit_code = 2;
+	return src;
+}
+
+struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
+                                    size_t errlen, int *exit_code)
+{
+	struct lsr_session *s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		*exit_code = 1;
+		return NULL;
+	}
+	s->opt = o;
+	s->pause_at = o->pause_at;
+	s->speed = o->speed >= 0 ? o->speed : (o->headless ? 0.0 : 1.0);
+	if (o->nmarks > 0)
+		qsort(o->marks, (size_t)o->nmarks, sizeof o->marks[0], cmp_marks);
+	*exit_code = 2;
+	if (build_params(s, err, errlen) < 0)
+		goto fail;
+	if (o->montage && lsr_montage_parse(o->montage, &s->montage, err, errlen) < 0)
+		goto fail;
+	s->src = open_source(s, err, errlen, exit_code);
+	if (!s->src)
+		goto fail;
+	if (o->capture && !(s->capture = lsr_capture_open(o->capture, o->force, err, errlen,
+	                                                  exit_code)))
+		goto fail;
+	lsr_bus_init(&s->bus);
+	if (o->headless) {
+		s->json = lsr_jsonl_new(STDOUT_FILENO, s->live);
+		if (!s->json || lsr_bus_add(&s->bus, lsr_jsonl_sink(s->json)) < 0) {
+			snprintf(err, errlen, "out of memory");
+			*exit_code = 1;
+			goto fail;
+		}
+	}
+	s->dsink = (struct lsr_source_sink){ s, on_config, on_block, on_label };
+	s->env = (struct lsr_source_env){ &s->dsink, s, on_link, on_alarm,
+	                                  s->capture ? on_raw : NULL };
+	return s;
+fail:
+	lsr_session_free(s);
+	return NULL;
+}
+
+void lsr_session_free(struct lsr_session *s)
+{
+	if (!s)
+		return;
+	if (s->src)
+		s->src->ops->destroy(s->src->st);
+	lsr_capture_close(s->capture);
+	lsr_detector_free(s->det);
+	lsr_jsonl_free(s->json);
+	free(s);
+}

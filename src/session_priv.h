@@ -1,0 +1,63 @@
+/* src/session_priv.h — the session's state, shared by the data path
+ * (session.c) and the poll() loop (loop.c) only. */
+#ifndef LSR_SESSION_PRIV_H
+#define LSR_SESSION_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "capture.h"
+#include "cli.h"
+#include "detector.h"
+#include "jsonl.h"
+#include "montage.h"
+#include "params.h"
+#include "session.h"
+#include "source.h"
+
+struct lsr_session {
+	const struct lsr_options *opt;
+	struct lsr_params params;        /* in force */
+	struct lsr_source *src;
+	struct lsr_source_sink dsink;    /* what the source's driver feeds */
+	struct lsr_source_env env;
+	bool live;                       /* a real port: never block on output */
+	double speed;                    /* 0 = max */
+	bool paused;                     /* replay/sim paused by the user */
+
+	/* stream clock: t = stream index / current rate */
+	bool have_config;
+	struct lsr_stream_config cfg;
+	int segment;
+	bool seg_has_block;
+	uint64_t dev_next;               /* device index expected next */
+	int64_t stream_next;             /* stream index of the next sample */
+	uint8_t last_marks;              /* marks byte of the previous sample */
+	bool outage;                     /* disconnected: time keeps running */
+	double outage_since;             /* monotonic s */
+
+	struct lsr_montage montage;      /* --montage, applied at each segment */
+	enum lsr_role roles[LSR_MAX_CHANNELS];
+	struct lsr_channel_info chinfo[LSR_MAX_CHANNELS];
+	struct lsr_detector *det;
+
+	struct lsr_bus bus;
+	struct lsr_jsonl *json;
+	struct lsr_capture *capture;     /* --capture, or NULL */
+
+	int next_cli_mark;               /* opt->marks, sorted by t */
+	double pause_at;                 /* < 0: none */
+	bool held;                       /* reached --pause-at */
+	bool source_ended, stop;
+	int exit_code;
+	int stims_seen;
+};
+
+double lsr_now(void);
+/* The source has ended or the user stopped: flush the detector, emit end. */
+void lsr_session_finish(struct lsr_session *s);
+/* A mark from a key or OSC at the current stream time. */
+void lsr_session_mark_now(struct lsr_session *s, const char *label, enum lsr_mark_origin origin);
+
+#endif

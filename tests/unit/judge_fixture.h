@@ -1,0 +1,205 @@
+/* tests/unit/judge_fixture.h — synthetic measured trials and a capturing
+ * sink for the judge's tests (no signal processing: the numbers are set
+ * directly, so every expectation follows from the rules alone). */
+#ifndef LSR_JUDGE_FIXTURE_H
+#define LSR_JUDGE_FIXTURE_H
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "judge.h"
+
+#define FX_MAX_EVENTS 20000
+
+/* Events as captured: pointers inside are not kept, labels are copied. */
+struct fx_event {
+	struct lsr_event ev;
+	char label[64];
+	int group;
+};
+
+struct fx {
+	struct fx_event *e;
+	int n, groups;
+	struct lsr_params p;
+	struct lsr_judge *j;
+	int nch;
+	enum lsr_role roles[LSR_MAX_CHANNELS];
+	int stim_n;
+	double t, interval;
+	/* the next trial's numbers: LSR p2p per channel, direct p2p on
+	 * control channels, noise per channel */
+	double lsr[LSR_MAX_CHANNELS], direct, noise[LSR_MAX_CHANNELS];
+	double lsr_onset, direct_onset, threshold;
+	struct lsr_trial tr;
+};
+
+static inline void fx_event(void *ctx, const struct lsr_event *ev)
+{
+	struct fx *f = ctx;
+	ck_assert_int_lt(f->n, FX_MAX_EVENTS);
+	f->e[f->n].ev = *ev;
+	f->e[f->n].group = f->groups;
+	f->e[f->n].label[0] = '\0';
+	if (ev->type == LSR_EV_MARK) {
+		snprintf(f->e[f->n].label, sizeof f->e[f->n].label, "%s", ev->mark.label);
+		f->e[f->n].ev.mark.label = NULL;
+	}
+	f->n++;
+}
+
+static inline void fx_group_end(void *ctx)
+{
+	((struct fx *)ctx)->groups++;
+}
+
+/* Channels by the letters of roles: 'l' lsr, 'c' control, 'o' other. */
+static inline void fx_init(struct fx *f, const char *roles, bool judging)
+{
+	memset(f, 0, sizeof *f);
+	f->e = calloc(FX_MAX_EVENTS, sizeof *f->e);
+	ck_assert_ptr_nonnull(f->e);
+	lsr_params_defaults(&f->p);
+	f->nch = (int)strlen(roles);
+	for (int c = 0; c < f->nch; c++) {
+		f->roles[c] = roles[c] == 'l' ? LSR_ROLE_LSR : roles[c] == 'c' ? LSR_ROLE_CONTROL
+		                                                               : LSR_ROLE_OTHER;
+		f->lsr[c] = 200;
+		f->noise[c] = 10;
+	}
+	f->direct = 500;
+	f->lsr_onset = 10;
+	f->direct_onset = 4;
+	f->threshold = 30;
+	f->interval = 1;
+	struct lsr_sink sink = { f, fx_event, fx_group_end };
+	f->j = lsr_judge_new(&f->p, f->nch, f->roles, NULL, judging, &sink);
+	ck_assert_ptr_nonnull(f->j);
+}
+
+/* Re-create the judge after changing f->p. */
+static inline void fx_renew(struct fx *f, bool judging)
+{
+	lsr_judge_free(f->j);
+	struct lsr_sink sink = { f, fx_event, fx_group_end };
+	f->j = lsr_judge_new(&f->p, f->nch, f->roles, NULL, judging, &sink);
+	ck_assert_ptr_nonnull(f->j);
+}
+
+static inline void fx_free(struct fx *f)
+{
+	lsr_judge_free(f->j);
+	free(f->e);
+}
+
+static inline void fx_window(struct lsr_window_measure *w, double p2p, double onset, double thr)
+{
+	w->p2p_uv = p2p;
+	w->onset_ms = p2p > thr ? onset : NAN;
+	w->onset_at_edge = false;
+	w->area_uv_ms = p2p * 2;
+	w->threshold_uv = thr;
+}
+
+/* Fill f->tr for the next stimulus (t advances by f->interval) without
+ * judging it: a test may then change flags before fx_judge(). */
+static inline struct lsr_trial *fx_next(struct fx *f)
+{
+	struct lsr_trial *tr = &f->tr;
+	memset(tr, 0, sizeof *tr);
+	f->stim_n++;
+	f->t += f->interval;
+	tr->n = f->stim_n;
+	tr->t = f->t;
+	tr->stim_index = (int64_t)llround(f->t * 20000);
+	tr->origin = LSR_STIM_SYNC;
+	tr->nch = f->nch;
+	for (int c = 0; c < f->nch; c++) {
+		struct lsr_channel_measure *m = &tr->ch[c];
+		double direct = f->roles[c] == LSR_ROLE_CONTROL ? f->direct : 15;
+		fx_window(&m->direct, direct, f->direct_onset, f->threshold);
+		fx_window(&m->lsr, f->lsr[c], f->lsr_onset, f->threshold);
+		m->late_p2p_uv = 12;
+		m->noise_uv = f->noise[c];
+	}
+	return tr;
+}
+
+static inline void fx_judge(struct fx *f)
+{
+	lsr_judge_trial(f->j, &f->tr);
+}
+
+/* n ordinary trials. */
+static inline void fx_run(struct fx *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		fx_next(f);
+		fx_judge(f);
+	}
+}
+
+/* The k-th (from 0) event of a type at or after index from; -1 if none. */
+static inline int fx_find(const struct fx *f, enum lsr_event_type type, int from)
+{
+	for (int i = from < 0 ? 0 : from; i < f->n; i++)
+		if (f->e[i].ev.type == type)
+			return i;
+	return -1;
+}
+
+static inline int fx_count(const struct fx *f, enum lsr_event_type type)
+{
+	int k = 0;
+	for (int i = 0; i < f->n; i++)
+		k += f->e[i].ev.type == type;
+	return k;
+}
+
+/* Number of state events into state s. */
+static inline int fx_count_state(const struct fx *f, enum lsr_state s)
+{
+	int k = 0;
+	for (int i = 0; i < f->n; i++)
+		k += f->e[i].ev.type == LSR_EV_STATE && f->e[i].ev.state.state == s;
+	return k;
+}
+
+/* The last state event, or NULL. */
+static inline const struct lsr_event *fx_last_state(const struct fx *f)
+{
+	for (int i = f->n - 1; i >= 0; i--)
+		if (f->e[i].ev.type == LSR_EV_STATE)
+			return &f->e[i].ev;
+	return NULL;
+}
+
+/* The first state event into s, or NULL. */
+static inline const struct lsr_event *fx_first_state(const struct fx *f, enum lsr_state s)
+{
+	for (int i = 0; i < f->n; i++)
+		if (f->e[i].ev.type == LSR_EV_STATE && f->e[i].ev.state.state == s)
+			return &f->e[i].ev;
+	return NULL;
+}
+
+/* The response of channel ch in the last judged trial. */
+static inline const struct lsr_event *fx_last_response(const struct fx *f, int ch)
+{
+	for (int i = f->n - 1; i >= 0; i--)
+		if (f->e[i].ev.type == LSR_EV_RESPONSE && f->e[i].ev.response.ch == ch)
+			return &f->e[i].ev;
+	return NULL;
+}
+
+static inline enum lsr_state fx_state(const struct fx *f)
+{
+	struct lsr_judge_view v;
+	lsr_judge_view(f->j, &v);
+	return v.state;
+}
+
+#endif
