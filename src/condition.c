@@ -10,6 +10,9 @@
 #define TAU_STEP 1.2599210498948732
 #define NTAU 21
 #define PAD_MS 30.0
+/* The decay is fitted over this much after blanking (the slowest τ, 51 ms,
+ * is still told from an offset) and subtracted to the sweep's end. */
+#define FIT_MS 60.0
 /* Blanking starts this much before the stimulus sample: a sync edge or an
  * artifact onset a sample late must not leave the pulse's first sample
  * in the pre-stimulus data. */
@@ -18,7 +21,8 @@
 struct lsr_condition {
 	struct lsr_filter filt;
 	int rate, lead, blank, post, pad;
-	int nfit;              /* samples from the end of blanking to post */
+	int nsub;              /* samples from the end of blanking to post */
+	int nfit;              /* of which the decay is fitted on the first */
 	float *decay;          /* NTAU × nfit: exp(−k / τ) */
 	double see[NTAU], se[NTAU];
 };
@@ -48,7 +52,12 @@ struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, in
 	c->lead = (int)lround(LEAD_MS * rate / 1000.0);
 	if (c->lead < 1)
 		c->lead = 1;
-	c->nfit = post - c->blank + 1;
+	c->nsub = post - c->blank + 1;
+	c->nfit = (int)lround(FIT_MS * rate / 1000.0);
+	if (c->nfit > c->nsub)
+		c->nfit = c->nsub;
+	if (c->nfit < 2)
+		c->nfit = c->nsub;
 	c->decay = malloc((size_t)NTAU * (size_t)c->nfit * sizeof *c->decay);
 	if (!c->decay) {
 		snprintf(err, errlen, "conditioning: out of memory");
@@ -169,7 +178,7 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 #define K_OF(x) exp(-1000.0 / (TAU_MIN_MS * pow(TAU_STEP, (x)) * rate))
 	double f1 = fit_one(y, n, sy, syy, K_OF(x1), &b1);
 	double f2 = fit_one(y, n, sy, syy, K_OF(x2), &b2);
-	for (int it = 0; it < 10; it++) {
+	for (int it = 0; it < 8; it++) {
 		if (f1 < f2) {
 			hi = x2;
 			x2 = x1;
@@ -189,7 +198,7 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 	if (!isfinite(fit_one(y, n, sy, syy, k, &b)))
 		return;
 	double v = b;
-	for (int i = 0; i < n; i++, v *= k)
+	for (int i = 0; i < c->nsub; i++, v *= k)
 		y[i] -= (float)v;
 }
 
@@ -197,7 +206,7 @@ void lsr_condition_sweeps(struct lsr_condition *c, float *const *x, int nx, int 
 {
 	int b_end = stim + c->blank; /* first sample after blanking */
 	int b0 = stim - c->lead;     /* first blanked sample */
-	for (int k = 0; k < nx && b0 >= 1 && b_end + c->nfit == n; k++) {
+	for (int k = 0; k < nx && b0 >= 1 && b_end + c->nsub == n; k++) {
 		float *y = x[k];
 		remove_decay(c, y + b_end, c->rate);
 		/* Linear bridge from the last sample before blanking to the first

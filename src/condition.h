@@ -7,7 +7,7 @@
  * stimulus-locked, so they are in the template) and would subtract them;
  * the decay left by the amplifier and the electrode after the pulse is a
  * smooth exponential, while responses are short oscillations whose
- * projection on a smooth decay over 2–100 ms is small.  The fit is
+ * projection on a smooth decay over 2–62 ms is small.  The fit is
  * least squares of offset + amplitude × exp(−t/τ), τ from 0.5 to 51 ms:
  * a precomputed grid, then a golden-section search between the best grid
  * point's neighbours (a τ off the grid would leave ~10 µV of a 300 µV tail).

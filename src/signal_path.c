@@ -17,10 +17,13 @@
 
 #define PRE_MS 10.0
 #define POST_MS 100.0
-#define WARM_MS 60.0       /* raw samples before a sweep that settle the filter */
+/* Raw samples before a sweep that settle the forward pass: over 5 time
+ * constants of the 30 Hz high-pass (7.5 ms). */
+#define WARM_MS 40.0
 #define TAIL_FROM_MS 60.0  /* a sweep's noise-only end */
 #define JOB_WARM_MS 40.0   /* warm-up of a noise stretch between sweeps */
-#define JOB_EVERY_MS 300.0 /* stimulus-free stream between noise stretches */
+#define JOB_EVERY_MS 600.0 /* stimulus-free stream between noise stretches */
+#define JOB_WINDOWS 6      /* longest windows per noise stretch */
 #define NOISE_CAP 200      /* noise-only p2p values kept per channel and kind */
 #define NHELD 3            /* auto mode: candidate trials held until decided */
 #define MAX_OWN 64         /* noise windows of one sweep, per kind */
@@ -146,7 +149,7 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	s->late = window(s, p->late_from_ms, p->late_to_ms);
 	s->tail_at = s->pre + ms_to_n(s, TAIL_FROM_MS);
 	s->job_warm = ms_to_n(s, JOB_WARM_MS);
-	s->job_len = 3 * (s->direct.n > s->lsr.n ? s->direct.n : s->lsr.n);
+	s->job_len = JOB_WINDOWS * (s->direct.n > s->lsr.n ? s->direct.n : s->lsr.n);
 	s->job_every = ms_to_n(s, JOB_EVERY_MS);
 	int train = (int)ceil(p->train_ms * s->rate / 1000.0);
 	if (train < 1)
