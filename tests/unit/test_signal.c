@@ -15,7 +15,8 @@ struct rec {
 	int n;
 	struct lsr_trial tr[MAXT];
 	float cond0[4001]; /* channel 0 of the last conditioned sweep */
-	int len;
+	float raw0[4001];  /* and of its raw sweep */
+	int len, pre;
 };
 
 static void on_trial(void *ctx, const struct lsr_trial *t)
@@ -25,7 +26,9 @@ static void on_trial(void *ctx, const struct lsr_trial *t)
 		r->tr[r->n] = *t;
 	r->n++;
 	r->len = t->sweep_len < 4001 ? t->sweep_len : 4001;
+	r->pre = t->sweep_pre;
 	memcpy(r->cond0, t->conditioned, (size_t)r->len * sizeof(float));
+	memcpy(r->raw0, t->raw, (size_t)r->len * sizeof(float));
 }
 
 static struct lsr_stream_config config(int rate, int nch)
@@ -184,24 +187,28 @@ END_TEST
  * channel, nor in the direct window of the control channel. */
 START_TEST(artifact_tail_is_not_a_response)
 {
+	/* _i: 0 sync at 20 kHz, 1 no sync line (auto: found from the
+	 * artifact), 2 sync at 10 kHz. */
 	static const double taus[] = { 3, 8, 5 };
+	int rate = _i == 2 ? 10000 : 20000;
 	struct lsr_params p;
 	lsr_params_defaults(&p);
 	struct syn *g = calloc(1, sizeof *g);
 	struct rec *r = calloc(1, sizeof *r);
-	syn_init(g, 20000, 3, 3);
-	g->sync = true;
+	syn_init(g, rate, 3, 3 + (uint64_t)_i);
+	g->sync = _i != 1;
 	for (int c = 0; c < 3; c++) {
 		g->noise_uv[c] = 3;
 		g->art_uv[c] = c == 1 ? -5000 : 5000;
 		g->tail_uv[c] = c == 1 ? -300 : 300;
 		g->tail_tau_ms[c] = taus[c];
 	}
-	struct lsr_signal *s = open_signal(&p, 20000, 3, r);
+	struct lsr_signal *s = open_signal(&p, rate, 3, r);
 	run(g, s, (int64_t)g->first + 40 * g->period);
 	ck_assert_int_ge(r->n, 39);
 	int judged = 0;
 	for (int i = 0; i < r->n; i++) {
+		ck_assert_int_eq(r->tr[i].origin, _i == 1 ? LSR_STIM_ARTIFACT : LSR_STIM_SYNC);
 		for (int c = 0; c < 3; c++) {
 			const struct lsr_channel_measure *m = &r->tr[i].ch[c];
 			if (isnan(m->lsr.threshold_uv))
@@ -212,10 +219,15 @@ START_TEST(artifact_tail_is_not_a_response)
 			if (c == 2)
 				ck_assert_msg(m->direct.p2p_uv < m->direct.threshold_uv, "trial %d direct p2p %g thr %g",
 				              i, m->direct.p2p_uv, m->direct.threshold_uv);
-			ck_assert(!m->saturated);
+			ck_assert(!m->saturated && !m->cautery && !m->spasm);
 		}
 	}
 	ck_assert_int_ge(judged, 3 * 35);
+	/* The raw sweep keeps the pulse (and the tail) at the stimulus sample; the
+	 * conditioned one has nothing of it left. */
+	ck_assert_float_eq_tol(r->raw0[r->pre], 5000 + 300 * exp(2.0 / 3), 30);
+	for (int i = 0; i < r->len; i++)
+		ck_assert_msg(fabsf(r->cond0[i]) < 30, "conditioned sample %d: %g", i, r->cond0[i]);
 	lsr_signal_free(s);
 	free(g);
 	free(r);
@@ -270,7 +282,7 @@ Suite *suite_signal(void)
 	tcase_add_test(tc, noise_free_response_measured_exactly);
 	tcase_add_test(tc, snr10_onset_and_p2p);
 	tcase_add_test(tc, noise_only_rarely_present);
-	tcase_add_test(tc, artifact_tail_is_not_a_response);
+	tcase_add_loop_test(tc, artifact_tail_is_not_a_response, 0, 3);
 	tcase_add_test(tc, mains_notch_inside_sweeps);
 	suite_add_tcase(s, tc);
 	return s;
