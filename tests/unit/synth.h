@@ -12,7 +12,7 @@
 
 #include "driver.h"
 
-#define SYN_MAXCH 4
+#define SYN_MAXCH 16
 #define SYN_BLOCK 997
 #define SYN_MAXLOG 2048 /* deliberately not a divisor of anything */
 
@@ -107,7 +107,7 @@ static inline void syn_init(struct syn *g, int rate, int nch, uint64_t seed)
 {
 	memset(g, 0, sizeof *g);
 	g->rate = rate;
-	g->nch = nch;
+	g->nch = nch < SYN_MAXCH ? nch : SYN_MAXCH;
 	g->rng = seed * 0x9E3779B97F4A7C15ULL + 1;
 	g->pulse_ms = 0.2;
 	g->period = rate / 2;
