@@ -47,9 +47,12 @@ void lsr_measure_window(const float *x, int n, double ms0, double dt_ms,
 	int c = found >= 0 ? found : first;
 	if (c < 0)
 		return;
-	/* Back to where this excursion left the baseline. */
-	int j = c;
-	while (j > 0 && (x[j - 1] > 0) == (x[c] > 0) && x[j - 1] != 0)
+	/* Back to the foot of this excursion: while |x| keeps falling with
+	 * the same sign, never past the quiet stretch before it (a slow wave
+	 * of the same sign is not part of the response). */
+	int j = c, stop = found >= 0 ? c - run : 0;
+	while (j > stop && (x[j - 1] > 0) == (x[c] > 0) && x[j - 1] != 0 &&
+	       fabsf(x[j - 1]) < fabsf(x[j]))
 		j--;
 	m->onset_ms = ms0 + j * dt_ms;
 	m->onset_at_edge = found < 0;

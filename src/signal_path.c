@@ -122,8 +122,9 @@ void lsr_signal_free(struct lsr_signal *s)
 struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_stream_config *cfg,
                                   lsr_trial_fn on_trial, void *ctx, char *err, size_t errlen)
 {
-	if (!cfg || cfg->rate < 100 || cfg->channels < 1 || cfg->channels > LSR_MAX_CHANNELS) {
-		snprintf(err, errlen, "signal: cannot take a stream of %d channels at %d Hz (need 1-%d channels, >= 100 Hz)",
+	if (!cfg || cfg->rate < 100 || cfg->rate > 200000 || cfg->channels < 1 ||
+	    cfg->channels > LSR_MAX_CHANNELS) {
+		snprintf(err, errlen, "signal: cannot take a stream of %d channels at %d Hz (need 1-%d channels, 100-200000 Hz)",
 		         cfg ? cfg->channels : 0, cfg ? cfg->rate : 0, LSR_MAX_CHANNELS);
 		return NULL;
 	}

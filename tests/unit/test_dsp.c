@@ -175,6 +175,16 @@ START_TEST(window_onset_quiet_stretch_and_edge)
 	ck_assert(!m.onset_at_edge);
 	ck_assert_double_eq_tol(m.p2p_uv, 200, 1e-3);
 	ck_assert_double_eq(m.threshold_uv, 40);
+	/* On a slow positive baseline (below the level): the foot of the
+	 * excursion, not the start of the baseline's positive stretch. */
+	for (int i = 5; i < 80; i++)
+		x[i] = 5;
+	for (int i = 80; i < 120; i++)
+		x[i] = (float)(5 + 100 * sin(M_PI * (i - 80) / 20.0));
+	lsr_measure_window(x, 280, 6.0, 0.05, 40, 20, 10, &m);
+	ck_assert_double_eq_tol(m.onset_ms, 10.0, 1e-9);
+	ck_assert(!m.onset_at_edge);
+	memset(x + 5, 0, 75 * sizeof *x);
 	/* Only the tail: an onset at the edge. */
 	memset(x + 80, 0, 40 * sizeof *x);
 	lsr_measure_window(x, 280, 6.0, 0.05, 40, 20, 10, &m);
