@@ -2,6 +2,7 @@
  * sinks.  Keeps stream time (interface.md "Time") across lost samples,
  * outages and configuration changes, and turns CLI, device and recording
  * marks into detector marks. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "montage.h"
 #include "session_priv.h"
 #include "source_capture.h"
+#include "session_ui.h"
 #include "source_gen.h"
 #include "source_port.h"
 
@@ -40,13 +42,15 @@ static void emit_gap(struct lsr_session *s, int64_t samples)
 	emit_one(s, &ev);
 }
 
-/* Roles by precedence: --montage over the labels with stim_branch. */
+/* Roles by precedence: --montage over the layout's [montage] over the
+ * labels with stim_branch. */
 static int assign_roles(struct lsr_session *s, char *err, size_t errlen)
 {
 	const char *labels[LSR_MAX_CHANNELS];
 	for (int c = 0; c < s->cfg.channels; c++)
 		labels[c] = s->cfg.labels[c];
 	lsr_montage_from_labels(s->cfg.channels, labels, s->params.stim_branch, s->roles);
+	lsr_layout_apply_montage(&s->layout, &s->cfg, s->roles);
 	int rc = lsr_montage_apply(&s->montage, s->cfg.channels, s->roles, err, errlen);
 	for (int c = 0; c < s->cfg.channels; c++)
 		s->chinfo[c] = (struct lsr_channel_info){ c, s->cfg.labels[c], s->roles[c] };
@@ -103,6 +107,14 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 		return;
 	}
 	s->have_config = true;
+	if (s->report && !s->report_origin) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		lsr_report_set_origin(s->report, (double)now.tv_sec + now.tv_nsec * 1e-9 -
+		                      stream_t(s, s->stream_next), cfg->device);
+		s->report_origin = true;
+	}
+	lsr_session_ui_config(s);
 	emit_start(s);
 }
 
@@ -166,6 +178,7 @@ static void on_block(void *ctx, const struct lsr_block *blk)
 		if (!s->src->ops->button_from_annotations)
 			scan_button(s, &b, s->stream_next);
 		lsr_detector_feed(s->det, s->stream_next, &b, s->cfg.rate);
+		lsr_session_ui_block(s, s->stream_next, &b);
 		s->last_marks = b.marks[b.nsamp - 1];
 		s->stream_next += b.nsamp;
 	}
@@ -224,6 +237,20 @@ void lsr_session_mark_now(struct lsr_session *s, const char *label, enum lsr_mar
 		lsr_detector_mark(s->det, stream_t(s, s->stream_next), label, origin);
 }
 
+static void on_osc_mark(void *ctx, const char *label)
+{
+	lsr_session_mark_now(ctx, label, LSR_ORIGIN_OSC);
+}
+
+void lsr_session_osc_turn(struct lsr_session *s, bool listen_ready)
+{
+	if (s->osc_in && listen_ready)
+		lsr_osc_listen_read(s->osc_in, on_osc_mark, s);
+	char what[16], text[256];
+	while (s->osc && lsr_osc_poll_alarm(s->osc, what, sizeof what, text, sizeof text))
+		on_alarm(s, what, text);
+}
+
 void lsr_session_finish(struct lsr_session *s)
 {
 	if (!s->have_config)
@@ -235,11 +262,18 @@ void lsr_session_finish(struct lsr_session *s)
 	s->src->ops->stats(s->src->st, &stats.drv);
 	if (s->json)
 		stats.output_dropped = lsr_jsonl_dropped(s->json);
+	if (s->osc)
+		stats.osc_dropped = lsr_osc_dropped(s->osc);
 	struct lsr_event ev = { .type = LSR_EV_END, .t = stream_t(s, s->stream_next) };
 	lsr_detector_final(s->det, &ev.end.final, &ev.end.final_phase, &ev.end.stims);
 	ev.end.stats = &stats;
 	emit_one(s, &ev);
 	s->have_config = false;
+	char err[512];
+	if (s->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
+		fprintf(stderr, "lsrmon: %s\n", err);
+		s->exit_code = 1;
+	}
 }
 
 static int cmp_marks(const void *a, const void *b)
@@ -251,6 +285,8 @@ static int cmp_marks(const void *a, const void *b)
 static int build_params(struct lsr_session *s, char *err, size_t errlen)
 {
 	lsr_params_defaults(&s->params);
+	if (lsr_session_layout(s, err, errlen) < 0)
+		return -1;
 	for (int i = 0; i < s->opt->nsets; i++)
 		if (lsr_params_set_kv(&s->params, s->opt->sets[i], err, errlen) < 0)
 			return -1;
@@ -308,6 +344,56 @@ static struct lsr_source *open_source(struct lsr_session *s, char *err, size_t e
 	return src;
 }
 
+/* --osc: time tags at real time (a port, or --speed 1); drop rather than
+ * wait only with a live port.  --osc-listen: a bad spec is bad usage, a
+ * port that cannot be bound a runtime failure. */
+static int open_osc(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
+{
+	const struct lsr_options *o = s->opt;
+	if (o->nosc > 0) {
+		s->osc = lsr_osc_new(o->osc, o->nosc, o->osc_sweeps, s->live || s->speed == 1.0,
+		                     s->live, err, errlen);
+		if (!s->osc) {
+			*exit_code = 2;
+			return -1;
+		}
+		if (lsr_bus_add(&s->bus, lsr_osc_sink(s->osc)) < 0) {
+			snprintf(err, errlen, "--osc: too many outputs");
+			*exit_code = 1;
+			return -1;
+		}
+	}
+	if (o->osc_listen) {
+		s->osc_in = lsr_osc_listen_new(o->osc_listen, err, errlen);
+		if (!s->osc_in) {
+			*exit_code = errno == EINVAL ? 2 : 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* --report: an existing pair without --force is refused before anything
+ * starts; the files are written when the session ends. */
+static int open_report(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
+{
+	const struct lsr_options *o = s->opt;
+	if (!o->report)
+		return 0;
+	if (lsr_report_check(o->report, o->force, err, errlen) < 0) {
+		*exit_code = 2;
+		return -1;
+	}
+	struct lsr_report_info info = { 0, o->patient, NULL, NULL, o->port ? o->port : o->replay };
+	s->report = lsr_report_new(&info);
+	if (!s->report || lsr_bus_add(&s->bus, lsr_report_sink(s->report)) < 0) {
+		snprintf(err, errlen, "--report: out of memory");
+		*exit_code = 1;
+		return -1;
+	}
+	return 0;
+}
+
 struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
                                     size_t errlen, int *exit_code)
 {
@@ -342,9 +428,15 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 			goto fail;
 		}
 	}
+	if (open_osc(s, err, errlen, exit_code) < 0 || open_report(s, err, errlen, exit_code) < 0)
+		goto fail;
 	s->dsink = (struct lsr_source_sink){ s, on_config, on_block, on_label };
 	s->env = (struct lsr_source_env){ &s->dsink, s, on_link, on_alarm,
 	                                  s->capture ? on_raw : NULL };
+	if (!o->headless && lsr_session_ui_open(s, err, errlen) < 0) {
+		*exit_code = 1;
+		goto fail;
+	}
 	return s;
 fail:
 	lsr_session_free(s);
@@ -355,10 +447,14 @@ void lsr_session_free(struct lsr_session *s)
 {
 	if (!s)
 		return;
+	lsr_session_ui_close(s);
 	if (s->src)
 		s->src->ops->destroy(s->src->st);
 	lsr_capture_close(s->capture);
 	lsr_detector_free(s->det);
 	lsr_jsonl_free(s->json);
+	lsr_osc_free(s->osc); /* flushes what is queued (end), bounded */
+	lsr_osc_listen_free(s->osc_in);
+	lsr_report_free(s->report);
 	free(s);
 }
