@@ -9,6 +9,7 @@
 #define TAU_MIN_MS 0.5
 #define TAU_STEP 1.2599210498948732
 #define NTAU 21
+#define PAIR_GAP 6 /* grid steps between the two decays of a pair: τ ratio 4 */
 #define PAD_MS 30.0
 /* The decay is fitted over this much after blanking (the slowest τ, 51 ms,
  * is still told from an offset) and subtracted to the sweep's end. */
@@ -25,6 +26,8 @@ struct lsr_condition {
 	int nfit;              /* of which the decay is fitted on the first */
 	float *decay;          /* NTAU × nfit: exp(−k / τ) */
 	double see[NTAU], se[NTAU];
+	double cross[NTAU][NTAU]; /* Σ decay_i × decay_j over nfit */
+	double kfac[NTAU];        /* per-sample factor exp(−1/τ) */
 };
 
 struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, int post,
@@ -75,7 +78,17 @@ struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, in
 		}
 		c->se[j] = se;
 		c->see[j] = see;
+		c->kfac[j] = k;
 	}
+	for (int i = 0; i < NTAU; i++)
+		for (int j = 0; j <= i; j++) {
+			const float *a = c->decay + (size_t)i * (size_t)c->nfit;
+			const float *b = c->decay + (size_t)j * (size_t)c->nfit;
+			double x = 0;
+			for (int k = 0; k < c->nfit; k++)
+				x += (double)a[k] * b[k];
+			c->cross[i][j] = c->cross[j][i] = x;
+		}
 	return c;
 }
 
@@ -134,10 +147,50 @@ static double fit_one(const float *y, int n, double sy, double syy, double k, do
 	return syy - a * sy - b * syd;
 }
 
-/* Fits offset + amplitude × exp(−t/τ): the grid first (precomputed
- * vectors), then a golden-section search of log τ between the best grid
- * point's neighbours.  Subtracts the fitted decay (not the offset, which
- * the high-pass removes). */
+static double det3(double a, double b, double c, double d, double e, double f,
+                   double g, double h, double i)
+{
+	return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g);
+}
+
+/* Least squares of y ≈ a + b1·decay_i + b2·decay_j over grid pairs at
+ * least PAIR_GAP steps apart (τ ratio ≥ 4) with b1, b2 of one sign: a
+ * monotone two-component decay (electrode and amplifier recover at
+ * different rates).  One sign keeps a difference of exponentials — a
+ * smooth bump that could swallow part of a response — out of the model.
+ * Uses only the precomputed sums: no pass over the samples. */
+static double fit_pair(const struct lsr_condition *c, int n, double sy, double syy,
+                       const double *dots, int *bi, int *bj, double *b1, double *b2)
+{
+	double best = INFINITY;
+	for (int i = 0; i < NTAU; i++)
+		for (int j = i + PAIR_GAP; j < NTAU; j++) {
+			double m01 = c->se[i], m02 = c->se[j], m11 = c->see[i], m12 = c->cross[i][j],
+			       m22 = c->see[j];
+			double det = det3(n, m01, m02, m01, m11, m12, m02, m12, m22);
+			if (!(fabs(det) > 1e-12 * n * m11 * m22))
+				continue;
+			double a = det3(sy, m01, m02, dots[i], m11, m12, dots[j], m12, m22) / det;
+			double p = det3(n, sy, m02, m01, dots[i], m12, m02, dots[j], m22) / det;
+			double q = det3(n, m01, sy, m01, m11, dots[i], m02, m12, dots[j]) / det;
+			if (p * q <= 0)
+				continue;
+			double sse = syy - a * sy - p * dots[i] - q * dots[j];
+			if (sse < best) {
+				best = sse;
+				*bi = i;
+				*bj = j;
+				*b1 = p;
+				*b2 = q;
+			}
+		}
+	return best;
+}
+
+/* Fits offset + amplitude × exp(−t/τ) (the grid first, precomputed
+ * vectors, then a golden-section search of log τ between the best grid
+ * point's neighbours) and offset + a pair of decays (fit_pair); subtracts
+ * the better fit's decay (not the offset, which the high-pass removes). */
 static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 {
 	int n = c->nfit;
@@ -146,7 +199,7 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 		sy += y[i];
 		syy += (double)y[i] * y[i];
 	}
-	double best_sse = INFINITY;
+	double best_sse = INFINITY, dots[NTAU];
 	int best = -1;
 	for (int j = 0; j < NTAU; j++) {
 		const float *d = c->decay + (size_t)j * (size_t)n;
@@ -158,6 +211,7 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 		for (; i < n; i++)
 			acc[0] += (double)y[i] * d[i];
 		double syd = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+		dots[j] = syd;
 		double det = n * c->see[j] - c->se[j] * c->se[j];
 		if (!(det > 1e-9 * n * c->see[j]))
 			continue;
@@ -195,7 +249,17 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 	}
 	double x = (x1 + x2) / 2, b = 0, k = K_OF(x);
 #undef K_OF
-	if (!isfinite(fit_one(y, n, sy, syy, k, &b)))
+	double sse1 = fit_one(y, n, sy, syy, k, &b);
+	double pb1 = 0, pb2 = 0;
+	int pi = 0, pj = 0;
+	double sse2 = fit_pair(c, n, sy, syy, dots, &pi, &pj, &pb1, &pb2);
+	if (sse2 < sse1) {
+		double v1 = pb1, v2 = pb2, k1 = c->kfac[pi], k2 = c->kfac[pj];
+		for (int i = 0; i < c->nsub; i++, v1 *= k1, v2 *= k2)
+			y[i] -= (float)(v1 + v2);
+		return;
+	}
+	if (!isfinite(sse1))
 		return;
 	double v = b;
 	for (int i = 0; i < c->nsub; i++, v *= k)

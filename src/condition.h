@@ -7,10 +7,14 @@
  * stimulus-locked, so they are in the template) and would subtract them;
  * the decay left by the amplifier and the electrode after the pulse is a
  * smooth exponential, while responses are short oscillations whose
- * projection on a smooth decay over 2–62 ms is small.  The fit is
- * least squares of offset + amplitude × exp(−t/τ), τ from 0.5 to 51 ms:
- * a precomputed grid, then a golden-section search between the best grid
- * point's neighbours (a τ off the grid would leave ~10 µV of a 300 µV tail).
+ * projection on a smooth decay over 2–62 ms is small.  The fit is least
+ * squares of offset + one exponential (τ 0.5–51 ms: a precomputed grid,
+ * then a golden-section search between the best grid point's neighbours)
+ * or offset + two exponentials of one sign with τ at least 4× apart (grid
+ * pairs, from precomputed sums); the better of the two is subtracted.
+ * Known cost: a millivolt direct response right after blanking pulls the
+ * fit (about −3 % of its p2p, and a dip before it that puts its onset at
+ * the window's edge).
  *
  * Why zero phase: forward-backward filtering does not shift the onset the
  * detector reports; the samples before the sweep (warm-up) settle the

@@ -5,6 +5,11 @@
 
 #include "measure.h"
 
+/* A large response sets its own crossing level: the zero-phase band-pass
+ * spreads a millivolt M wave backwards by ~1 %, which must not read as
+ * its onset. */
+#define ONSET_P2P_FRACTION 0.1
+
 double lsr_measure_p2p(const float *x, int n)
 {
 	if (n <= 0)
@@ -30,6 +35,8 @@ void lsr_measure_window(const float *x, int n, double ms0, double dt_ms,
 		area += fabsf(x[i]);
 	m->area_uv_ms = area * dt_ms;
 	double level = (isnan(threshold) ? floor_uv : threshold) / 2;
+	if (level < ONSET_P2P_FRACTION * m->p2p_uv)
+		level = ONSET_P2P_FRACTION * m->p2p_uv;
 	int run = 0, first = -1, found = -1;
 	for (int i = 0; i < n; i++) {
 		if (fabsf(x[i]) <= level) {

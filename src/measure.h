@@ -4,7 +4,8 @@
  * spasm) of the segments that carry no response.
  *
  * Onset: the first sample whose |x| exceeds half the presence threshold
- * (any response with p2p above the threshold reaches it) after at least
+ * (any response with p2p above the threshold reaches it; 10 % of the
+ * window's p2p when that is higher) after at least
  * onset_quiet_ms of samples below it inside the window; the reported
  * latency is the foot of that excursion: walking back from the crossing
  * while |x| keeps falling and the sign stays, never past the quiet stretch.

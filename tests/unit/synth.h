@@ -31,6 +31,7 @@ struct syn {
 	double art_uv[SYN_MAXCH];    /* pulse height, 0 = no artifact */
 	double tail_uv[SYN_MAXCH];   /* tail at the end of blanking (2 ms) */
 	double tail_tau_ms[SYN_MAXCH];
+	double tail2_uv, tail2_tau_ms; /* a second, slower decay on every lead */
 	double pulse_ms;
 	double hum_uv, hum_hz;        /* mains on every lead */
 	double rise_ms;               /* pulse rise time (anti-aliasing), 0 = a step */
@@ -155,6 +156,8 @@ static inline void syn_block(struct syn *g, int n, struct lsr_block *blk)
 					v += g->art_uv[c] * (g->rise_ms > ts ? ts / g->rise_ms : 1);
 				if (g->tail_uv[c] != 0)
 					v += g->tail_uv[c] * exp(-(ts - 2.0) / g->tail_tau_ms[c]);
+				if (g->tail2_uv != 0)
+					v += g->tail2_uv * exp(-(ts - 2.0) / g->tail2_tau_ms);
 				if (g->resp[c].amp_uv != 0) {
 					struct syn_resp r = g->resp[c];
 					v += syn_wave(&r, ts - g->cur_onset[c]);
