@@ -8,13 +8,12 @@
  * the decay left by the amplifier and the electrode after the pulse is a
  * smooth exponential, while responses are short oscillations whose
  * projection on a smooth decay over 2–62 ms is small.  The fit is least
- * squares of offset + one exponential (τ 0.5–51 ms: a precomputed grid,
- * then a golden-section search between the best grid point's neighbours)
- * or offset + two exponentials of one sign with τ at least 4× apart (grid
- * pairs, from precomputed sums); the better of the two is subtracted.
- * Known cost: a millivolt direct response right after blanking pulls the
- * fit (about −3 % of its p2p, and a dip before it that puts its onset at
- * the window's edge).
+ * squares of one exponential (τ 0.5–51 ms: a precomputed grid, then a
+ * golden-section search between the best grid point's neighbours) or two
+ * of one sign with τ at least 4× apart (grid pairs, from precomputed
+ * sums), the better of the two, each anchored at the first sample after
+ * blanking (offset + decays = that sample), so a millivolt direct response
+ * starting 1 ms later is not taken for a fast decay.
  *
  * Why zero phase: forward-backward filtering does not shift the onset the
  * detector reports; the samples before the sweep (warm-up) settle the

@@ -245,6 +245,45 @@ START_TEST(artifact_tail_is_not_a_response)
 }
 END_TEST
 
+/* A 2 mV direct response 1 ms after blanking ends, on a 300 µV fast +
+ * 150 µV slow artifact decay, with 10 µV of noise: the decay removal must
+ * not take the response's first lobe for a decay — p2p within 2 %, onset
+ * within 0.2 ms and not at the window's edge (the latency check needs it). */
+START_TEST(direct_response_right_after_blanking)
+{
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	struct syn *g = calloc(1, sizeof *g);
+	struct rec *r = calloc(1, sizeof *r);
+	syn_init(g, 20000, 1, 31);
+	g->sync = true;
+	g->noise_uv[0] = 10;
+	g->art_uv[0] = 5000;
+	g->tail_uv[0] = 300;
+	g->tail_tau_ms[0] = 3;
+	g->tail2_uv = 150;
+	g->tail2_tau_ms = 20;
+	g->resp[0] = (struct syn_resp){ 1000, 3.0, 400, 4 };
+	double p2p, rms;
+	syn_wave_stats(g, &g->resp[0], &p2p, &rms);
+	struct lsr_signal *s = open_signal(&p, 20000, 1, r);
+	run(g, s, (int64_t)g->first + 30 * g->period);
+	ck_assert_int_ge(r->n, 29);
+	double ep[MAXT], eo[MAXT];
+	for (int i = 0; i < r->n; i++) {
+		const struct lsr_window_measure *m = &r->tr[i].ch[0].direct;
+		ck_assert_msg(!m->onset_at_edge, "trial %d: onset at the edge (%g ms)", i, m->onset_ms);
+		ep[i] = fabs(m->p2p_uv - p2p) / p2p;
+		eo[i] = fabs(m->onset_ms - 3.0);
+	}
+	ck_assert_double_le(median(ep, r->n), 0.02);
+	ck_assert_double_le(median(eo, r->n), 0.2);
+	lsr_signal_free(s);
+	free(g);
+	free(r);
+}
+END_TEST
+
 /* 100 µV of 50 Hz mains over 5 µV of noise: with the notch the
  * threshold comes down to what the noise alone gives (~42 µV here), and a
  * 260 µV p2p LSR is measured within 5 %. */
@@ -295,6 +334,7 @@ Suite *suite_signal(void)
 	tcase_add_test(tc, noise_only_rarely_present);
 	tcase_add_loop_test(tc, artifact_tail_is_not_a_response, 0, 4);
 	tcase_add_test(tc, mains_notch_inside_sweeps);
+	tcase_add_test(tc, direct_response_right_after_blanking);
 	suite_add_tcase(s, tc);
 	return s;
 }
