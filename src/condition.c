@@ -115,11 +115,6 @@ int lsr_condition_lead(const struct lsr_condition *c)
 	return c->lead;
 }
 
-const struct lsr_filter *lsr_condition_filter(const struct lsr_condition *c)
-{
-	return &c->filt;
-}
-
 /* The fit is anchored at the first kept sample: the model a + Σ b·k^i
  * must equal y[0] there (a = y[0] − Σ b), so with z = y − y[0] it is
  * z ≈ Σ b·(k^i − 1).  A response starting after blanking cannot then be
@@ -131,10 +126,9 @@ struct zsums {
 	double zd[NTAU]; /* Σ z·decay_j */
 };
 
-/* P = Σ z (e − 1), Q = Σ (e − 1)² from Σ z e, Σ e, Σ e². */
-static double p_of(const struct zsums *s, double zd, double se)
+/* P = Σ z (e − 1) from Σ z e; Q = Σ (e − 1)² from Σ e, Σ e². */
+static double p_of(const struct zsums *s, double zd)
 {
-	(void)se;
 	return zd - s->sz;
 }
 
@@ -160,7 +154,7 @@ static double fit_one(const float *y, const struct zsums *s, int n, double k, do
 		a0 += (y[i] - y0) * v0;
 	double kn = pow(k, n);
 	double se = (1 - kn) / (1 - k), see = (1 - kn * kn) / (1 - k * k);
-	double p = p_of(s, a0 + a1, se), q = q_of(n, se, see);
+	double p = p_of(s, a0 + a1), q = q_of(n, se, see);
 	if (!(q > 0))
 		return INFINITY;
 	*b_out = p / q;
@@ -179,7 +173,7 @@ static double fit_pair(const struct lsr_condition *c, const struct zsums *s,
 	double best = INFINITY, n = s->n;
 	for (int i = 0; i < NTAU; i++)
 		for (int j = i + PAIR_GAP; j < NTAU; j++) {
-			double pi = p_of(s, s->zd[i], c->se[i]), pj = p_of(s, s->zd[j], c->se[j]);
+			double pi = p_of(s, s->zd[i]), pj = p_of(s, s->zd[j]);
 			double qii = q_of(n, c->se[i], c->see[i]), qjj = q_of(n, c->se[j], c->see[j]);
 			double qij = c->cross[i][j] - c->se[i] - c->se[j] + n;
 			double det = qii * qjj - qij * qij;
@@ -227,7 +221,7 @@ static void remove_decay(const struct lsr_condition *c, float *y, double rate)
 		for (; i < n; i++)
 			acc[0] += (y[i] - y0) * d[i];
 		s.zd[j] = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-		double p = p_of(&s, s.zd[j], c->se[j]), q = q_of(n, c->se[j], c->see[j]);
+		double p = p_of(&s, s.zd[j]), q = q_of(n, c->se[j], c->see[j]);
 		if (!(q > 0))
 			continue;
 		double sse = s.szz - p * p / q;

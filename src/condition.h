@@ -48,6 +48,4 @@ void lsr_condition_sweeps(struct lsr_condition *c, float *const *x, int nx, int 
 /* Stretches without a stimulus (noise windows): band-pass only. */
 void lsr_condition_plain(struct lsr_condition *c, float *const *x, int nx, int n);
 
-const struct lsr_filter *lsr_condition_filter(const struct lsr_condition *c);
-
 #endif

@@ -114,11 +114,6 @@ void lsr_filter_forward(const struct lsr_filter *f, float *x, size_t n)
 	run(f, x, n, 1);
 }
 
-void lsr_filter_backward(const struct lsr_filter *f, float *x, size_t n)
-{
-	run(f, x, n, -1);
-}
-
 /* Fills x[n..n+pad) so the backward pass starts on something that looks
  * like the signal went on.  Without a notch: the odd reflection about the
  * last sample (value and slope continue).  With one: whole mains periods

@@ -29,11 +29,10 @@ struct lsr_filter {
 int lsr_filter_design(struct lsr_filter *f, double rate, double hp_hz,
                       double lp_hz, double notch_hz);
 
-/* One pass of the cascade over x[0..n) in place, from rest.  The first
- * sample is subtracted before and added back nowhere: a high-pass output
- * starts at 0 instead of ringing on the step from rest to x[0]. */
+/* One forward pass of the cascade over x[0..n) in place, from rest.  The
+ * first sample is subtracted first: a high-pass output starts at 0
+ * instead of ringing on the step from rest to x[0]. */
 void lsr_filter_forward(const struct lsr_filter *f, float *x, size_t n);
-void lsr_filter_backward(const struct lsr_filter *f, float *x, size_t n);
 
 /* Zero-phase band-pass of x[0..n): pads x[n..n+pad) with a continuation
  * of the last samples (so x must have room for n + pad and n > pad + 1),

@@ -100,6 +100,8 @@ START_TEST(sync_edges_give_the_stimulus_sample)
 	f->g.sync = true;
 	f->p.stim_source = LSR_STIM_SOURCE_SYNC;
 	fix_open(f, 0);
+	ck_assert_int_eq(lsr_signal_sweep_pre(f->s), 200);
+	ck_assert_int_eq(lsr_signal_sweep_len(f->s), 2201);
 	run(f, f->g.first + 9 * f->g.period + 1000);
 	/* The 10th stimulus's sweep is not complete: 10 stimuli, 9 trials. */
 	ck_assert_int_eq(f->r.n, 9);
