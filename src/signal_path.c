@@ -289,9 +289,15 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	enum lsr_swamp b = lsr_measure_swamp(lsr_measure_p2p(x + s->tail_at, tail_n),
 	                                     lsr_measure_mean_hz(x + s->tail_at, tail_n, s->rate), med,
 	                                     s->p.floor_uv);
+	/* A burst only in the sweep's end after an LSR on the same channel is
+	 * taken for its after-discharge (stimulus-locked), not a spasm:
+	 * flagging it would invalidate exactly the trials with an LSR and
+	 * leave its dropouts to count as valid absences. */
+	double lsr_thr = threshold(s, ch, LSR_NOISE_LSR);
+	bool lsr_seen = lsr_measure_p2p(x + s->lsr.at, s->lsr.n) > lsr_thr;
 	m->cautery = a == LSR_SWAMP_CAUTERY || b == LSR_SWAMP_CAUTERY;
-	m->spasm = !m->cautery && (a == LSR_SWAMP_SPASM || b == LSR_SWAMP_SPASM);
-	bool clean = !m->saturated && !m->cautery && !m->spasm;
+	m->spasm = !m->cautery && (a == LSR_SWAMP_SPASM || (b == LSR_SWAMP_SPASM && !lsr_seen));
+	bool clean = !m->saturated && a == LSR_SWAMP_NONE && b == LSR_SWAMP_NONE;
 
 	/* This sweep's own noise windows: its level, and (when clean) into
 	 * the distribution before the threshold is taken. */
