@@ -305,7 +305,16 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	nd += pack_windows(x + s->tail_at, tail_n, s->direct.n, s->own + nd, MAX_OWN - nd);
 	for (int i = 0; clean && i < nd; i++)
 		lsr_noise_add(s->noise, ch, LSR_NOISE_DIRECT, s->own[i]);
-	m->noise_uv = lsr_median_inplace(s->own, nd);
+	/* Only noise-only windows count for the level: a window at spasm
+	 * level (an LSR's after-discharge in 60–80 ms, say) is not one, and
+	 * would make the lead check see a "flat" lead once the LSR is gone.
+	 * When every window is that high (a lead off, cautery), all count. */
+	int nq = 0;
+	double quiet[MAX_OWN];
+	for (int i = 0; i < nd; i++)
+		if (!(med > 0) || s->own[i] <= LSR_SPASM_RATIO * med)
+			quiet[nq++] = s->own[i];
+	m->noise_uv = nq > 0 ? lsr_median_inplace(quiet, nq) : lsr_median_inplace(s->own, nd);
 	double lv[MAX_OWN];
 	int nl = pack_windows(x + s->tail_at, tail_n, s->lsr.n, lv, MAX_OWN);
 	for (int i = 0; clean && i < nl; i++)

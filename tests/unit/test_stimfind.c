@@ -548,9 +548,10 @@ START_TEST(hostile_blocks_never_crash)
 }
 END_TEST
 
-/* A burst in 65–90 ms after an LSR on the same channel is its
- * after-discharge, not a spasm; on the channel without an LSR it is a
- * spasm; before the stimulus it is a spasm on either. */
+/* A burst in 75–100 ms after an LSR on the same channel is its
+ * after-discharge, not a spasm (nor this sweep's noise level); on the
+ * channel without an LSR it is a spasm; before the stimulus it is a spasm
+ * on either. */
 START_TEST(after_discharge_is_not_a_spasm)
 {
 	struct fix *f = fix_new(20000, 2, 15);
@@ -567,6 +568,8 @@ START_TEST(after_discharge_is_not_a_spasm)
 	for (int i = 0; i < f->r.n; i++)
 		if (i != 6 && i != 8)
 			ck_assert(!f->r.tr[i].ch[0].spasm && !f->r.tr[i].ch[1].spasm);
+	/* Nor does it count as this sweep's noise level (the lead check). */
+	ck_assert_double_lt(f->r.tr[6].ch[0].noise_uv, 1.5 * f->r.tr[5].ch[0].noise_uv);
 	/* Kept out of the noise either way: the threshold did not move. */
 	ck_assert_double_lt(f->r.tr[9].ch[0].lsr.threshold_uv, 1.3 * f->r.tr[5].ch[0].lsr.threshold_uv);
 	fix_free(f);
