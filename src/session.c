@@ -261,22 +261,29 @@ void lsr_session_osc_turn(struct lsr_session *s, bool listen_ready)
 
 void lsr_session_finish(struct lsr_session *s)
 {
-	if (!s->have_config)
+	if (s->finished)
 		return;
-	lsr_detector_flush(s->det);
-	/* CLI marks after the last sample still belong to the case. */
-	apply_cli_marks(s, INFINITY);
+	s->finished = true;
+	if (s->det) {
+		lsr_detector_flush(s->det);
+		/* CLI marks after the last sample still belong to the case. */
+		apply_cli_marks(s, INFINITY);
+	}
 	struct lsr_stats stats = { 0 };
 	s->src->ops->stats(s->src->st, &stats.drv);
 	if (s->json)
 		stats.output_dropped = lsr_jsonl_dropped(s->json);
 	if (s->osc)
 		stats.osc_dropped = lsr_osc_dropped(s->osc);
+	/* end comes last even when no valid configuration ever arrived (a
+	 * garbage-only port): nothing was judged. */
 	struct lsr_event ev = { .type = LSR_EV_END, .t = stream_t(s, s->stream_next) };
-	lsr_detector_final(s->det, &ev.end.final, &ev.end.final_phase, &ev.end.stims);
+	ev.end.final = LSR_FINAL_INDETERMINATE;
+	ev.end.final_phase = LSR_PHASE_NONE;
+	if (s->det)
+		lsr_detector_final(s->det, &ev.end.final, &ev.end.final_phase, &ev.end.stims);
 	ev.end.stats = &stats;
 	emit_one(s, &ev);
-	s->have_config = false;
 	char err[512];
 	if (s->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
 		fprintf(stderr, "lsrmon: %s\n", err);

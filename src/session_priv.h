@@ -66,6 +66,7 @@ struct lsr_session {
 	double pause_at;                 /* < 0: none */
 	bool held;                       /* reached --pause-at */
 	bool source_ended, stop;
+	bool finished;                   /* end emitted */
 	int exit_code;
 	int stims_seen;
 };
