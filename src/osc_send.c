@@ -87,14 +87,11 @@ bool lsr_osc_alarms_pop(struct lsr_osc_alarms *a, char *text, size_t len)
 
 /* ---- URL checks ---- */
 
+/* An IPv4 group (224.0.0.0/4): liblo's TTL applies to IPv4 sockets. */
 static bool is_multicast(const char *host)
 {
-	unsigned char buf[16];
-	if (inet_pton(AF_INET, host, buf) == 1)
-		return buf[0] >= 224 && buf[0] <= 239;
-	if (inet_pton(AF_INET6, host, buf) == 1)
-		return buf[0] == 0xff;
-	return false;
+	unsigned char buf[4];
+	return inet_pton(AF_INET, host, buf) == 1 && buf[0] >= 224 && buf[0] <= 239;
 }
 
 static bool valid_host(const char *h)
