@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "session_priv.h"
+#include "session_ui.h"
 
 static int signal_pipe[2] = { -1, -1 };
 
@@ -85,6 +86,7 @@ int lsr_session_run(struct lsr_session *s)
 			if (s->opt->headless)
 				break;
 		}
+		int ui_slot = lsr_session_ui_poll(s, pfd, &n, &timeout);
 		int r = poll(pfd, (nfds_t)n, timeout);
 		if (r < 0 && errno != EINTR) {
 			perror("lsrmon: poll");
@@ -94,6 +96,9 @@ int lsr_session_run(struct lsr_session *s)
 		if (r > 0 && (pfd[0].revents & POLLIN) && drain_signals())
 			break;
 
+		lsr_session_ui_turn(s, ui_slot >= 0 && (pfd[ui_slot].revents & POLLIN));
+		if (s->stop)
+			break;
 		bool src_ready = src_slot >= 0 && pfd[src_slot].revents;
 		if (!s->source_ended && !s->held && !osc_hold && (src_ready || src_fd < 0 || source_wait == 0 || r == 0)) {
 			int w = s->src->ops->pump(s->src->st, lsr_now(), &s->env);

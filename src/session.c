@@ -10,9 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "montage.h"
 #include "session_priv.h"
+#include "source_capture.h"
+#include "session_ui.h"
 #include "source_gen.h"
+#include "source_port.h"
 
 double lsr_now(void)
 {
@@ -38,13 +42,15 @@ static void emit_gap(struct lsr_session *s, int64_t samples)
 	emit_one(s, &ev);
 }
 
-/* Roles by precedence: --montage over the labels with stim_branch. */
+/* Roles by precedence: --montage over the layout's [montage] over the
+ * labels with stim_branch. */
 static int assign_roles(struct lsr_session *s, char *err, size_t errlen)
 {
 	const char *labels[LSR_MAX_CHANNELS];
 	for (int c = 0; c < s->cfg.channels; c++)
 		labels[c] = s->cfg.labels[c];
 	lsr_montage_from_labels(s->cfg.channels, labels, s->params.stim_branch, s->roles);
+	lsr_layout_apply_montage(&s->layout, &s->cfg, s->roles);
 	int rc = lsr_montage_apply(&s->montage, s->cfg.channels, s->roles, err, errlen);
 	for (int c = 0; c < s->cfg.channels; c++)
 		s->chinfo[c] = (struct lsr_channel_info){ c, s->cfg.labels[c], s->roles[c] };
@@ -108,6 +114,7 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 		                      stream_t(s, s->stream_next), cfg->device);
 		s->report_origin = true;
 	}
+	lsr_session_ui_config(s);
 	emit_start(s);
 }
 
@@ -171,6 +178,7 @@ static void on_block(void *ctx, const struct lsr_block *blk)
 		if (!s->src->ops->button_from_annotations)
 			scan_button(s, &b, s->stream_next);
 		lsr_detector_feed(s->det, s->stream_next, &b, s->cfg.rate);
+		lsr_session_ui_block(s, s->stream_next, &b);
 		s->last_marks = b.marks[b.nsamp - 1];
 		s->stream_next += b.nsamp;
 	}
@@ -209,6 +217,18 @@ static void on_alarm(void *ctx, const char *what, const char *text)
 	ev.alarm.what = what;
 	ev.alarm.text = text;
 	emit_one(s, &ev);
+}
+
+/* --capture: the port's bytes as read; a disk fault is alarmed once and
+ * makes the exit status 1, monitoring goes on. */
+static void on_raw(void *ctx, const uint8_t *buf, size_t n)
+{
+	struct lsr_session *s = ctx;
+	char err[512];
+	if (s->capture && lsr_capture_write(s->capture, buf, n, err, sizeof err) < 0) {
+		on_alarm(s, "disk", err);
+		s->exit_code = 1;
+	}
 }
 
 void lsr_session_mark_now(struct lsr_session *s, const char *label, enum lsr_mark_origin origin)
@@ -265,15 +285,47 @@ static int cmp_marks(const void *a, const void *b)
 static int build_params(struct lsr_session *s, char *err, size_t errlen)
 {
 	lsr_params_defaults(&s->params);
+	if (lsr_session_layout(s, err, errlen) < 0)
+		return -1;
 	for (int i = 0; i < s->opt->nsets; i++)
 		if (lsr_params_set_kv(&s->params, s->opt->sets[i], err, errlen) < 0)
 			return -1;
 	return lsr_params_check(&s->params, err, errlen);
 }
 
+/* serial (issue 3): a live port, or a raw capture replayed through the
+ * driver its extension (or --driver) names.  NULL with *exit_code 0 when
+ * the source is neither. */
+static struct lsr_source *open_serial_source(struct lsr_session *s, char *err, size_t errlen,
+                                             int *exit_code)
+{
+	const struct lsr_options *o = s->opt;
+	const struct lsr_driver *drv = NULL;
+	*exit_code = 0;
+	if (o->port)
+		drv = lsr_driver_find(o->driver ? o->driver : "lsrb");
+	else if (o->replay)
+		drv = o->driver ? lsr_driver_find(o->driver) : lsr_driver_for_capture(o->replay);
+	if (!drv || !drv->feed)
+		return NULL;
+	struct lsr_source *src;
+	if (o->port) {
+		s->live = true;
+		src = lsr_source_port_new(o->port, drv, o->baud, err, errlen);
+		*exit_code = 1; /* a port missing or busy at start */
+	} else {
+		src = lsr_source_capture_new(o->replay, drv, s->speed, err, errlen);
+		*exit_code = 2;
+	}
+	return src;
+}
+
 static struct lsr_source *open_source(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
 {
 	const struct lsr_options *o = s->opt;
+	struct lsr_source *serial = open_serial_source(s, err, errlen, exit_code);
+	if (serial || *exit_code)
+		return serial;
 	const struct lsr_driver *drv = lsr_driver_find(o->driver ? o->driver : "sim");
 	if (!drv) {
 		snprintf(err, errlen, "--driver '%s': unknown driver (see --list-drivers)", o->driver);
@@ -364,6 +416,9 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	s->src = open_source(s, err, errlen, exit_code);
 	if (!s->src)
 		goto fail;
+	if (o->capture && !(s->capture = lsr_capture_open(o->capture, o->force, err, errlen,
+	                                                  exit_code)))
+		goto fail;
 	lsr_bus_init(&s->bus);
 	if (o->headless) {
 		s->json = lsr_jsonl_new(STDOUT_FILENO, s->live);
@@ -376,7 +431,12 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	if (open_osc(s, err, errlen, exit_code) < 0 || open_report(s, err, errlen, exit_code) < 0)
 		goto fail;
 	s->dsink = (struct lsr_source_sink){ s, on_config, on_block, on_label };
-	s->env = (struct lsr_source_env){ &s->dsink, s, on_link, on_alarm, NULL };
+	s->env = (struct lsr_source_env){ &s->dsink, s, on_link, on_alarm,
+	                                  s->capture ? on_raw : NULL };
+	if (!o->headless && lsr_session_ui_open(s, err, errlen) < 0) {
+		*exit_code = 1;
+		goto fail;
+	}
 	return s;
 fail:
 	lsr_session_free(s);
@@ -387,8 +447,10 @@ void lsr_session_free(struct lsr_session *s)
 {
 	if (!s)
 		return;
+	lsr_session_ui_close(s);
 	if (s->src)
 		s->src->ops->destroy(s->src->st);
+	lsr_capture_close(s->capture);
 	lsr_detector_free(s->det);
 	lsr_jsonl_free(s->json);
 	lsr_osc_free(s->osc); /* flushes what is queued (end), bounded */

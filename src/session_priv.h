@@ -7,9 +7,11 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "capture.h"
 #include "cli.h"
 #include "detector.h"
 #include "jsonl.h"
+#include "layout.h"
 #include "montage.h"
 #include "osc.h"
 #include "report.h"
@@ -45,10 +47,14 @@ struct lsr_session {
 
 	struct lsr_bus bus;
 	struct lsr_jsonl *json;
+	struct lsr_capture *capture;     /* --capture, or NULL */
 	struct lsr_osc *osc;             /* --osc, or NULL */
 	struct lsr_osc_listen *osc_in;   /* --osc-listen, or NULL */
 	struct lsr_report *report;       /* --report, or NULL */
 	bool report_origin;              /* its wall clock is set */
+	struct lsr_layout layout;        /* --layout, or standard */
+	struct lsr_ui *ui;               /* the screen; NULL when headless */
+	double wall_start, mono_start;   /* for the screen's clock */
 
 	int next_cli_mark;               /* opt->marks, sorted by t */
 	double pause_at;                 /* < 0: none */

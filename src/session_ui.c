@@ -1,0 +1,138 @@
+/* src/session_ui.c — glue between the session and the screen: the layout
+ * and its settings, what keys do (marks go through the detector so every
+ * sink sees them), and the status facts handed to the screen. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "layout.h"
+#include "session_priv.h"
+#include "session_ui.h"
+#include "ui.h"
+
+static void act_mark(void *ctx, const char *label)
+{
+	lsr_session_mark_now(ctx, label, LSR_ORIGIN_KEY);
+}
+
+static void act_role(void *ctx, int ch, enum lsr_role role)
+{
+	struct lsr_session *s = ctx;
+	if (ch < 0 || ch >= s->cfg.channels || !s->det)
+		return;
+	s->roles[ch] = role;
+	s->chinfo[ch].role = role;
+	lsr_detector_set_role(s->det, ch, role);
+}
+
+static void act_quit(void *ctx)
+{
+	((struct lsr_session *)ctx)->stop = true;
+}
+
+int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen)
+{
+	const char *name = s->opt->layout;
+	int rc = lsr_layout_load(&s->layout, name ? name : "standard", err, errlen);
+	if (rc < 0 && !name && strstr(err, "no layout")) {
+		/* No standard.ini installed: the built-in copy of it. */
+		lsr_layout_defaults(&s->layout);
+		rc = 0;
+	}
+	if (rc < 0)
+		return -1;
+	return lsr_layout_apply_params(&s->layout, &s->params, err, errlen);
+}
+
+int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen)
+{
+	const char *nc = getenv("NO_COLOR");
+	struct lsr_ui_opts uo = { &s->layout, nc && *nc, false, s->opt->record != NULL, NULL };
+	struct lsr_ui_actions act = { s, act_mark, act_role, NULL, act_quit, NULL, NULL, NULL, NULL };
+	s->ui = lsr_ui_new(&uo, &act, err, errlen);
+	if (!s->ui)
+		return -1;
+	if (lsr_bus_add(&s->bus, lsr_ui_sink(s->ui)) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	s->wall_start = (double)time(NULL);
+	s->mono_start = lsr_now();
+	return 0;
+}
+
+void lsr_session_ui_config(struct lsr_session *s)
+{
+	if (s->ui)
+		lsr_ui_config(s->ui, &s->cfg, s->roles);
+}
+
+void lsr_session_ui_block(struct lsr_session *s, int64_t index, const struct lsr_block *blk)
+{
+	if (s->ui)
+		lsr_ui_block(s->ui, index, blk);
+}
+
+static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
+{
+	memset(in, 0, sizeof *in);
+	in->source = s->src->ops->kind;
+	in->driver = s->src->ops->driver_name(s->src->st);
+	in->port = s->opt->port ? s->opt->port : s->opt->replay;
+	in->rate = s->cfg.rate;
+	in->channels = s->cfg.channels;
+	s->src->ops->stats(s->src->st, &in->stats);
+	in->stims = s->stims_seen;
+	in->recording = s->opt->record != NULL;
+	in->record_path = s->opt->record;
+	in->stream_t = s->cfg.rate > 0 ? (double)s->stream_next / s->cfg.rate : 0;
+	/* --pause-at: the screen is a function of the stream alone. */
+	in->frozen_clock = s->opt->pause_at >= 0;
+	double elapsed = lsr_now() - s->mono_start;
+	in->elapsed_s = elapsed;
+	if (s->speed == 1.0 && !in->frozen_clock)
+		in->epoch_at_t0 = s->wall_start;
+	in->speed = s->speed;
+	in->paused = s->paused || s->held;
+	if (s->held)
+		in->message = "Held at --pause-at (q quits)";
+	else if (s->source_ended)
+		in->message = "Source ended (q quits)";
+}
+
+int lsr_session_ui_poll(struct lsr_session *s, struct pollfd *pfd, int *n, int *timeout)
+{
+	if (!s->ui)
+		return -1;
+	struct lsr_ui_info in;
+	fill_info(s, &in);
+	lsr_ui_set_info(s->ui, &in);
+	int w = lsr_ui_render(s->ui, lsr_now());
+	/* While running live the elapsed clock ticks once a second. */
+	if (!in.frozen_clock && !s->held && !s->source_ended) {
+		int tick = 1000 - (int)((in.elapsed_s - (long)in.elapsed_s) * 1000);
+		w = w < 0 || tick < w ? tick : w;
+	}
+	if (lsr_ui_input_pending(s->ui))
+		w = 0;
+	if (w >= 0 && (*timeout < 0 || w < *timeout))
+		*timeout = w;
+	int slot = *n;
+	pfd[(*n)++] = (struct pollfd){ lsr_ui_fd(s->ui), POLLIN, 0 };
+	return slot;
+}
+
+void lsr_session_ui_turn(struct lsr_session *s, bool readable)
+{
+	if (!s->ui)
+		return;
+	if (readable || lsr_ui_input_pending(s->ui))
+		lsr_ui_input(s->ui);
+}
+
+void lsr_session_ui_close(struct lsr_session *s)
+{
+	lsr_ui_free(s->ui);
+	s->ui = NULL;
+}

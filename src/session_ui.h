@@ -1,0 +1,31 @@
+/* src/session_ui.h — the session's side of the screen: opening it, the
+ * key actions, the status facts, and one poll() turn's worth of input and
+ * drawing. */
+#ifndef LSR_SESSION_UI_H
+#define LSR_SESSION_UI_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "driver.h"
+
+struct lsr_session;
+
+/* The layout (--layout, else "standard", else built in) and its
+ * [detector] settings under the command line's.  0, or -1 with a message
+ * (exit 2). */
+int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen);
+/* Starts the screen and puts it on the bus.  0, or -1 with a message. */
+int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen);
+/* A new configuration with its roles in force. */
+void lsr_session_ui_config(struct lsr_session *s);
+void lsr_session_ui_block(struct lsr_session *s, int64_t index, const struct lsr_block *blk);
+/* Before poll(): adds the keyboard to pfd (returns the slot or -1) and
+ * lowers *timeout to when the screen wants its next frame. */
+int lsr_session_ui_poll(struct lsr_session *s, struct pollfd *pfd, int *n, int *timeout);
+/* After poll(): keys if the slot is readable, then a frame if due. */
+void lsr_session_ui_turn(struct lsr_session *s, bool readable);
+void lsr_session_ui_close(struct lsr_session *s);
+
+#endif

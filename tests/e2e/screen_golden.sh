@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# tests/e2e/screen_golden.sh — golden screens: lsrmon runs the simulated
+# patient in tmux with --speed max --pause-at T (no wall-clock fields then,
+# so the screen is a function of the stream), and capture-pane text is
+# compared with tests/golden/*.txt: at 80x24 and 160x48, after key presses
+# (mark, cancel, freeze, gain, help) and after resizes.
+# LSR_GOLDEN_UPDATE=1 rewrites the stored screens (review them by eye).
+set -u
+cd "$(dirname "$0")/../.."
+: "${LSRMON:?}" "${LSR_TIME_FACTOR:=1}"
+golden=tests/golden
+tmp=$(mktemp -d)
+runs=0
+sock=
+# Each run gets its own tmux server: a server being killed cannot be reused.
+stop() { [ -n "$sock" ] && tmux -L "$sock" kill-server 2>/dev/null; }
+trap 'stop; rm -rf "$tmp"' EXIT
+fail=0
+
+start() { # cols lines args...
+	local w=$1 h=$2
+	shift 2
+	stop
+	runs=$((runs + 1))
+	sock="lsrgolden$$-$runs"
+	tmux -L "$sock" -f /dev/null new-session -d -x "$w" -y "$h" \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color XDG_STATE_HOME=$tmp $LSRMON $*; sleep 60"
+}
+
+# Polls the screen until it shows every given text (a condition, bounded).
+wait_for() {
+	local i t ok
+	for ((i = 0; i < 200 * LSR_TIME_FACTOR; i++)); do
+		if tmux -L "$sock" capture-pane -p >"$tmp/screen" 2>/dev/null; then
+			ok=1
+			for t in "$@"; do grep -qF -- "$t" "$tmp/screen" || ok=0; done
+			[ $ok = 1 ] && return 0
+		fi
+		sleep 0.05
+	done
+	echo "timed out waiting for: $*"
+	cat "$tmp/screen"
+	return 1
+}
+
+# Compares the screen with a stored one, once the given texts are on it.
+check() { # name text...
+	local name=$1
+	shift
+	wait_for "$@" || { fail=1; return; }
+	set -- "$name"
+	if [ "${LSR_GOLDEN_UPDATE:-0}" = 1 ]; then
+		cp "$tmp/screen" "$golden/$1.txt"
+	elif ! diff -u "$golden/$1.txt" "$tmp/screen"; then
+		echo "FAIL: screen $1 differs from $golden/$1.txt"
+		fail=1
+	else
+		echo "ok: $1"
+	fi
+}
+
+key() { tmux -L "$sock" send-keys "$@"; }
+
+# 80x24, the standard layout: LSR present at 100 s.
+start 80 24 --speed max --pause-at 100
+check standard-80x24-present "Held at --pause-at"
+# Marks: d, then u (offers the newest id), Enter, y.
+key d
+check standard-80x24-mark "(key)"
+key u
+wait_for "Cancel mark id:" || fail=1
+key Enter
+wait_for "Cancel this mark?" || fail=1
+key y
+check standard-80x24-cancel "Cancel 1 (key)"
+key Space
+check standard-80x24-freeze "Display frozen"
+key +
+check standard-80x24-gain "50µV/d"
+key '?'
+check standard-80x24-help "any key closes this help"
+key Escape
+# Resize: larger, then too small, then back.
+tmux -L "$sock" resize-window -x 160 -y 48
+check standard-160x48-resized "| FROZEN"
+tmux -L "$sock" resize-window -x 70 -y 20
+check too-small "Terminal too small: 70x20"
+key q
+
+# The disappearance banner where the detector says so: its time is the
+# `since` of the headless run's disappeared state at the same pause.
+since=$("$LSRMON" --headless --pause-at 200 | grep "\"type\":\"state\",\"state\":\"disappeared\"" | head -1 |
+	sed 's/.*"since":\([0-9.]*\).*/\1/')
+[ -n "$since" ] || { echo "FAIL: headless run has no disappeared state"; fail=1; }
+s=${since%.*}
+when=$(printf '+%02d:%02d:%02d' $((s / 3600)) $((s / 60 % 60)) $((s % 60)))
+start 80 24 --speed max --pause-at 200
+check standard-80x24-disappeared "Held at --pause-at" "LSR DISAPPEARED $when — AFTER DECOMPRESSION"
+key q
+
+# 160x48 from the start, the wide layout.
+start 160 48 --speed max --pause-at 200 --layout wide
+check wide-160x48 "Held at --pause-at"
+key q
+
+# Not UTF-8: ASCII only (no braille, no dashes).
+stop
+sock="lsrgolden$$-ascii"
+tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 \
+	"env LANG=C LC_ALL=C TERM=screen XDG_STATE_HOME=$tmp NO_COLOR=1 $LSRMON --speed max --pause-at 200; sleep 60"
+if wait_for "Held at --pause-at" "LSR DISAPPEARED $when - AFTER DECOMPRESSION"; then
+	if LC_ALL=C grep -q '[^ -~]' "$tmp/screen"; then
+		echo "FAIL: non-ASCII on a C-locale screen"
+		fail=1
+	else
+		echo "ok: ascii"
+	fi
+else
+	fail=1
+fi
+exit $fail
