@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "session_priv.h"
+#include "source_edf.h"
 #include "session_ui.h"
 
 static int signal_pipe[2] = { -1, -1 };
@@ -50,6 +51,15 @@ static bool drain_signals(void)
 	return any;
 }
 
+/* The recorder's writer thread reports disk faults and clipping through
+ * an fd; they become alarm events here, in the session's thread. */
+static void recorder_alarms(struct lsr_session *s)
+{
+	char what[32], text[256];
+	while (lsr_recorder_poll_alarm(s->rec, what, sizeof what, text, sizeof text))
+		s->env.alarm(s->env.ctx, what, text);
+}
+
 int lsr_session_run(struct lsr_session *s)
 {
 	if (install_signals() < 0) {
@@ -58,7 +68,7 @@ int lsr_session_run(struct lsr_session *s)
 	}
 	int source_wait = 0;
 	while (!s->stop) {
-		struct pollfd pfd[5];
+		struct pollfd pfd[8]; /* signals, source, OSC in, recorder, stdout, keyboard */
 		int n = 0;
 		pfd[n++] = (struct pollfd){ signal_pipe[0], POLLIN, 0 };
 		/* Replay/simulation: hold the source while an OSC receiver lags,
@@ -69,6 +79,11 @@ int lsr_session_run(struct lsr_session *s)
 		if (src_fd >= 0) {
 			src_slot = n;
 			pfd[n++] = (struct pollfd){ src_fd, POLLIN, 0 };
+		}
+		int rec_slot = -1;
+		if (s->rec) {
+			rec_slot = n;
+			pfd[n++] = (struct pollfd){ lsr_recorder_alarm_fd(s->rec), POLLIN, 0 };
 		}
 		int osc_slot = -1;
 		if (s->osc_in) {
@@ -96,6 +111,8 @@ int lsr_session_run(struct lsr_session *s)
 		if (r > 0 && (pfd[0].revents & POLLIN) && drain_signals())
 			break;
 
+		if (rec_slot >= 0 && (pfd[rec_slot].revents & POLLIN))
+			recorder_alarms(s);
 		lsr_session_ui_turn(s, ui_slot >= 0 && (pfd[ui_slot].revents & POLLIN));
 		if (s->stop)
 			break;
@@ -106,6 +123,11 @@ int lsr_session_run(struct lsr_session *s)
 				s->source_ended = true;
 			else
 				source_wait = w;
+			if (s->progress.fd >= 0) {
+				double pos, len;
+				lsr_source_edf_position(s->src, &pos, &len);
+				lsr_progress_update(&s->progress, pos, len, lsr_now());
+			}
 		}
 		lsr_session_osc_turn(s, osc_slot >= 0 && pfd[osc_slot].revents);
 		if (s->json) {
@@ -115,7 +137,18 @@ int lsr_session_run(struct lsr_session *s)
 				break; /* the reader of our stdout has gone */
 		}
 	}
+	if (s->progress.fd >= 0 && s->source_ended) {
+		double pos, len;
+		lsr_source_edf_position(s->src, &pos, &len);
+		lsr_progress_done(&s->progress, len);
+	}
 	lsr_session_finish(s);
+	if (s->rec) {
+		/* Close now, so that end is in the file and a fault still counts. */
+		if (lsr_recorder_close(s->rec) != 0 && s->exit_code == 0)
+			s->exit_code = 1; /* the recording is incomplete */
+		s->rec = NULL;
+	}
 	if (s->json)
 		lsr_jsonl_flush(s->json, true);
 	return s->exit_code;

@@ -16,6 +16,8 @@
 #include "osc.h"
 #include "report.h"
 #include "params.h"
+#include "progress.h"
+#include "recorder.h"
 #include "session.h"
 #include "source.h"
 
@@ -47,6 +49,10 @@ struct lsr_session {
 
 	struct lsr_bus bus;
 	struct lsr_jsonl *json;
+	struct lsr_recorder *rec;        /* --record, or NULL */
+	struct lsr_recorder_status rec_status; /* for the screen's status line */
+	bool edf_replay;                 /* the source is a recording (source_edf) */
+	struct lsr_progress progress;    /* headless max-speed replay, on a tty */
 	struct lsr_capture *capture;     /* --capture, or NULL */
 	struct lsr_osc *osc;             /* --osc, or NULL */
 	struct lsr_osc_listen *osc_in;   /* --osc-listen, or NULL */
@@ -62,6 +68,7 @@ struct lsr_session {
 	double pause_at;                 /* < 0: none */
 	bool held;                       /* reached --pause-at */
 	bool source_ended, stop;
+	bool finished;                   /* end emitted */
 	int exit_code;
 	int stims_seen;
 };

@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "session_priv.h"
 #include "session_ui.h"
+#include "source_edf.h"
 #include "ui.h"
 
 static void act_mark(void *ctx, const char *label)
@@ -112,6 +113,11 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	in->stims = s->stims_seen;
 	in->recording = s->opt->record != NULL;
 	in->record_path = s->opt->record;
+	if (s->rec) { /* the file being written (segments), its size, a fault */
+		lsr_recorder_status(s->rec, &s->rec_status);
+		in->record_path = s->rec_status.path;
+		in->record_bytes = s->rec_status.bytes;
+	}
 	in->stream_t = s->cfg.rate > 0 ? (double)s->stream_next / s->cfg.rate : 0;
 	/* --pause-at: the screen is a function of the stream alone. */
 	in->frozen_clock = s->opt->pause_at >= 0;
@@ -120,9 +126,16 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	if (s->speed == 1.0 && !in->frozen_clock)
 		in->epoch_at_t0 = s->wall_start;
 	in->speed = s->speed;
+	if (s->edf_replay) { /* position (stream_t) against the recording's length */
+		double pos;
+		in->replay = true;
+		lsr_source_edf_position(s->src, &pos, &in->replay_len_s);
+	}
 	in->paused = s->paused || s->held;
 	static char osc_note[256];
-	if (s->held)
+	if (s->rec && s->rec_status.failed)
+		in->message = s->rec_status.error;
+	else if (s->held)
 		in->message = "Held at --pause-at (q quits)";
 	else if (s->source_ended)
 		in->message = "Source ended (q quits)";
