@@ -285,7 +285,7 @@ void lsr_session_finish(struct lsr_session *s)
 	ev.end.stats = &stats;
 	emit_one(s, &ev);
 	char err[512];
-	if (s->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
+	if (s->opt->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
 		fprintf(stderr, "lsrmon: %s\n", err);
 		s->exit_code = 1;
 	}
@@ -409,13 +409,14 @@ static int open_osc(struct lsr_session *s, char *err, size_t errlen, int *exit_c
 }
 
 /* --report: an existing pair without --force is refused before anything
- * starts; the files are written when the session ends. */
+ * starts; the files are written when the session ends.  On screen the
+ * collector always runs, for the key R. */
 static int open_report(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
 {
 	const struct lsr_options *o = s->opt;
-	if (!o->report)
+	if (!o->report && o->headless)
 		return 0;
-	if (lsr_report_check(o->report, o->force, err, errlen) < 0) {
+	if (o->report && lsr_report_check(o->report, o->force, err, errlen) < 0) {
 		*exit_code = 2;
 		return -1;
 	}
