@@ -27,6 +27,8 @@ double lsr_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static bool is_recording(const char *path);
+
 static double stream_t(const struct lsr_session *s, int64_t index)
 {
 	return s->cfg.rate > 0 ? (double)index / s->cfg.rate : 0.0;
@@ -114,10 +116,20 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 		lsr_recorder_segment(s->rec, &s->cfg, s->chinfo, s->cfg.channels, &s->params,
 		                     stream_t(s, s->stream_next));
 	if (s->report && !s->report_origin) {
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		lsr_report_set_origin(s->report, (double)now.tv_sec + now.tv_nsec * 1e-9 -
-		                      stream_t(s, s->stream_next), cfg->device);
+		/* Wall clock of stream time 0: a replayed recording's own start,
+		 * so a report after the fact dates events as the live one did. */
+		double origin = is_recording(s->opt->replay) ? lsr_source_edf_start(s->src) : 0;
+		if (origin <= 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_REALTIME, &now);
+			origin = (double)now.tv_sec + now.tv_nsec * 1e-9 - stream_t(s, s->stream_next);
+			/* The recording's header holds whole seconds: date the live
+			 * report by the same clock, so a report made later from the
+			 * recording agrees with it to the second. */
+			if (s->rec)
+				origin = floor(origin);
+		}
+		lsr_report_set_origin(s->report, origin, cfg->device);
 		s->report_origin = true;
 	}
 	lsr_session_ui_config(s);

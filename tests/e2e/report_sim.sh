@@ -83,15 +83,16 @@ print(f"{scenario}: final {kv['final']} {kv['final_phase']}, loss_t {kv['loss_t'
 PY
 done
 # A report over the recording of a case states the same facts as the one
-# written live (wall-clock times, driver and the 16-character EDF labels
-# aside: the roles stay).
+# written live, wall-clock times included (the recording's header dates
+# the replay); driver, device and the 16-character EDF labels aside: the
+# roles stay.
 rm -f "$dir"/live.* "$dir"/rep.* "$dir/case.bdf"
 "$LSRMON" --headless --scenario premature --seed 3 --duration 90 -o "$dir/case.bdf" --report "$dir/live" >/dev/null &&
 	"$LSRMON" --headless --replay "$dir/case.bdf" --report "$dir/rep" >/dev/null ||
 	{ echo "record/replay with --report failed"; fail=1; }
 facts() {
-	grep -vE '^(case_start|case_end|duration_s|loss_wall|driver|device|source|note|stats_[a-z_]*):' "$1" |
-		sed -E 's/ wall=[^ ]*//; s/ origin=[a-z]*//; s/^montage: .*/montage: '"$(sed -n 's/^montage: //p' "$1" | grep -oE ':(lsr|control|other)(,|$)' | tr -d '\n')"'/'
+	grep -vE '^(case_end|duration_s|driver|device|source|note|stats_[a-z_]*):' "$1" |
+		sed -E 's/ origin=[a-z]*//; s/^montage: .*/montage: '"$(sed -n 's/^montage: //p' "$1" | grep -oE ':(lsr|control|other)(,|$)' | tr -d '\n')"'/'
 }
 if ! diff <(facts "$dir/live.txt") <(facts "$dir/rep.txt") >"$dir/diff.txt"; then
 	echo "report over the recording differs from the live one:"; cat "$dir/diff.txt"; fail=1
