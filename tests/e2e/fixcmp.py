@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 
-LISTS = ('stim', 'mark', 'loss', 'return', 'gap')
+LISTS = ('stim', 'mark', 'loss', 'return', 'gap', 'invalid')
 
 
 class Bad(Exception):
@@ -37,7 +37,7 @@ def parse(path):
         elif key == 'stat':
             stats.append((n, val))
         elif key in ('fixture', 'args', 'repair', 'exit', 'stderr', 'rate', 'roles',
-                     'tolerance', 'states', 'final', 'phase', 'stims'):
+                     'tolerance', 'states', 'final', 'phase', 'stims', 'valid_others'):
             if key in single:
                 raise Bad(f'{path}:{n}: {key} given twice')
             single[key], lineno[key] = val, n
@@ -207,6 +207,33 @@ def compare(single, lists, stats, lineno, code, stderr, events, rep):
         return e['samples'] == int(n) and near(e['t'], float(at), t)
     gaps = [e for e in events if e['type'] == 'gap']
     each('gap', [(f'{e["t"]:.4f} {e["samples"]}', e) for e in gaps], m_gap)
+
+    # Trials not judged: a stimulus whose response on some LSR channel is
+    # invalid.  The listed ones must be invalid on every LSR channel, for a
+    # listed reason; with valid_others yes, no other may be.
+    lsr = {c['index'] for c in start['channels'] if c['role'] == 'lsr'}
+    why = {}
+    for e in events:
+        if e['type'] == 'response' and e['ch'] in lsr:
+            why.setdefault(e['n'], []).append(None if e['valid'] else e['invalid_reason'])
+    bad = [(n, r) for n, r in sorted(why.items()) if any(x is not None for x in r)]
+
+    def m_invalid(val, g):
+        n, reasons = val.split()
+        ok = reasons.split(',')
+        return g[0] == int(n) and all(x is not None and ('any' in ok or x in ok) for x in g[1])
+
+    def same_invalid(val, g):
+        return g[0] == int(val.split()[0])
+    shown = [(f'{n} {",".join(sorted({x or "valid" for x in r}))}', (n, r)) for n, r in bad]
+    if single.get('valid_others') == 'yes':
+        each('invalid', shown, m_invalid, same_invalid)
+    else:
+        got = {g[1][0]: g for g in shown}
+        for n, val in lists['invalid']:
+            g = got.get(int(val.split()[0]))
+            if g is None or not m_invalid(val, g[1]):
+                rep.differ(n, 'invalid', f'invalid {val}', f'invalid {g[0]}' if g else '(a valid trial)')
 
     for n, val in stats:
         k, _, v = val.partition(' ')

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/e2e/fixtures_diff.sh — the fixture checker fails, with a readable
 # diff, when one expected event is changed: a stimulus time, the state
-# sequence, a loss's phase, a counter, a gap; and a missing or an extra line
+# sequence, a loss's phase, a counter, a gap, an invalid trial; and a missing or an extra line
 # shows as such rather than shifting every later pair.  Copies of committed
 # expected files are changed in a scratch directory.
 set -u
@@ -43,4 +43,8 @@ check premature 's/^loss 24.3518 premature/loss 24.3518 after_decompression/' \
 	'expected: loss 24.3518 after_decompression' 'got:      loss 24.3518 premature'
 check premature '$a stim 61 60.5000' 'expected: stim 61 60.5000' 'got:      (nothing)'
 check wave-obci 's/^final indeterminate$/final persistent/' 'final' 'got:      indeterminate'
+check stim-failure '/^invalid 29 no_direct$/d' 'unexpected invalid (after line' 'got:      invalid 29 no_direct'
+check stim-failure 's/^invalid 30 no_direct$/invalid 30 spasm/' 'expected: invalid 30 spasm' \
+	'got:      invalid 30 no_direct'
+check noisy '$a invalid 10 any' 'expected: invalid 10 any' 'got:      (a valid trial)'
 check crashed 's/^exit 2$/exit 0/' 'exit status' 'expected: 0' '--repair'
