@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -71,7 +72,7 @@ def run(single, args, tmp):
             raise Bad(f'lsrmon --repair {name}: exit {r.returncode}: {r.stderr.strip()}')
         stem, ext = os.path.splitext(copy)
         path = stem + '.repaired' + ext
-    cmd = [args.lsrmon, '--headless', '--replay', path] + single.get('args', '').split()
+    cmd = [args.lsrmon, '--headless', '--replay', path] + shlex.split(single.get('args', ''))
     r = subprocess.run(cmd, capture_output=True, text=True, errors='replace')
     events = []
     for n, line in enumerate(r.stdout.splitlines(), 1):

@@ -47,4 +47,6 @@ check stim-failure '/^invalid 29 no_direct$/d' 'unexpected invalid (after line' 
 check stim-failure 's/^invalid 30 no_direct$/invalid 30 spasm/' 'expected: invalid 30 spasm' \
 	'got:      invalid 30 no_direct'
 check noisy '$a invalid 10 any' 'expected: invalid 10 any' 'got:      (a valid trial)'
+check wave-lsrb 's/^args --mark 5.5:Decompression$/args --mark 5.5:Dura\\ open/' \
+	'expected: mark 5.5000 Decompression' 'got:      mark 5.5000 Dura open'
 check crashed 's/^exit 2$/exit 0/' 'exit status' 'expected: 0' '--repair'
