@@ -5,7 +5,7 @@
 # against what came.  Generated fixtures come from `make fixtures`, which
 # `make check` runs first.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 : "${LSRMON:?}" "${LSR_BUILD:?}"
 n=0 bad=0
 for e in fixtures/*.expect; do

@@ -5,7 +5,7 @@
 # shows as such rather than shifting every later pair.  Copies of committed
 # expected files are changed in a scratch directory.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 : "${LSRMON:?}" "${LSR_BUILD:?}"
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
