@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/e2e/fixtures_diff.sh — the fixture checker fails, with a readable
 # diff, when one expected event is changed: a stimulus time, the state
-# sequence, a loss's phase, a counter, a gap, an invalid trial; and a missing or an extra line
-# shows as such rather than shifting every later pair.  Copies of committed
-# expected files are changed in a scratch directory.
+# sequence, a loss's phase, a counter, a gap, an invalid trial, a mark; a
+# missing or an extra line shows as such rather than shifting every later
+# pair; a bad expected file is refused (exit 2).  Copies of committed expected
+# files are changed in a scratch directory.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 : "${LSRMON:?}" "${LSR_BUILD:?}"
@@ -50,3 +51,19 @@ check noisy '$a invalid 10 any' 'expected: invalid 10 any' 'got:      (a valid t
 check wave-lsrb 's/^args --mark 5.5:Decompression$/args --mark 5.5:Dura\\ open/' \
 	'expected: mark 5.5000 Decompression' 'got:      mark 5.5000 Dura open'
 check crashed 's/^exit 2$/exit 0/' 'exit status' 'expected: 0' '--repair'
+
+# A bad expected file is an error of its own (exit 2), never a silent pass:
+# an unknown key (a typo would otherwise check nothing), a missing fixture.
+refused() {
+	local want=$1 rc
+	/usr/bin/python3 tests/e2e/fixcmp.py "$dir/bad.expect" --lsrmon "$LSRMON" \
+		--dir fixtures --build-dir "$dir/nowhere" >"$dir/out" 2>&1
+	rc=$?
+	[ "$rc" = 2 ] || { cat "$dir/out"; fail "bad expected file: exit $rc, want 2"; }
+	grep -qF -- "$want" "$dir/out" || { cat "$dir/out"; fail "no '$want' in: $(cat "$dir/out")"; }
+	echo "ok: refused: $(cat "$dir/out")"
+}
+sed 's/^stims /stimz /' fixtures/damaged.expect >"$dir/bad.expect"
+refused "unknown key 'stimz'"
+cp fixtures/noisy.expect "$dir/bad.expect"
+refused "run make fixtures"
