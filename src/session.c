@@ -27,6 +27,8 @@ double lsr_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static bool is_recording(const char *path);
+
 static double stream_t(const struct lsr_session *s, int64_t index)
 {
 	return s->cfg.rate > 0 ? (double)index / s->cfg.rate : 0.0;
@@ -114,10 +116,20 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 		lsr_recorder_segment(s->rec, &s->cfg, s->chinfo, s->cfg.channels, &s->params,
 		                     stream_t(s, s->stream_next));
 	if (s->report && !s->report_origin) {
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		lsr_report_set_origin(s->report, (double)now.tv_sec + now.tv_nsec * 1e-9 -
-		                      stream_t(s, s->stream_next), cfg->device);
+		/* Wall clock of stream time 0: a replayed recording's own start,
+		 * so a report after the fact dates events as the live one did. */
+		double origin = is_recording(s->opt->replay) ? lsr_source_edf_start(s->src) : 0;
+		if (origin <= 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_REALTIME, &now);
+			origin = (double)now.tv_sec + now.tv_nsec * 1e-9 - stream_t(s, s->stream_next);
+			/* The recording's header holds whole seconds: date the live
+			 * report by the same clock, so a report made later from the
+			 * recording agrees with it to the second. */
+			if (s->rec)
+				origin = floor(origin);
+		}
+		lsr_report_set_origin(s->report, origin, cfg->device);
 		s->report_origin = true;
 	}
 	lsr_session_ui_config(s);
@@ -261,24 +273,31 @@ void lsr_session_osc_turn(struct lsr_session *s, bool listen_ready)
 
 void lsr_session_finish(struct lsr_session *s)
 {
-	if (!s->have_config)
+	if (s->finished)
 		return;
-	lsr_detector_flush(s->det);
-	/* CLI marks after the last sample still belong to the case. */
-	apply_cli_marks(s, INFINITY);
+	s->finished = true;
+	if (s->det) {
+		lsr_detector_flush(s->det);
+		/* CLI marks after the last sample still belong to the case. */
+		apply_cli_marks(s, INFINITY);
+	}
 	struct lsr_stats stats = { 0 };
 	s->src->ops->stats(s->src->st, &stats.drv);
 	if (s->json)
 		stats.output_dropped = lsr_jsonl_dropped(s->json);
 	if (s->osc)
 		stats.osc_dropped = lsr_osc_dropped(s->osc);
+	/* end comes last even when no valid configuration ever arrived (a
+	 * garbage-only port): nothing was judged. */
 	struct lsr_event ev = { .type = LSR_EV_END, .t = stream_t(s, s->stream_next) };
-	lsr_detector_final(s->det, &ev.end.final, &ev.end.final_phase, &ev.end.stims);
+	ev.end.final = LSR_FINAL_INDETERMINATE;
+	ev.end.final_phase = LSR_PHASE_NONE;
+	if (s->det)
+		lsr_detector_final(s->det, &ev.end.final, &ev.end.final_phase, &ev.end.stims);
 	ev.end.stats = &stats;
 	emit_one(s, &ev);
-	s->have_config = false;
 	char err[512];
-	if (s->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
+	if (s->opt->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
 		fprintf(stderr, "lsrmon: %s\n", err);
 		s->exit_code = 1;
 	}
@@ -402,13 +421,14 @@ static int open_osc(struct lsr_session *s, char *err, size_t errlen, int *exit_c
 }
 
 /* --report: an existing pair without --force is refused before anything
- * starts; the files are written when the session ends. */
+ * starts; the files are written when the session ends.  On screen the
+ * collector always runs, for the key R. */
 static int open_report(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
 {
 	const struct lsr_options *o = s->opt;
-	if (!o->report)
+	if (!o->report && o->headless)
 		return 0;
-	if (lsr_report_check(o->report, o->force, err, errlen) < 0) {
+	if (o->report && lsr_report_check(o->report, o->force, err, errlen) < 0) {
 		*exit_code = 2;
 		return -1;
 	}

@@ -56,8 +56,10 @@ struct lsr_session {
 	struct lsr_capture *capture;     /* --capture, or NULL */
 	struct lsr_osc *osc;             /* --osc, or NULL */
 	struct lsr_osc_listen *osc_in;   /* --osc-listen, or NULL */
-	struct lsr_report *report;       /* --report, or NULL */
+	struct lsr_report *report;       /* --report or on screen, else NULL */
 	bool report_origin;              /* its wall clock is set */
+	char ui_note[400];               /* key R's outcome, for the status line */
+	double ui_note_until;            /* monotonic s */
 	struct lsr_layout layout;        /* --layout, or standard */
 	struct lsr_ui *ui;               /* the screen; NULL when headless */
 	double wall_start, mono_start;   /* for the screen's clock */
@@ -66,6 +68,7 @@ struct lsr_session {
 	double pause_at;                 /* < 0: none */
 	bool held;                       /* reached --pause-at */
 	bool source_ended, stop;
+	bool finished;                   /* end emitted */
 	int exit_code;
 	int stims_seen;
 };
