@@ -203,21 +203,32 @@ static double cpu_of(pid_t pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
+/* arg with every "@LINK@" and "@OSC@" replaced. */
 static char *subst(const char *arg, const char *link, const char *osc)
 {
-	size_t cap = strlen(arg) + strlen(link) + strlen(osc) + 1, n = 0;
-	char *out = malloc(cap * 4);
+	size_t cap = 1;
+	for (const char *p = arg; *p;)
+		if (strncmp(p, "@LINK@", 6) == 0)
+			cap += strlen(link), p += 6;
+		else if (strncmp(p, "@OSC@", 5) == 0)
+			cap += strlen(osc), p += 5;
+		else
+			cap++, p++;
+	char *out = malloc(cap), *q = out;
 	if (!out)
 		die("out of memory");
 	for (const char *p = arg; *p;) {
-		if (strncmp(p, "@LINK@", 6) == 0)
-			n += (size_t)sprintf(out + n, "%s", link), p += 6;
-		else if (strncmp(p, "@OSC@", 5) == 0)
-			n += (size_t)sprintf(out + n, "%s", osc), p += 5;
-		else
-			out[n++] = *p++;
+		if (strncmp(p, "@LINK@", 6) == 0) {
+			memcpy(q, link, strlen(link));
+			q += strlen(link), p += 6;
+		} else if (strncmp(p, "@OSC@", 5) == 0) {
+			memcpy(q, osc, strlen(osc));
+			q += strlen(osc), p += 5;
+		} else {
+			*q++ = *p++;
+		}
 	}
-	out[n] = '\0';
+	*q = '\0';
 	return out;
 }
 
