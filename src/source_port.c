@@ -190,7 +190,13 @@ static int port_pump(void *st, double now, const struct lsr_source_env *env)
 	double next = INFINITY;
 	if (!s->stalled)
 		next = s->last_byte + PORT_STALL_S;
-	if (!s->alarmed)
+	/* The no-frames alarm can only fire once bytes came without a frame;
+	 * a silent port must not ask to be woken at a deadline already past
+	 * (that was a wake-up every millisecond for as long as it stayed
+	 * silent).  New bytes wake the loop through the descriptor anyway. */
+	struct lsr_driver_stats ds;
+	s->drv->stats(s->drv_st, &ds);
+	if (!s->alarmed && ds.bytes > s->bytes_at_frame)
 		next = fmin(next, s->last_frame + PORT_NO_FRAMES_S);
 	return isinf(next) ? -1 : ms_until(now, next);
 }
