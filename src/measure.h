@@ -18,7 +18,10 @@
  * and whose mean frequency (rate/2π × rms of the first difference / rms)
  * is above LSR_CAUTERY_HZ is cautery (diathermy is broadband); above
  * LSR_SPASM_RATIO otherwise, a spasm burst (EMG lives below a few hundred
- * Hz).  Without a noise distribution yet, or when the segment's p2p is
+ * Hz); in the 60…100 ms segment only while the channel shows no LSR in
+ * the same sweep (else it is the LSR's after-discharge).  Swamped
+ * segments of either kind stay out of the noise distribution.  Without a
+ * noise distribution yet, or when the segment's p2p is
  * below floor_uv (nothing that small swamps a response), nothing is
  * flagged. */
 #ifndef LSR_MEASURE_H

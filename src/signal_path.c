@@ -289,9 +289,15 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	enum lsr_swamp b = lsr_measure_swamp(lsr_measure_p2p(x + s->tail_at, tail_n),
 	                                     lsr_measure_mean_hz(x + s->tail_at, tail_n, s->rate), med,
 	                                     s->p.floor_uv);
+	/* A burst only in the sweep's end after an LSR on the same channel is
+	 * taken for its after-discharge (stimulus-locked), not a spasm:
+	 * flagging it would invalidate exactly the trials with an LSR and
+	 * leave its dropouts to count as valid absences. */
+	double lsr_thr = threshold(s, ch, LSR_NOISE_LSR);
+	bool lsr_seen = lsr_measure_p2p(x + s->lsr.at, s->lsr.n) > lsr_thr;
 	m->cautery = a == LSR_SWAMP_CAUTERY || b == LSR_SWAMP_CAUTERY;
-	m->spasm = !m->cautery && (a == LSR_SWAMP_SPASM || b == LSR_SWAMP_SPASM);
-	bool clean = !m->saturated && !m->cautery && !m->spasm;
+	m->spasm = !m->cautery && (a == LSR_SWAMP_SPASM || (b == LSR_SWAMP_SPASM && !lsr_seen));
+	bool clean = !m->saturated && a == LSR_SWAMP_NONE && b == LSR_SWAMP_NONE;
 
 	/* This sweep's own noise windows: its level, and (when clean) into
 	 * the distribution before the threshold is taken. */
@@ -299,7 +305,16 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	nd += pack_windows(x + s->tail_at, tail_n, s->direct.n, s->own + nd, MAX_OWN - nd);
 	for (int i = 0; clean && i < nd; i++)
 		lsr_noise_add(s->noise, ch, LSR_NOISE_DIRECT, s->own[i]);
-	m->noise_uv = lsr_median_inplace(s->own, nd);
+	/* Only noise-only windows count for the level: a window at spasm
+	 * level (an LSR's after-discharge in 60–80 ms, say) is not one, and
+	 * would make the lead check see a "flat" lead once the LSR is gone.
+	 * When every window is that high (a lead off, cautery), all count. */
+	int nq = 0;
+	double quiet[MAX_OWN];
+	for (int i = 0; i < nd; i++)
+		if (!(med > 0) || s->own[i] <= LSR_SPASM_RATIO * med)
+			quiet[nq++] = s->own[i];
+	m->noise_uv = nq > 0 ? lsr_median_inplace(quiet, nq) : lsr_median_inplace(s->own, nd);
 	double lv[MAX_OWN];
 	int nl = pack_windows(x + s->tail_at, tail_n, s->lsr.n, lv, MAX_OWN);
 	for (int i = 0; clean && i < nl; i++)

@@ -415,9 +415,11 @@ START_TEST(saturation_outside_blanking_only)
 }
 END_TEST
 
-/* Adds, to channel 0 of the sweep of stimulus k (at index s), a burst in
- * [s + from, s + to) samples: broadband (cautery) or 150 Hz (spasm). */
-static void run_with_burst(struct fix *f, int k, int from, int to, bool broadband, double uv, int64_t until)
+/* Adds, to the channels in mask of the sweep of stimulus k (at index s),
+ * a burst in [s + from, s + to) samples: broadband (cautery) or 150 Hz
+ * (spasm). */
+static void run_with_burst_on(struct fix *f, unsigned mask, int k, int from, int to, bool broadband,
+                              double uv, int64_t until)
 {
 	struct lsr_block b;
 	int64_t s = f->g.first + k * f->g.period;
@@ -429,10 +431,17 @@ static void run_with_burst(struct fix *f, int k, int from, int to, bool broadban
 				continue;
 			double v = broadband ? uv * (2 * syn_uniform(&f->g) - 1)
 			                     : uv * sin(2 * M_PI * 150.0 * j / f->g.rate);
-			f->g.buf[i] += (float)v;
+			for (int c = 0; c < f->g.nch; c++)
+				if (mask & (1u << c))
+					f->g.buf[c * SYN_BLOCK + i] += (float)v;
 		}
 		lsr_signal_feed(f->s, (int64_t)b.index, &b);
 	}
+}
+
+static void run_with_burst(struct fix *f, int k, int from, int to, bool broadband, double uv, int64_t until)
+{
+	run_with_burst_on(f, 1u, k, from, to, broadband, uv, until);
 }
 
 START_TEST(cautery_and_spasm_flags)
@@ -539,6 +548,34 @@ START_TEST(hostile_blocks_never_crash)
 }
 END_TEST
 
+/* A burst in 75–100 ms after an LSR on the same channel is its
+ * after-discharge, not a spasm (nor this sweep's noise level); on the
+ * channel without an LSR it is a spasm; before the stimulus it is a spasm
+ * on either. */
+START_TEST(after_discharge_is_not_a_spasm)
+{
+	struct fix *f = fix_new(20000, 2, 15);
+	f->g.sync = true;
+	f->g.resp[0] = (struct syn_resp){ 200, 9, 300, 8 };
+	fix_open(f, 0);
+	run_with_burst_on(f, 3u, 6, 1500, 2000, false, 60, f->g.first + 7 * f->g.period);
+	run_with_burst_on(f, 3u, 8, -200, 0, false, 60, f->g.first + 9 * f->g.period + 3000);
+	ck_assert_int_eq(f->r.n, 10);
+	ck_assert(f->r.tr[6].ch[0].lsr.p2p_uv > f->r.tr[6].ch[0].lsr.threshold_uv);
+	ck_assert(!f->r.tr[6].ch[0].spasm);
+	ck_assert(f->r.tr[6].ch[1].spasm);
+	ck_assert(f->r.tr[8].ch[0].spasm && f->r.tr[8].ch[1].spasm);
+	for (int i = 0; i < f->r.n; i++)
+		if (i != 6 && i != 8)
+			ck_assert(!f->r.tr[i].ch[0].spasm && !f->r.tr[i].ch[1].spasm);
+	/* Nor does it count as this sweep's noise level (the lead check). */
+	ck_assert_double_lt(f->r.tr[6].ch[0].noise_uv, 1.5 * f->r.tr[5].ch[0].noise_uv);
+	/* Kept out of the noise either way: the threshold did not move. */
+	ck_assert_double_lt(f->r.tr[9].ch[0].lsr.threshold_uv, 1.3 * f->r.tr[5].ch[0].lsr.threshold_uv);
+	fix_free(f);
+}
+END_TEST
+
 Suite *suite_stimfind(void)
 {
 	Suite *s = suite_create("stimfind");
@@ -557,6 +594,7 @@ Suite *suite_stimfind(void)
 	tcase_add_test(tc, low_rate_still_finds_stimuli);
 	tcase_add_test(tc, saturation_outside_blanking_only);
 	tcase_add_test(tc, cautery_and_spasm_flags);
+	tcase_add_test(tc, after_discharge_is_not_a_spasm);
 	tcase_add_test(tc, index_going_back_is_a_new_segment);
 	tcase_add_test(tc, hostile_blocks_never_crash);
 	suite_add_tcase(s, tc);
