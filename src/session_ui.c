@@ -75,12 +75,13 @@ int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen)
 int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen)
 {
 	const char *nc = getenv("NO_COLOR");
-	struct lsr_ui_opts uo = { &s->layout, nc && *nc, false, s->opt->record != NULL, NULL };
-	struct lsr_ui_actions act = { s, act_mark, act_role, act_report, act_quit, NULL, NULL, NULL, NULL };
+	struct lsr_ui_opts uo = { &s->layout, nc && *nc, s->src->ops->rewind != NULL, s->opt->record != NULL, NULL };
+	struct lsr_ui_actions act = { s, act_mark, act_role, act_report, act_quit, lsr_session_pause,
+	                              lsr_session_seek, lsr_session_seek_event, lsr_session_speed };
 	s->ui = lsr_ui_new(&uo, &act, err, errlen);
 	if (!s->ui)
 		return -1;
-	if (lsr_bus_add(&s->bus, lsr_ui_sink(s->ui)) < 0) {
+	if (lsr_bus_add_internal(&s->bus, lsr_ui_sink(s->ui)) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -93,6 +94,12 @@ void lsr_session_ui_config(struct lsr_session *s)
 {
 	if (s->ui)
 		lsr_ui_config(s->ui, &s->cfg, s->roles);
+}
+
+void lsr_session_ui_restart(struct lsr_session *s)
+{
+	if (s->ui && lsr_ui_restart(s->ui) < 0)
+		snprintf(s->ui_note, sizeof s->ui_note, "Out of memory: the screen keeps the old case");
 }
 
 void lsr_session_ui_block(struct lsr_session *s, int64_t index, const struct lsr_block *blk)

@@ -47,7 +47,11 @@ check wave-obci 's/^final indeterminate$/final persistent/' 'final' 'got:      i
 check stim-failure '/^invalid 29 no_direct$/d' 'unexpected invalid (after line' 'got:      invalid 29 no_direct'
 check stim-failure 's/^invalid 30 no_direct$/invalid 30 spasm/' 'expected: invalid 30 spasm' \
 	'got:      invalid 30 no_direct'
-check noisy '$a invalid 10 any' 'expected: invalid 10 any' 'got:      (a valid trial)'
+check noisy '$a invalid 10 any' 'expected: invalid 10 any' 'got:      (nothing)'
+check noisy 's/^valid_others yes$/invalid 10 any/' 'expected: invalid 10 any' \
+	'got:      (a valid trial)'
+check noisy 's/^invalid 28 cautery$/invalid 28 spasm/' 'expected: invalid 28 spasm' \
+	'got:      invalid 28 cautery'
 check wave-lsrb 's/^args --mark 5.5:Decompression$/args --mark 5.5:Dura\\ open/' \
 	'expected: mark 5.5000 Decompression' 'got:      mark 5.5000 Dura open'
 check crashed 's/^exit 2$/exit 0/' 'exit status' 'expected: 0' '--repair'

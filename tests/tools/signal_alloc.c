@@ -1,10 +1,8 @@
 /* tests/tools/signal_alloc.c — proves the signal path allocates nothing
  * per sample, block, stimulus or noise stretch after lsr_signal_new:
- * replaces malloc (glibc's "Replacing malloc", delegating to __libc_*),
- * counts calls while streams with every path in them run (auto mode
- * deciding both ways, artifacts, sync trains, fast trains, gaps, a restart,
- * the notch, non-numbers), exits 1 on any.  Skipped under ASan, whose
- * allocator this would bypass. */
+ * counts allocations (alloc_count.h) while streams with every path in them
+ * run (auto mode deciding both ways, artifacts, sync trains, fast trains,
+ * gaps, a restart, the notch, non-numbers), exits 1 on any. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,43 +10,7 @@
 #include "signal_path.h"
 #include "../unit/synth.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-int main(void)
-{
-	puts("signal_alloc: skipped under AddressSanitizer");
-	return 0;
-}
-#else
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
-
-static int counting;
-static unsigned long allocations;
-
-void *malloc(size_t n)
-{
-	allocations += counting;
-	return __libc_malloc(n);
-}
-
-void *calloc(size_t a, size_t b)
-{
-	allocations += counting;
-	return __libc_calloc(a, b);
-}
-
-void *realloc(void *p, size_t n)
-{
-	allocations += counting;
-	return __libc_realloc(p, n);
-}
-
-void free(void *p)
-{
-	__libc_free(p);
-}
+#include "alloc_count.h"
 
 static unsigned long trials;
 static void on_trial(void *ctx, const struct lsr_trial *t)
@@ -113,6 +75,7 @@ static int run(int nch, int rate, double notch, int sync_after, uint64_t seed, i
 
 int main(void)
 {
+	count_allocations();
 	if (run(4, 20000, 50, 5, 1, 120) || run(3, 10000, 0, 1000000, 2, 120) || run(16, 20000, 0, 0, 3, 20))
 		return 1;
 	if (allocations) {
@@ -127,4 +90,3 @@ int main(void)
 	printf("signal_alloc: %lu trials, no allocation\n", trials);
 	return 0;
 }
-#endif
