@@ -5,7 +5,14 @@
 #include "driver.h"
 #include "sim.h"
 
+extern const struct lsr_driver lsr_driver_lsrb;
+extern const struct lsr_driver lsr_driver_ascii;
+extern const struct lsr_driver lsr_driver_openbci;
+
 const struct lsr_driver *const lsr_drivers[] = {
+	&lsr_driver_lsrb,
+	&lsr_driver_ascii,
+	&lsr_driver_openbci,
 	&lsr_driver_sim,
 	NULL,
 };

@@ -6,7 +6,7 @@
 
 #include "channel.h"
 
-double lsr_median(const double *v, int n)
+double lsr_chan_median_of(const double *v, int n)
 {
 	double s[32];
 	int k = 0;
@@ -71,9 +71,9 @@ bool lsr_baseline_add(struct lsr_baseline *b, const struct lsr_params *p, double
 	for (int i = 0; i < b->n; i++)
 		npresent += b->c_present[i];
 	b->have = true;
-	b->p2p_uv = lsr_median(b->c_p2p, b->n);
-	b->onset_ms = lsr_median(b->c_onset, b->n);
-	b->noise_uv = lsr_median(b->c_noise, b->n);
+	b->p2p_uv = lsr_chan_median_of(b->c_p2p, b->n);
+	b->onset_ms = lsr_chan_median_of(b->c_onset, b->n);
+	b->noise_uv = lsr_chan_median_of(b->c_noise, b->n);
 	b->cv = coefficient_of_variation(b->c_p2p, b->n);
 	b->trials = b->n;
 	b->present = npresent;
@@ -136,7 +136,7 @@ static int ring_len(const struct lsr_params *p)
 
 double lsr_chan_median(const struct lsr_chan *c)
 {
-	return lsr_median(c->ring, c->ring_n);
+	return lsr_chan_median_of(c->ring, c->ring_n);
 }
 
 /* Where a reduced median began: the oldest trial in the ring below the

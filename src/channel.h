@@ -55,7 +55,7 @@ bool lsr_baseline_confirm(struct lsr_baseline *b);
 void lsr_baseline_retake(struct lsr_baseline *b, double from_t);
 
 /* Median of n values (n ≤ 32), NANs skipped; NAN when none. */
-double lsr_median(const double *v, int n);
+double lsr_chan_median_of(const double *v, int n);
 
 #define LSR_CHAN_RING_MAX 20 /* upper end of reduced_trials' range */
 

@@ -80,7 +80,7 @@ void lsr_judge_emit_baseline(struct lsr_judge *j, int c, double t)
 /* The median stimulus interval, NAN before there are two stimuli. */
 static double median_interval(const struct lsr_judge *j)
 {
-	return lsr_median(j->intervals, j->nint);
+	return lsr_chan_median_of(j->intervals, j->nint);
 }
 
 static double overall_ratio(const struct lsr_judge *j)
@@ -119,7 +119,11 @@ void lsr_judge_emit_state(struct lsr_judge *j, double t, enum lsr_state state, d
 	ev.state.prev = j->state;
 	ev.state.since = since;
 	lsr_judge_phase(j, state, since, &ev.state.premature, &ev.state.after_decompression);
-	ev.state.ratio = overall_ratio(j);
+	/* a ratio only where the LSR itself is judged: stale trials say
+	 * nothing during a failure or a pause */
+	bool lsr_state = state == LSR_STATE_PRESENT || state == LSR_STATE_REDUCED ||
+	                 state == LSR_STATE_DISAPPEARED;
+	ev.state.ratio = lsr_state ? overall_ratio(j) : NAN;
 	ev.state.verified = lsr_judge_count_role(j, LSR_ROLE_CONTROL) > 0;
 	ev.state.provisional = any_provisional(j);
 	lsr_judge_emit(j, &ev);
@@ -260,7 +264,9 @@ void lsr_judge_final(const struct lsr_judge *j, enum lsr_final *final, enum lsr_
 	*stims = j->stims;
 	*final = LSR_FINAL_INDETERMINATE;
 	*phase = LSR_PHASE_NONE;
-	if (!j->judging || !j->judged)
+	/* nothing is judged while not judging, so an earlier segment's
+	 * verdict stands through a later one below min_rate_hz */
+	if (!j->judged)
 		return;
 	switch (j->last_judged) {
 	case LSR_STATE_DISAPPEARED: {
@@ -339,4 +345,27 @@ void lsr_judge_view(const struct lsr_judge *j, struct lsr_judge_view *v)
 		if (ch->role != LSR_ROLE_OTHER && ch->base.have && ch->base.provisional)
 			v->provisional = true;
 	}
+}
+
+int lsr_judge_segment(struct lsr_judge *j, int nch, const enum lsr_role *roles, bool judging)
+{
+	if (!roles || nch < 1 || nch > LSR_MAX_CHANNELS)
+		return -1;
+	bool same = nch == j->nch && judging == j->judging;
+	for (int c = 0; same && c < nch; c++)
+		same = j->ch[c].role == roles[c];
+	if (same)
+		return 0;
+	j->nch = nch;
+	j->judging = judging;
+	for (int c = 0; c < LSR_MAX_CHANNELS; c++) {
+		j->ch[c].role = c < nch && (unsigned)roles[c] <= LSR_ROLE_OTHER ? roles[c]
+		                                                               : LSR_ROLE_OTHER;
+		lsr_baseline_reset(&j->ch[c].base);
+		lsr_chan_init(&j->ch[c].st);
+		j->ch[c].changed = false;
+	}
+	j->failure = false;
+	j->fail_run = 0;
+	return 0;
 }

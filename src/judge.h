@@ -30,7 +30,11 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *trial);
 
 /* An operator mark at stream time t: takes the next id, emits the mark,
  * applies it (with any baseline or corrected state events it causes in
- * the same group), then group_end.  Returns the id. */
+ * the same group), then group_end.  Returns the id.  Decompression and
+ * Cancel of a Decompression change phases (past disappearances whose phase
+ * changes are emitted again with their own t and since); Baseline confirms
+ * or re-takes baselines; Intensity is kept for the view; the others are
+ * recorded only, and cancelling them undoes nothing. */
 int lsr_judge_mark(struct lsr_judge *j, double t, const char *label, enum lsr_mark_origin origin);
 
 /* Stream time advanced to t (per block and during outages): starts
@@ -41,6 +45,14 @@ void lsr_judge_time(struct lsr_judge *j, double t);
 /* Change one channel's role: its baseline and state start afresh; the
  * change shows in the next events. */
 void lsr_judge_set_role(struct lsr_judge *j, int ch, enum lsr_role role);
+
+/* A new segment (detector.h): marks, mark ids, the stimulus count, the
+ * remembered state changes and the final status carry over.  With the same
+ * channels, roles and judging (a device restart) the baselines and states
+ * carry over too; otherwise every channel starts afresh and a stimulation
+ * failure in progress is forgotten.  Returns 0, or -1 (nothing changed)
+ * when nch is outside 1…LSR_MAX_CHANNELS. */
+int lsr_judge_segment(struct lsr_judge *j, int nch, const enum lsr_role *roles, bool judging);
 
 /* The case's end: final status, its phase and the number of stimuli. */
 void lsr_judge_final(const struct lsr_judge *j, enum lsr_final *final, enum lsr_phase *phase,

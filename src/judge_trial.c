@@ -24,7 +24,10 @@ static bool control_ok(const struct lsr_judge *j, int c, const struct lsr_window
 		return true;
 	if (!(d->p2p_uv >= j->p.control_min_pct / 100.0 * b->p2p_uv))
 		return false;
-	if (!isnan(b->onset_ms) && !(fabs(d->onset_ms - b->onset_ms) <= j->p.control_latency_ms))
+	/* An onset at the window's edge is no latency at all (the crossing
+	 * began before the window): only the amplitude can be judged then. */
+	if (!isnan(b->onset_ms) && !d->onset_at_edge &&
+	    !(fabs(d->onset_ms - b->onset_ms) <= j->p.control_latency_ms))
 		return false;
 	return true;
 }
@@ -154,7 +157,8 @@ static void update_baselines(struct lsr_judge *j, const struct lsr_trial *tr, in
 			 * control baseline can be taken while the old one fails. */
 			if (treason == LSR_VALID && m->direct.p2p_uv > direct_threshold(j, &m->direct))
 				done = lsr_baseline_add(&ch->base, &j->p, tr->t, m->direct.p2p_uv,
-				                        m->direct.onset_ms, m->noise_uv, true);
+				                        m->direct.onset_at_edge ? NAN : m->direct.onset_ms,
+				                        m->noise_uv, true);
 		} else if (ch->role == LSR_ROLE_LSR) {
 			if (reason[c] == LSR_VALID && present[c] != LSR_NULL)
 				done = lsr_baseline_add(&ch->base, &j->p, tr->t, m->lsr.p2p_uv,

@@ -61,18 +61,26 @@ int lsr_session_run(struct lsr_session *s)
 		struct pollfd pfd[5];
 		int n = 0;
 		pfd[n++] = (struct pollfd){ signal_pipe[0], POLLIN, 0 };
-		int src_fd = s->source_ended || s->held ? -1 : s->src->ops->poll_fd(s->src->st);
+		/* Replay/simulation: hold the source while an OSC receiver lags,
+		 * so nothing is dropped; look again shortly. */
+		bool osc_hold = s->osc && lsr_osc_busy(s->osc);
+		int src_fd = s->source_ended || s->held || osc_hold ? -1 : s->src->ops->poll_fd(s->src->st);
 		int src_slot = -1;
 		if (src_fd >= 0) {
 			src_slot = n;
 			pfd[n++] = (struct pollfd){ src_fd, POLLIN, 0 };
+		}
+		int osc_slot = -1;
+		if (s->osc_in) {
+			osc_slot = n;
+			pfd[n++] = (struct pollfd){ lsr_osc_listen_fd(s->osc_in), POLLIN, 0 };
 		}
 		int out_slot = -1;
 		if (s->json && s->live && lsr_jsonl_pending(s->json)) {
 			out_slot = n;
 			pfd[n++] = (struct pollfd){ STDOUT_FILENO, POLLOUT, 0 };
 		}
-		int timeout = s->source_ended || s->held ? -1 : source_wait;
+		int timeout = s->source_ended || s->held ? -1 : osc_hold ? 2 : source_wait;
 		if (s->source_ended || s->held) {
 			/* Headless: the session ends with its source (or --pause-at). */
 			if (s->opt->headless)
@@ -92,13 +100,14 @@ int lsr_session_run(struct lsr_session *s)
 		if (s->stop)
 			break;
 		bool src_ready = src_slot >= 0 && pfd[src_slot].revents;
-		if (!s->source_ended && !s->held && (src_ready || src_fd < 0 || source_wait == 0 || r == 0)) {
+		if (!s->source_ended && !s->held && !osc_hold && (src_ready || src_fd < 0 || source_wait == 0 || r == 0)) {
 			int w = s->src->ops->pump(s->src->st, lsr_now(), &s->env);
 			if (w == LSR_SOURCE_END)
 				s->source_ended = true;
 			else
 				source_wait = w;
 		}
+		lsr_session_osc_turn(s, osc_slot >= 0 && pfd[osc_slot].revents);
 		if (s->json) {
 			if (out_slot >= 0 || !s->live)
 				lsr_jsonl_flush(s->json, false);

@@ -25,18 +25,31 @@ static bool word_prefix(const char *label, const char *word, const char **rest)
 	return true;
 }
 
-/* A number that fills the whole (right-trimmed) text. */
-static double whole_number(const char *s)
+/* A plain decimal number (digits, at most one point) that fills the whole
+ * text, optionally followed by unit (case-insensitive, blanks allowed
+ * before it); NAN otherwise.  No signs, exponents or hex: a mark label is
+ * typed by a person. */
+static double whole_number(const char *s, const char *unit)
 {
-	if (!*s || !(isdigit((unsigned char)*s) || *s == '.'))
+	size_t n = 0;
+	int points = 0, digits = 0;
+	for (; isdigit((unsigned char)s[n]) || s[n] == '.'; n++) {
+		points += s[n] == '.';
+		digits += s[n] != '.';
+	}
+	if (digits == 0 || points > 1)
 		return NAN;
-	char *end;
-	double v = strtod(s, &end);
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (*end || !isfinite(v))
+	const char *r = s + n;
+	while (*r == ' ' || *r == '\t')
+		r++;
+	if (unit && strncasecmp(r, unit, strlen(unit)) == 0)
+		r += strlen(unit);
+	while (*r == ' ' || *r == '\t')
+		r++;
+	if (*r)
 		return NAN;
-	return v;
+	double v = strtod(s, NULL);
+	return isfinite(v) ? v : NAN;
 }
 
 enum lsr_mark_kind lsr_mark_classify(const char *label, double *value)
@@ -67,12 +80,12 @@ enum lsr_mark_kind lsr_mark_classify(const char *label, double *value)
 			return exact[i].kind;
 	const char *rest;
 	if (word_prefix(buf, "Intensity", &rest)) {
-		double v = whole_number(rest);
-		*value = v >= 0 ? v : NAN;
+		double v = whole_number(rest, "mA");
+		*value = v;
 		return LSR_MARK_INTENSITY;
 	}
 	if (word_prefix(buf, "Cancel", &rest)) {
-		double v = whole_number(rest);
+		double v = whole_number(rest, NULL);
 		*value = (v >= 1 && v <= 2147483647.0 && v == floor(v)) ? v : NAN;
 		return LSR_MARK_CANCEL;
 	}

@@ -13,8 +13,9 @@ enum lsr_mark_kind {
 };
 
 /* A label's meaning: case-insensitive, surrounding blanks ignored.
- * "Intensity <mA>" sets *value to the current (NAN when the number is
- * missing or not a finite number ≥ 0: then it is recorded only);
+ * "Intensity <mA>" sets *value to the current ("Intensity 8", "intensity
+ * 7.5 mA"; NAN when the number is missing or malformed: then it is
+ * recorded only);
  * "Cancel <id>" sets *value to the id (NAN when not a positive integer).
  * Anything else is a custom mark. */
 enum lsr_mark_kind lsr_mark_classify(const char *label, double *value);

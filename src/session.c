@@ -2,6 +2,7 @@
  * sinks.  Keeps stream time (interface.md "Time") across lost samples,
  * outages and configuration changes, and turns CLI, device and recording
  * marks into detector marks. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "montage.h"
 #include "session_priv.h"
+#include "source_capture.h"
 #include "session_ui.h"
 #include "source_gen.h"
+#include "source_port.h"
 
 double lsr_now(void)
 {
@@ -103,6 +107,13 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 		return;
 	}
 	s->have_config = true;
+	if (s->report && !s->report_origin) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		lsr_report_set_origin(s->report, (double)now.tv_sec + now.tv_nsec * 1e-9 -
+		                      stream_t(s, s->stream_next), cfg->device);
+		s->report_origin = true;
+	}
 	lsr_session_ui_config(s);
 	emit_start(s);
 }
@@ -208,10 +219,36 @@ static void on_alarm(void *ctx, const char *what, const char *text)
 	emit_one(s, &ev);
 }
 
+/* --capture: the port's bytes as read; a disk fault is alarmed once and
+ * makes the exit status 1, monitoring goes on. */
+static void on_raw(void *ctx, const uint8_t *buf, size_t n)
+{
+	struct lsr_session *s = ctx;
+	char err[512];
+	if (s->capture && lsr_capture_write(s->capture, buf, n, err, sizeof err) < 0) {
+		on_alarm(s, "disk", err);
+		s->exit_code = 1;
+	}
+}
+
 void lsr_session_mark_now(struct lsr_session *s, const char *label, enum lsr_mark_origin origin)
 {
 	if (s->det)
 		lsr_detector_mark(s->det, stream_t(s, s->stream_next), label, origin);
+}
+
+static void on_osc_mark(void *ctx, const char *label)
+{
+	lsr_session_mark_now(ctx, label, LSR_ORIGIN_OSC);
+}
+
+void lsr_session_osc_turn(struct lsr_session *s, bool listen_ready)
+{
+	if (s->osc_in && listen_ready)
+		lsr_osc_listen_read(s->osc_in, on_osc_mark, s);
+	char what[16], text[256];
+	while (s->osc && lsr_osc_poll_alarm(s->osc, what, sizeof what, text, sizeof text))
+		on_alarm(s, what, text);
 }
 
 void lsr_session_finish(struct lsr_session *s)
@@ -225,11 +262,18 @@ void lsr_session_finish(struct lsr_session *s)
 	s->src->ops->stats(s->src->st, &stats.drv);
 	if (s->json)
 		stats.output_dropped = lsr_jsonl_dropped(s->json);
+	if (s->osc)
+		stats.osc_dropped = lsr_osc_dropped(s->osc);
 	struct lsr_event ev = { .type = LSR_EV_END, .t = stream_t(s, s->stream_next) };
 	lsr_detector_final(s->det, &ev.end.final, &ev.end.final_phase, &ev.end.stims);
 	ev.end.stats = &stats;
 	emit_one(s, &ev);
 	s->have_config = false;
+	char err[512];
+	if (s->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
+		fprintf(stderr, "lsrmon: %s\n", err);
+		s->exit_code = 1;
+	}
 }
 
 static int cmp_marks(const void *a, const void *b)
@@ -249,9 +293,39 @@ static int build_params(struct lsr_session *s, char *err, size_t errlen)
 	return lsr_params_check(&s->params, err, errlen);
 }
 
+/* serial (issue 3): a live port, or a raw capture replayed through the
+ * driver its extension (or --driver) names.  NULL with *exit_code 0 when
+ * the source is neither. */
+static struct lsr_source *open_serial_source(struct lsr_session *s, char *err, size_t errlen,
+                                             int *exit_code)
+{
+	const struct lsr_options *o = s->opt;
+	const struct lsr_driver *drv = NULL;
+	*exit_code = 0;
+	if (o->port)
+		drv = lsr_driver_find(o->driver ? o->driver : "lsrb");
+	else if (o->replay)
+		drv = o->driver ? lsr_driver_find(o->driver) : lsr_driver_for_capture(o->replay);
+	if (!drv || !drv->feed)
+		return NULL;
+	struct lsr_source *src;
+	if (o->port) {
+		s->live = true;
+		src = lsr_source_port_new(o->port, drv, o->baud, err, errlen);
+		*exit_code = 1; /* a port missing or busy at start */
+	} else {
+		src = lsr_source_capture_new(o->replay, drv, s->speed, err, errlen);
+		*exit_code = 2;
+	}
+	return src;
+}
+
 static struct lsr_source *open_source(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
 {
 	const struct lsr_options *o = s->opt;
+	struct lsr_source *serial = open_serial_source(s, err, errlen, exit_code);
+	if (serial || *exit_code)
+		return serial;
 	const struct lsr_driver *drv = lsr_driver_find(o->driver ? o->driver : "sim");
 	if (!drv) {
 		snprintf(err, errlen, "--driver '%s': unknown driver (see --list-drivers)", o->driver);
@@ -270,6 +344,56 @@ static struct lsr_source *open_source(struct lsr_session *s, char *err, size_t e
 	return src;
 }
 
+/* --osc: time tags at real time (a port, or --speed 1); drop rather than
+ * wait only with a live port.  --osc-listen: a bad spec is bad usage, a
+ * port that cannot be bound a runtime failure. */
+static int open_osc(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
+{
+	const struct lsr_options *o = s->opt;
+	if (o->nosc > 0) {
+		s->osc = lsr_osc_new(o->osc, o->nosc, o->osc_sweeps, s->live || s->speed == 1.0,
+		                     s->live, err, errlen);
+		if (!s->osc) {
+			*exit_code = 2;
+			return -1;
+		}
+		if (lsr_bus_add(&s->bus, lsr_osc_sink(s->osc)) < 0) {
+			snprintf(err, errlen, "--osc: too many outputs");
+			*exit_code = 1;
+			return -1;
+		}
+	}
+	if (o->osc_listen) {
+		s->osc_in = lsr_osc_listen_new(o->osc_listen, err, errlen);
+		if (!s->osc_in) {
+			*exit_code = errno == EINVAL ? 2 : 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* --report: an existing pair without --force is refused before anything
+ * starts; the files are written when the session ends. */
+static int open_report(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
+{
+	const struct lsr_options *o = s->opt;
+	if (!o->report)
+		return 0;
+	if (lsr_report_check(o->report, o->force, err, errlen) < 0) {
+		*exit_code = 2;
+		return -1;
+	}
+	struct lsr_report_info info = { 0, o->patient, NULL, NULL, o->port ? o->port : o->replay };
+	s->report = lsr_report_new(&info);
+	if (!s->report || lsr_bus_add(&s->bus, lsr_report_sink(s->report)) < 0) {
+		snprintf(err, errlen, "--report: out of memory");
+		*exit_code = 1;
+		return -1;
+	}
+	return 0;
+}
+
 struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
                                     size_t errlen, int *exit_code)
 {
@@ -282,7 +406,8 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	s->opt = o;
 	s->pause_at = o->pause_at;
 	s->speed = o->speed >= 0 ? o->speed : (o->headless ? 0.0 : 1.0);
-	qsort(o->marks, (size_t)o->nmarks, sizeof o->marks[0], cmp_marks);
+	if (o->nmarks > 0)
+		qsort(o->marks, (size_t)o->nmarks, sizeof o->marks[0], cmp_marks);
 	*exit_code = 2;
 	if (build_params(s, err, errlen) < 0)
 		goto fail;
@@ -290,6 +415,9 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 		goto fail;
 	s->src = open_source(s, err, errlen, exit_code);
 	if (!s->src)
+		goto fail;
+	if (o->capture && !(s->capture = lsr_capture_open(o->capture, o->force, err, errlen,
+	                                                  exit_code)))
 		goto fail;
 	lsr_bus_init(&s->bus);
 	if (o->headless) {
@@ -300,8 +428,11 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 			goto fail;
 		}
 	}
+	if (open_osc(s, err, errlen, exit_code) < 0 || open_report(s, err, errlen, exit_code) < 0)
+		goto fail;
 	s->dsink = (struct lsr_source_sink){ s, on_config, on_block, on_label };
-	s->env = (struct lsr_source_env){ &s->dsink, s, on_link, on_alarm, NULL };
+	s->env = (struct lsr_source_env){ &s->dsink, s, on_link, on_alarm,
+	                                  s->capture ? on_raw : NULL };
 	if (!o->headless && lsr_session_ui_open(s, err, errlen) < 0) {
 		*exit_code = 1;
 		goto fail;
@@ -319,7 +450,11 @@ void lsr_session_free(struct lsr_session *s)
 	lsr_session_ui_close(s);
 	if (s->src)
 		s->src->ops->destroy(s->src->st);
+	lsr_capture_close(s->capture);
 	lsr_detector_free(s->det);
 	lsr_jsonl_free(s->json);
+	lsr_osc_free(s->osc); /* flushes what is queued (end), bounded */
+	lsr_osc_listen_free(s->osc_in);
+	lsr_report_free(s->report);
 	free(s);
 }

@@ -7,11 +7,14 @@
 #include <stdint.h>
 
 #include "bus.h"
+#include "capture.h"
 #include "cli.h"
 #include "detector.h"
 #include "jsonl.h"
 #include "layout.h"
 #include "montage.h"
+#include "osc.h"
+#include "report.h"
 #include "params.h"
 #include "session.h"
 #include "source.h"
@@ -44,6 +47,11 @@ struct lsr_session {
 
 	struct lsr_bus bus;
 	struct lsr_jsonl *json;
+	struct lsr_capture *capture;     /* --capture, or NULL */
+	struct lsr_osc *osc;             /* --osc, or NULL */
+	struct lsr_osc_listen *osc_in;   /* --osc-listen, or NULL */
+	struct lsr_report *report;       /* --report, or NULL */
+	bool report_origin;              /* its wall clock is set */
 	struct lsr_layout layout;        /* --layout, or standard */
 	struct lsr_ui *ui;               /* the screen; NULL when headless */
 	double wall_start, mono_start;   /* for the screen's clock */
@@ -59,6 +67,8 @@ struct lsr_session {
 double lsr_now(void);
 /* The source has ended or the user stopped: flush the detector, emit end. */
 void lsr_session_finish(struct lsr_session *s);
+/* OSC each loop turn: remote marks in, sender alarms out. */
+void lsr_session_osc_turn(struct lsr_session *s, bool listen_ready);
 /* A mark from a key or OSC at the current stream time. */
 void lsr_session_mark_now(struct lsr_session *s, const char *label, enum lsr_mark_origin origin);
 

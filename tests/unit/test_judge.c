@@ -236,6 +236,7 @@ START_TEST(stimulation_failure_starts_and_previous_state_resumes)
 	ck_assert_int_eq(s->state.prev, LSR_STATE_PRESENT);
 	ck_assert_double_eq(s->t, 18);
 	ck_assert_double_eq(s->state.since, 16);
+	ck_assert(isnan(s->state.ratio));
 	fx_run(&f, 20);
 	ck_assert_int_eq(fx_count_state(&f, LSR_STATE_DISAPPEARED), 0);
 	ck_assert_int_eq(fx_count_state(&f, LSR_STATE_REDUCED), 0);
@@ -327,6 +328,7 @@ START_TEST(no_stimulus_starts_and_next_stimulus_ends_it)
 	ck_assert_int_eq(s->state.prev, LSR_STATE_PRESENT);
 	ck_assert_double_eq(s->t, 13.2);
 	ck_assert_double_eq(s->state.since, 10);
+	ck_assert(isnan(s->state.ratio));
 	ck_assert_int_eq(f.groups, groups + 1);
 	lsr_judge_time(f.j, 30);
 	ck_assert_int_eq(fx_count_state(&f, LSR_STATE_NO_STIMULUS), 1);

@@ -176,6 +176,91 @@ START_TEST(not_judging_below_min_rate)
 }
 END_TEST
 
+/* Random trials, flags, NANs, marks, role changes and pauses: the judge
+ * never crashes, closes one group per trial and per mark, and its state
+ * events form one chain (each prev is the state before it) apart from
+ * corrections, which repeat an earlier disappearance's t and since. */
+START_TEST(random_input_keeps_the_state_chain)
+{
+	struct fx f;
+	fx_init(&f, "llco", true);
+	rng_state = 0x2545F4914F6CDD1DULL;
+	int groups = 0;
+	for (int i = 0; i < 3000; i++) {
+		double r = rng_uniform();
+		if (r < 0.01) {
+			static const char *const labels[] = { "Decompression", "Cancel 1", "Cancel 2",
+			                                      "Baseline", "Intensity 5", "x" };
+			lsr_judge_mark(f.j, f.t + 0.2, labels[(int)(rng_uniform() * 6) % 6],
+			               LSR_ORIGIN_OSC);
+			groups++;
+			continue;
+		}
+		if (r < 0.012) {
+			int c = (int)(rng_uniform() * 4) % 4;
+			enum lsr_role role = (enum lsr_role)((int)(rng_uniform() * 3) % 3);
+			lsr_judge_set_role(f.j, c, role);
+			f.roles[c] = role;
+			continue;
+		}
+		if (r < 0.015)
+			f.t += 10 * rng_uniform(); /* a pause */
+		struct lsr_trial *tr = fx_next(&f);
+		for (int c = 0; c < f.nch; c++) {
+			struct lsr_channel_measure *m = &tr->ch[c];
+			double u = rng_uniform();
+			fx_window(&m->lsr, u < 0.4 ? 10 : u < 0.5 ? NAN : 300 * rng_uniform(), 9,
+			          u > 0.95 ? NAN : 20 + 40 * rng_uniform());
+			fx_window(&m->direct, rng_uniform() < 0.1 ? 0 : 500, 4 + rng_uniform(), 30);
+			m->direct.onset_at_edge = rng_uniform() < 0.2;
+			m->lsr.onset_at_edge = rng_uniform() < 0.05;
+			m->noise_uv = rng_uniform() < 0.05 ? NAN : 2 + 30 * rng_uniform();
+			m->saturated = rng_uniform() < 0.01;
+			m->cautery = rng_uniform() < 0.02;
+			m->spasm = rng_uniform() < 0.01;
+		}
+		tr->gap = rng_uniform() < 0.01;
+		fx_judge(&f);
+		groups++;
+		if (rng_uniform() < 0.1) {
+			int before = f.n;
+			lsr_judge_time(f.j, f.t + 5 * rng_uniform());
+			groups += f.n > before;
+		}
+	}
+	ck_assert_int_eq(f.groups, groups);
+	enum lsr_state cur = LSR_STATE_ACQUIRING;
+	for (int i = 0; i < f.n; i++) {
+		if (f.e[i].ev.type != LSR_EV_STATE)
+			continue;
+		const struct lsr_event *s = &f.e[i].ev;
+		if (i > 0 && f.e[i - 1].ev.type == LSR_EV_MARK && s->state.state == LSR_STATE_DISAPPEARED &&
+		    s->state.prev != cur) {
+			/* a correction: an earlier disappearance with the same t, since */
+			bool found = false;
+			for (int k = 0; k < i && !found; k++)
+				found = f.e[k].ev.type == LSR_EV_STATE && f.e[k].ev.t == s->t &&
+				        f.e[k].ev.state.since == s->state.since &&
+				        f.e[k].ev.state.state == LSR_STATE_DISAPPEARED;
+			ck_assert(found);
+			continue;
+		}
+		ck_assert_int_eq(s->state.prev, cur);
+		ck_assert_int_ne(s->state.state, cur);
+		ck_assert(s->state.premature + s->state.after_decompression ==
+		          (s->state.state == LSR_STATE_DISAPPEARED));
+		cur = s->state.state;
+	}
+	ck_assert_int_gt(fx_count(&f, LSR_EV_STATE), 5);
+	enum lsr_final fin;
+	enum lsr_phase ph;
+	int stims;
+	lsr_judge_final(f.j, &fin, &ph, &stims);
+	ck_assert_int_eq(stims, f.stim_n);
+	fx_free(&f);
+}
+END_TEST
+
 Suite *suite_judge_counts(void)
 {
 	Suite *s = suite_create("judge_counts");
@@ -185,6 +270,7 @@ Suite *suite_judge_counts(void)
 	tcase_add_test(tc, invalid_reset_after_more_than_ten);
 	tcase_add_test(tc, verified_false_without_control);
 	tcase_add_test(tc, not_judging_below_min_rate);
+	tcase_add_test(tc, random_input_keeps_the_state_chain);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,6 +1,7 @@
 /* tests/unit/test_judge_marks.c — the judge's marks (ids across origins,
  * labels, Decompression and its cancellation with corrected state events),
- * response fields and validity details, final status for every case. */
+ * response fields and validity details, final status for every case, role
+ * changes and new segments. */
 #include <check.h>
 #include <math.h>
 
@@ -68,6 +69,18 @@ START_TEST(labels_classified_case_insensitively)
 	ck_assert_int_eq(lsr_mark_classify("Intensity -3", &v), LSR_MARK_INTENSITY);
 	ck_assert(isnan(v));
 	ck_assert_int_eq(lsr_mark_classify("Intensity 3mA", &v), LSR_MARK_INTENSITY);
+	ck_assert_double_eq(v, 3);
+	ck_assert_int_eq(lsr_mark_classify("intensity 7.5 MA", &v), LSR_MARK_INTENSITY);
+	ck_assert_double_eq(v, 7.5);
+	ck_assert_int_eq(lsr_mark_classify("Intensity 3 volts", &v), LSR_MARK_INTENSITY);
+	ck_assert(isnan(v));
+	ck_assert_int_eq(lsr_mark_classify("Intensity 1e3", &v), LSR_MARK_INTENSITY);
+	ck_assert(isnan(v));
+	ck_assert_int_eq(lsr_mark_classify("Intensity 1.2.3", &v), LSR_MARK_INTENSITY);
+	ck_assert(isnan(v));
+	ck_assert_int_eq(lsr_mark_classify("Cancel 0x10", &v), LSR_MARK_CANCEL);
+	ck_assert(isnan(v));
+	ck_assert_int_eq(lsr_mark_classify("Cancel 3 mA", &v), LSR_MARK_CANCEL);
 	ck_assert(isnan(v));
 	ck_assert_int_eq(lsr_mark_classify("Intensityx 3", &v), LSR_MARK_CUSTOM);
 	ck_assert_int_eq(lsr_mark_classify("CANCEL 12", &v), LSR_MARK_CANCEL);
@@ -425,6 +438,87 @@ START_TEST(new_rejects_bad_arguments)
 }
 END_TEST
 
+/* A new segment keeps marks, ids and the case; changed channels start
+ * afresh, an unchanged configuration keeps its baselines. */
+START_TEST(segment_carries_the_case_over)
+{
+	struct fx f;
+	fx_init(&f, "lc", true);
+	fx_run(&f, 10);
+	ck_assert_int_eq(lsr_judge_mark(f.j, 10.5, "Decompression", LSR_ORIGIN_KEY), 1);
+	/* same configuration (device restart): nothing restarts */
+	ck_assert_int_eq(lsr_judge_segment(f.j, 2, f.roles, true), 0);
+	int nb = fx_count(&f, LSR_EV_BASELINE);
+	set_lsr(&f, ABSENT);
+	fx_run(&f, 10);
+	ck_assert_int_eq(fx_count(&f, LSR_EV_BASELINE), nb);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
+	ck_assert(fx_last_state(&f)->state.after_decompression);
+
+	/* a third channel: baselines are taken again, the case goes on */
+	f.nch = 3;
+	f.roles[2] = LSR_ROLE_LSR;
+	ck_assert_int_eq(lsr_judge_segment(f.j, 3, f.roles, true), 0);
+	ck_assert_int_eq(lsr_judge_segment(f.j, 0, f.roles, true), -1);
+	f.lsr[2] = 200;
+	fx_run(&f, 1);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_ACQUIRING);
+	fx_run(&f, 9);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_PRESENT);
+	ck_assert_int_eq(lsr_judge_mark(f.j, f.t + 0.5, "Closure", LSR_ORIGIN_KEY), 2);
+	enum lsr_final fin;
+	enum lsr_phase ph;
+	int stims;
+	lsr_judge_final(f.j, &fin, &ph, &stims);
+	ck_assert_int_eq(fin, LSR_FINAL_PERSISTENT);
+	ck_assert_int_eq(stims, 30);
+	/* a cancellation still reaches the state changes of the old segment */
+	int before = f.n;
+	lsr_judge_mark(f.j, f.t + 0.6, "Cancel 1", LSR_ORIGIN_KEY);
+	ck_assert_int_eq(f.n, before + 2);
+	ck_assert(f.e[before + 1].ev.state.premature);
+	/* a segment below min_rate_hz judges nothing; the verdict stands */
+	ck_assert_int_eq(lsr_judge_segment(f.j, 3, f.roles, false), 0);
+	fx_run(&f, 5);
+	ck_assert_int_eq(fx_count(&f, LSR_EV_RESPONSE), 3 * 10 + 2 * 20);
+	lsr_judge_final(f.j, &fin, &ph, &stims);
+	ck_assert_int_eq(fin, LSR_FINAL_PERSISTENT);
+	fx_free(&f);
+}
+END_TEST
+
+/* A direct-response onset at the window's edge carries no latency: it
+ * neither forms the control's baseline onset nor fails the latency check. */
+START_TEST(control_onset_at_edge_is_no_latency)
+{
+	struct fx f;
+	fx_init(&f, "lc", true);
+	for (int i = 0; i < 10; i++) {
+		struct lsr_trial *tr = fx_next(&f);
+		if (i % 3) { /* 7 of 10 start at the edge */
+			tr->ch[1].direct.onset_ms = 2.0;
+			tr->ch[1].direct.onset_at_edge = true;
+		}
+		fx_judge(&f);
+	}
+	int b = fx_find(&f, LSR_EV_BASELINE, 0);
+	b = fx_find(&f, LSR_EV_BASELINE, b + 1);
+	ck_assert_int_eq(f.e[b].ev.baseline.ch, 1);
+	ck_assert_double_eq(f.e[b].ev.baseline.onset_ms, 4);
+	struct lsr_trial *tr = fx_next(&f);
+	tr->ch[1].direct.onset_ms = 2.0;
+	tr->ch[1].direct.onset_at_edge = true;
+	fx_judge(&f);
+	ck_assert(fx_last_response(&f, 0)->response.valid);
+	/* a real onset 2 ms off is still the wrong latency */
+	tr = fx_next(&f);
+	tr->ch[1].direct.onset_ms = 6.0;
+	fx_judge(&f);
+	ck_assert_int_eq(fx_last_response(&f, 0)->response.invalid_reason, LSR_INVALID_NO_DIRECT);
+	fx_free(&f);
+}
+END_TEST
+
 Suite *suite_judge_marks(void)
 {
 	Suite *s = suite_create("judge_marks");
@@ -437,9 +531,11 @@ Suite *suite_judge_marks(void)
 	tcase_add_test(tc, response_fields_follow_the_role);
 	tcase_add_test(tc, validity_reasons);
 	tcase_add_test(tc, validity_before_control_baseline);
+	tcase_add_test(tc, control_onset_at_edge_is_no_latency);
 	tcase_add_test(tc, final_status_for_each_case);
 	tcase_add_test(tc, role_change_starts_channel_afresh);
 	tcase_add_test(tc, new_rejects_bad_arguments);
+	tcase_add_test(tc, segment_carries_the_case_over);
 	suite_add_tcase(s, tc);
 	return s;
 }

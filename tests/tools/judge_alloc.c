@@ -1,0 +1,113 @@
+/* tests/tools/judge_alloc.c — proves the judge allocates nothing per
+ * trial, mark or time step after lsr_judge_new: replaces malloc (glibc's
+ * documented "Replacing malloc" mechanism, delegating to __libc_*), counts
+ * calls while a long synthetic case runs, exits 1 on any.  Under ASan the
+ * allocator belongs to the sanitizer, so the check is skipped there. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "judge.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+int main(void)
+{
+	puts("judge_alloc: skipped under AddressSanitizer");
+	return 0;
+}
+#else
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+
+static int counting;
+static unsigned long allocations;
+
+void *malloc(size_t n)
+{
+	allocations += counting;
+	return __libc_malloc(n);
+}
+
+void *calloc(size_t a, size_t b)
+{
+	allocations += counting;
+	return __libc_calloc(a, b);
+}
+
+void *realloc(void *p, size_t n)
+{
+	allocations += counting;
+	return __libc_realloc(p, n);
+}
+
+void free(void *p)
+{
+	__libc_free(p);
+}
+
+static unsigned long events;
+static void on_event(void *ctx, const struct lsr_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+	events++;
+}
+
+int main(void)
+{
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	enum lsr_role roles[4] = { LSR_ROLE_LSR, LSR_ROLE_LSR, LSR_ROLE_CONTROL, LSR_ROLE_OTHER };
+	struct lsr_sink sink = { NULL, on_event, NULL };
+	struct lsr_judge *j = lsr_judge_new(&p, 4, roles, NULL, true, &sink);
+	if (!j) {
+		fputs("judge_alloc: lsr_judge_new failed\n", stderr);
+		return 1;
+	}
+	static struct lsr_trial tr;
+	static float sweeps[4 * 2200];
+	counting = 1;
+	/* 20000 stimuli: baseline, losses and returns, failures, cautery, gaps,
+	 * pauses and marks, so every path runs many times over */
+	for (int n = 1; n <= 20000; n++) {
+		memset(&tr, 0, sizeof tr);
+		tr.n = n;
+		tr.t = n;
+		tr.nch = 4;
+		tr.raw = tr.conditioned = sweeps;
+		tr.stride = 2200;
+		tr.sweep_len = 2200;
+		tr.sweep_pre = 200;
+		int phase = (n / 37) % 6;
+		for (int c = 0; c < 4; c++) {
+			struct lsr_channel_measure *m = &tr.ch[c];
+			m->direct = (struct lsr_window_measure){ phase == 4 ? 0 : 500, 4, false, 900, 30 };
+			double lsr = phase == 2 || phase == 3 ? 10 : 150 + (n % 7) * 20;
+			m->lsr = (struct lsr_window_measure){ lsr, lsr > 30 ? 10 : NAN, false, lsr, 30 };
+			m->noise_uv = 10;
+			m->cautery = phase == 5 && n % 3 == 0;
+		}
+		tr.gap = n % 101 == 0;
+		lsr_judge_trial(j, &tr);
+		lsr_judge_time(j, n + 0.5);
+		if (n % 500 == 0)
+			lsr_judge_time(j, n + 0.9);
+		if (n % 997 == 0) {
+			int id = lsr_judge_mark(j, n + 0.6, "Decompression", LSR_ORIGIN_KEY);
+			char label[32];
+			snprintf(label, sizeof label, "Cancel %d", id);
+			lsr_judge_mark(j, n + 0.7, label, LSR_ORIGIN_OSC);
+			lsr_judge_mark(j, n + 0.8, "Baseline", LSR_ORIGIN_KEY);
+		}
+	}
+	struct lsr_judge_view v;
+	lsr_judge_view(j, &v);
+	counting = 0;
+	lsr_judge_free(j);
+	printf("judge_alloc: %lu events, %lu allocations after lsr_judge_new\n", events, allocations);
+	return allocations == 0 && events > 20000 ? 0 : 1;
+}
+#endif

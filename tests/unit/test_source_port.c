@@ -1,0 +1,251 @@
+/* tests/unit/test_source_port.c — the live port source over a pty the test
+ * owns: exclusive open, missing port, data, stall, garbage alarm, hang-up
+ * and reopening behind the same link.  Time is the test's own (`now`). */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lsrb_build.h"
+#include "port.h"
+#include "rec_sink.h"
+#include "source_port.h"
+
+struct env_rec {
+	struct rec rec;
+	int links[32];
+	int nlinks;
+	int alarms;
+	char alarm_what[64];
+	size_t raw;
+};
+
+static void on_link(void *ctx, enum lsr_link_status st)
+{
+	struct env_rec *e = ctx;
+	if (e->nlinks < 32)
+		e->links[e->nlinks++] = (int)st;
+}
+
+static void on_alarm(void *ctx, const char *what, const char *text)
+{
+	struct env_rec *e = ctx;
+	ck_assert_ptr_nonnull(text);
+	e->alarms++;
+	snprintf(e->alarm_what, sizeof e->alarm_what, "%s", what);
+}
+
+static void on_raw(void *ctx, const uint8_t *buf, size_t n)
+{
+	(void)buf;
+	((struct env_rec *)ctx)->raw += n;
+}
+
+/* A new pty master; the link points at its slave. */
+static int new_pty(const char *link)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+	ck_assert_int_ge(m, 0);
+	ck_assert_int_eq(grantpt(m), 0);
+	ck_assert_int_eq(unlockpt(m), 0);
+	char tmp[256];
+	snprintf(tmp, sizeof tmp, "%s.new", link);
+	unlink(tmp);
+	ck_assert_int_eq(symlink(ptsname(m), tmp), 0);
+	ck_assert_int_eq(rename(tmp, link), 0);
+	return m;
+}
+
+static void write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EAGAIN) {
+			struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+			poll(&pfd, 1, 100);
+			continue;
+		}
+		ck_assert_int_gt(w, 0);
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Pumps (at time `now`) until the sink holds `rows` samples. */
+static void pump_until_rows(struct lsr_source *src, const struct lsr_source_env *env,
+                            struct env_rec *e, double now, size_t rows)
+{
+	for (int tries = 0; tries < 200 && e->rec.n < rows; tries++) {
+		int fd = src->ops->poll_fd(src->st);
+		ck_assert_int_ge(fd, 0);
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		poll(&pfd, 1, 50);
+		src->ops->pump(src->st, now, env);
+	}
+	ck_assert_uint_eq(e->rec.n, rows);
+}
+
+START_TEST(missing_and_busy_ports)
+{
+	char err[512];
+	struct lsr_source *s = lsr_source_port_new("/dev/does-not-exist", lsr_driver_find("lsrb"),
+	                                           0, err, sizeof err);
+	ck_assert_ptr_null(s);
+	ck_assert_ptr_nonnull(strstr(err, "/dev/does-not-exist"));
+	ck_assert_ptr_nonnull(strstr(err, "No such file"));
+
+	char dir[] = "/tmp/lsr-port-XXXXXX", link[300];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(link, sizeof link, "%s/amp", dir);
+	int m = new_pty(link);
+	struct lsr_source *a = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, err, sizeof err);
+	ck_assert_msg(a != NULL, "%s", err);
+	struct lsr_source *b = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, err, sizeof err);
+	ck_assert_ptr_null(b);
+	ck_assert_ptr_nonnull(strstr(err, "busy"));
+	a->ops->destroy(a->st);
+	free(a);
+	/* Released on close: a new console can take it. */
+	b = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, err, sizeof err);
+	ck_assert_msg(b != NULL, "%s", err);
+	b->ops->destroy(b->st);
+	free(b);
+	close(m);
+	unlink(link);
+	rmdir(dir);
+}
+END_TEST
+
+START_TEST(data_stall_garbage_hangup_reconnect)
+{
+	char dir[] = "/tmp/lsr-port-XXXXXX", link[300], err[512];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(link, sizeof link, "%s/amp", dir);
+	int m = new_pty(link);
+	struct env_rec e;
+	memset(&e, 0, sizeof e);
+	rec_init(&e.rec);
+	struct lsr_source_env env = {
+		.sink = &e.rec.sink, .ctx = &e, .link = on_link, .alarm = on_alarm, .raw = on_raw,
+	};
+	struct lsr_source *src = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, err, sizeof err);
+	ck_assert_msg(src != NULL, "%s", err);
+	ck_assert_str_eq(src->ops->kind, "port");
+	ck_assert_str_eq(src->ops->driver_name(src->st), "lsrb");
+
+	uint8_t f[2048];
+	size_t n = lsrb_build(f, 0x01, 0, LSRB_TEST_INFO, strlen(LSRB_TEST_INFO));
+	n += lsrb_build_data(f + n, 1, 0, 10, 5, NULL);
+	write_all(m, f, n);
+	double now = 100.0;
+	pump_until_rows(src, &env, &e, now, 10);
+	ck_assert_int_eq(e.nlinks, 1);
+	ck_assert_int_eq(e.links[0], LSR_LINK_CONNECTED);
+	ck_assert_uint_eq(e.raw, n);
+
+	/* Silence for 2 s: stalled; bytes again: connected. */
+	int ms = src->ops->pump(src->st, now + 1.0, &env);
+	ck_assert_int_gt(ms, 0);
+	ck_assert_int_le(ms, 1000);
+	src->ops->pump(src->st, now + 2.1, &env);
+	ck_assert_int_eq(e.nlinks, 2);
+	ck_assert_int_eq(e.links[1], LSR_LINK_STALLED);
+	n = lsrb_build_data(f, 2, 10, 10, 6, NULL);
+	write_all(m, f, n);
+	now += 3;
+	pump_until_rows(src, &env, &e, now, 20);
+	ck_assert_int_eq(e.links[2], LSR_LINK_CONNECTED);
+
+	/* Garbage only for 2 s: no_valid_frames, once. */
+	memset(f, 0x33, 500);
+	size_t raw0 = e.raw;
+	write_all(m, f, 500);
+	for (int i = 0; i < 40 && e.raw < raw0 + 500; i++) {
+		struct pollfd pfd = {.fd = src->ops->poll_fd(src->st), .events = POLLIN};
+		poll(&pfd, 1, 50);
+		src->ops->pump(src->st, now + 0.5, &env);
+	}
+	ck_assert_int_eq(e.alarms, 0);
+	write_all(m, f, 10);
+	struct pollfd pfd = {.fd = src->ops->poll_fd(src->st), .events = POLLIN};
+	poll(&pfd, 1, 1000);
+	src->ops->pump(src->st, now + 2.5, &env);
+	ck_assert_int_eq(e.alarms, 1);
+	ck_assert_str_eq(e.alarm_what, "no_valid_frames");
+	src->ops->pump(src->st, now + 3.0, &env);
+	ck_assert_int_eq(e.alarms, 1);
+
+	/* Hang-up: disconnected, no fd, a timer instead of spinning. */
+	close(m);
+	unlink(link);
+	now += 4;
+	ms = src->ops->pump(src->st, now, &env);
+	ck_assert_int_eq(e.links[e.nlinks - 1], LSR_LINK_DISCONNECTED);
+	int ndisc = e.nlinks;
+	ck_assert_int_eq(src->ops->poll_fd(src->st), -1);
+	ck_assert_int_gt(ms, 0);
+	ck_assert_int_le(ms, 1000);
+	/* Still gone: retries back off, never beyond 1 s. */
+	for (int i = 0; i < 8; i++) {
+		now += ms / 1000.0;
+		ms = src->ops->pump(src->st, now, &env);
+		ck_assert_int_gt(ms, 0);
+		ck_assert_int_le(ms, 1000);
+	}
+	ck_assert_int_eq(e.nlinks, ndisc);
+	/* Back on a new pty behind the same link: reconnected within 1 s. */
+	m = new_pty(link);
+	now += 1.0;
+	src->ops->pump(src->st, now, &env);
+	ck_assert_int_eq(e.links[e.nlinks - 1], LSR_LINK_CONNECTED);
+	ck_assert_int_ge(src->ops->poll_fd(src->st), 0);
+	n = lsrb_build_data(f, 9, 20, 10, 7, NULL);
+	write_all(m, f, n);
+	pump_until_rows(src, &env, &e, now, 30);
+	ck_assert_float_eq(e.rec.rows[29].v[0], 7.0f);
+	ck_assert_int_eq(e.rec.ncfg, 1);
+
+	src->ops->destroy(src->st);
+	free(src);
+	close(m);
+	unlink(link);
+	rmdir(dir);
+	rec_free(&e.rec);
+}
+END_TEST
+
+START_TEST(list_ports_names_devices)
+{
+	char *text = NULL, err[256];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(lsr_port_list(f, err, sizeof err), 0);
+	fclose(f);
+	/* Every line names a device node; ptys never appear. */
+	for (char *line = text; line && *line;) {
+		ck_assert_msg(strncmp(line, "/dev/", 5) == 0, "line: %s", line);
+		ck_assert_msg(strncmp(line, "/dev/pts/", 9) != 0, "line: %s", line);
+		char *nl = strchr(line, '\n');
+		ck_assert_ptr_nonnull(nl);
+		line = nl + 1;
+	}
+	free(text);
+}
+END_TEST
+
+Suite *suite_source_port(void)
+{
+	Suite *s = suite_create("source_port");
+	TCase *tc = tcase_create("pty");
+	tcase_add_test(tc, missing_and_busy_ports);
+	tcase_add_test(tc, list_ports_names_devices);
+	tcase_add_test(tc, data_stall_garbage_hangup_reconnect);
+	tcase_set_timeout(tc, 30);
+	suite_add_tcase(s, tc);
+	return s;
+}
