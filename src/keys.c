@@ -147,9 +147,9 @@ static unsigned k_stack(const struct lsr_keys_ctx *k, int key)
 static unsigned k_report(const struct lsr_keys_ctx *k, int key)
 {
 	(void)key;
+	say(k->view, "Writing the report...");
 	if (k->act && k->act->report)
-		k->act->report(k->act->ctx);
-	say(k->view, "Report requested");
+		k->act->report(k->act->ctx); /* may replace the message with the outcome */
 	return LSR_K_REDRAW;
 }
 

@@ -270,7 +270,8 @@ void lsr_session_finish(struct lsr_session *s)
 	emit_one(s, &ev);
 	s->have_config = false;
 	char err[512];
-	if (s->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
+	if (s->report && s->opt->report &&
+	    lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
 		fprintf(stderr, "lsrmon: %s\n", err);
 		s->exit_code = 1;
 	}
@@ -378,9 +379,10 @@ static int open_osc(struct lsr_session *s, char *err, size_t errlen, int *exit_c
 static int open_report(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
 {
 	const struct lsr_options *o = s->opt;
-	if (!o->report)
+	/* On screen the collector always runs: key R writes a report now. */
+	if (!o->report && o->headless)
 		return 0;
-	if (lsr_report_check(o->report, o->force, err, errlen) < 0) {
+	if (o->report && lsr_report_check(o->report, o->force, err, errlen) < 0) {
 		*exit_code = 2;
 		return -1;
 	}

@@ -26,6 +26,33 @@ static void act_role(void *ctx, int ch, enum lsr_role role)
 	lsr_detector_set_role(s->det, ch, role);
 }
 
+/* R: <dir>/lsrmon-report-<date>-<time>, dir being that of --report or of
+ * the recording, else the current directory; never overwrites. */
+static void act_report(void *ctx)
+{
+	struct lsr_session *s = ctx;
+	char msg[600], err[512], dir[300] = ".", stem[400];
+	if (!s->report) {
+		lsr_ui_message(s->ui, "No report collector");
+		return;
+	}
+	const char *near = s->opt->report ? s->opt->report : s->opt->record;
+	const char *slash = near ? strrchr(near, '/') : NULL;
+	if (slash)
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - near), near);
+	time_t now = time(NULL);
+	struct tm tm;
+	char when[32] = "unknown";
+	if (localtime_r(&now, &tm))
+		strftime(when, sizeof when, "%Y%m%d-%H%M%S", &tm);
+	snprintf(stem, sizeof stem, "%s/lsrmon-report-%s", dir[0] ? dir : "/", when);
+	if (lsr_report_write(s->report, stem, false, err, sizeof err) < 0)
+		snprintf(msg, sizeof msg, "Report not written: %.500s", err);
+	else
+		snprintf(msg, sizeof msg, "Report written: %.400s.pdf and .txt", stem);
+	lsr_ui_message(s->ui, msg);
+}
+
 static void act_quit(void *ctx)
 {
 	((struct lsr_session *)ctx)->stop = true;
@@ -49,7 +76,7 @@ int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen)
 {
 	const char *nc = getenv("NO_COLOR");
 	struct lsr_ui_opts uo = { &s->layout, nc && *nc, false, s->opt->record != NULL, NULL };
-	struct lsr_ui_actions act = { s, act_mark, act_role, NULL, act_quit, NULL, NULL, NULL, NULL };
+	struct lsr_ui_actions act = { s, act_mark, act_role, act_report, act_quit, NULL, NULL, NULL, NULL };
 	s->ui = lsr_ui_new(&uo, &act, err, errlen);
 	if (!s->ui)
 		return -1;

@@ -179,6 +179,14 @@ void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *in)
 		ui->dirty |= LSR_DIRTY_BANNER | LSR_DIRTY_TREND | LSR_DIRTY_LOG;
 }
 
+void lsr_ui_message(struct lsr_ui *ui, const char *text)
+{
+	if (!ui)
+		return;
+	snprintf(ui->view.message, sizeof ui->view.message, "%s", text);
+	ui->dirty |= LSR_DIRTY_STATUS;
+}
+
 int lsr_ui_fd(const struct lsr_ui *ui)
 {
 	(void)ui;
