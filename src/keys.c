@@ -201,6 +201,8 @@ static unsigned k_seek(const struct lsr_keys_ctx *k, int key)
 	double d = key == LSR_KEY_LEFT ? -10 : key == LSR_KEY_RIGHT ? 10 : key == LSR_KEY_DOWN ? -60 : 60;
 	if (k->act && k->act->seek)
 		k->act->seek(k->act->ctx, d);
+	else
+		say(k->view, "Seeking is not available for this source");
 	return LSR_K_REDRAW;
 }
 
@@ -208,6 +210,8 @@ static unsigned k_seek_event(const struct lsr_keys_ctx *k, int key)
 {
 	if (k->act && k->act->seek_event)
 		k->act->seek_event(k->act->ctx, key == 'n' ? 1 : -1);
+	else
+		say(k->view, "Seeking is not available for this source");
 	return LSR_K_REDRAW;
 }
 
@@ -226,8 +230,8 @@ static const struct key_entry table[] = {
 	E('i', 0, "i", "mark Intensity: asks for the mA", false, k_intensity),
 	E('m', 0, "m", "custom mark: asks for the label", false, k_custom),
 	E('u', 0, "u", "cancel a mark: choose its id, confirm", false, k_cancel),
-	E('b', 0, "b", "baseline: confirm the provisional one, or take a new one", false, k_baseline),
-	E('r', 0, "r", "change the selected channel's role (lsr, control, other)", false, k_role),
+	E('b', 0, "b", "baseline: confirm provisional / take a new one", false, k_baseline),
+	E('r', 0, "r", "role of the selected channel: lsr, control, other", false, k_role),
 	E(LSR_KEY_TAB, 0, "Tab", "select the next channel (or click it)", false, k_select),
 	E(' ', 0, "Space", "freeze / unfreeze the traces", false, k_freeze),
 	E('+', '-', "+ -", "gain: fewer / more uV per division", false, k_gain),

@@ -53,6 +53,40 @@ static void act_report(void *ctx)
 	lsr_ui_message(s->ui, msg);
 }
 
+static void apply_pace(struct lsr_session *s)
+{
+	if (s->src->ops->set_speed)
+		s->src->ops->set_speed(s->src->st, s->speed, s->paused, lsr_now());
+}
+
+static void act_pause(void *ctx)
+{
+	struct lsr_session *s = ctx;
+	s->paused = !s->paused;
+	apply_pace(s);
+	lsr_ui_message(s->ui, s->paused ? "Paused (p resumes)" : "Playing");
+}
+
+/* < and >: 0.25 … 64 in powers of two, then as fast as possible. */
+static void act_speed(void *ctx, int dir)
+{
+	struct lsr_session *s = ctx;
+	static const double steps[] = { 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 0 };
+	int n = (int)(sizeof steps / sizeof steps[0]), i = 0;
+	while (i < n - 1 && steps[i] != s->speed && !(s->speed > 0 && steps[i] > s->speed))
+		i++;
+	i += dir;
+	i = i < 0 ? 0 : i >= n ? n - 1 : i;
+	s->speed = steps[i];
+	apply_pace(s);
+	char msg[48];
+	if (s->speed > 0)
+		snprintf(msg, sizeof msg, "Speed x%g", s->speed);
+	else
+		snprintf(msg, sizeof msg, "Speed: as fast as possible");
+	lsr_ui_message(s->ui, msg);
+}
+
 static void act_quit(void *ctx)
 {
 	((struct lsr_session *)ctx)->stop = true;
@@ -75,8 +109,10 @@ int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen)
 int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen)
 {
 	const char *nc = getenv("NO_COLOR");
-	struct lsr_ui_opts uo = { &s->layout, nc && *nc, false, s->opt->record != NULL, NULL };
-	struct lsr_ui_actions act = { s, act_mark, act_role, act_report, act_quit, NULL, NULL, NULL, NULL };
+	struct lsr_ui_opts uo = { &s->layout, nc && *nc, s->opt->replay != NULL, s->opt->record != NULL, NULL };
+	/* Seeking needs a replay from the start (the detector's state is that
+	 * of a linear pass): not offered yet, the keys say so. */
+	struct lsr_ui_actions act = { s, act_mark, act_role, act_report, act_quit, act_pause, NULL, NULL, act_speed };
 	s->ui = lsr_ui_new(&uo, &act, err, errlen);
 	if (!s->ui)
 		return -1;
@@ -121,6 +157,7 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	if (s->speed == 1.0 && !in->frozen_clock)
 		in->epoch_at_t0 = s->wall_start;
 	in->speed = s->speed;
+	in->replay = s->opt->replay != NULL;
 	in->paused = s->paused || s->held;
 	if (s->held)
 		in->message = "Held at --pause-at (q quits)";
