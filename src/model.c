@@ -254,6 +254,14 @@ static void on_mark(struct lsr_model *m, const struct lsr_event *ev)
 				m->marks[i].cancelled = true;
 	lsr_model_logf(m, ev->t, LSR_COLOR_MARK, "#%d %s (%s)", ev->mark.id, label,
 	               lsr_mark_origin_name(ev->mark.origin));
+	/* The stimulation settings show the intensity last marked (and not
+	 * cancelled since). */
+	m->intensity[0] = '\0';
+	for (int i = m->nmarks - 1; i >= 0; i--)
+		if (!m->marks[i].cancelled && !strncasecmp(m->marks[i].label, "intensity ", 10)) {
+			snprintf(m->intensity, sizeof m->intensity, "%.16s mA", m->marks[i].label + 10);
+			break;
+		}
 	m->dirty |= LSR_DIRTY_TREND;
 }
 
@@ -273,6 +281,10 @@ static void on_start(struct lsr_model *m, const struct lsr_event *ev)
 		m->direct_from = p->direct_from_ms, m->direct_to = p->direct_to_ms;
 		m->lsr_from = p->lsr_from_ms, m->lsr_to = p->lsr_to_ms;
 		m->reduced_pct = p->reduced_pct, m->detectable_pct = p->detectable_pct;
+		snprintf(m->stim_settings, sizeof m->stim_settings, "%s%s %gms",
+		         p->stim_branch == LSR_BRANCH_MANDIBULAR ? "mandibular" : "zygomatic",
+		         p->stim_side == LSR_SIDE_LEFT ? " left" : p->stim_side == LSR_SIDE_RIGHT ? " right" : "",
+		         p->stim_pulse_ms);
 	}
 	lsr_model_logf(m, ev->t, LSR_COLOR_TEXT, "Start segment %d: %s %s, %d Hz, %d ch",
 	               ev->start.segment, ev->start.source ? ev->start.source : "?",
@@ -288,6 +300,10 @@ void lsr_model_event(struct lsr_model *m, const struct lsr_event *ev)
 		on_start(m, ev);
 		break;
 	case LSR_EV_STIM:
+		if (isfinite(m->last_stim_t) && ev->t > m->last_stim_t && ev->stim.n == m->stims + 1) {
+			double r = 1 / (ev->t - m->last_stim_t);
+			m->stim_rate_hz = m->stim_rate_hz > 0 ? m->stim_rate_hz + 0.2 * (r - m->stim_rate_hz) : r;
+		}
 		m->stims = ev->stim.n;
 		m->last_stim_t = ev->t;
 		m->dirty |= LSR_DIRTY_STATUS | LSR_DIRTY_BANNER;

@@ -85,6 +85,9 @@ struct lsr_model {
 	struct { enum lsr_state state; double since, ratio, t; bool premature, after, verified, provisional; } st;
 	int stims;
 	double last_stim_t, last_valid_t; /* NAN: none yet */
+	double stim_rate_hz;              /* smoothed from stimulus intervals; 0 = unknown */
+	char stim_settings[LSR_MODEL_TEXT]; /* branch, side, pulse; the last intensity mark */
+	char intensity[24];
 	bool ended;
 	char final[32];
 	/* Free-run ring: fr_total buckets written; per-bucket sample count. */

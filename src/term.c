@@ -161,6 +161,8 @@ static attr_t attrs_of(const struct lsr_term *t, const struct lsr_cell *cell)
 		a |= A_DIM;
 	if (!t->color && (cell->color == LSR_COLOR_TRACE || cell->color == LSR_COLOR_ONSET))
 		a |= A_BOLD;
+	if (!t->color && cell->color == LSR_COLOR_BURST)
+		a |= A_REVERSE; /* bursts stand out without colour too */
 	return a;
 }
 

@@ -231,6 +231,23 @@ START_TEST(click_selects_channel)
 }
 END_TEST
 
+START_TEST(status_stimulation)
+{
+	/* Stimuli every 0.5 s: 2.0 Hz; the last intensity mark until it is
+	 * cancelled. */
+	for (int n = 1; n <= 6; n++) {
+		struct lsr_event ev = { .type = LSR_EV_STIM, .t = n * 0.5 };
+		ev.stim.n = n;
+		lsr_model_event(model, &ev);
+	}
+	ev_mark(3, 1, "Intensity 3.5");
+	info.frozen_clock = true;
+	HAS("stim 6 @2.0Hz 3.5 mA");
+	ev_mark(4, 2, "Cancel 1");
+	ck_assert_ptr_null(strstr(frame(), "3.5 mA"));
+}
+END_TEST
+
 START_TEST(trend_bounded)
 {
 	/* Eight hours at 4 Hz: the trend stays within its bound and keeps the
@@ -263,6 +280,7 @@ Suite *suite_screen(void)
 	tcase_add_test(tc, ascii_fallback);
 	tcase_add_test(tc, help_and_too_small);
 	tcase_add_test(tc, click_selects_channel);
+	tcase_add_test(tc, status_stimulation);
 	tcase_add_test(tc, trend_bounded);
 	suite_add_tcase(s, tc);
 	return s;
