@@ -385,7 +385,7 @@ static void commit_bucket(struct lsr_model *m)
 		float p2p = ch->cur_max - ch->cur_min;
 		bool burst = !quiet && p2p > FR_BURST_MIN_UV && p2p > FR_BURST_FACTOR * ch->level;
 		/* The level follows the background slowly, not the bursts. */
-		if (m->fr_total == 0 || ch->level <= 0)
+		if (m->fr_total == 0)
 			ch->level = p2p;
 		else if (!burst && !quiet)
 			ch->level += 0.005f * (p2p - ch->level);
