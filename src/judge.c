@@ -33,7 +33,6 @@ struct lsr_judge *lsr_judge_new(const struct lsr_params *p, int nch, const enum 
 	j->since = j->ratio = NAN;
 	j->fail_since = j->last_stim_t = j->last_valid_t = NAN;
 	j->last_judged_since = NAN;
-	j->intensity_ma = NAN;
 	snprintf(j->rate_warning, sizeof j->rate_warning,
 	         "sampling rate below min_rate_hz (%g Hz): traces only, the detector does not judge",
 	         p->min_rate_hz);
@@ -323,7 +322,7 @@ void lsr_judge_view(const struct lsr_judge *j, struct lsr_judge_view *v)
 		dt = NAN;
 	}
 	v->decompression_t = dt;
-	v->intensity_ma = j->intensity_ma;
+	v->intensity_ma = lsr_marks_intensity(&j->marks);
 	v->nch = j->nch;
 	for (int c = 0; c < j->nch; c++) {
 		const struct lsr_judge_ch *ch = &j->ch[c];

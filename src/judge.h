@@ -33,8 +33,9 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *trial);
  * the same group), then group_end.  Returns the id.  Decompression and
  * Cancel of a Decompression change phases (past disappearances whose phase
  * changes are emitted again with their own t and since); Baseline confirms
- * or re-takes baselines; Intensity is kept for the view; the others are
- * recorded only, and cancelling them undoes nothing. */
+ * or re-takes baselines; Intensity sets the view's current (a Cancel
+ * restores the one before); the others are recorded only, and cancelling
+ * them (or a Baseline) undoes nothing. */
 int lsr_judge_mark(struct lsr_judge *j, double t, const char *label, enum lsr_mark_origin origin);
 
 /* Stream time advanced to t (per block and during outages): starts
@@ -87,7 +88,8 @@ struct lsr_judge_view {
 	int invalid[LSR_INVALID_COUNT];   /* invalid trials by reason */
 	int decompression_id;             /* 0 = none counts */
 	double decompression_t;
-	double intensity_ma;              /* last Intensity mark; NAN = none */
+	double intensity_ma;              /* last Intensity mark not cancelled;
+	                                     NAN = none */
 	int nch;
 	struct lsr_judge_channel_view ch[LSR_MAX_CHANNELS];
 };

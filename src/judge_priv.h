@@ -62,7 +62,6 @@ struct lsr_judge {
 
 	double last_valid_t;
 	int invalid[LSR_INVALID_COUNT];
-	double intensity_ma;
 	char rate_warning[160];
 };
 

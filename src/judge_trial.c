@@ -63,18 +63,20 @@ static const struct lsr_window_measure *role_window(const struct lsr_judge *j, i
 	return j->ch[c].role == LSR_ROLE_CONTROL ? &m->direct : &m->lsr;
 }
 
-static enum lsr_invalid trial_reason(const struct lsr_judge *j, const struct lsr_trial *tr, int nch)
+static enum lsr_invalid trial_reason(const struct lsr_trial *tr, int nch)
 {
 	if (tr->gap || tr->overlap)
 		return LSR_INVALID_GAP;
 	for (int c = 0; c < nch; c++)
 		if (tr->ch[c].saturated)
 			return LSR_INVALID_SATURATED;
+	/* like saturation, on any channel: cautery swamps them all, and a
+	 * burst seen only on an unjudged channel is still in this sweep */
 	for (int c = 0; c < nch; c++)
-		if (lsr_judge_judged_role(j->ch[c].role) && tr->ch[c].cautery)
+		if (tr->ch[c].cautery)
 			return LSR_INVALID_CAUTERY;
 	for (int c = 0; c < nch; c++)
-		if (lsr_judge_judged_role(j->ch[c].role) && tr->ch[c].spasm)
+		if (tr->ch[c].spasm)
 			return LSR_INVALID_SPASM;
 	return LSR_VALID;
 }
@@ -192,7 +194,7 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 	if (nch < 0)
 		nch = 0;
 
-	enum lsr_invalid treason = trial_reason(j, tr, nch);
+	enum lsr_invalid treason = trial_reason(tr, nch);
 	bool direct_ok = false;
 	for (int c = 0; c < nch; c++)
 		if (j->ch[c].role == LSR_ROLE_CONTROL && control_ok(j, c, &tr->ch[c].direct))

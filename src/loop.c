@@ -50,6 +50,15 @@ static bool drain_signals(void)
 	return any;
 }
 
+/* The recorder's writer thread reports disk faults and clipping through
+ * an fd; they become alarm events here, in the session's thread. */
+static void recorder_alarms(struct lsr_session *s)
+{
+	char what[32], text[256];
+	while (lsr_recorder_poll_alarm(s->rec, what, sizeof what, text, sizeof text))
+		s->env.alarm(s->env.ctx, what, text);
+}
+
 int lsr_session_run(struct lsr_session *s)
 {
 	if (install_signals() < 0) {
@@ -58,7 +67,7 @@ int lsr_session_run(struct lsr_session *s)
 	}
 	int source_wait = 0;
 	while (!s->stop) {
-		struct pollfd pfd[5];
+		struct pollfd pfd[8]; /* signals, source, OSC in, recorder, stdout, keyboard */
 		int n = 0;
 		pfd[n++] = (struct pollfd){ signal_pipe[0], POLLIN, 0 };
 		/* Replay/simulation: hold the source while an OSC receiver lags,
@@ -74,6 +83,11 @@ int lsr_session_run(struct lsr_session *s)
 		if (s->osc_in) {
 			osc_slot = n;
 			pfd[n++] = (struct pollfd){ lsr_osc_listen_fd(s->osc_in), POLLIN, 0 };
+		}
+		int rec_slot = -1;
+		if (s->rec) {
+			rec_slot = n;
+			pfd[n++] = (struct pollfd){ lsr_recorder_alarm_fd(s->rec), POLLIN, 0 };
 		}
 		int out_slot = -1;
 		if (s->json && s->live && lsr_jsonl_pending(s->json)) {
@@ -99,6 +113,8 @@ int lsr_session_run(struct lsr_session *s)
 		lsr_session_ui_turn(s, ui_slot >= 0 && (pfd[ui_slot].revents & POLLIN));
 		if (s->stop)
 			break;
+		if (rec_slot >= 0 && (pfd[rec_slot].revents & POLLIN))
+			recorder_alarms(s);
 		bool src_ready = src_slot >= 0 && pfd[src_slot].revents;
 		if (!s->source_ended && !s->held && !osc_hold && (src_ready || src_fd < 0 || source_wait == 0 || r == 0)) {
 			int w = s->src->ops->pump(s->src->st, lsr_now(), &s->env);
@@ -116,6 +132,12 @@ int lsr_session_run(struct lsr_session *s)
 		}
 	}
 	lsr_session_finish(s);
+	if (s->rec) {
+		/* Close now, so that end is in the file and a fault still counts. */
+		if (lsr_recorder_close(s->rec) != 0 && s->exit_code == 0)
+			s->exit_code = 1; /* the recording is incomplete */
+		s->rec = NULL;
+	}
 	if (s->json)
 		lsr_jsonl_flush(s->json, true);
 	return s->exit_code;

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "driver.h"
+#include "repair.h"
 #include "session.h"
 
 #ifndef LSR_VERSION
@@ -40,6 +41,14 @@ static int list_ports(void)
 	return 0;
 }
 
+static int repair(const char *path)
+{
+	char out[4096], msg[640];
+	int rc = lsr_repair(path, out, sizeof out, msg, sizeof msg);
+	fprintf(rc ? stderr : stdout, "lsrmon: %s\n", msg);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct lsr_options opt;
@@ -58,6 +67,8 @@ int main(int argc, char **argv)
 		rc = list_drivers();
 	else if (opt.list_ports)
 		rc = list_ports();
+	else if (opt.repair)
+		rc = repair(opt.repair);
 	else {
 		struct lsr_session *s = lsr_session_new(&opt, err, sizeof err, &rc);
 		if (!s)

@@ -106,35 +106,45 @@ int lsr_marks_take_id(struct lsr_marks *m)
 	return id;
 }
 
-void lsr_marks_add_decompression(struct lsr_marks *m, int id, double t)
+void lsr_marks_keep(struct lsr_marks *m, int id, enum lsr_mark_kind kind, double t, double value)
 {
-	if (m->ndecomp >= LSR_MARKS_DECOMP_MAX)
+	if (m->nkept >= LSR_MARKS_KEPT_MAX)
 		return;
-	m->decomp[m->ndecomp].id = id;
-	m->decomp[m->ndecomp].t = t;
-	m->decomp[m->ndecomp].cancelled = false;
-	m->ndecomp++;
+	m->kept[m->nkept].id = id;
+	m->kept[m->nkept].kind = kind;
+	m->kept[m->nkept].t = t;
+	m->kept[m->nkept].value = value;
+	m->kept[m->nkept].cancelled = false;
+	m->nkept++;
 }
 
-bool lsr_marks_cancel(struct lsr_marks *m, int id)
+enum lsr_mark_kind lsr_marks_cancel(struct lsr_marks *m, int id)
 {
-	for (int i = 0; i < m->ndecomp; i++)
-		if (m->decomp[i].id == id && !m->decomp[i].cancelled) {
-			m->decomp[i].cancelled = true;
-			return true;
+	for (int i = 0; i < m->nkept; i++)
+		if (m->kept[i].id == id && !m->kept[i].cancelled) {
+			m->kept[i].cancelled = true;
+			return m->kept[i].kind;
 		}
-	return false;
+	return LSR_MARK_CUSTOM;
 }
 
 bool lsr_marks_decompression(const struct lsr_marks *m, int *id, double *t)
 {
-	for (int i = 0; i < m->ndecomp; i++)
-		if (!m->decomp[i].cancelled) {
-			*id = m->decomp[i].id;
-			*t = m->decomp[i].t;
+	for (int i = 0; i < m->nkept; i++)
+		if (m->kept[i].kind == LSR_MARK_DECOMPRESSION && !m->kept[i].cancelled) {
+			*id = m->kept[i].id;
+			*t = m->kept[i].t;
 			return true;
 		}
 	return false;
+}
+
+double lsr_marks_intensity(const struct lsr_marks *m)
+{
+	for (int i = m->nkept - 1; i >= 0; i--)
+		if (m->kept[i].kind == LSR_MARK_INTENSITY && !m->kept[i].cancelled)
+			return m->kept[i].value;
+	return NAN;
 }
 
 void lsr_judge_phase(const struct lsr_judge *j, enum lsr_state state, double since,
@@ -214,12 +224,13 @@ int lsr_judge_mark(struct lsr_judge *j, double t, const char *label, enum lsr_ma
 	double v;
 	switch (lsr_mark_classify(label, &v)) {
 	case LSR_MARK_DECOMPRESSION:
-		lsr_marks_add_decompression(&j->marks, id, t);
+		lsr_marks_keep(&j->marks, id, LSR_MARK_DECOMPRESSION, t, NAN);
 		if (j->judging)
 			correct_phases(j);
 		break;
 	case LSR_MARK_CANCEL:
-		if (!isnan(v) && v < id && lsr_marks_cancel(&j->marks, (int)v) && j->judging)
+		if (!isnan(v) && v < id &&
+		    lsr_marks_cancel(&j->marks, (int)v) == LSR_MARK_DECOMPRESSION && j->judging)
 			correct_phases(j);
 		break;
 	case LSR_MARK_BASELINE:
@@ -228,7 +239,7 @@ int lsr_judge_mark(struct lsr_judge *j, double t, const char *label, enum lsr_ma
 		break;
 	case LSR_MARK_INTENSITY:
 		if (!isnan(v))
-			j->intensity_ma = v;
+			lsr_marks_keep(&j->marks, id, LSR_MARK_INTENSITY, t, v);
 		break;
 	default:
 		break; /* recorded only */

@@ -20,26 +20,36 @@ enum lsr_mark_kind {
  * Anything else is a custom mark. */
 enum lsr_mark_kind lsr_mark_classify(const char *label, double *value);
 
-/* Decompression marks kept for phase decisions.  Beyond this many, further
- * Decompression marks are recorded but cannot count: a real case has one or
- * two, and a flood from OSC must not grow memory. */
-#define LSR_MARKS_DECOMP_MAX 256
+/* Marks whose effect a later Cancel can undo: Decompression (phases) and
+ * Intensity with a number (the current shown).  Beyond this many, further
+ * ones are recorded but have no effect: a real case has a handful, and a
+ * flood from OSC must not grow memory. */
+#define LSR_MARKS_KEPT_MAX 256
 
 struct lsr_marks {
 	int next_id;    /* id the next mark gets, from 1 */
-	int ndecomp;
-	struct { int id; double t; bool cancelled; } decomp[LSR_MARKS_DECOMP_MAX];
+	int nkept;
+	struct {
+		int id;
+		enum lsr_mark_kind kind;
+		double t, value;
+		bool cancelled;
+	} kept[LSR_MARKS_KEPT_MAX];
 };
 
 void lsr_marks_init(struct lsr_marks *m);
 /* The next id (1, 2, … across all origins). */
 int lsr_marks_take_id(struct lsr_marks *m);
-void lsr_marks_add_decompression(struct lsr_marks *m, int id, double t);
-/* Retract mark id.  Returns true when it was a counted-for Decompression
- * mark (so phases may change). */
-bool lsr_marks_cancel(struct lsr_marks *m, int id);
+/* Keep mark id (a Decompression, or an Intensity with its value). */
+void lsr_marks_keep(struct lsr_marks *m, int id, enum lsr_mark_kind kind, double t, double value);
+/* Retract mark id.  Returns the kind of the kept mark it retracted, or
+ * LSR_MARK_CUSTOM when it retracted nothing that has an effect. */
+enum lsr_mark_kind lsr_marks_cancel(struct lsr_marks *m, int id);
 /* The Decompression mark that counts: the first (by id) not cancelled.
  * Returns false when there is none. */
 bool lsr_marks_decompression(const struct lsr_marks *m, int *id, double *t);
+/* The current intensity: the last Intensity mark not cancelled; NAN when
+ * there is none. */
+double lsr_marks_intensity(const struct lsr_marks *m);
 
 #endif

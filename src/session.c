@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "session_priv.h"
 #include "source_capture.h"
 #include "session_ui.h"
+#include "source_edf.h"
 #include "source_gen.h"
 #include "source_port.h"
 
@@ -107,6 +109,10 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 		return;
 	}
 	s->have_config = true;
+	/* Before start: its annotation belongs to the new segment's file. */
+	if (s->rec)
+		lsr_recorder_segment(s->rec, &s->cfg, s->chinfo, s->cfg.channels, &s->params,
+		                     stream_t(s, s->stream_next));
 	if (s->report && !s->report_origin) {
 		struct timespec now;
 		clock_gettime(CLOCK_REALTIME, &now);
@@ -177,6 +183,8 @@ static void on_block(void *ctx, const struct lsr_block *blk)
 		apply_cli_marks(s, stream_t(s, s->stream_next + b.nsamp - 1));
 		if (!s->src->ops->button_from_annotations)
 			scan_button(s, &b, s->stream_next);
+		if (s->rec) /* the samples before the events they cause */
+			lsr_recorder_block(s->rec, s->stream_next, &b);
 		lsr_detector_feed(s->det, s->stream_next, &b, s->cfg.rate);
 		lsr_session_ui_block(s, s->stream_next, &b);
 		s->last_marks = b.marks[b.nsamp - 1];
@@ -283,10 +291,32 @@ static int cmp_marks(const void *a, const void *b)
 	return (ta > tb) - (ta < tb);
 }
 
+static bool is_recording(const char *path)
+{
+	const char *dot = path ? strrchr(path, '.') : NULL;
+	return dot && (strcasecmp(dot, ".bdf") == 0 || strcasecmp(dot, ".edf") == 0);
+}
+
+/* Parameters in force: built-in defaults, then the layouts and the
+ * recording at their precedence, then --set (interface.md "Precedence"). */
 static int build_params(struct lsr_session *s, char *err, size_t errlen)
 {
 	lsr_params_defaults(&s->params);
+	/* Precedence: a layout named with --layout > the recording's stored
+	 * settings > the default layout > built-in defaults. */
 	if (lsr_session_layout(s, err, errlen) < 0)
+		return -1;
+	if (!s->opt->layout && lsr_layout_apply_params(&s->layout, &s->params, err, errlen) < 0)
+		return -1;
+	if (is_recording(s->opt->replay)) {
+		char montage[LSR_MAX_CHANNELS * 16] = "";
+		lsr_source_edf_settings(s->src, &s->params, montage, sizeof montage);
+		char why[160];
+		if (!s->opt->montage && montage[0] &&
+		    lsr_montage_parse(montage, &s->montage, why, sizeof why) < 0)
+			fprintf(stderr, "lsrmon: %s: stored montage ignored: %s\n", s->opt->replay, why);
+	}
+	if (s->opt->layout && lsr_layout_apply_params(&s->layout, &s->params, err, errlen) < 0)
 		return -1;
 	for (int i = 0; i < s->opt->nsets; i++)
 		if (lsr_params_set_kv(&s->params, s->opt->sets[i], err, errlen) < 0)
@@ -324,6 +354,8 @@ static struct lsr_source *open_serial_source(struct lsr_session *s, char *err, s
 static struct lsr_source *open_source(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
 {
 	const struct lsr_options *o = s->opt;
+	if (is_recording(o->replay))
+		return lsr_source_edf_new(o->replay, s->speed, err, errlen, exit_code);
 	struct lsr_source *serial = open_serial_source(s, err, errlen, exit_code);
 	if (serial || *exit_code)
 		return serial;
@@ -411,17 +443,29 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	if (o->nmarks > 0)
 		qsort(o->marks, (size_t)o->nmarks, sizeof o->marks[0], cmp_marks);
 	*exit_code = 2;
+	s->src = open_source(s, err, errlen, exit_code);
+	if (!s->src)
+		goto fail;
+	*exit_code = 2;
 	if (build_params(s, err, errlen) < 0)
 		goto fail;
 	if (o->montage && lsr_montage_parse(o->montage, &s->montage, err, errlen) < 0)
-		goto fail;
-	s->src = open_source(s, err, errlen, exit_code);
-	if (!s->src)
 		goto fail;
 	if (o->capture && !(s->capture = lsr_capture_open(o->capture, o->force, err, errlen,
 	                                                  exit_code)))
 		goto fail;
 	lsr_bus_init(&s->bus);
+	if (o->record) {
+		s->rec = lsr_recorder_new(o->record, o->force, o->patient, "lsrmon", err, errlen, exit_code);
+		if (!s->rec)
+			goto fail;
+		lsr_recorder_set_live(s->rec, s->live);
+		if (lsr_bus_add(&s->bus, lsr_recorder_sink(s->rec)) < 0) {
+			snprintf(err, errlen, "out of memory");
+			*exit_code = 1;
+			goto fail;
+		}
+	}
 	if (o->headless) {
 		s->json = lsr_jsonl_new(STDOUT_FILENO, s->live);
 		if (!s->json || lsr_bus_add(&s->bus, lsr_jsonl_sink(s->json)) < 0) {
@@ -454,6 +498,7 @@ void lsr_session_free(struct lsr_session *s)
 		s->src->ops->destroy(s->src->st);
 	lsr_capture_close(s->capture);
 	lsr_detector_free(s->det);
+	lsr_recorder_close(s->rec);
 	lsr_jsonl_free(s->json);
 	lsr_osc_free(s->osc); /* flushes what is queued (end), bounded */
 	lsr_osc_listen_free(s->osc_in);

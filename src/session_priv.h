@@ -16,6 +16,7 @@
 #include "osc.h"
 #include "report.h"
 #include "params.h"
+#include "recorder.h"
 #include "session.h"
 #include "source.h"
 
@@ -55,6 +56,7 @@ struct lsr_session {
 	struct lsr_layout layout;        /* --layout, or standard */
 	struct lsr_ui *ui;               /* the screen; NULL when headless */
 	double wall_start, mono_start;   /* for the screen's clock */
+	struct lsr_recorder *rec;        /* --record, or NULL */
 
 	int next_cli_mark;               /* opt->marks, sorted by t */
 	double pause_at;                 /* < 0: none */

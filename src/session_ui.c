@@ -101,9 +101,7 @@ int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen)
 		lsr_layout_defaults(&s->layout);
 		rc = 0;
 	}
-	if (rc < 0)
-		return -1;
-	return lsr_layout_apply_params(&s->layout, &s->params, err, errlen);
+	return rc;
 }
 
 int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen)

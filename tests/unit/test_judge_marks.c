@@ -41,12 +41,24 @@ START_TEST(mark_ids_run_across_origins)
 		ck_assert_str_eq(f.e[i].label, labels[i]);
 		ck_assert_double_eq(f.e[i].ev.t, 1.0 + i);
 	}
-	/* a Cancel takes an id of its own */
-	ck_assert_int_eq(lsr_judge_mark(f.j, 7, "Cancel 2", LSR_ORIGIN_KEY), 6);
 	struct lsr_judge_view v;
 	lsr_judge_view(f.j, &v);
 	ck_assert_double_eq(v.intensity_ma, 12.5);
 	ck_assert_int_eq(v.decompression_id, 0);
+	/* a Cancel takes an id of its own, and retracts the Intensity */
+	ck_assert_int_eq(lsr_judge_mark(f.j, 7, "Cancel 2", LSR_ORIGIN_KEY), 6);
+	lsr_judge_view(f.j, &v);
+	ck_assert(isnan(v.intensity_ma));
+	/* cancelling an Intensity restores the one before it; one without a
+	 * number changes nothing */
+	ck_assert_int_eq(lsr_judge_mark(f.j, 8, "Intensity 10", LSR_ORIGIN_KEY), 7);
+	ck_assert_int_eq(lsr_judge_mark(f.j, 9, "Intensity 15", LSR_ORIGIN_KEY), 8);
+	ck_assert_int_eq(lsr_judge_mark(f.j, 10, "Intensity", LSR_ORIGIN_KEY), 9);
+	lsr_judge_view(f.j, &v);
+	ck_assert_double_eq(v.intensity_ma, 15);
+	lsr_judge_mark(f.j, 11, "Cancel 8", LSR_ORIGIN_KEY);
+	lsr_judge_view(f.j, &v);
+	ck_assert_double_eq(v.intensity_ma, 10);
 	fx_free(&f);
 }
 END_TEST
@@ -288,6 +300,9 @@ START_TEST(validity_reasons)
 	fx_next(&f)->ch[0].spasm = true;
 	fx_judge(&f);
 	ck_assert_int_eq(fx_last_response(&f, 1)->response.invalid_reason, LSR_INVALID_SPASM);
+	fx_next(&f)->ch[2].cautery = true; /* the other channel counts too */
+	fx_judge(&f);
+	ck_assert_int_eq(fx_last_response(&f, 0)->response.invalid_reason, LSR_INVALID_CAUTERY);
 	fx_next(&f)->overlap = true;
 	fx_judge(&f);
 	ck_assert_int_eq(fx_last_response(&f, 0)->response.invalid_reason, LSR_INVALID_GAP);
@@ -307,9 +322,10 @@ START_TEST(validity_reasons)
 	lsr_judge_view(f.j, &v);
 	ck_assert_int_eq(v.invalid[LSR_INVALID_SATURATED], 1);
 	ck_assert_int_eq(v.invalid[LSR_INVALID_SPASM], 1);
+	ck_assert_int_eq(v.invalid[LSR_INVALID_CAUTERY], 1);
 	ck_assert_int_eq(v.invalid[LSR_INVALID_GAP], 1);
 	ck_assert_int_eq(v.invalid[LSR_INVALID_NO_DIRECT], 2);
-	ck_assert_double_eq(v.last_valid_t, 14);
+	ck_assert_double_eq(v.last_valid_t, 15);
 	fx_free(&f);
 }
 END_TEST
