@@ -147,6 +147,15 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	in->stims = s->stims_seen;
 	in->recording = s->opt->record != NULL;
 	in->record_path = s->opt->record;
+	if (s->rec) {
+		/* The file being written now (-2, -3 … after a new segment). */
+		static struct lsr_recorder_status st;
+		lsr_recorder_status(s->rec, &st);
+		in->record_path = st.path[0] ? st.path : s->opt->record;
+		in->record_bytes = st.bytes;
+		if (st.failed)
+			in->message = "RECORDING FAILED: monitoring goes on (see the event log)";
+	}
 	in->stream_t = s->cfg.rate > 0 ? (double)s->stream_next / s->cfg.rate : 0;
 	/* --pause-at: the screen is a function of the stream alone. */
 	in->frozen_clock = s->opt->pause_at >= 0;
