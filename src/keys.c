@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "keys.h"
+#include "layout.h"
 
 typedef unsigned (*key_fn)(const struct lsr_keys_ctx *k, int key);
 
@@ -77,6 +78,7 @@ static unsigned k_role(const struct lsr_keys_ctx *k, int key)
 	if (k->act && k->act->set_role)
 		k->act->set_role(k->act->ctx, c, r);
 	snprintf(k->view->message, sizeof k->view->message, "Channel %d role: %s", c, lsr_role_name(r));
+	lsr_model_logf(k->model, k->model->now_t, LSR_COLOR_TEXT, "Role ch%d %s: %s (key)", c, k->model->ch[c].label, lsr_role_name(r));
 	return LSR_K_REDRAW;
 }
 

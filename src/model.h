@@ -84,6 +84,7 @@ struct lsr_model {
 	bool has_state;
 	struct { enum lsr_state state; double since, ratio, t; bool premature, after, verified, provisional; } st;
 	int stims;
+	double now_t;                     /* current stream time (the session's clock) */
 	double last_stim_t, last_valid_t; /* NAN: none yet */
 	double stim_rate_hz;              /* smoothed from stimulus intervals; 0 = unknown */
 	char stim_settings[LSR_MODEL_TEXT]; /* branch, side, pulse; the last intensity mark */

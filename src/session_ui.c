@@ -24,6 +24,12 @@ static void act_role(void *ctx, int ch, enum lsr_role role)
 	s->roles[ch] = role;
 	s->chinfo[ch].role = role;
 	lsr_detector_set_role(s->det, ch, role);
+	if (s->rec) {
+		/* Recorded with the other settings lsrmon annotates. */
+		char text[64];
+		snprintf(text, sizeof text, "lsrmon: Role %d %s", ch, lsr_role_name(role));
+		lsr_recorder_annotate(s->rec, (double)s->stream_next / (s->cfg.rate > 0 ? s->cfg.rate : 1), text);
+	}
 }
 
 /* R: <dir>/lsrmon-report-<date>-<time>, dir being that of --report or of
@@ -148,7 +154,9 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	in->recording = s->opt->record != NULL;
 	in->record_path = s->opt->record;
 	if (s->rec) {
-		/* The file being written now (-2, -3 … after a new segment). */
+		/* The file being written now (-2, -3 … after a new segment).
+		 * Static: in->record_path points into it until lsr_ui_set_info
+		 * has copied it (4 KB, not for the stack of every turn). */
 		static struct lsr_recorder_status st;
 		lsr_recorder_status(s->rec, &st);
 		in->record_path = st.path[0] ? st.path : s->opt->record;

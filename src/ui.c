@@ -167,6 +167,7 @@ void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *in)
 	/* Banner ("… s AGO") and trend's time axis follow stream seconds. */
 	bool clock = floor(o->stream_t) != floor(in->stream_t) || o->epoch_at_t0 != in->epoch_at_t0;
 	*o = *in;
+	ui->model->now_t = in->stream_t;
 	copy(ui->s_source, sizeof ui->s_source, &o->source, in->source);
 	copy(ui->s_driver, sizeof ui->s_driver, &o->driver, in->driver);
 	copy(ui->s_port, sizeof ui->s_port, &o->port, in->port);

@@ -190,6 +190,7 @@ START_TEST(view_keys)
 	ck_assert_int_eq(calls.role_ch, 0);
 	ck_assert_int_eq(calls.role, LSR_ROLE_CONTROL);
 	ck_assert_int_eq(model->ch[0].role, LSR_ROLE_CONTROL);
+	ck_assert_ptr_nonnull(strstr(lsr_model_log_at(model, 0)->text, "Role ch0"));
 	type("R?");
 	ck_assert_int_eq(calls.reports, 1);
 	ck_assert(view.help);
