@@ -25,9 +25,10 @@ static void act_role(void *ctx, int ch, enum lsr_role role)
 	s->chinfo[ch].role = role;
 	lsr_detector_set_role(s->det, ch, role);
 	if (s->rec) {
-		/* Recorded with the other settings lsrmon annotates. */
+		/* Not a "montage" note: a replay applies those from the start,
+		 * and the change holds only from now on. */
 		char text[64];
-		snprintf(text, sizeof text, "lsrmon: Role %d %s", ch, lsr_role_name(role));
+		snprintf(text, sizeof text, "lsrmon: role change %d %s", ch, lsr_role_name(role));
 		lsr_recorder_annotate(s->rec, (double)s->stream_next / (s->cfg.rate > 0 ? s->cfg.rate : 1), text);
 	}
 }
