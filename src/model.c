@@ -25,6 +25,7 @@ struct lsr_model *lsr_model_new(void)
 	m->direct_from = 2, m->direct_to = 8, m->lsr_from = 6, m->lsr_to = 20;
 	m->reduced_pct = 50, m->detectable_pct = 30;
 	m->fr_per_bucket = 1;
+	m->fr_next = -1;
 	for (int c = 0; c < LSR_MAX_CHANNELS; c++) {
 		m->ch[c].role = LSR_ROLE_OTHER;
 		m->ch[c].trend_merge = 1;
@@ -398,10 +399,40 @@ static void commit_bucket(struct lsr_model *m)
 	m->dirty |= LSR_DIRTY_FREERUN;
 }
 
-void lsr_model_block(struct lsr_model *m, const struct lsr_block *blk)
+/* Lost samples: the bucket in progress ends, then empty ones stand for
+ * the gap (at most the whole ring), and the display filter restarts. */
+static void gap(struct lsr_model *m, int64_t samples)
 {
-	if (m->frozen || m->oom || m->nch == 0 || m->rate <= 0)
+	if (m->fr_fill > 0)
+		commit_bucket(m);
+	int64_t n = samples / m->fr_per_bucket;
+	if (n > LSR_FREERUN_BUCKETS)
+		n = LSR_FREERUN_BUCKETS;
+	for (int64_t k = 0; k < n; k++) {
+		size_t i = (size_t)(m->fr_total % LSR_FREERUN_BUCKETS);
+		for (int c = 0; c < m->nch; c++) {
+			m->ch[c].fr_min[i] = m->ch[c].fr_max[i] = NAN;
+			m->ch[c].fr_burst[i] = 0;
+		}
+		m->fr_total++;
+	}
+	m->fr_total += samples / m->fr_per_bucket - n; /* time still advances */
+	for (int c = 0; c < m->nch; c++)
+		m->ch[c].hp_x = m->ch[c].hp_y = 0;
+	m->dirty |= LSR_DIRTY_FREERUN;
+}
+
+void lsr_model_block(struct lsr_model *m, int64_t index, const struct lsr_block *blk)
+{
+	if (m->oom || m->nch == 0 || m->rate <= 0)
 		return;
+	bool jump = m->fr_next >= 0 && index > m->fr_next;
+	int64_t lost = index - m->fr_next;
+	m->fr_next = index + blk->nsamp;
+	if (m->frozen)
+		return;
+	if (jump)
+		gap(m, lost);
 	int nch = blk->channels < m->nch ? blk->channels : m->nch;
 	float a = (float)(1.0 / (1.0 + 2 * M_PI * FR_HP_HZ / m->rate));
 	int done = 0;

@@ -132,8 +132,7 @@ void lsr_ui_config(struct lsr_ui *ui, const struct lsr_stream_config *cfg, const
 
 void lsr_ui_block(struct lsr_ui *ui, int64_t index, const struct lsr_block *blk)
 {
-	(void)index;
-	lsr_model_block(ui->model, blk);
+	lsr_model_block(ui->model, index, blk);
 }
 
 static void copy(char *dst, size_t len, const char **field, const char *src)

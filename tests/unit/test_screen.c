@@ -251,6 +251,8 @@ END_TEST
 /* Feeds `secs` of channel 0 flat, with a 120 Hz burst of 400 µV between
  * burst_from and burst_to seconds, other channels flat; marks the stimulus
  * bit at stim_at seconds (negative: none). */
+static int64_t next_index;
+
 static void feed(double secs, double burst_from, double burst_to, double stim_at)
 {
 	static float s[3 * 100];
@@ -266,8 +268,9 @@ static void feed(double secs, double burst_from, double burst_to, double stim_at
 				mk[i] = LSR_MARK_STIM;
 		}
 		struct lsr_block b = { (uint64_t)i0, 100, 3, 100, s, mk };
-		lsr_model_block(model, &b);
+		lsr_model_block(model, next_index + i0, &b);
 	}
+	next_index += (int64_t)(secs * RATE);
 }
 
 START_TEST(freerun_buckets_and_bursts)
@@ -285,7 +288,18 @@ START_TEST(freerun_buckets_and_bursts)
 	ck_assert(lsr_model_bucket(model, 1, LSR_FREERUN_HZ + 20, &lo, &hi, &burst));
 	ck_assert(!burst); /* a quiet channel is not flagged with the busy one */
 	ck_assert(!lsr_model_bucket(model, 0, model->fr_total, &lo, &hi, &burst));
+	/* One second lost: 200 empty buckets, then data again. */
+	int64_t before_gap = model->fr_total;
+	next_index += RATE;
+	feed(0.5, -1, -1, -1);
+	ck_assert_int_eq(model->fr_total, before_gap + LSR_FREERUN_HZ + LSR_FREERUN_HZ / 2);
+	ck_assert(lsr_model_bucket(model, 0, before_gap + 10, &lo, &hi, &burst));
+	ck_assert(isnan(lo) && isnan(hi));
+	ck_assert(lsr_model_bucket(model, 0, before_gap + LSR_FREERUN_HZ + 10, &lo, &hi, &burst));
+	ck_assert(!isnan(lo));
+	frame(); /* the pane draws across the gap */
 	/* The same activity right after a stimulus is its response, not a burst. */
+	next_index = 0;
 	lsr_model_free(model);
 	model = lsr_model_new();
 	struct lsr_stream_config cfg = { .rate = RATE, .channels = 3 };
