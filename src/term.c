@@ -91,7 +91,9 @@ struct lsr_term *lsr_term_open(const short *fg, bool no_color, const char *log_p
 		return NULL;
 	}
 	t->saved_stderr = -1;
-	setlocale(LC_ALL, "");
+	/* Only the character type: numbers in files, reports and prompts stay
+	 * in the C locale's format whatever LC_NUMERIC says. */
+	setlocale(LC_CTYPE, "");
 	const char *cs = nl_langinfo(CODESET);
 	t->utf8 = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
 	/* Library messages must never land on the screen. */
