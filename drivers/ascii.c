@@ -3,8 +3,9 @@
  *
  * Samples are implicitly contiguous; a corrupt line is one lost sample
  * instant, so the block index skips one there.  Marks are passed on as read
- * (reserved bits cleared): the session's edge detector must not see a
- * rising edge at the first sample after an index jump. */
+ * (reserved bits cleared): the stimulus finder (lsr_stimfind_scan's
+ * after_gap) must not see a rising edge at the first sample after an
+ * index jump. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

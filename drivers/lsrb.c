@@ -3,7 +3,7 @@
  *
  * Marks are passed on exactly as received (reserved bits cleared).  This
  * driver never invents or suppresses a stimulus edge: after a gap the block's
- * index jumps, and the consumer of blocks (the session's edge detector) must
+ * index jumps, and the consumer of blocks (lsr_stimfind_scan's after_gap) must
  * not treat a mark already high at the first sample after a jump as a rising
  * edge. */
 #include <errno.h>

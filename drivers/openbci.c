@@ -3,8 +3,8 @@
  * and D11 the event button.
  *
  * Marks are passed on as read: after a counter gap the index jumps and the
- * session's edge detector must not take a mark already high there as a new
- * stimulus. */
+ * stimulus finder (lsr_stimfind_scan's after_gap) must not take a mark
+ * already high there as a new stimulus. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -12,7 +12,6 @@ struct lsr_detector {
 	const struct lsr_sink *out;
 	struct lsr_signal *sig;
 	struct lsr_judge *judge;
-	int nch;
 };
 
 static void on_trial(void *ctx, const struct lsr_trial *trial)
@@ -21,31 +20,30 @@ static void on_trial(void *ctx, const struct lsr_trial *trial)
 	lsr_judge_trial(d->judge, trial);
 }
 
-/* The judge keeps the case (marks, phase, history) across segments unless
- * the channels themselves changed, when their baselines mean nothing. */
+/* A new signal path for every configuration; the judge keeps the case
+ * (marks, ids, phase, history) across segments and decides itself what of
+ * the baselines still holds. */
 static int configure(struct lsr_detector *d, const struct lsr_stream_config *cfg,
                      const enum lsr_role *roles, char *err, size_t errlen)
 {
 	struct lsr_signal *sig = lsr_signal_new(&d->params, cfg, on_trial, d, err, errlen);
 	if (!sig)
 		return -1;
-	if (!d->judge || d->nch != cfg->channels) {
+	bool judging = cfg->rate >= d->params.min_rate_hz;
+	if (!d->judge) {
 		const char *labels[LSR_MAX_CHANNELS];
 		for (int c = 0; c < cfg->channels; c++)
 			labels[c] = cfg->labels[c];
-		bool judging = cfg->rate >= d->params.min_rate_hz;
-		struct lsr_judge *j = lsr_judge_new(&d->params, cfg->channels, roles, labels, judging, d->out);
-		if (!j) {
+		d->judge = lsr_judge_new(&d->params, cfg->channels, roles, labels, judging, d->out);
+		if (!d->judge) {
 			snprintf(err, errlen, "out of memory");
 			lsr_signal_free(sig);
 			return -1;
 		}
-		lsr_judge_free(d->judge);
-		d->judge = j;
-		d->nch = cfg->channels;
-	} else {
-		for (int c = 0; c < cfg->channels; c++)
-			lsr_judge_set_role(d->judge, c, roles[c]);
+	} else if (lsr_judge_segment(d->judge, cfg->channels, roles, judging) < 0) {
+		snprintf(err, errlen, "%d channels: more than %d", cfg->channels, LSR_MAX_CHANNELS);
+		lsr_signal_free(sig);
+		return -1;
 	}
 	lsr_signal_free(d->sig);
 	d->sig = sig;

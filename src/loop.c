@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "session_priv.h"
+#include "source_edf.h"
 #include "session_ui.h"
 
 static int signal_pipe[2] = { -1, -1 };
@@ -79,15 +80,15 @@ int lsr_session_run(struct lsr_session *s)
 			src_slot = n;
 			pfd[n++] = (struct pollfd){ src_fd, POLLIN, 0 };
 		}
-		int osc_slot = -1;
-		if (s->osc_in) {
-			osc_slot = n;
-			pfd[n++] = (struct pollfd){ lsr_osc_listen_fd(s->osc_in), POLLIN, 0 };
-		}
 		int rec_slot = -1;
 		if (s->rec) {
 			rec_slot = n;
 			pfd[n++] = (struct pollfd){ lsr_recorder_alarm_fd(s->rec), POLLIN, 0 };
+		}
+		int osc_slot = -1;
+		if (s->osc_in) {
+			osc_slot = n;
+			pfd[n++] = (struct pollfd){ lsr_osc_listen_fd(s->osc_in), POLLIN, 0 };
 		}
 		int out_slot = -1;
 		if (s->json && s->live && lsr_jsonl_pending(s->json)) {
@@ -110,11 +111,11 @@ int lsr_session_run(struct lsr_session *s)
 		if (r > 0 && (pfd[0].revents & POLLIN) && drain_signals())
 			break;
 
+		if (rec_slot >= 0 && (pfd[rec_slot].revents & POLLIN))
+			recorder_alarms(s);
 		lsr_session_ui_turn(s, ui_slot >= 0 && (pfd[ui_slot].revents & POLLIN));
 		if (s->stop)
 			break;
-		if (rec_slot >= 0 && (pfd[rec_slot].revents & POLLIN))
-			recorder_alarms(s);
 		bool src_ready = src_slot >= 0 && pfd[src_slot].revents;
 		if (!s->source_ended && !s->held && !osc_hold && (src_ready || src_fd < 0 || source_wait == 0 || r == 0)) {
 			int w = s->src->ops->pump(s->src->st, lsr_now(), &s->env);
@@ -122,6 +123,11 @@ int lsr_session_run(struct lsr_session *s)
 				s->source_ended = true;
 			else
 				source_wait = w;
+			if (s->progress.fd >= 0) {
+				double pos, len;
+				lsr_source_edf_position(s->src, &pos, &len);
+				lsr_progress_update(&s->progress, pos, len, lsr_now());
+			}
 		}
 		lsr_session_osc_turn(s, osc_slot >= 0 && pfd[osc_slot].revents);
 		if (s->json) {
@@ -130,6 +136,11 @@ int lsr_session_run(struct lsr_session *s)
 			if (lsr_jsonl_failed(s->json))
 				break; /* the reader of our stdout has gone */
 		}
+	}
+	if (s->progress.fd >= 0 && s->source_ended) {
+		double pos, len;
+		lsr_source_edf_position(s->src, &pos, &len);
+		lsr_progress_done(&s->progress, len);
 	}
 	lsr_session_finish(s);
 	if (s->rec) {

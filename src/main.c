@@ -1,11 +1,11 @@
 /* src/main.c — entry point: parse the command line, answer the one-shot
  * options (--help, --version, --list-*), else run a session. */
-#include <libserialport.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
 #include "driver.h"
+#include "port.h"
 #include "repair.h"
 #include "session.h"
 
@@ -26,18 +26,14 @@ static int list_drivers(void)
 	return 0;
 }
 
+/* Serial ports and their stable /dev/serial/by-id names (src/port.c). */
 static int list_ports(void)
 {
-	struct sp_port **ports;
-	if (sp_list_ports(&ports) != SP_OK) {
-		fprintf(stderr, "lsrmon: cannot list serial ports\n");
+	char err[256];
+	if (lsr_port_list(stdout, err, sizeof err) < 0) {
+		fprintf(stderr, "lsrmon: %s\n", err);
 		return 1;
 	}
-	for (int i = 0; ports[i]; i++) {
-		const char *desc = sp_get_port_description(ports[i]);
-		printf("%s\t%s\n", sp_get_port_name(ports[i]), desc ? desc : "");
-	}
-	sp_free_port_list(ports);
 	return 0;
 }
 

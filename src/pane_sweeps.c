@@ -84,7 +84,7 @@ static void header(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 	int attr = sel ? LSR_A_BOLD | LSR_A_REVERSE : LSR_A_BOLD;
 	int n = lsr_canvas_printf(p->c, r.x, r.y, r.w, sel ? LSR_COLOR_SELECTED : LSR_COLOR_TEXT, attr,
 	                          "%d %s %s", ch, mc->label[0] ? mc->label : "-", lsr_role_name(mc->role));
-	char right[160];
+	char right[160]; /* meas (64) + gain and timebase: never truncated */
 	snprintf(right, sizeof right, "%s%s%g\u00b5V/d %gms/d", meas, meas[0] ? "  " : "", p->v->gain_uv,
 	         p->v->timebase_ms);
 	int rw = 0;

@@ -15,8 +15,8 @@
 #include "montage.h"
 #include "session_priv.h"
 #include "source_capture.h"
-#include "session_ui.h"
 #include "source_edf.h"
+#include "session_ui.h"
 #include "source_gen.h"
 #include "source_port.h"
 
@@ -26,6 +26,8 @@ double lsr_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+static bool is_recording(const char *path);
 
 static double stream_t(const struct lsr_session *s, int64_t index)
 {
@@ -114,10 +116,20 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 		lsr_recorder_segment(s->rec, &s->cfg, s->chinfo, s->cfg.channels, &s->params,
 		                     stream_t(s, s->stream_next));
 	if (s->report && !s->report_origin) {
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		lsr_report_set_origin(s->report, (double)now.tv_sec + now.tv_nsec * 1e-9 -
-		                      stream_t(s, s->stream_next), cfg->device);
+		/* Wall clock of stream time 0: a replayed recording's own start,
+		 * so a report after the fact dates events as the live one did. */
+		double origin = is_recording(s->opt->replay) ? lsr_source_edf_start(s->src) : 0;
+		if (origin <= 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_REALTIME, &now);
+			origin = (double)now.tv_sec + now.tv_nsec * 1e-9 - stream_t(s, s->stream_next);
+			/* The recording's header holds whole seconds: date the live
+			 * report by the same clock, so a report made later from the
+			 * recording agrees with it to the second. */
+			if (s->rec)
+				origin = floor(origin);
+		}
+		lsr_report_set_origin(s->report, origin, cfg->device);
 		s->report_origin = true;
 	}
 	lsr_session_ui_config(s);
@@ -261,25 +273,31 @@ void lsr_session_osc_turn(struct lsr_session *s, bool listen_ready)
 
 void lsr_session_finish(struct lsr_session *s)
 {
-	if (!s->have_config)
+	if (s->finished)
 		return;
-	lsr_detector_flush(s->det);
-	/* CLI marks after the last sample still belong to the case. */
-	apply_cli_marks(s, INFINITY);
+	s->finished = true;
+	if (s->det) {
+		lsr_detector_flush(s->det);
+		/* CLI marks after the last sample still belong to the case. */
+		apply_cli_marks(s, INFINITY);
+	}
 	struct lsr_stats stats = { 0 };
 	s->src->ops->stats(s->src->st, &stats.drv);
 	if (s->json)
 		stats.output_dropped = lsr_jsonl_dropped(s->json);
 	if (s->osc)
 		stats.osc_dropped = lsr_osc_dropped(s->osc);
+	/* end comes last even when no valid configuration ever arrived (a
+	 * garbage-only port): nothing was judged. */
 	struct lsr_event ev = { .type = LSR_EV_END, .t = stream_t(s, s->stream_next) };
-	lsr_detector_final(s->det, &ev.end.final, &ev.end.final_phase, &ev.end.stims);
+	ev.end.final = LSR_FINAL_INDETERMINATE;
+	ev.end.final_phase = LSR_PHASE_NONE;
+	if (s->det)
+		lsr_detector_final(s->det, &ev.end.final, &ev.end.final_phase, &ev.end.stims);
 	ev.end.stats = &stats;
 	emit_one(s, &ev);
-	s->have_config = false;
 	char err[512];
-	if (s->report && s->opt->report &&
-	    lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
+	if (s->opt->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
 		fprintf(stderr, "lsrmon: %s\n", err);
 		s->exit_code = 1;
 	}
@@ -297,16 +315,12 @@ static bool is_recording(const char *path)
 	return dot && (strcasecmp(dot, ".bdf") == 0 || strcasecmp(dot, ".edf") == 0);
 }
 
-/* Parameters in force: built-in defaults, then the layouts and the
- * recording at their precedence, then --set (interface.md "Precedence"). */
+/* Precedence (interface.md): command line > --layout > a replayed
+ * recording's stored settings > the default layout > built-in defaults. */
 static int build_params(struct lsr_session *s, char *err, size_t errlen)
 {
 	lsr_params_defaults(&s->params);
-	/* Precedence: a layout named with --layout > the recording's stored
-	 * settings > the default layout > built-in defaults. */
-	if (lsr_session_layout(s, err, errlen) < 0)
-		return -1;
-	if (!s->opt->layout && lsr_layout_apply_params(&s->layout, &s->params, err, errlen) < 0)
+	if (!s->opt->layout && lsr_session_layout(s, err, errlen) < 0)
 		return -1;
 	if (is_recording(s->opt->replay)) {
 		char montage[LSR_MAX_CHANNELS * 16] = "";
@@ -316,7 +330,7 @@ static int build_params(struct lsr_session *s, char *err, size_t errlen)
 		    lsr_montage_parse(montage, &s->montage, why, sizeof why) < 0)
 			fprintf(stderr, "lsrmon: %s: stored montage ignored: %s\n", s->opt->replay, why);
 	}
-	if (s->opt->layout && lsr_layout_apply_params(&s->layout, &s->params, err, errlen) < 0)
+	if (s->opt->layout && lsr_session_layout(s, err, errlen) < 0)
 		return -1;
 	for (int i = 0; i < s->opt->nsets; i++)
 		if (lsr_params_set_kv(&s->params, s->opt->sets[i], err, errlen) < 0)
@@ -407,11 +421,11 @@ static int open_osc(struct lsr_session *s, char *err, size_t errlen, int *exit_c
 }
 
 /* --report: an existing pair without --force is refused before anything
- * starts; the files are written when the session ends. */
+ * starts; the files are written when the session ends.  On screen the
+ * collector always runs, for the key R. */
 static int open_report(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
 {
 	const struct lsr_options *o = s->opt;
-	/* On screen the collector always runs: key R writes a report now. */
 	if (!o->report && o->headless)
 		return 0;
 	if (o->report && lsr_report_check(o->report, o->force, err, errlen) < 0) {
@@ -443,14 +457,20 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	if (o->nmarks > 0)
 		qsort(o->marks, (size_t)o->nmarks, sizeof o->marks[0], cmp_marks);
 	*exit_code = 2;
-	s->src = open_source(s, err, errlen, exit_code);
-	if (!s->src)
+	/* A recording is opened first: its stored settings rank between the
+	 * layouts (build_params). */
+	if (is_recording(o->replay) && !(s->src = open_source(s, err, errlen, exit_code)))
 		goto fail;
-	*exit_code = 2;
 	if (build_params(s, err, errlen) < 0)
 		goto fail;
 	if (o->montage && lsr_montage_parse(o->montage, &s->montage, err, errlen) < 0)
 		goto fail;
+	if (!s->src && !(s->src = open_source(s, err, errlen, exit_code)))
+		goto fail;
+	s->edf_replay = is_recording(o->replay);
+	lsr_progress_init(&s->progress, STDERR_FILENO, false);
+	if (!o->headless || s->speed != 0 || !s->edf_replay)
+		s->progress.fd = -1;
 	if (o->capture && !(s->capture = lsr_capture_open(o->capture, o->force, err, errlen,
 	                                                  exit_code)))
 		goto fail;

@@ -16,6 +16,7 @@
 #include "osc.h"
 #include "report.h"
 #include "params.h"
+#include "progress.h"
 #include "recorder.h"
 #include "session.h"
 #include "source.h"
@@ -48,20 +49,26 @@ struct lsr_session {
 
 	struct lsr_bus bus;
 	struct lsr_jsonl *json;
+	struct lsr_recorder *rec;        /* --record, or NULL */
+	struct lsr_recorder_status rec_status; /* for the screen's status line */
+	bool edf_replay;                 /* the source is a recording (source_edf) */
+	struct lsr_progress progress;    /* headless max-speed replay, on a tty */
 	struct lsr_capture *capture;     /* --capture, or NULL */
 	struct lsr_osc *osc;             /* --osc, or NULL */
 	struct lsr_osc_listen *osc_in;   /* --osc-listen, or NULL */
-	struct lsr_report *report;       /* --report, or NULL */
+	struct lsr_report *report;       /* --report or on screen, else NULL */
 	bool report_origin;              /* its wall clock is set */
+	char ui_note[400];               /* key R's outcome, for the status line */
+	double ui_note_until;            /* monotonic s */
 	struct lsr_layout layout;        /* --layout, or standard */
 	struct lsr_ui *ui;               /* the screen; NULL when headless */
 	double wall_start, mono_start;   /* for the screen's clock */
-	struct lsr_recorder *rec;        /* --record, or NULL */
 
 	int next_cli_mark;               /* opt->marks, sorted by t */
 	double pause_at;                 /* < 0: none */
 	bool held;                       /* reached --pause-at */
 	bool source_ended, stop;
+	bool finished;                   /* end emitted */
 	int exit_code;
 	int stims_seen;
 };

@@ -9,6 +9,7 @@
 #include "layout.h"
 #include "session_priv.h"
 #include "session_ui.h"
+#include "source_edf.h"
 #include "ui.h"
 
 static void act_mark(void *ctx, const char *label)
@@ -31,33 +32,6 @@ static void act_role(void *ctx, int ch, enum lsr_role role)
 		snprintf(text, sizeof text, "lsrmon: role change %d %s", ch, lsr_role_name(role));
 		lsr_recorder_annotate(s->rec, (double)s->stream_next / (s->cfg.rate > 0 ? s->cfg.rate : 1), text);
 	}
-}
-
-/* R: <dir>/lsrmon-report-<date>-<time>, dir being that of --report or of
- * the recording, else the current directory; never overwrites. */
-static void act_report(void *ctx)
-{
-	struct lsr_session *s = ctx;
-	char msg[600], err[512], dir[300] = ".", stem[400];
-	if (!s->report) {
-		lsr_ui_message(s->ui, "No report collector");
-		return;
-	}
-	const char *near = s->opt->report ? s->opt->report : s->opt->record;
-	const char *slash = near ? strrchr(near, '/') : NULL;
-	if (slash)
-		snprintf(dir, sizeof dir, "%.*s", (int)(slash - near), near);
-	time_t now = time(NULL);
-	struct tm tm;
-	char when[32] = "unknown";
-	if (localtime_r(&now, &tm))
-		strftime(when, sizeof when, "%Y%m%d-%H%M%S", &tm);
-	snprintf(stem, sizeof stem, "%s/lsrmon-report-%s", dir[0] ? dir : "/", when);
-	if (lsr_report_write(s->report, stem, false, err, sizeof err) < 0)
-		snprintf(msg, sizeof msg, "Report not written: %.500s", err);
-	else
-		snprintf(msg, sizeof msg, "Report written: %.400s.pdf and .txt", stem);
-	lsr_ui_message(s->ui, msg);
 }
 
 static void apply_pace(struct lsr_session *s)
@@ -94,6 +68,34 @@ static void act_speed(void *ctx, int dir)
 	lsr_ui_message(s->ui, msg);
 }
 
+/* R: <base>-<date>-<time>.pdf/.txt, base the --report stem or
+ * lsrmon-report beside the recording (else here); never overwrites, so the
+ * report written at the end under the plain stem is not disturbed. */
+static void act_report(void *ctx)
+{
+	struct lsr_session *s = ctx;
+	char stem[300], err[256], when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	if (!s->report || !localtime_r(&now, &tm) ||
+	    strftime(when, sizeof when, "%Y%m%d-%H%M%S", &tm) == 0)
+		return;
+	const char *rec = s->opt->record;
+	const char *slash = rec ? strrchr(rec, '/') : NULL;
+	if (s->opt->report)
+		snprintf(stem, sizeof stem, "%s-%s", s->opt->report, when);
+	else
+		snprintf(stem, sizeof stem, "%.*slsrmon-report-%s", slash ? (int)(slash - rec + 1) : 0,
+		         slash ? rec : "", when);
+	if (lsr_report_write(s->report, stem, false, err, sizeof err) == 0)
+		snprintf(s->ui_note, sizeof s->ui_note, "Report written: %s.pdf, .txt", stem);
+	else
+		snprintf(s->ui_note, sizeof s->ui_note, "Report not written: %s", err);
+	s->ui_note_until = lsr_now() + 10;
+	/* In place of the key's own "Writing the report..." feedback. */
+	lsr_ui_message(s->ui, s->ui_note);
+}
+
 static void act_quit(void *ctx)
 {
 	((struct lsr_session *)ctx)->stop = true;
@@ -108,7 +110,9 @@ int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen)
 		lsr_layout_defaults(&s->layout);
 		rc = 0;
 	}
-	return rc;
+	if (rc < 0)
+		return -1;
+	return lsr_layout_apply_params(&s->layout, &s->params, err, errlen);
 }
 
 int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen)
@@ -154,16 +158,10 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	in->stims = s->stims_seen;
 	in->recording = s->opt->record != NULL;
 	in->record_path = s->opt->record;
-	if (s->rec) {
-		/* The file being written now (-2, -3 … after a new segment).
-		 * Static: in->record_path points into it until lsr_ui_set_info
-		 * has copied it (4 KB, not for the stack of every turn). */
-		static struct lsr_recorder_status st;
-		lsr_recorder_status(s->rec, &st);
-		in->record_path = st.path[0] ? st.path : s->opt->record;
-		in->record_bytes = st.bytes;
-		if (st.failed)
-			in->message = "RECORDING FAILED: monitoring goes on (see the event log)";
+	if (s->rec) { /* the file being written (segments), its size, a fault */
+		lsr_recorder_status(s->rec, &s->rec_status);
+		in->record_path = s->rec_status.path;
+		in->record_bytes = s->rec_status.bytes;
 	}
 	in->stream_t = s->cfg.rate > 0 ? (double)s->stream_next / s->cfg.rate : 0;
 	/* --pause-at: the screen is a function of the stream alone. */
@@ -174,11 +172,24 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 		in->epoch_at_t0 = s->wall_start;
 	in->speed = s->speed;
 	in->replay = s->opt->replay != NULL;
+	if (s->edf_replay) { /* position (stream_t) against the recording's length */
+		double pos;
+		lsr_source_edf_position(s->src, &pos, &in->replay_len_s);
+	}
 	in->paused = s->paused || s->held;
-	if (s->held)
+	static char osc_note[256];
+	if (s->rec && s->rec_status.failed)
+		in->message = s->rec_status.error;
+	else if (s->held)
 		in->message = "Held at --pause-at (q quits)";
 	else if (s->source_ended)
 		in->message = "Source ended (q quits)";
+	else if (s->ui_note[0] && lsr_now() < s->ui_note_until)
+		in->message = s->ui_note;
+	else if (s->osc && lsr_osc_failing(s->osc)) {
+		lsr_osc_status(s->osc, osc_note, sizeof osc_note);
+		in->message = osc_note;
+	}
 }
 
 int lsr_session_ui_poll(struct lsr_session *s, struct pollfd *pfd, int *n, int *timeout)

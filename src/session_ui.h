@@ -12,9 +12,9 @@
 
 struct lsr_session;
 
-/* Loads the layout (--layout, else "standard", else the built-in copy);
- * the session applies its settings at their precedence.  0, or -1 with a
- * message (exit 2). */
+/* Loads the layout (--layout, else "standard", else the built-in copy)
+ * and applies its [detector] settings; the session calls it at the layout's
+ * place in the precedence.  0, or -1 with a message (exit 2). */
 int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen);
 /* Starts the screen and puts it on the bus.  0, or -1 with a message. */
 int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen);

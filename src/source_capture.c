@@ -33,6 +33,7 @@ struct capture_source {
 	double stream_s;        /* stream time passed on so far */
 	const struct lsr_source_env *env; /* valid during pump only */
 	struct lsr_source_sink wrap;
+	struct lsr_source src;  /* handed out; destroy frees it with us */
 	uint8_t buf[CAPTURE_MAX_CHUNK];
 };
 
@@ -199,13 +200,11 @@ struct lsr_source *lsr_source_capture_new(const char *path, const struct lsr_dri
 		return NULL;
 	}
 	struct capture_source *s = calloc(1, sizeof *s);
-	struct lsr_source *src = malloc(sizeof *src);
-	if (s)
-		s->fd = -1;
-	if (!s || !src) {
+	if (!s) {
 		snprintf(err, errlen, "out of memory");
-		goto fail;
+		return NULL;
 	}
+	s->fd = -1;
 	s->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (s->fd < 0) {
 		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
@@ -225,11 +224,9 @@ struct lsr_source *lsr_source_capture_new(const char *path, const struct lsr_dri
 	s->wrap.config = wrap_config;
 	s->wrap.block = wrap_block;
 	s->wrap.label = wrap_label;
-	src->ops = &capture_ops;
-	src->st = s;
-	return src;
+	s->src = (struct lsr_source){&capture_ops, s};
+	return &s->src;
 fail:
 	capture_destroy(s);
-	free(src);
 	return NULL;
 }

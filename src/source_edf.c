@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "recnotes.h"
 #include "source_edf.h"
@@ -38,11 +39,13 @@ struct edf_source {
 	double unit[LSR_MAX_CHANNELS];     /* to µV */
 	struct lsr_stream_config cfg;
 	int64_t total, pos;                /* samples per channel */
+	int bytes_per_instant;             /* for stats.bytes */
 	struct label *labels;
 	size_t nlabels, next_label;
 	char **settings;
 	size_t nsettings;
 	double speed, t0;
+	double start_epoch;                /* header start date/time (local clock) */
 	int64_t pos0;
 	bool started, configured, paused;
 	struct lsr_driver_stats stats;
@@ -138,6 +141,7 @@ static bool chunk(struct edf_source *s, int n, const struct lsr_source_sink *sin
 	deliver(s, base, run, n, sink);
 	s->pos += n;
 	s->stats.frames++;
+	s->stats.bytes += (uint64_t)n * (uint64_t)s->bytes_per_instant;
 	return true;
 }
 
@@ -311,6 +315,7 @@ static bool layout(struct edf_source *s, const struct edf_hdr_struct *h, char *e
 	s->cfg.channels = nch;
 	s->cfg.format_bits = s->bdf ? 24 : 16;
 	s->total = h->signalparam[s->sig[0]].smp_in_file;
+	s->bytes_per_instant = (nch + (s->trig >= 0)) * (s->bdf ? 3 : 2);
 	snprintf(s->cfg.device, sizeof s->cfg.device, "%s recording, %s",
 	         s->bdf ? "BDF+" : "EDF+", h->equipment[0] ? h->equipment : "unknown equipment");
 	return true;
@@ -380,6 +385,14 @@ struct lsr_source *lsr_source_edf_new(const char *path, double speed,
 		goto fail;
 	}
 	s->speed = speed > 0 && isfinite(speed) ? speed : 0;
+	/* EDF start times are the local clock of the recording machine, as our
+	 * writer stores them. */
+	struct tm tm = { .tm_year = h->startdate_year - 1900, .tm_mon = h->startdate_month - 1,
+	                 .tm_mday = h->startdate_day, .tm_hour = h->starttime_hour,
+	                 .tm_min = h->starttime_minute, .tm_sec = h->starttime_second,
+	                 .tm_isdst = -1 };
+	time_t start = mktime(&tm);
+	s->start_epoch = start == (time_t)-1 ? 0 : (double)start + h->starttime_subsecond * 1e-7;
 	free(h);
 	return &s->src;
 fail:
@@ -403,4 +416,10 @@ void lsr_source_edf_position(const struct lsr_source *src, double *pos_s, double
 	const struct edf_source *s = src->st;
 	*pos_s = (double)s->pos / s->cfg.rate;
 	*len_s = (double)s->total / s->cfg.rate;
+}
+
+double lsr_source_edf_start(const struct lsr_source *src)
+{
+	const struct edf_source *s = src->st;
+	return s->start_epoch;
 }

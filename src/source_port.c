@@ -36,6 +36,7 @@ struct port_source {
 	uint64_t bytes_at_frame;    /* driver byte count at last_frame */
 	double retry_at;
 	double backoff;
+	struct lsr_source src;      /* handed out; destroy frees it with us */
 	uint8_t buf[PORT_READ_CHUNK];
 };
 
@@ -231,8 +232,7 @@ struct lsr_source *lsr_source_port_new(const char *name, const struct lsr_driver
 		return NULL;
 	}
 	struct port_source *s = calloc(1, sizeof *s);
-	struct lsr_source *src = malloc(sizeof *src);
-	if (!s || !src || !(s->name = strdup(name))) {
+	if (!s || !(s->name = strdup(name))) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -245,11 +245,9 @@ struct lsr_source *lsr_source_port_new(const char *name, const struct lsr_driver
 	if (!s->port)
 		goto fail;
 	start_device(s);
-	src->ops = &port_ops;
-	src->st = s;
-	return src;
+	s->src = (struct lsr_source){&port_ops, s};
+	return &s->src;
 fail:
 	port_destroy(s);
-	free(src);
 	return NULL;
 }

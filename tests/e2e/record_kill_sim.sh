@@ -2,7 +2,8 @@
 # tests/e2e/record_kill_sim.sh — kill -9 lsrmon recording the simulated
 # patient at --speed 1, at random moments: MNE and biosig read each file as
 # it lies, with every sample and every start, mark and state older than 1 s;
-# lsrmon --repair then gives a copy EDFlib reads, leaving the original as it was.
+# lsrmon --repair then gives a copy EDFlib reads, leaving the original as it
+# was.  A SIGTERM instead stops cleanly: exit 0, the file complete.
 set -eu
 cd "$(dirname "$0")"
 py=/usr/bin/python3
@@ -35,3 +36,13 @@ for run in 1 2 3; do
 	[ "$(md5sum < "$f")" = "$before" ] || { echo "--repair modified $f"; exit 1; }
 	edfdump "$dir/kill$run.repaired.bdf" > /dev/null
 done
+
+# SIGTERM instead: a clean stop, exit 0, the file complete with its end.
+"$LSRMON" --headless --speed 1 --duration 60 --record "$dir/term.bdf" > "$dir/term.jsonl" &
+pid=$!
+for _ in $(seq 500); do grep -q '"type":"stim"' "$dir/term.jsonl" && break; sleep 0.01; done
+kill -TERM "$pid"
+rc=0; wait "$pid" || rc=$?
+pid=
+[ "$rc" = 0 ] || { echo "SIGTERM: exit $rc, expected 0"; exit 1; }
+edfdump "$dir/term.bdf" | grep -q '^A [0-9.]* lsrmon: End '

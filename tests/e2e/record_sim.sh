@@ -2,10 +2,12 @@
 # tests/e2e/record_sim.sh — lsrmon --record of the simulated patient:
 # EDFlib, MNE and biosig read the same samples and annotations (marks and
 # states at their t); --replay at max speed gives the live run's stimuli and
-# states (BDF+ exactly; EDF+ within one trial); an existing file is not
-# replaced without --force; a full disk (RLIMIT_FSIZE) raises the alarm,
-# monitoring goes on to the end, the file stays valid and the exit status
-# is 1.
+# states (BDF+ exactly; EDF+ within one trial); a crashed file EDFlib
+# refuses says to --repair, and the copy replays; recording a replay keeps
+# the samples; the progress bar appears only on a terminal; the command line
+# wins over stored settings; an existing file is not replaced without
+# --force; a full disk (RLIMIT_FSIZE) raises the alarm, monitoring goes on
+# to the end, the file stays valid and the exit status is 1.
 set -eu
 cd "$(dirname "$0")"
 py=/usr/bin/python3
@@ -46,11 +48,35 @@ for ext in bdf edf; do
 	fi
 done
 
+# Recording a replay keeps every sample exactly.
+"$LSRMON" --headless --replay "$dir/case.bdf" --record "$dir/again.bdf" > /dev/null
+$py readers.py "$dir/again.bdf" --ref-file "$dir/case.bdf" --min-samples 600000
+
+# Headless at max speed: a progress bar on stderr only when it is a terminal.
+"$LSRMON" --headless --replay "$dir/case.bdf" > /dev/null 2> "$dir/err"
+[ ! -s "$dir/err" ] || { echo "progress written to a non-terminal"; cat "$dir/err"; exit 1; }
+script -qfec "$LSRMON --headless --replay $dir/case.bdf > /dev/null" "$dir/tty" > /dev/null
+grep -q '100%  60' "$dir/tty"
+
 # The command line wins over the recording's stored settings.
 "$LSRMON" --headless --replay "$dir/case.bdf" --set disappear_trials=12 > "$dir/set.jsonl"
 grep -q '"disappear_trials":12' "$dir/set.jsonl"
 "$LSRMON" --headless --duration 60 --set reduced_trials=7 --record "$dir/stored.bdf" > /dev/null
 "$LSRMON" --headless --replay "$dir/stored.bdf" | grep -q '"reduced_trials":7'
+
+# A crashed file EDFlib refuses (count -1, a partial record): exit 2 and
+# the way out; the repaired copy replays.
+cp "$dir/case.bdf" "$dir/crash.bdf"
+truncate -s 500000 "$dir/crash.bdf"
+printf -- '-1      ' | dd of="$dir/crash.bdf" bs=1 seek=236 conv=notrunc 2> /dev/null
+set +e
+"$LSRMON" --headless --replay "$dir/crash.bdf" > /dev/null 2> "$dir/err"
+rc=$?
+set -e
+[ "$rc" = 2 ] || { echo "crashed replay: exit $rc, expected 2"; exit 1; }
+grep -q -- "--repair" "$dir/err"
+"$LSRMON" --repair "$dir/crash.bdf"
+"$LSRMON" --headless --replay "$dir/crash.repaired.bdf" | tail -1 | grep -q '"type":"end"'
 
 # Never replaced without --force: exit 2, the file untouched.
 echo precious > "$dir/old.bdf"

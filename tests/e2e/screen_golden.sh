@@ -111,6 +111,11 @@ start 80 24 --speed max --pause-at 200
 check standard-80x24-disappeared "Held at --pause-at" "LSR DISAPPEARED $when — AFTER DECOMPRESSION"
 key q
 
+# The compact layout at 80x24.
+start 80 24 --speed max --pause-at 200 --layout compact
+check compact-80x24 "Held at --pause-at"
+key q
+
 # 160x48 from the start, the wide layout.
 start 160 48 --speed max --pause-at 200 --layout wide
 check wide-160x48 "Held at --pause-at"

@@ -1,13 +1,14 @@
 /* tests/tools/fakeamp.c — a device emulator: streams LSRB, ASCII or OpenBCI
  * through a pty behind a stable link at real time (a built-in test waveform
- * or a capture file), with scheduled faults (corruption, dropped frames,
+ * the simulated patient or a capture file), with scheduled faults (corruption, dropped frames,
  * stalls, hang-ups that come back on a new pty); or writes capture files.
  *
  *   fakeamp --link PATH [--format lsrb|ascii|openbci] [--from FILE]
  *           [--seconds S] [--start-delay S] [--linger S] [--hangup-at T:D]...
  *           [--stall-at T:D]... [--corrupt P] [--drop-frames P] [--garbage]
- *           [--rate HZ] [--seed N]
+ *           [--rate HZ] [--seed N] [--sim SCENARIO [--duration S]] [--clean-for S]
  *   fakeamp --write FILE --seconds S [--format …] [--corrupt P] [--drop-frames P]
+ *           [--sim SCENARIO [--duration S]]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,12 +25,14 @@
 
 #include "crc16.h"
 #include "driver.h"
+#include "sim.h"
 
 enum fmt { FMT_LSRB, FMT_ASCII, FMT_OPENBCI };
 
 #define MAX_WINDOWS 16
-#define NCH 4
-#define UV_PER_LSB 0.1
+#define WAVE_NCH 4
+#define WAVE_UV_PER_LSB 0.1
+#define WAVE_LABELS "Mentalis,Orbicularis oris,Orbicularis oculi,Frontalis"
 #define OBCI_UV (4.5e6 / 24.0 / 8388607.0)
 
 struct window { double at, len; };
@@ -39,6 +42,9 @@ struct amp {
 	int rate;
 	uint64_t rng;
 	double corrupt, drop;
+	double clean_for;        /* no corruption or drops before this stream time
+	                            (the stream's, not the wall clock: repeatable) */
+	bool faults_on;
 	bool garbage;
 	struct window hangups[MAX_WINDOWS], stalls[MAX_WINDOWS];
 	int nhang, nstall;
@@ -49,6 +55,18 @@ struct amp {
 	bool is_file;
 	bool quiet;              /* stalled: bytes are generated and lost */
 	bool streaming;          /* openbci: only after 'b' */
+	/* what is streamed: the test waveform or the simulated patient */
+	int nch;
+	double uv_per_lsb;
+	char labels[LSR_MAX_CHANNELS * LSR_LABEL_MAX];
+	const char *scenario;       /* --sim */
+	double sim_duration;
+	void *sim_st;
+	bool sim_end;
+	float *sim_uv;              /* sim_cap samples per channel, from sim_base */
+	uint8_t *sim_marks;
+	uint64_t sim_base;
+	size_t sim_n, sim_cap;
 	/* generator */
 	uint64_t index;
 	uint8_t seq;
@@ -114,13 +132,13 @@ static bool listened(const struct amp *a)
  * or lost while hung up or stalled, as scheduled. */
 static void emit(struct amp *a, const uint8_t *buf, size_t n)
 {
-	if (a->drop > 0 && rnd01(a) < a->drop)
+	if (a->faults_on && a->drop > 0 && rnd01(a) < a->drop)
 		return;
 	uint8_t tmp[8192];
 	while (n) {
 		size_t k = n < sizeof tmp ? n : sizeof tmp;
 		memcpy(tmp, buf, k);
-		if (a->corrupt > 0)
+		if (a->faults_on && a->corrupt > 0)
 			for (size_t i = 0; i < k; i++)
 				if (rnd01(a) < a->corrupt)
 					tmp[i] ^= (uint8_t)(1u << (rnd(a) % 8));
@@ -153,19 +171,25 @@ static void emit(struct amp *a, const uint8_t *buf, size_t n)
 	}
 }
 
-/* The test waveform, µV: a 1 ms sync pulse every second (at 0.25 s into
- * it), an LSR at 10 ms on channels 0 and 1, a direct response at 3 ms on
+/* The test waveform, µV: a 1 ms sync pulse every second (0.2545 s into it:
+ * at 20 kHz it straddles two LSRB frames, so a lost frame leaves a pulse
+ * already high after a gap — which must not count as a stimulus), an LSR at 10 ms on channels 0 and 1, a direct response at 3 ms on
  * channel 2, and a little deterministic noise. */
+static uint64_t wave_stim(const struct amp *a)
+{
+	return (uint64_t)(a->rate * 0.2545);
+}
+
 static uint8_t wave_mark(const struct amp *a, uint64_t i)
 {
-	uint64_t ph = i % (uint64_t)a->rate, s = (uint64_t)a->rate / 4;
+	uint64_t ph = i % (uint64_t)a->rate, s = wave_stim(a);
 	uint64_t w = (uint64_t)a->rate / 1000;
 	return ph >= s && ph < s + (w ? w : 1) ? LSR_MARK_STIM : 0;
 }
 
 static double wave_uv(const struct amp *a, uint64_t i, int c)
 {
-	double dt = ((double)(i % (uint64_t)a->rate) - a->rate / 4.0) / a->rate * 1000.0; /* ms */
+	double dt = ((double)(i % (uint64_t)a->rate) - (double)wave_stim(a)) / a->rate * 1000.0; /* ms */
 	double v = 0;
 	if ((c == 0 || c == 1) && dt >= 10 && dt < 14)
 		v = (c == 0 ? 200.0 : 150.0) * sin(2 * M_PI * (dt - 10) / 4);
@@ -176,6 +200,89 @@ static double wave_uv(const struct amp *a, uint64_t i, int c)
 	h *= 0xBF58476D1CE4E5B9ull;
 	h ^= h >> 32;
 	return v + ((double)(h % 2001) / 1000.0 - 1.0) * 3.0;
+}
+
+/* The simulated patient's blocks, kept until the encoders have sent them. */
+static void sim_config(void *ctx, const struct lsr_stream_config *cfg,
+                       enum lsr_segment_reason why)
+{
+	struct amp *a = ctx;
+	(void)why;
+	a->nch = cfg->channels;
+	a->uv_per_lsb = cfg->uv_per_lsb;
+	a->labels[0] = '\0';
+	for (int c = 0; c < cfg->channels; c++) {
+		size_t l = strlen(a->labels);
+		snprintf(a->labels + l, sizeof a->labels - l, "%s%s", c ? "," : "", cfg->labels[c]);
+	}
+}
+
+static void sim_block(void *ctx, const struct lsr_block *b)
+{
+	struct amp *a = ctx;
+	size_t need = a->sim_n + (size_t)b->nsamp;
+	if (need > a->sim_cap) {
+		size_t cap = need * 2;
+		float *uv = malloc(cap * LSR_MAX_CHANNELS * sizeof *uv);
+		uint8_t *m = realloc(a->sim_marks, cap);
+		if (!uv || !m) {
+			fprintf(stderr, "fakeamp: out of memory\n");
+			exit(1);
+		}
+		for (int c = 0; c < LSR_MAX_CHANNELS && a->sim_uv; c++)
+			memcpy(uv + (size_t)c * cap, a->sim_uv + (size_t)c * a->sim_cap,
+			       a->sim_n * sizeof *uv);
+		free(a->sim_uv);
+		a->sim_uv = uv;
+		a->sim_marks = m;
+		a->sim_cap = cap;
+	}
+	for (int i = 0; i < b->nsamp; i++) {
+		a->sim_marks[a->sim_n + (size_t)i] = b->marks[i];
+		for (int c = 0; c < b->channels; c++)
+			a->sim_uv[(size_t)c * a->sim_cap + a->sim_n + (size_t)i] =
+				b->samples[(size_t)c * b->stride + (size_t)i];
+	}
+	a->sim_n = need;
+}
+
+/* Has the simulated patient produce samples up to `until`; returns the
+ * index the encoders may go up to. */
+static uint64_t sim_fill(struct amp *a, uint64_t until)
+{
+	/* Drop what was sent. */
+	size_t done = (size_t)(a->index - a->sim_base);
+	if (done) {
+		a->sim_n -= done;
+		memmove(a->sim_marks, a->sim_marks + done, a->sim_n);
+		for (int c = 0; c < a->nch; c++)
+			memmove(a->sim_uv + (size_t)c * a->sim_cap,
+			        a->sim_uv + (size_t)c * a->sim_cap + done, a->sim_n * sizeof(float));
+		a->sim_base = a->index;
+	}
+	struct lsr_source_sink sink = {.ctx = a, .config = sim_config, .block = sim_block};
+	if (!a->sim_end && a->sim_base + a->sim_n < until)
+		a->sim_end = lsr_driver_sim.generate(a->sim_st, until, &sink) == LSR_GENERATE_END;
+	return a->sim_base + a->sim_n;
+}
+
+static void sim_free(struct amp *a)
+{
+	if (a->sim_st)
+		lsr_driver_sim.destroy(a->sim_st);
+	free(a->sim_uv);
+	free(a->sim_marks);
+}
+
+static uint8_t sample_mark(const struct amp *a, uint64_t i)
+{
+	return a->scenario ? a->sim_marks[i - a->sim_base] : wave_mark(a, i);
+}
+
+static double sample_uv(const struct amp *a, uint64_t i, int c)
+{
+	return a->scenario ? a->sim_uv[(size_t)c * a->sim_cap + (size_t)(i - a->sim_base)]
+	                   : wave_uv(a, i, c);
 }
 
 static void lsrb_frame(struct amp *a, uint8_t type, const uint8_t *pl, size_t len)
@@ -192,30 +299,32 @@ static void lsrb_frame(struct amp *a, uint8_t type, const uint8_t *pl, size_t le
 static void gen_lsrb(struct amp *a, uint64_t until)
 {
 	int S = a->rate / 200 > 0 ? a->rate / 200 : 1;
+	if (S * a->nch * 3 + S + 6 > 4096)
+		S = (4096 - 6) / (a->nch * 3 + 1);
 	if (S > 255)
 		S = 255;
 	while (a->index + (uint64_t)S <= until) {
 		if (a->index >= a->next_info) {
-			char info[256];
+			char info[4096];
 			int n = snprintf(info, sizeof info,
-			                 "rate=%d\nchannels=%d\nformat=s24\nuv_per_lsb=%g\n"
-			                 "labels=Mentalis,Orbicularis oris,Orbicularis oculi,Frontalis\n"
-			                 "device=fakeamp test emulator\nprefilter=HP:10Hz LP:5000Hz",
-			                 a->rate, NCH, UV_PER_LSB);
+			                 "rate=%d\nchannels=%d\nformat=s24\nuv_per_lsb=%.17g\n"
+			                 "labels=%s\ndevice=fakeamp test emulator\n"
+			                 "prefilter=HP:10Hz LP:5000Hz",
+			                 a->rate, a->nch, a->uv_per_lsb, a->labels);
 			lsrb_frame(a, 0x01, (const uint8_t *)info, (size_t)n);
 			a->next_info = a->index + (uint64_t)a->rate;
 		}
-		uint8_t pl[6 + 255 + 255 * NCH * 3];
+		uint8_t pl[4096];
 		uint32_t first = (uint32_t)a->index;
 		pl[0] = (uint8_t)first, pl[1] = (uint8_t)(first >> 8);
 		pl[2] = (uint8_t)(first >> 16), pl[3] = (uint8_t)(first >> 24);
-		pl[4] = (uint8_t)S, pl[5] = NCH;
+		pl[4] = (uint8_t)S, pl[5] = (uint8_t)a->nch;
 		uint8_t *p = pl + 6 + S;
 		for (int k = 0; k < S; k++) {
 			uint64_t i = a->index + (uint64_t)k;
-			pl[6 + k] = wave_mark(a, i);
-			for (int c = 0; c < NCH; c++) {
-				int32_t v = (int32_t)lround(wave_uv(a, i, c) / UV_PER_LSB);
+			pl[6 + k] = sample_mark(a, i);
+			for (int c = 0; c < a->nch; c++) {
+				int32_t v = (int32_t)lround(sample_uv(a, i, c) / a->uv_per_lsb);
 				*p++ = (uint8_t)v, *p++ = (uint8_t)(v >> 8), *p++ = (uint8_t)(v >> 16);
 			}
 		}
@@ -227,20 +336,26 @@ static void gen_lsrb(struct amp *a, uint64_t until)
 static void gen_ascii(struct amp *a, uint64_t until)
 {
 	for (; a->index < until; a->index++) {
-		char line[256];
+		char line[sizeof a->labels + 128];
 		int n;
 		if (a->index >= a->next_info) {
-			/* the header spread over two lines, as the protocol allows */
+			/* the header spread over two lines, as the protocol allows;
+			 * in labels '_' stands for a space */
 			n = snprintf(line, sizeof line, "# rate=%d device=fakeamp\r\n"
-			             "# channels=%d labels=Mentalis,Orbicularis_oris,"
-			             "Orbicularis_oculi,Frontalis\r\n", a->rate, NCH);
+			             "# channels=%d labels=%s\r\n", a->rate, a->nch, a->labels);
+			for (char *q = strstr(line, "labels="); q && *q; q++)
+				if (*q == ' ')
+					*q = '_';
 			emit(a, (const uint8_t *)line, (size_t)n);
 			a->next_info = a->index + (uint64_t)a->rate;
 		}
-		n = snprintf(line, sizeof line, "%u", wave_mark(a, a->index));
-		for (int c = 0; c < NCH; c++)
-			n += snprintf(line + n, sizeof line - (size_t)n, c % 2 ? ",%.2f" : ", %.2f",
-			              wave_uv(a, a->index, c));
+		/* the simulated patient's values are multiples of 2^-5 µV: 5
+		 * decimals carry them exactly */
+		int dec = a->scenario ? 5 : 2;
+		n = snprintf(line, sizeof line, "%u", sample_mark(a, a->index));
+		for (int c = 0; c < a->nch; c++)
+			n += snprintf(line + n, sizeof line - (size_t)n, c % 2 ? ",%.*f" : ", %.*f",
+			              dec, sample_uv(a, a->index, c));
 		n += snprintf(line + n, sizeof line - (size_t)n, "\r\n");
 		emit(a, (const uint8_t *)line, (size_t)n);
 	}
@@ -253,12 +368,12 @@ static void gen_openbci(struct amp *a, uint64_t until)
 		p[0] = 0xA0;
 		p[1] = (uint8_t)a->index;
 		for (int c = 0; c < 8; c++) {
-			int32_t v = c < NCH ? (int32_t)lround(wave_uv(a, a->index, c) / OBCI_UV) : 0;
+			int32_t v = c < a->nch ? (int32_t)lround(sample_uv(a, a->index, c) / OBCI_UV) : 0;
 			p[2 + 3 * c] = (uint8_t)(v >> 16);
 			p[3 + 3 * c] = (uint8_t)(v >> 8);
 			p[4 + 3 * c] = (uint8_t)v;
 		}
-		p[29] = wave_mark(a, a->index) ? 1 : 0; /* D17 */
+		p[29] = sample_mark(a, a->index) ? 1 : 0; /* D17 */
 		p[32] = 0xC1;
 		emit(a, p, sizeof p);
 	}
@@ -277,6 +392,9 @@ static void gen_garbage(struct amp *a, uint64_t until)
 
 static void generate(struct amp *a, uint64_t until)
 {
+	a->faults_on = (double)a->index >= a->clean_for * a->rate;
+	if (a->scenario)
+		until = sim_fill(a, until);
 	if (a->garbage)
 		gen_garbage(a, until);
 	else if (a->fmt == FMT_LSRB)
@@ -312,6 +430,7 @@ static void stream_from(struct amp *a, double el)
 			a->from_eof = true;
 			return;
 		}
+		a->faults_on = a->from_s >= a->clean_for;
 		a->drv->feed(a->drv_st, buf, (size_t)n, &sink);
 		emit(a, buf, (size_t)n);
 	}
@@ -404,8 +523,10 @@ static void usage(void)
 	        "               [--seconds S] [--start-delay S] [--linger S]\n"
 	        "               [--hangup-at T:D]... [--stall-at T:D]... [--corrupt P]\n"
 	        "               [--drop-frames P] [--garbage] [--rate HZ] [--seed N]\n"
+	        "               [--sim SCENARIO [--duration S]] [--clean-for S]\n"
 	        "       fakeamp --write FILE --seconds S [--format …] [--corrupt P] "
-	        "[--drop-frames P]\n");
+	        "[--drop-frames P]\n"
+	        "       fakeamp --write FILE --sim SCENARIO [--duration S] [--format …]\n");
 	exit(2);
 }
 
@@ -418,8 +539,10 @@ int main(int argc, char **argv)
 		{"write", 1, 0, 'w'}, {"seconds", 1, 0, 's'}, {"start-delay", 1, 0, 'd'},
 		{"linger", 1, 0, 'L'}, {"hangup-at", 1, 0, 'H'}, {"stall-at", 1, 0, 'S'},
 		{"corrupt", 1, 0, 'c'}, {"drop-frames", 1, 0, 'D'}, {"garbage", 0, 0, 'g'},
-		{"rate", 1, 0, 'r'}, {"seed", 1, 0, 'e'}, {0, 0, 0, 0},
+		{"rate", 1, 0, 'r'}, {"seed", 1, 0, 'e'}, {"sim", 1, 0, 'm'},
+		{"duration", 1, 0, 'u'}, {"clean-for", 1, 0, 'C'}, {0, 0, 0, 0},
 	};
+	uint64_t seed = 0; /* as lsrmon's --seed */
 	int o;
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
@@ -441,7 +564,13 @@ int main(int argc, char **argv)
 		case 'D': a.drop = atof(optarg); break;
 		case 'g': a.garbage = true; break;
 		case 'r': a.rate = atoi(optarg); break;
-		case 'e': a.rng = strtoull(optarg, NULL, 0) | 1; break;
+		case 'e':
+			seed = strtoull(optarg, NULL, 0);
+			a.rng = seed | 1;
+			break;
+		case 'm': a.scenario = optarg; break;
+		case 'u': a.sim_duration = atof(optarg); break;
+		case 'C': a.clean_for = atof(optarg); break;
 		default: usage();
 		}
 	}
@@ -451,9 +580,27 @@ int main(int argc, char **argv)
 		a.rate = a.fmt == FMT_OPENBCI ? 250 : a.fmt == FMT_ASCII ? 5000 : 20000;
 	if (a.fmt == FMT_OPENBCI)
 		a.rate = 250;
+	a.nch = WAVE_NCH;
+	a.uv_per_lsb = WAVE_UV_PER_LSB;
+	snprintf(a.labels, sizeof a.labels, "%s", WAVE_LABELS);
+	if (a.scenario) {
+		if (a.fmt == FMT_OPENBCI || a.garbage || a.from) {
+			fprintf(stderr, "fakeamp: --sim streams lsrb or ascii (10 kHz)\n");
+			return 2;
+		}
+		char err[256];
+		struct lsr_driver_opts o = {a.scenario, seed, a.sim_duration};
+		a.sim_st = lsr_driver_sim.create(&o, err, sizeof err);
+		if (!a.sim_st) {
+			fprintf(stderr, "fakeamp: --sim %s: %s\n", a.scenario, err);
+			return 2;
+		}
+		a.rate = LSR_SIM_RATE;
+		sim_fill(&a, 1); /* learns the channels and labels */
+	}
 
 	if (a.write_path) { /* capture writer: deterministic, no pacing */
-		if (a.seconds <= 0 || a.from)
+		if ((a.seconds <= 0 && !a.scenario) || a.from)
 			usage();
 		a.out_fd = open(a.write_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (a.out_fd < 0) {
@@ -461,12 +608,20 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		a.is_file = true;
-		generate(&a, (uint64_t)llround(a.seconds * a.rate));
+		/* a second at a time: the simulated patient is buffered until sent;
+		 * without --seconds, the whole scripted case */
+		uint64_t end = a.seconds > 0 ? (uint64_t)llround(a.seconds * a.rate) : UINT64_MAX;
+		while (a.index < end && !(a.scenario && a.sim_end && a.index >= a.sim_base + a.sim_n)) {
+			uint64_t step = a.index + (uint64_t)a.rate;
+			generate(&a, step < end ? step : end);
+		}
+		int rc = 0;
 		if (close(a.out_fd) != 0) {
 			fprintf(stderr, "fakeamp: %s: %s\n", a.write_path, strerror(errno));
-			return 1;
+			rc = 1;
 		}
-		return 0;
+		sim_free(&a);
+		return rc;
 	}
 
 	if (a.from) {
@@ -518,6 +673,8 @@ int main(int argc, char **argv)
 			stream_from(&a, el);
 			if (a.from_eof)
 				break;
+		} else if (a.scenario && a.sim_end && a.index >= a.sim_base + a.sim_n) {
+			break; /* the scripted case is over */
 		} else if (a.streaming) {
 			generate(&a, (uint64_t)(el * a.rate));
 		} else {
@@ -535,5 +692,6 @@ int main(int argc, char **argv)
 		a.drv->destroy(a.drv_st);
 	if (a.from_fd >= 0)
 		close(a.from_fd);
+	sim_free(&a);
 	return 0;
 }

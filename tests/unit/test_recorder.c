@@ -253,6 +253,73 @@ START_TEST(full_disk_alarm_and_valid_file)
 }
 END_TEST
 
+/* A live port never waits for the disk: blocks that find the queue full
+ * are dropped, counted and alarmed, and the file shows them as gaps. */
+START_TEST(live_drops_rather_than_waits)
+{
+	mk_dir();
+	char path[128], err[256], what[32], text[256];
+	int code;
+	snprintf(path, sizeof path, "%s/live.bdf", dir);
+	struct lsr_recorder *r = lsr_recorder_new(path, false, NULL, NULL, err, sizeof err, &code);
+	ck_assert_ptr_nonnull(r);
+	lsr_recorder_set_live(r, true);
+	struct lsr_stream_config c = { .rate = 20000, .channels = LSR_MAX_CHANNELS, .uv_per_lsb = Q,
+		.full_scale_uv = 400000 };
+	struct lsr_channel_info ch[LSR_MAX_CHANNELS];
+	for (int i = 0; i < LSR_MAX_CHANNELS; i++) {
+		snprintf(c.labels[i], LSR_LABEL_MAX, "ch%d", i);
+		ch[i] = (struct lsr_channel_info){ i, c.labels[i], LSR_ROLE_OTHER };
+	}
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	lsr_recorder_segment(r, &c, ch, LSR_MAX_CHANNELS, &p, 0);
+	/* 100 blocks of 512 kB offered at once: 3 × the queue, far faster than
+	 * any disk takes them. */
+	static float s[LSR_MAX_CHANNELS * LSR_MAX_BLOCK];
+	enum { BLOCKS = 100 };
+	for (int k = 0; k < BLOCKS; k++) {
+		struct lsr_block b = { .index = (uint64_t)k * LSR_MAX_BLOCK, .nsamp = LSR_MAX_BLOCK,
+			.channels = LSR_MAX_CHANNELS, .stride = LSR_MAX_BLOCK, .samples = s };
+		lsr_recorder_block(r, (int64_t)k * LSR_MAX_BLOCK, &b);
+	}
+	struct lsr_recorder_status st;
+	lsr_recorder_status(r, &st);
+	ck_assert_uint_gt(st.dropped, 0);
+	ck_assert_uint_eq(st.dropped % LSR_MAX_BLOCK, 0);
+	ck_assert(lsr_recorder_poll_alarm(r, what, sizeof what, text, sizeof text));
+	ck_assert_str_eq(what, "disk");
+	ck_assert_ptr_nonnull(strstr(text, "cannot keep up"));
+	/* One more block, allowed to wait: the dropped ones lie before it. */
+	lsr_recorder_set_live(r, false);
+	struct lsr_block b = { .index = (uint64_t)BLOCKS * LSR_MAX_BLOCK, .nsamp = LSR_MAX_BLOCK,
+		.channels = LSR_MAX_CHANNELS, .stride = LSR_MAX_BLOCK, .samples = s };
+	lsr_recorder_block(r, (int64_t)BLOCKS * LSR_MAX_BLOCK, &b);
+	ck_assert_int_eq(lsr_recorder_close(r), 0);
+	/* The dropped samples are padding (bit 7) with gap notes. */
+	struct edf_hdr_struct h;
+	ck_assert_int_eq(edfopen_file_readonly(path, &h, EDFLIB_READ_ALL_ANNOTATIONS), 0);
+	long long gap_notes = 0, total = h.signalparam[0].smp_in_file, offered = (BLOCKS + 1) * LSR_MAX_BLOCK;
+	for (int k = 0; k < h.annotations_in_file; k++) {
+		struct edf_annotation_struct a;
+		edf_get_annotation(h.handle, k, &a);
+		gap_notes += strncmp(a.annotation, "lsrmon: Gap ", 12) == 0;
+	}
+	ck_assert_int_eq(total, (offered + 1999) / 2000 * 2000);
+	ck_assert_int_ge(gap_notes, 1);
+	int *trig = malloc((size_t)total * sizeof *trig);
+	ck_assert_ptr_nonnull(trig);
+	ck_assert_int_eq(edfread_digital_samples(h.handle, LSR_MAX_CHANNELS, (int)total, trig), total);
+	long long padded = 0;
+	for (long long i = 0; i < total; i++)
+		padded += (trig[i] & LSR_MARK_NOT_ACQUIRED) != 0;
+	ck_assert_int_eq(padded, (long long)st.dropped + (total - offered));
+	free(trig);
+	edfclose_file(h.handle);
+	rm_dir();
+}
+END_TEST
+
 START_TEST(event_texts)
 {
 	char b[256];
@@ -286,6 +353,7 @@ Suite *suite_recorder(void)
 	tcase_add_test(tc, segments_gaps_and_annotations);
 	tcase_add_test(tc, refuses_to_replace);
 	tcase_add_test(tc, full_disk_alarm_and_valid_file);
+	tcase_add_test(tc, live_drops_rather_than_waits);
 	tcase_add_test(tc, event_texts);
 	suite_add_tcase(s, tc);
 	return s;

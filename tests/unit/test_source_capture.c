@@ -68,7 +68,6 @@ START_TEST(max_speed_and_rewind)
 	src->ops->stats(src->st, &st);
 	ck_assert_uint_eq(st.frames, 0); /* rewound: a fresh driver */
 	src->ops->destroy(src->st);
-	free(src);
 	rec_free(&r);
 	unlink(path);
 }
@@ -103,7 +102,6 @@ static void check_pacing(double speed)
 	}
 	ck_assert_uint_eq(r.n, 2000);
 	src->ops->destroy(src->st);
-	free(src);
 	rec_free(&r);
 	unlink(path);
 }
@@ -143,7 +141,6 @@ START_TEST(pause_and_speed_change_do_not_burst)
 	ck_assert_uint_ge(r.n, before + 480);
 	ck_assert_uint_le(r.n, before + 720);
 	src->ops->destroy(src->st);
-	free(src);
 	rec_free(&r);
 	unlink(path);
 }
@@ -179,7 +176,6 @@ START_TEST(not_a_capture)
 	ck_assert_uint_eq(st.bytes, sizeof junk);
 	ck_assert_uint_eq(r.n, 0);
 	src->ops->destroy(src->st);
-	free(src);
 	rec_free(&r);
 	unlink(path);
 }

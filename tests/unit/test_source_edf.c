@@ -169,6 +169,7 @@ START_TEST(replays_what_was_recorded)
 	struct lsr_driver_stats st;
 	src->ops->stats(src->st, &st);
 	ck_assert_uint_ge(st.lost_samples, 30);
+	ck_assert_uint_eq(st.bytes, 2 * 1500 * 3 * 3); /* two passes, padding read too */
 
 	/* Paused: nothing.  Then paced at 2×: 0.1 s of wall clock brings 200
 	 * samples, not more. */

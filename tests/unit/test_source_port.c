@@ -108,12 +108,10 @@ START_TEST(missing_and_busy_ports)
 	ck_assert_ptr_null(b);
 	ck_assert_ptr_nonnull(strstr(err, "busy"));
 	a->ops->destroy(a->st);
-	free(a);
 	/* Released on close: a new console can take it. */
 	b = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, err, sizeof err);
 	ck_assert_msg(b != NULL, "%s", err);
 	b->ops->destroy(b->st);
-	free(b);
 	close(m);
 	unlink(link);
 	rmdir(dir);
@@ -208,9 +206,17 @@ START_TEST(data_stall_garbage_hangup_reconnect)
 	pump_until_rows(src, &env, &e, now, 30);
 	ck_assert_float_eq(e.rec.rows[29].v[0], 7.0f);
 	ck_assert_int_eq(e.rec.ncfg, 1);
+	/* It came back configured differently: a new segment. */
+	static const char info2[] = "rate=2000\nchannels=1\nformat=s16\nuv_per_lsb=1\nlabels=A";
+	n = lsrb_build(f, 0x01, 10, info2, strlen(info2));
+	n += lsrb_build_data(f + n, 11, 0, 10, 8, NULL);
+	write_all(m, f, n);
+	pump_until_rows(src, &env, &e, now, 40);
+	ck_assert_int_eq(e.rec.ncfg, 2);
+	ck_assert_int_eq(e.rec.why[1], LSR_SEGMENT_CHANGED);
+	ck_assert_int_eq(e.rec.cfg.rate, 2000);
 
 	src->ops->destroy(src->st);
-	free(src);
 	close(m);
 	unlink(link);
 	rmdir(dir);
