@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "keys.h"
+#include "layout.h"
 
 typedef unsigned (*key_fn)(const struct lsr_keys_ctx *k, int key);
 
@@ -77,6 +78,7 @@ static unsigned k_role(const struct lsr_keys_ctx *k, int key)
 	if (k->act && k->act->set_role)
 		k->act->set_role(k->act->ctx, c, r);
 	snprintf(k->view->message, sizeof k->view->message, "Channel %d role: %s", c, lsr_role_name(r));
+	lsr_model_logf(k->model, k->model->now_t, LSR_COLOR_TEXT, "Role ch%d %s: %s (key)", c, k->model->ch[c].label, lsr_role_name(r));
 	return LSR_K_REDRAW;
 }
 
@@ -147,9 +149,9 @@ static unsigned k_stack(const struct lsr_keys_ctx *k, int key)
 static unsigned k_report(const struct lsr_keys_ctx *k, int key)
 {
 	(void)key;
+	say(k->view, "Writing the report...");
 	if (k->act && k->act->report)
-		k->act->report(k->act->ctx);
-	say(k->view, "Report requested");
+		k->act->report(k->act->ctx); /* may replace the message with the outcome */
 	return LSR_K_REDRAW;
 }
 
@@ -201,6 +203,8 @@ static unsigned k_seek(const struct lsr_keys_ctx *k, int key)
 	double d = key == LSR_KEY_LEFT ? -10 : key == LSR_KEY_RIGHT ? 10 : key == LSR_KEY_DOWN ? -60 : 60;
 	if (k->act && k->act->seek)
 		k->act->seek(k->act->ctx, d);
+	else
+		say(k->view, "Seeking is not available for this source");
 	return LSR_K_REDRAW;
 }
 
@@ -208,6 +212,8 @@ static unsigned k_seek_event(const struct lsr_keys_ctx *k, int key)
 {
 	if (k->act && k->act->seek_event)
 		k->act->seek_event(k->act->ctx, key == 'n' ? 1 : -1);
+	else
+		say(k->view, "Seeking is not available for this source");
 	return LSR_K_REDRAW;
 }
 
@@ -226,8 +232,8 @@ static const struct key_entry table[] = {
 	E('i', 0, "i", "mark Intensity: asks for the mA", false, k_intensity),
 	E('m', 0, "m", "custom mark: asks for the label", false, k_custom),
 	E('u', 0, "u", "cancel a mark: choose its id, confirm", false, k_cancel),
-	E('b', 0, "b", "baseline: confirm the provisional one, or take a new one", false, k_baseline),
-	E('r', 0, "r", "change the selected channel's role (lsr, control, other)", false, k_role),
+	E('b', 0, "b", "baseline: confirm provisional / take a new one", false, k_baseline),
+	E('r', 0, "r", "role of the selected channel: lsr, control, other", false, k_role),
 	E(LSR_KEY_TAB, 0, "Tab", "select the next channel (or click it)", false, k_select),
 	E(' ', 0, "Space", "freeze / unfreeze the traces", false, k_freeze),
 	E('+', '-', "+ -", "gain: fewer / more uV per division", false, k_gain),

@@ -36,7 +36,7 @@ struct lsr_view {
 	enum lsr_prompt prompt;
 	char input[LSR_LABEL_MAX];
 	int cancel_id;
-	char message[LSR_MODEL_TEXT]; /* one-line feedback on the status line */
+	char message[200]; /* one-line feedback on the status line */
 };
 
 struct lsr_keys_ctx {

@@ -25,6 +25,7 @@ struct lsr_model *lsr_model_new(void)
 	m->direct_from = 2, m->direct_to = 8, m->lsr_from = 6, m->lsr_to = 20;
 	m->reduced_pct = 50, m->detectable_pct = 30;
 	m->fr_per_bucket = 1;
+	m->fr_next = -1;
 	for (int c = 0; c < LSR_MAX_CHANNELS; c++) {
 		m->ch[c].role = LSR_ROLE_OTHER;
 		m->ch[c].trend_merge = 1;
@@ -254,6 +255,14 @@ static void on_mark(struct lsr_model *m, const struct lsr_event *ev)
 				m->marks[i].cancelled = true;
 	lsr_model_logf(m, ev->t, LSR_COLOR_MARK, "#%d %s (%s)", ev->mark.id, label,
 	               lsr_mark_origin_name(ev->mark.origin));
+	/* The stimulation settings show the intensity last marked (and not
+	 * cancelled since). */
+	m->intensity[0] = '\0';
+	for (int i = m->nmarks - 1; i >= 0; i--)
+		if (!m->marks[i].cancelled && !strncasecmp(m->marks[i].label, "intensity ", 10)) {
+			snprintf(m->intensity, sizeof m->intensity, "%.16s mA", m->marks[i].label + 10);
+			break;
+		}
 	m->dirty |= LSR_DIRTY_TREND;
 }
 
@@ -273,6 +282,10 @@ static void on_start(struct lsr_model *m, const struct lsr_event *ev)
 		m->direct_from = p->direct_from_ms, m->direct_to = p->direct_to_ms;
 		m->lsr_from = p->lsr_from_ms, m->lsr_to = p->lsr_to_ms;
 		m->reduced_pct = p->reduced_pct, m->detectable_pct = p->detectable_pct;
+		snprintf(m->stim_settings, sizeof m->stim_settings, "%s%s %gms",
+		         p->stim_branch == LSR_BRANCH_MANDIBULAR ? "mandibular" : "zygomatic",
+		         p->stim_side == LSR_SIDE_LEFT ? " left" : p->stim_side == LSR_SIDE_RIGHT ? " right" : "",
+		         p->stim_pulse_ms);
 	}
 	lsr_model_logf(m, ev->t, LSR_COLOR_TEXT, "Start segment %d: %s %s, %d Hz, %d ch",
 	               ev->start.segment, ev->start.source ? ev->start.source : "?",
@@ -288,6 +301,10 @@ void lsr_model_event(struct lsr_model *m, const struct lsr_event *ev)
 		on_start(m, ev);
 		break;
 	case LSR_EV_STIM:
+		if (isfinite(m->last_stim_t) && ev->t > m->last_stim_t && ev->stim.n == m->stims + 1) {
+			double r = 1 / (ev->t - m->last_stim_t);
+			m->stim_rate_hz = m->stim_rate_hz > 0 ? m->stim_rate_hz + 0.2 * (r - m->stim_rate_hz) : r;
+		}
 		m->stims = ev->stim.n;
 		m->last_stim_t = ev->t;
 		m->dirty |= LSR_DIRTY_STATUS | LSR_DIRTY_BANNER;
@@ -369,7 +386,7 @@ static void commit_bucket(struct lsr_model *m)
 		float p2p = ch->cur_max - ch->cur_min;
 		bool burst = !quiet && p2p > FR_BURST_MIN_UV && p2p > FR_BURST_FACTOR * ch->level;
 		/* The level follows the background slowly, not the bursts. */
-		if (m->fr_total == 0 || ch->level <= 0)
+		if (m->fr_total == 0)
 			ch->level = p2p;
 		else if (!burst && !quiet)
 			ch->level += 0.005f * (p2p - ch->level);
@@ -382,10 +399,40 @@ static void commit_bucket(struct lsr_model *m)
 	m->dirty |= LSR_DIRTY_FREERUN;
 }
 
-void lsr_model_block(struct lsr_model *m, const struct lsr_block *blk)
+/* Lost samples: the bucket in progress ends, then empty ones stand for
+ * the gap (at most the whole ring), and the display filter restarts. */
+static void gap(struct lsr_model *m, int64_t samples)
 {
-	if (m->frozen || m->oom || m->nch == 0 || m->rate <= 0)
+	if (m->fr_fill > 0)
+		commit_bucket(m);
+	int64_t n = samples / m->fr_per_bucket;
+	if (n > LSR_FREERUN_BUCKETS)
+		n = LSR_FREERUN_BUCKETS;
+	for (int64_t k = 0; k < n; k++) {
+		size_t i = (size_t)(m->fr_total % LSR_FREERUN_BUCKETS);
+		for (int c = 0; c < m->nch; c++) {
+			m->ch[c].fr_min[i] = m->ch[c].fr_max[i] = NAN;
+			m->ch[c].fr_burst[i] = 0;
+		}
+		m->fr_total++;
+	}
+	m->fr_total += samples / m->fr_per_bucket - n; /* time still advances */
+	for (int c = 0; c < m->nch; c++)
+		m->ch[c].hp_x = m->ch[c].hp_y = 0;
+	m->dirty |= LSR_DIRTY_FREERUN;
+}
+
+void lsr_model_block(struct lsr_model *m, int64_t index, const struct lsr_block *blk)
+{
+	if (m->oom || m->nch == 0 || m->rate <= 0)
 		return;
+	bool jump = m->fr_next >= 0 && index > m->fr_next;
+	int64_t lost = index - m->fr_next;
+	m->fr_next = index + blk->nsamp;
+	if (m->frozen)
+		return;
+	if (jump)
+		gap(m, lost);
 	int nch = blk->channels < m->nch ? blk->channels : m->nch;
 	float a = (float)(1.0 / (1.0 + 2 * M_PI * FR_HP_HZ / m->rate));
 	int done = 0;

@@ -84,11 +84,16 @@ struct lsr_model {
 	bool has_state;
 	struct { enum lsr_state state; double since, ratio, t; bool premature, after, verified, provisional; } st;
 	int stims;
+	double now_t;                     /* current stream time (the session's clock) */
 	double last_stim_t, last_valid_t; /* NAN: none yet */
+	double stim_rate_hz;              /* smoothed from stimulus intervals; 0 = unknown */
+	char stim_settings[LSR_MODEL_TEXT]; /* branch, side, pulse; the last intensity mark */
+	char intensity[24];
 	bool ended;
 	char final[32];
 	/* Free-run ring: fr_total buckets written; per-bucket sample count. */
 	int64_t fr_total;
+	int64_t fr_next;        /* stream index expected next; -1 before the first block */
 	int fr_per_bucket, fr_fill;
 	int64_t fr_quiet_until; /* buckets after a stimulus: artifact, not a burst */
 	struct lsr_model_mark marks[LSR_MODEL_MARKS];
@@ -105,14 +110,17 @@ void lsr_model_free(struct lsr_model *m);
 void lsr_model_event(struct lsr_model *m, const struct lsr_event *ev);
 void lsr_model_config(struct lsr_model *m, const struct lsr_stream_config *cfg,
                       const enum lsr_role *roles);
-void lsr_model_block(struct lsr_model *m, const struct lsr_block *blk);
+/* index: the stream index of the block's first sample; a jump forward
+ * (lost samples, an outage) leaves empty buckets (NAN) in the free-run. */
+void lsr_model_block(struct lsr_model *m, int64_t index, const struct lsr_block *blk);
 void lsr_model_logf(struct lsr_model *m, double t, int color, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* i-th newest log line (0 = newest), NULL past the end. */
 const struct lsr_model_log *lsr_model_log_at(const struct lsr_model *m, int i);
 /* k-th newest sweep of channel ch (0 = newest), NULL if none. */
 const float *lsr_model_sweep(const struct lsr_model *m, int ch, int k);
-/* Bucket i of the free-run ring (absolute index), false if gone. */
+/* Bucket i of the free-run ring (absolute index), false if gone; NAN
+ * values where samples were lost. */
 bool lsr_model_bucket(const struct lsr_model *m, int ch, int64_t i, float *lo, float *hi, bool *burst);
 /* Newest mark with this id, or NULL; the newest mark not cancelled. */
 const struct lsr_model_mark *lsr_model_mark_find(const struct lsr_model *m, int id);

@@ -28,16 +28,20 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r, dou
 		if (b0 > b1)
 			b0 = b1;
 		float lo = INFINITY, hi = -INFINITY, l, h;
-		bool burst = false, any = false, bb;
+		bool burst = false, kept = false, bb;
 		for (int64_t b = b0; b <= b1; b++)
 			if (lsr_model_bucket(m, ch, b, &l, &h, &bb)) {
+				kept = true;
+				if (isnan(l))
+					continue; /* lost samples: left blank */
 				lo = l < lo ? l : lo;
 				hi = h > hi ? h : hi;
 				burst |= bb;
-				any = true;
 			}
-		if (!any)
-			break;
+		if (!kept)
+			break; /* older than the ring */
+		if (!isfinite(lo))
+			continue;
 		int y0 = (int)lround(center - hi / uv_per_dot), y1 = (int)lround(center - lo / uv_per_dot);
 		lsr_plot_vline(p->c, px, y0 < 0 ? 0 : y0, y1 > ph - 1 ? ph - 1 : y1,
 		               burst ? LSR_COLOR_BURST : LSR_COLOR_TRACE);

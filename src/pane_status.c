@@ -24,10 +24,15 @@ static void facts(const struct lsr_pane_ctx *p, char *out, size_t len)
 		ADD(" %s", in->port);
 	ADD(" %dHz %dch", in->rate ? in->rate : m->rate, in->channels ? in->channels : m->nch);
 	ADD(" | stim %d", in->stims ? in->stims : m->stims);
-	if (in->stim_rate_hz > 0)
-		ADD(" @%.1fHz", in->stim_rate_hz);
+	double rate = in->stim_rate_hz > 0 ? in->stim_rate_hz : m->stim_rate_hz;
+	if (rate > 0)
+		ADD(" @%.1fHz", rate);
 	if (in->stim_settings)
 		ADD(" %s", in->stim_settings);
+	else if (m->stim_settings[0])
+		ADD(" %s", m->stim_settings);
+	if (m->intensity[0])
+		ADD(" %s", m->intensity);
 	if (in->link_known)
 		ADD(" | link %s", lsr_link_name(in->link));
 	const struct lsr_driver_stats *s = &in->stats;

@@ -95,10 +95,10 @@ double lsr_now(void);
 void lsr_session_finish(struct lsr_session *s);
 /* OSC each loop turn: remote marks in, sender alarms out. */
 void lsr_session_osc_turn(struct lsr_session *s, bool listen_ready);
-/* Replay review: what the keys p, Left/Right/Up/Down, n/N and </> do. */
+/* Replay review: what the keys Left/Right/Up/Down and n/N do, and the
+ * pace that p and </> set. */
 int lsr_session_replay_init(struct lsr_session *s);
-void lsr_session_pause(void *ctx);
-void lsr_session_speed(void *ctx, int direction);
+void lsr_session_apply_pace(struct lsr_session *s);
 void lsr_session_seek(void *ctx, double delta_s);
 void lsr_session_seek_event(void *ctx, int direction);
 void lsr_session_seek_to(struct lsr_session *s, double t);

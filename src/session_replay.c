@@ -1,5 +1,5 @@
-/* src/session_replay.c — reviewing a replay: pause, pace, seek by time and
- * jump to the next or previous mark or state change.  A seek rewinds the
+/* src/session_replay.c — reviewing a replay: the pace, seeking by time and
+ * jumping to the next or previous mark or state change.  A seek rewinds the
  * source and recomputes the detector by a linear pass from the start (it is
  * fast), so the state shown after a seek is exactly what a straight run
  * gives; external sinks are muted until the stream passes the furthest
@@ -11,9 +11,6 @@
 
 #include "session_priv.h"
 #include "session_ui.h"
-
-static const double speeds[] = { 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64 };
-#define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
 
 static double now_t(const struct lsr_session *s)
 {
@@ -39,42 +36,13 @@ static bool reviewable(struct lsr_session *s)
 	return false;
 }
 
-static void repace(struct lsr_session *s)
+/* The source's pace: the user's speed and pause, except while a seek
+ * recomputes the case, which runs as fast as possible. */
+void lsr_session_apply_pace(struct lsr_session *s)
 {
 	if (s->src->ops->set_speed)
 		s->src->ops->set_speed(s->src->st, s->catching_up ? 0 : s->speed,
 		                       s->catching_up ? false : s->paused, lsr_now());
-}
-
-void lsr_session_pause(void *ctx)
-{
-	struct lsr_session *s = ctx;
-	if (!s->src->ops->set_speed)
-		return;
-	s->paused = !s->paused;
-	repace(s);
-}
-
-void lsr_session_speed(void *ctx, int direction)
-{
-	struct lsr_session *s = ctx;
-	if (!s->src->ops->set_speed)
-		return;
-	int i = 0;
-	if (s->speed <= 0) /* max */
-		i = NSPEEDS;
-	else
-		while (i < NSPEEDS - 1 && speeds[i] < s->speed)
-			i++;
-	i += direction > 0 ? 1 : -1;
-	if (i < 0)
-		i = 0;
-	s->speed = i >= NSPEEDS ? 0 : speeds[i];
-	repace(s);
-	if (s->speed > 0)
-		note(s, "Speed x%g", s->speed);
-	else
-		note(s, "Speed max");
 }
 
 void lsr_session_seek_to(struct lsr_session *s, double t)
@@ -105,8 +73,8 @@ void lsr_session_seek_to(struct lsr_session *s, double t)
 	lsr_session_ui_restart(s);
 	s->catching_up = true;
 	s->seek_target = t;
-	repace(s);
-	note(s, "Seek to %.1f s: recomputed from the start", t);
+	lsr_session_apply_pace(s);
+	note(s, "Seeking to %.1f s...", t);
 }
 
 /* Called after every block: the catch-up ends at its target. */
@@ -114,7 +82,8 @@ void lsr_session_seek_progress(struct lsr_session *s)
 {
 	if (s->catching_up && now_t(s) >= s->seek_target) {
 		s->catching_up = false;
-		repace(s);
+		lsr_session_apply_pace(s);
+		note(s, "At %.1f s: recomputed from the start", s->seek_target);
 	}
 }
 

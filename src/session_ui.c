@@ -25,6 +25,41 @@ static void act_role(void *ctx, int ch, enum lsr_role role)
 	s->roles[ch] = role;
 	s->chinfo[ch].role = role;
 	lsr_detector_set_role(s->det, ch, role);
+	if (s->rec) {
+		/* Not a "montage" note: a replay applies those from the start,
+		 * and the change holds only from now on. */
+		char text[64];
+		snprintf(text, sizeof text, "lsrmon: role change %d %s", ch, lsr_role_name(role));
+		lsr_recorder_annotate(s->rec, (double)s->stream_next / (s->cfg.rate > 0 ? s->cfg.rate : 1), text);
+	}
+}
+
+static void act_pause(void *ctx)
+{
+	struct lsr_session *s = ctx;
+	s->paused = !s->paused;
+	lsr_session_apply_pace(s);
+	lsr_ui_message(s->ui, s->paused ? "Paused (p resumes)" : "Playing");
+}
+
+/* < and >: 0.25 … 64 in powers of two, then as fast as possible. */
+static void act_speed(void *ctx, int dir)
+{
+	struct lsr_session *s = ctx;
+	static const double steps[] = { 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 0 };
+	int n = (int)(sizeof steps / sizeof steps[0]), i = 0;
+	while (i < n - 1 && steps[i] != s->speed && !(s->speed > 0 && steps[i] > s->speed))
+		i++;
+	i += dir;
+	i = i < 0 ? 0 : i >= n ? n - 1 : i;
+	s->speed = steps[i];
+	lsr_session_apply_pace(s);
+	char msg[48];
+	if (s->speed > 0)
+		snprintf(msg, sizeof msg, "Speed x%g", s->speed);
+	else
+		snprintf(msg, sizeof msg, "Speed: as fast as possible");
+	lsr_ui_message(s->ui, msg);
 }
 
 /* R: <base>-<date>-<time>.pdf/.txt, base the --report stem or
@@ -51,6 +86,8 @@ static void act_report(void *ctx)
 	else
 		snprintf(s->ui_note, sizeof s->ui_note, "Report not written: %s", err);
 	s->ui_note_until = lsr_now() + 10;
+	/* In place of the key's own "Writing the report..." feedback. */
+	lsr_ui_message(s->ui, s->ui_note);
 }
 
 static void act_quit(void *ctx)
@@ -75,9 +112,9 @@ int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen)
 int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen)
 {
 	const char *nc = getenv("NO_COLOR");
-	struct lsr_ui_opts uo = { &s->layout, nc && *nc, s->src->ops->rewind != NULL, s->opt->record != NULL, NULL };
-	struct lsr_ui_actions act = { s, act_mark, act_role, act_report, act_quit, lsr_session_pause,
-	                              lsr_session_seek, lsr_session_seek_event, lsr_session_speed };
+	struct lsr_ui_opts uo = { &s->layout, nc && *nc, s->opt->replay != NULL, s->opt->record != NULL, NULL };
+	struct lsr_ui_actions act = { s, act_mark, act_role, act_report, act_quit, act_pause,
+	                              lsr_session_seek, lsr_session_seek_event, act_speed };
 	s->ui = lsr_ui_new(&uo, &act, err, errlen);
 	if (!s->ui)
 		return -1;
@@ -133,9 +170,9 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	if (s->speed == 1.0 && !in->frozen_clock)
 		in->epoch_at_t0 = s->wall_start;
 	in->speed = s->speed;
+	in->replay = s->opt->replay != NULL;
 	if (s->edf_replay) { /* position (stream_t) against the recording's length */
 		double pos;
-		in->replay = true;
 		lsr_source_edf_position(s->src, &pos, &in->replay_len_s);
 	}
 	in->paused = s->paused || s->held;

@@ -91,7 +91,9 @@ struct lsr_term *lsr_term_open(const short *fg, bool no_color, const char *log_p
 		return NULL;
 	}
 	t->saved_stderr = -1;
-	setlocale(LC_ALL, "");
+	/* Only the character type: numbers in files, reports and prompts stay
+	 * in the C locale's format whatever LC_NUMERIC says. */
+	setlocale(LC_CTYPE, "");
 	const char *cs = nl_langinfo(CODESET);
 	t->utf8 = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
 	/* Library messages must never land on the screen. */
@@ -161,6 +163,8 @@ static attr_t attrs_of(const struct lsr_term *t, const struct lsr_cell *cell)
 		a |= A_DIM;
 	if (!t->color && (cell->color == LSR_COLOR_TRACE || cell->color == LSR_COLOR_ONSET))
 		a |= A_BOLD;
+	if (!t->color && cell->color == LSR_COLOR_BURST)
+		a |= A_REVERSE; /* bursts stand out without colour too */
 	return a;
 }
 

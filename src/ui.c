@@ -132,8 +132,7 @@ void lsr_ui_config(struct lsr_ui *ui, const struct lsr_stream_config *cfg, const
 
 void lsr_ui_block(struct lsr_ui *ui, int64_t index, const struct lsr_block *blk)
 {
-	(void)index;
-	lsr_model_block(ui->model, blk);
+	lsr_model_block(ui->model, index, blk);
 }
 
 static void copy(char *dst, size_t len, const char **field, const char *src)
@@ -167,6 +166,7 @@ void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *in)
 	/* Banner ("… s AGO") and trend's time axis follow stream seconds. */
 	bool clock = floor(o->stream_t) != floor(in->stream_t) || o->epoch_at_t0 != in->epoch_at_t0;
 	*o = *in;
+	ui->model->now_t = in->stream_t;
 	copy(ui->s_source, sizeof ui->s_source, &o->source, in->source);
 	copy(ui->s_driver, sizeof ui->s_driver, &o->driver, in->driver);
 	copy(ui->s_port, sizeof ui->s_port, &o->port, in->port);
@@ -177,6 +177,14 @@ void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *in)
 		ui->dirty |= LSR_DIRTY_STATUS;
 	if (clock)
 		ui->dirty |= LSR_DIRTY_BANNER | LSR_DIRTY_TREND | LSR_DIRTY_LOG;
+}
+
+void lsr_ui_message(struct lsr_ui *ui, const char *text)
+{
+	if (!ui)
+		return;
+	snprintf(ui->view.message, sizeof ui->view.message, "%s", text);
+	ui->dirty |= LSR_DIRTY_STATUS;
 }
 
 int lsr_ui_fd(const struct lsr_ui *ui)

@@ -85,6 +85,8 @@ void lsr_ui_config(struct lsr_ui *ui, const struct lsr_stream_config *cfg,
 /* Free-run EMG: cheap (min/max decimation into a bounded ring). */
 void lsr_ui_block(struct lsr_ui *ui, int64_t index, const struct lsr_block *blk);
 void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *info);
+/* A one-line message on the status line (the outcome of an action). */
+void lsr_ui_message(struct lsr_ui *ui, const char *text);
 int lsr_ui_fd(const struct lsr_ui *ui);
 /* True when input must be drained although stdin is not readable (a
  * resize was signalled). */

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """tests/e2e/fixcmp.py — plays one fixture headless and compares lsrmon's
-event stream with its expected-events file (format: fixtures/README).
+event stream, and the case report written by the same run, with its
+expected-events file (format: fixtures/README).
 Prints every mismatch as the expected line and what came instead; exit 0 when
 everything matches, 1 on a mismatch, 2 on a bad expected file.
 
@@ -72,7 +73,8 @@ def run(single, args, tmp):
             raise Bad(f'lsrmon --repair {name}: exit {r.returncode}: {r.stderr.strip()}')
         stem, ext = os.path.splitext(copy)
         path = stem + '.repaired' + ext
-    cmd = [args.lsrmon, '--headless', '--replay', path] + shlex.split(single.get('args', ''))
+    cmd = [args.lsrmon, '--headless', '--replay', path, '--report', os.path.join(tmp, 'report')]
+    cmd += shlex.split(single.get('args', ''))
     r = subprocess.run(cmd, capture_output=True, text=True, errors='replace')
     events = []
     for n, line in enumerate(r.stdout.splitlines(), 1):
@@ -243,6 +245,45 @@ def compare(single, lists, stats, lineno, code, stderr, events, rep):
             rep.differ(n, f'stat {k}', v.strip(), got)
 
 
+def check_report(single, lists, lineno, tmp, rep):
+    """The case report written by the same run states the expected facts,
+    and its PDF is a one-to-two-page document whose first page is drawn."""
+    txt, pdf = os.path.join(tmp, 'report.txt'), os.path.join(tmp, 'report.pdf')
+    if not (os.path.exists(txt) and os.path.exists(pdf)):
+        rep.differ(None, 'case report', 'report.txt and report.pdf', 'missing')
+        return
+    facts = {}
+    for line in open(txt, encoding='utf-8', errors='replace'):
+        k, sep, v = line.rstrip('\n').partition(': ')
+        if sep and k not in facts:
+            facts[k] = v
+    if 'final' in single and facts.get('final') != single['final']:
+        rep.differ(lineno['final'], 'report final', single['final'], facts.get('final'))
+    if 'phase' in single:
+        want = 'none' if single['phase'] == 'null' else single['phase']
+        if facts.get('final_phase') != want:
+            rep.differ(lineno['phase'], 'report final_phase', want, facts.get('final_phase'))
+    if single.get('final') == 'disappeared' and lists['loss']:
+        n, val = lists['loss'][-1]
+        v, t = split_tol(val, float(single.get('tolerance', '0')))
+        try:
+            ok = near(float(facts.get('loss_t', 'nan')), float(v.split()[0]), t)
+        except ValueError:
+            ok = False
+        if not ok:
+            rep.differ(n, 'report loss_t', v.split()[0], facts.get('loss_t'))
+    info = subprocess.run(['pdfinfo', pdf], capture_output=True, text=True)
+    pages = re.search(r'^Pages:\s+(\d+)', info.stdout, re.M)
+    if info.returncode != 0 or not pages or not 1 <= int(pages.group(1)) <= 2:
+        rep.differ(None, 'report PDF', '1-2 pages (pdfinfo)', info.stdout.strip()[:120] or info.stderr.strip())
+        return
+    png = subprocess.run(['pdftoppm', '-f', '1', '-l', '1', '-r', '20', '-gray', pdf],
+                         capture_output=True)
+    body = png.stdout.split(b'\n', 3)[-1] if png.returncode == 0 else b''
+    if not body or len(set(body)) < 2:
+        rep.differ(None, 'report PDF page 1', 'something drawn', 'a blank page')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('expect')
@@ -255,7 +296,9 @@ def main():
         single, lists, stats, lineno = parse(args.expect)
         with tempfile.TemporaryDirectory() as tmp:
             code, stderr, events = run(single, args, tmp)
-        compare(single, lists, stats, lineno, code, stderr, events, rep)
+            compare(single, lists, stats, lineno, code, stderr, events, rep)
+            if code == 0:
+                check_report(single, lists, lineno, tmp, rep)
     except (Bad, ValueError, KeyError, OSError) as e:
         print(f'{args.expect}: {e}')
         return 2

@@ -41,12 +41,13 @@ wait_for "Held at --pause-at" "$(banner_at 45)"
 
 tmux -L "$sock" send-keys p                     # pause: seeks then stay put
 tmux -L "$sock" send-keys Left                  # to 35 s: the premature loss
-wait_for "Seek to 35.0 s" "$(banner_at 35.2)"
+wait_for "At 35.0 s: recomputed" "$(banner_at 35.2)"
 tmux -L "$sock" send-keys n                     # the return at ~40.07 s
 t_next=$(/usr/bin/python3 -c 'import json,sys; print(next(e["t"] for e in map(json.loads, open(sys.argv[1])) if e["type"] in ("state","mark") and e["t"] + 0.2 > 35.05))' "$tmp/linear.jsonl")
-wait_for "$(printf 'Seek to %.1f s' "$(echo "$t_next + 0.2" | bc)")" "$(banner_at "$(echo "$t_next + 0.2" | bc)")"
+wait_for "$(printf 'At %.1f s: recomputed' "$(echo "$t_next + 0.2" | bc)")" "$(banner_at "$(echo "$t_next + 0.2" | bc)")"
 tmux -L "$sock" send-keys N                     # back to the loss before it
-wait_for "$(banner_at 33.5)"
+t_prev=$(/usr/bin/python3 -c 'import json,sys; print([e["t"] for e in map(json.loads, open(sys.argv[1])) if e["type"] in ("state","mark") and e["t"] + 0.2 < float(sys.argv[2]) - 1][-1])' "$tmp/linear.jsonl" "$t_next")
+wait_for "$(printf 'At %.1f s: recomputed' "$(echo "$t_prev + 0.2" | bc)")" "$(banner_at "$(echo "$t_prev + 0.2" | bc)")"
 tmux -L "$sock" send-keys q
 sleep 0.2; tmux -L "$sock" send-keys y
 wait_for "EXIT=0"

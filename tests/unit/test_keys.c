@@ -190,6 +190,7 @@ START_TEST(view_keys)
 	ck_assert_int_eq(calls.role_ch, 0);
 	ck_assert_int_eq(calls.role, LSR_ROLE_CONTROL);
 	ck_assert_int_eq(model->ch[0].role, LSR_ROLE_CONTROL);
+	ck_assert_ptr_nonnull(strstr(lsr_model_log_at(model, 0)->text, "Role ch0"));
 	type("R?");
 	ck_assert_int_eq(calls.reports, 1);
 	ck_assert(view.help);
@@ -236,6 +237,31 @@ START_TEST(table_is_documented)
 }
 END_TEST
 
+START_TEST(man_page_lists_the_table)
+{
+	/* man/lsrmon.1's KEYS section holds exactly the generated table. */
+	char want[8192] = "", have[8192] = "", line[512];
+	FILE *f = fmemopen(want, sizeof want - 1, "w");
+	ck_assert_ptr_nonnull(f);
+	lsr_keys_write_man(f);
+	fclose(f);
+	f = fopen("man/lsrmon.1", "r");
+	ck_assert_ptr_nonnull(f);
+	bool in = false;
+	size_t n = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (!strncmp(line, ".\\\" keys: end", 13))
+			in = false;
+		if (in && n + strlen(line) < sizeof have)
+			n += (size_t)snprintf(have + n, sizeof have - n, "%s", line);
+		if (!strncmp(line, ".\\\" keys: begin", 15))
+			in = true;
+	}
+	fclose(f);
+	ck_assert_msg(!strcmp(want, have), "man/lsrmon.1 KEYS differs; run build/rel/tools/keys_man:\n%s", want);
+}
+END_TEST
+
 Suite *suite_keys(void)
 {
 	Suite *s = suite_create("keys");
@@ -249,6 +275,7 @@ Suite *suite_keys(void)
 	tcase_add_test(tc, view_keys);
 	tcase_add_test(tc, replay_keys_only_in_replay);
 	tcase_add_test(tc, table_is_documented);
+	tcase_add_test(tc, man_page_lists_the_table);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -212,6 +212,37 @@ START_TEST(builtin_matches_standard)
 }
 END_TEST
 
+START_TEST(man_page_example_parses)
+{
+	/* The EXAMPLE of lsrmon-layout(5), between .nf and .fi, is a valid
+	 * layout. */
+	FILE *f = fopen("man/lsrmon-layout.5", "r");
+	ck_assert_ptr_nonnull(f);
+	char line[256], text[4096] = "";
+	bool in = false, seen = false;
+	size_t n = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (!strncmp(line, ".SH EXAMPLE", 11))
+			seen = true;
+		else if (seen && !strncmp(line, ".nf", 3))
+			in = true;
+		else if (in && !strncmp(line, ".fi", 3))
+			break;
+		else if (in && n + strlen(line) < sizeof text)
+			n += (size_t)snprintf(text + n, sizeof text - n, "%s", line);
+	}
+	fclose(f);
+	ck_assert_int_gt(n, 100);
+	struct lsr_layout l;
+	char err[300];
+	write_file(text, n);
+	ck_assert_msg(lsr_layout_parse_file(&l, path, err, sizeof err) == 0, "%s", err);
+	unlink(path);
+	ck_assert_str_eq(l.name, "two");
+	ck_assert_int_eq(l.npanes, 5);
+}
+END_TEST
+
 START_TEST(search_path_and_missing)
 {
 	struct lsr_layout l;
@@ -236,6 +267,7 @@ Suite *suite_layout(void)
 	tcase_add_test(tc, thousand_panes);
 	tcase_add_test(tc, ten_megabytes);
 	tcase_add_test(tc, builtin_matches_standard);
+	tcase_add_test(tc, man_page_example_parses);
 	tcase_add_test(tc, search_path_and_missing);
 	tcase_set_timeout(tc, 20);
 	suite_add_tcase(s, tc);

@@ -231,6 +231,105 @@ START_TEST(click_selects_channel)
 }
 END_TEST
 
+START_TEST(status_stimulation)
+{
+	/* Stimuli every 0.5 s: 2.0 Hz; the last intensity mark until it is
+	 * cancelled. */
+	for (int n = 1; n <= 6; n++) {
+		struct lsr_event ev = { .type = LSR_EV_STIM, .t = n * 0.5 };
+		ev.stim.n = n;
+		lsr_model_event(model, &ev);
+	}
+	ev_mark(3, 1, "Intensity 3.5");
+	info.frozen_clock = true;
+	HAS("stim 6 @2.0Hz 3.5 mA");
+	ev_mark(4, 2, "Cancel 1");
+	ck_assert_ptr_null(strstr(frame(), "3.5 mA"));
+}
+END_TEST
+
+/* Feeds `secs` of channel 0 flat, with a 120 Hz burst of 400 µV between
+ * burst_from and burst_to seconds, other channels flat; marks the stimulus
+ * bit at stim_at seconds (negative: none). */
+static int64_t next_index;
+
+static void feed(double secs, double burst_from, double burst_to, double stim_at)
+{
+	static float s[3 * 100];
+	static uint8_t mk[100];
+	for (int64_t i0 = 0; i0 < (int64_t)(secs * RATE); i0 += 100) {
+		memset(s, 0, sizeof s);
+		memset(mk, 0, sizeof mk);
+		for (int i = 0; i < 100; i++) {
+			double t = (double)(i0 + i) / RATE;
+			if (t >= burst_from && t < burst_to)
+				s[i] = (float)(400 * sin(2 * M_PI * 120 * t));
+			if (stim_at >= 0 && fabs(t - stim_at) < 0.5 / RATE)
+				mk[i] = LSR_MARK_STIM;
+		}
+		struct lsr_block b = { (uint64_t)i0, 100, 3, 100, s, mk };
+		lsr_model_block(model, next_index + i0, &b);
+	}
+	next_index += (int64_t)(secs * RATE);
+}
+
+START_TEST(freerun_buckets_and_bursts)
+{
+	/* 2 s flat, a burst from 1.0 to 1.2 s: 200 buckets per second. */
+	feed(2, 1.0, 1.2, -1);
+	ck_assert_int_eq(model->fr_total, 2 * LSR_FREERUN_HZ);
+	float lo, hi;
+	bool burst;
+	ck_assert(lsr_model_bucket(model, 0, LSR_FREERUN_HZ + 20, &lo, &hi, &burst));
+	ck_assert(burst);
+	ck_assert_float_gt(hi - lo, 500); /* the peaks survive decimation */
+	ck_assert(lsr_model_bucket(model, 0, LSR_FREERUN_HZ / 2, &lo, &hi, &burst));
+	ck_assert(!burst);
+	ck_assert(lsr_model_bucket(model, 1, LSR_FREERUN_HZ + 20, &lo, &hi, &burst));
+	ck_assert(!burst); /* a quiet channel is not flagged with the busy one */
+	ck_assert(!lsr_model_bucket(model, 0, model->fr_total, &lo, &hi, &burst));
+	/* One second lost: 200 empty buckets, then data again. */
+	int64_t before_gap = model->fr_total;
+	next_index += RATE;
+	feed(0.5, -1, -1, -1);
+	ck_assert_int_eq(model->fr_total, before_gap + LSR_FREERUN_HZ + LSR_FREERUN_HZ / 2);
+	ck_assert(lsr_model_bucket(model, 0, before_gap + 10, &lo, &hi, &burst));
+	ck_assert(isnan(lo) && isnan(hi));
+	ck_assert(lsr_model_bucket(model, 0, before_gap + LSR_FREERUN_HZ + 10, &lo, &hi, &burst));
+	ck_assert(!isnan(lo));
+	frame(); /* the pane draws across the gap */
+	/* The same activity right after a stimulus is its response, not a burst. */
+	next_index = 0;
+	lsr_model_free(model);
+	model = lsr_model_new();
+	struct lsr_stream_config cfg = { .rate = RATE, .channels = 3 };
+	lsr_model_config(model, &cfg, NULL);
+	feed(2, 1.0, 1.05, 0.99);
+	ck_assert(lsr_model_bucket(model, 0, LSR_FREERUN_HZ + 5, &lo, &hi, &burst));
+	ck_assert(!burst);
+	/* Frozen: the free-run ring stands still. */
+	model->frozen = true;
+	int64_t before = model->fr_total;
+	feed(1, -1, -1, -1);
+	ck_assert_int_eq(model->fr_total, before);
+}
+END_TEST
+
+START_TEST(freeze_keeps_sweeps_not_trend)
+{
+	ev_response(1, 1, 0, 100);
+	model->frozen = true;
+	ev_response(2, 2, 0, 20);
+	ck_assert_int_eq(model->ch[0].nsweeps, 1);
+	ck_assert_double_eq(model->ch[0].p2p, 200); /* what is on screen stays */
+	ck_assert_int_eq(model->ch[0].ntrend, 2);  /* the case's history goes on */
+	model->frozen = false;
+	ev_response(3, 3, 0, 30);
+	ck_assert_int_eq(model->ch[0].nsweeps, 2);
+	ck_assert_double_eq(model->ch[0].p2p, 60);
+}
+END_TEST
+
 START_TEST(trend_bounded)
 {
 	/* Eight hours at 4 Hz: the trend stays within its bound and keeps the
@@ -263,6 +362,9 @@ Suite *suite_screen(void)
 	tcase_add_test(tc, ascii_fallback);
 	tcase_add_test(tc, help_and_too_small);
 	tcase_add_test(tc, click_selects_channel);
+	tcase_add_test(tc, status_stimulation);
+	tcase_add_test(tc, freerun_buckets_and_bursts);
+	tcase_add_test(tc, freeze_keeps_sweeps_not_trend);
 	tcase_add_test(tc, trend_bounded);
 	suite_add_tcase(s, tc);
 	return s;
