@@ -7,9 +7,9 @@
 set -u
 : "${LSRMON:?}" "${LSR_TIME_FACTOR:=1}"
 tmp=$(mktemp -d)
-sock="lsrsig$$"
+sock=
 pid=
-trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; [ -n "$sock" ] && tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
 seed=${LSR_SIGNAL_SEED:-$(( $(date +%s) % 100000 ))}
 RANDOM=$seed
 echo "signals.sh: seed $seed (LSR_SIGNAL_SEED to repeat)"
@@ -47,7 +47,9 @@ done
 # exit status; tmux says whether the alternate screen is still on.
 for sig in TERM INT HUP; do
 	k=$((k + 1))
-	tmux -L "$sock" kill-server 2>/dev/null
+	# A server of its own each time: a killed one may still be going away.
+	[ -n "$sock" ] && tmux -L "$sock" kill-server 2>/dev/null
+	sock="lsrsig$$-$k"
 	tmux -L "$sock" -f /dev/null new-session -d -x 100 -y 30 \
 		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color XDG_STATE_HOME=$tmp \
 		sh -c '$LSRMON --record $tmp/s$k.bdf --duration 600; echo EXIT=\$?; sleep 30'"
