@@ -56,7 +56,7 @@ DEB_PACKAGES := gcc make pkg-config libncurses-dev libserialport-dev liblo-dev \
 	liblo-tools libedf-dev libinih-dev check libcairo2-dev tmux socat \
 	biosig-tools python3-mne poppler-utils clang libclang-rt-14-dev valgrind
 
-.PHONY: all check demo deps tests install uninstall clean fuzz fuzz-ci fuzz-targets soak
+.PHONY: all check demo deps tests fixtures install uninstall clean fuzz fuzz-ci fuzz-targets soak
 
 all: $(BIN)
 
@@ -129,6 +129,17 @@ soak: tests
 	LSRMON=$(abspath $(BIN)) LSR_BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) \
 		bash tests/soak.sh $${SOAK_SECONDS:-28800}
 
+# Fixtures too big to commit, recorded from the simulated patient with fixed
+# seeds (fixtures/README); each its own target, so -j makes them in parallel.
+FIXTURE_GEN := classic persistent stim-failure noisy partial
+FIXTURES := $(patsubst %,$(BUILD)/fixtures/%.bdf,$(FIXTURE_GEN))
+
+fixtures: $(FIXTURES)
+
+$(BUILD)/fixtures/%.bdf: fixtures/gen.sh fixtures/mkfix.py $(BIN)
+	@echo "GEN $@"
+	@LSRMON=$(abspath $(BIN)) bash fixtures/gen.sh build $(BUILD)/fixtures $*
+
 # Installs what is missing, and says what (through sudo -n when not root).
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -141,7 +152,7 @@ deps:
 	fi
 
 check: deps
-	$(MAKE) tests
+	$(MAKE) tests fixtures
 	LSRMON=$(abspath $(BIN)) LSR_BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) \
 		bash tests/run-all
 

@@ -7,14 +7,18 @@
  * stimulus-locked, so they are in the template) and would subtract them;
  * the decay left by the amplifier and the electrode after the pulse is a
  * smooth exponential, while responses are short oscillations whose
- * projection on a smooth decay over 2–100 ms is small.  The fit is
- * least squares of offset + amplitude × exp(−t/τ) for τ on a fixed grid
- * (precomputed once), keeping the τ with the least residual.
+ * projection on a smooth decay over 2–62 ms is small.  The fit is least
+ * squares of one exponential (τ 0.5–51 ms: a precomputed grid, then a
+ * golden-section search between the best grid point's neighbours) or two
+ * of one sign with τ at least 4× apart (grid pairs, from precomputed
+ * sums), the better of the two, each anchored at the first sample after
+ * blanking (offset + decays = that sample), so a millivolt direct response
+ * starting 1 ms later is not taken for a fast decay.
  *
  * Why zero phase: forward-backward filtering does not shift the onset the
  * detector reports; the samples before the sweep (warm-up) settle the
- * forward pass and an odd reflection after the sweep settles the backward
- * pass, so a sweep is emitted as soon as its last sample has arrived. */
+ * forward pass and a continuation after the sweep (filter.h) settles the
+ * backward pass, so a sweep is emitted as soon as its last sample has arrived. */
 #ifndef LSR_CONDITION_H
 #define LSR_CONDITION_H
 
@@ -31,15 +35,17 @@ void lsr_condition_free(struct lsr_condition *c);
 /* Samples of reflection padding the buffers handed in must have room for
  * after their n samples. */
 int lsr_condition_pad(const struct lsr_condition *c);
+/* Blanking, in samples: from lead before the stimulus sample to blank
+ * after it. */
 int lsr_condition_blank(const struct lsr_condition *c);
+int lsr_condition_lead(const struct lsr_condition *c);
 
-/* x[0..n): raw µV, the stimulus at x[stim] and the sweep's last sample at
- * x[stim + post] = x[n - 1]; room for n + pad.  In place. */
-void lsr_condition_sweep(struct lsr_condition *c, float *x, int n, int stim);
+/* x[k][0..n) for k < nx: raw µV, the stimulus at x[k][stim] and the
+ * sweep's last sample at x[k][stim + post] = x[k][n - 1]; each with room
+ * for n + pad.  In place. */
+void lsr_condition_sweeps(struct lsr_condition *c, float *const *x, int nx, int n, int stim);
 
-/* A stretch without a stimulus (noise windows): band-pass only. */
-void lsr_condition_plain(struct lsr_condition *c, float *x, int n);
-
-const struct lsr_filter *lsr_condition_filter(const struct lsr_condition *c);
+/* Stretches without a stimulus (noise windows): band-pass only. */
+void lsr_condition_plain(struct lsr_condition *c, float *const *x, int nx, int n);
 
 #endif

@@ -5,6 +5,11 @@
 
 #include "measure.h"
 
+/* A large response sets its own crossing level: the zero-phase band-pass
+ * spreads a millivolt M wave backwards by ~1 %, which must not read as
+ * its onset. */
+#define ONSET_P2P_FRACTION 0.1
+
 double lsr_measure_p2p(const float *x, int n)
 {
 	if (n <= 0)
@@ -30,6 +35,8 @@ void lsr_measure_window(const float *x, int n, double ms0, double dt_ms,
 		area += fabsf(x[i]);
 	m->area_uv_ms = area * dt_ms;
 	double level = (isnan(threshold) ? floor_uv : threshold) / 2;
+	if (level < ONSET_P2P_FRACTION * m->p2p_uv)
+		level = ONSET_P2P_FRACTION * m->p2p_uv;
 	int run = 0, first = -1, found = -1;
 	for (int i = 0; i < n; i++) {
 		if (fabsf(x[i]) <= level) {
@@ -47,9 +54,12 @@ void lsr_measure_window(const float *x, int n, double ms0, double dt_ms,
 	int c = found >= 0 ? found : first;
 	if (c < 0)
 		return;
-	/* Back to where this excursion left the baseline. */
-	int j = c;
-	while (j > 0 && (x[j - 1] > 0) == (x[c] > 0) && x[j - 1] != 0)
+	/* Back to the foot of this excursion: while |x| keeps falling with
+	 * the same sign, never past the quiet stretch before it (a slow wave
+	 * of the same sign is not part of the response). */
+	int j = c, stop = found >= 0 ? c - run : 0;
+	while (j > stop && (x[j - 1] > 0) == (x[c] > 0) && x[j - 1] != 0 &&
+	       fabsf(x[j - 1]) < fabsf(x[j]))
 		j--;
 	m->onset_ms = ms0 + j * dt_ms;
 	m->onset_at_edge = found < 0;
@@ -86,6 +96,9 @@ enum lsr_swamp lsr_measure_swamp(double seg_p2p, double mean_hz, double noise_me
 	return LSR_SWAMP_NONE;
 }
 
+/* Per channel and kind: the values in arrival order (a ring, to know
+ * which one leaves) and the same values kept sorted (so a percentile is a
+ * lookup; adding costs two binary searches and two short moves). */
 struct ring {
 	int n, head;
 };
@@ -93,8 +106,8 @@ struct ring {
 struct lsr_noise {
 	int nch, cap;
 	struct ring r[LSR_MAX_CHANNELS][LSR_NOISE_KINDS];
-	float *v;      /* nch × kinds × cap */
-	double *tmp;   /* cap: scratch for percentiles */
+	float *v;      /* nch × kinds × cap, arrival order */
+	float *s;      /* nch × kinds × cap, sorted ascending */
 };
 
 struct lsr_noise *lsr_noise_new(int nch, int cap)
@@ -107,8 +120,8 @@ struct lsr_noise *lsr_noise_new(int nch, int cap)
 	z->nch = nch;
 	z->cap = cap;
 	z->v = calloc((size_t)nch * LSR_NOISE_KINDS * (size_t)cap, sizeof *z->v);
-	z->tmp = calloc((size_t)cap, sizeof *z->tmp);
-	if (!z->v || !z->tmp) {
+	z->s = calloc((size_t)nch * LSR_NOISE_KINDS * (size_t)cap, sizeof *z->s);
+	if (!z->v || !z->s) {
 		lsr_noise_free(z);
 		return NULL;
 	}
@@ -120,13 +133,27 @@ void lsr_noise_free(struct lsr_noise *z)
 	if (!z)
 		return;
 	free(z->v);
-	free(z->tmp);
+	free(z->s);
 	free(z);
 }
 
-static float *values(const struct lsr_noise *z, int ch, enum lsr_noise_kind k)
+static size_t base(const struct lsr_noise *z, int ch, enum lsr_noise_kind k)
 {
-	return z->v + ((size_t)ch * LSR_NOISE_KINDS + k) * (size_t)z->cap;
+	return ((size_t)ch * LSR_NOISE_KINDS + k) * (size_t)z->cap;
+}
+
+/* First position in s[0..n) whose value is >= x. */
+static int lower_bound(const float *s, int n, float x)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (s[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 void lsr_noise_add(struct lsr_noise *z, int ch, enum lsr_noise_kind k, double p2p)
@@ -134,15 +161,41 @@ void lsr_noise_add(struct lsr_noise *z, int ch, enum lsr_noise_kind k, double p2
 	if (ch < 0 || ch >= z->nch || !isfinite(p2p))
 		return;
 	struct ring *r = &z->r[ch][k];
-	values(z, ch, k)[r->head] = (float)p2p;
+	float *v = z->v + base(z, ch, k), *s = z->s + base(z, ch, k);
+	float x = (float)p2p;
+	if (r->n == z->cap) {
+		int at = lower_bound(s, r->n, v[r->head]); /* the oldest leaves */
+		memmove(s + at, s + at + 1, (size_t)(r->n - at - 1) * sizeof *s);
+		r->n--;
+	}
+	int at = lower_bound(s, r->n, x);
+	memmove(s + at + 1, s + at, (size_t)(r->n - at) * sizeof *s);
+	s[at] = x;
+	r->n++;
+	v[r->head] = x;
 	r->head = (r->head + 1) % z->cap;
-	if (r->n < z->cap)
-		r->n++;
 }
 
 int lsr_noise_count(const struct lsr_noise *z, int ch, enum lsr_noise_kind k)
 {
 	return ch >= 0 && ch < z->nch ? z->r[ch][k].n : 0;
+}
+
+static double quantile_sorted_f(const float *v, int n, double pct)
+{
+	double pos = pct / 100.0 * (n - 1);
+	int i = (int)floor(pos);
+	if (i >= n - 1)
+		return v[n - 1];
+	return v[i] + (pos - i) * ((double)v[i + 1] - v[i]);
+}
+
+double lsr_noise_percentile(const struct lsr_noise *z, int ch, enum lsr_noise_kind k, double pct)
+{
+	int n = lsr_noise_count(z, ch, k);
+	if (n < LSR_NOISE_MIN)
+		return NAN;
+	return quantile_sorted_f(z->s + base(z, ch, k), n, pct);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -151,31 +204,10 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double quantile_sorted(const double *v, int n, double pct)
-{
-	double pos = pct / 100.0 * (n - 1);
-	int i = (int)floor(pos);
-	if (i >= n - 1)
-		return v[n - 1];
-	return v[i] + (pos - i) * (v[i + 1] - v[i]);
-}
-
-double lsr_noise_percentile(struct lsr_noise *z, int ch, enum lsr_noise_kind k, double pct)
-{
-	int n = lsr_noise_count(z, ch, k);
-	if (n < LSR_NOISE_MIN)
-		return NAN;
-	const float *v = values(z, ch, k);
-	for (int i = 0; i < n; i++)
-		z->tmp[i] = v[i];
-	qsort(z->tmp, (size_t)n, sizeof *z->tmp, cmp_double);
-	return quantile_sorted(z->tmp, n, pct);
-}
-
 double lsr_median_inplace(double *v, int n)
 {
 	if (n <= 0)
 		return NAN;
 	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return quantile_sorted(v, n, 50);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }

@@ -256,6 +256,7 @@ void lsr_osc_status(struct lsr_osc *osc, char *buf, size_t len)
 bool lsr_osc_poll_alarm(struct lsr_osc *osc, char *what, size_t whatlen,
                         char *text, size_t textlen)
 {
+	lsr_osc_failing(osc); /* notices a send that has been blocked too long */
 	if (!lsr_osc_alarms_pop(&osc->alarms, text, textlen))
 		return false;
 	snprintf(what, whatlen, "osc");

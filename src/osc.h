@@ -14,7 +14,7 @@
 struct lsr_osc;
 
 /* One destination per URL: osc.udp://HOST:PORT/ or osc.tcp://HOST:PORT/
- * (a 224.0.0.0/4 or ff00::/8 host is a multicast group: TTL 1).
+ * (a 224.0.0.0/4 host is a multicast group: TTL 1).
  * sweeps: also /lsrmon/sweep bundles after each stimulus.
  * realtime: bundle time tags are the wall-clock time of the group's latest
  * sample (taken when the group closes, which is when that sample has just

@@ -20,6 +20,10 @@
 #define HIGH_BYTES ((size_t)1 << 20)
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 2000
+/* A send blocked this long (a receiver that stopped reading, a connect to
+ * a host that never answers) counts as a failure: the destination stops
+ * holding replay/simulation and its queue drops instead. */
+#define STUCK_S 1.0
 
 struct item {
 	struct item *next;
@@ -44,9 +48,10 @@ struct lsr_osc_dest {
 	uint64_t sent, dropped, failures;
 	char err[160];
 
-	/* Used by the thread only. */
+	/* Used by the thread only; cur and send_since under mu. */
 	lo_address addr;
 	struct item *cur;
+	double send_since; /* monotonic s at which cur's send began */
 };
 
 /* ---- alarms (any thread pushes, the loop pops) ---- */
@@ -87,14 +92,11 @@ bool lsr_osc_alarms_pop(struct lsr_osc_alarms *a, char *text, size_t len)
 
 /* ---- URL checks ---- */
 
+/* An IPv4 group (224.0.0.0/4): liblo's TTL applies to IPv4 sockets. */
 static bool is_multicast(const char *host)
 {
-	unsigned char buf[16];
-	if (inet_pton(AF_INET, host, buf) == 1)
-		return buf[0] >= 224 && buf[0] <= 239;
-	if (inet_pton(AF_INET6, host, buf) == 1)
-		return buf[0] == 0xff;
-	return false;
+	unsigned char buf[4];
+	return inet_pton(AF_INET, host, buf) == 1 && buf[0] >= 224 && buf[0] <= 239;
 }
 
 static bool valid_host(const char *h)
@@ -247,6 +249,21 @@ static void set_failing(struct lsr_osc_dest *d, bool failing, const char *why)
 		alarm_push(d->alarms, text);
 }
 
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* With d->mu held. */
+static void check_stuck(struct lsr_osc_dest *d)
+{
+	if (d->cur && !d->failing && mono_now() - d->send_since > STUCK_S)
+		set_failing(d, true, "a send has been blocked for over 1 s "
+		            "(receiver not reading, or not answering)");
+}
+
 /* Called with d->mu held; returns with it held.  False if stopping. */
 static bool backoff_wait(struct lsr_osc_dest *d, long ms)
 {
@@ -297,6 +314,7 @@ static void *dest_run(void *arg)
 			d->tail = NULL;
 		d->n--;
 		d->bytes -= d->cur->bytes;
+		d->send_since = mono_now();
 		pthread_mutex_unlock(&d->mu);
 
 		if (!d->addr)
@@ -400,6 +418,7 @@ void lsr_osc_dest_push(struct lsr_osc_dest *d, lo_bundle b)
 bool lsr_osc_dest_busy(struct lsr_osc_dest *d)
 {
 	pthread_mutex_lock(&d->mu);
+	check_stuck(d);
 	bool busy = !d->failing && (d->n >= HIGH_ITEMS || d->bytes >= HIGH_BYTES);
 	pthread_mutex_unlock(&d->mu);
 	return busy;
@@ -408,6 +427,7 @@ bool lsr_osc_dest_busy(struct lsr_osc_dest *d)
 void lsr_osc_dest_counts(struct lsr_osc_dest *d, struct lsr_osc_dest_counts *c)
 {
 	pthread_mutex_lock(&d->mu);
+	check_stuck(d);
 	c->sent = d->sent;
 	c->dropped = d->dropped;
 	c->failures = d->failures;

@@ -105,8 +105,8 @@ static double page1_header(const struct lsr_report *r, cairo_t *cr, double y)
 			lsr_params_format(&r->params, i, pulse, sizeof pulse);
 	char ma[32] = "unset";
 	if (isfinite(lsr_report_intensity(r)))
-		snprintf(ma, sizeof ma, "%g", lsr_report_intensity(r));
-	textf(cr, MARGIN, y, 9, false, "Stimulation: %s branch, side %s, pulse %s ms, intensity %s mA",
+		snprintf(ma, sizeof ma, "%g mA", lsr_report_intensity(r));
+	textf(cr, MARGIN, y, 9, false, "Stimulation: %s branch, side %s, pulse %s ms, intensity %s",
 	      r->params.stim_branch == LSR_BRANCH_MANDIBULAR ? "mandibular" : "zygomatic",
 	      r->params.stim_side == LSR_SIDE_LEFT ? "left"
 	      : r->params.stim_side == LSR_SIDE_RIGHT ? "right" : "unset",

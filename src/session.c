@@ -27,6 +27,8 @@ double lsr_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static bool is_recording(const char *path);
+
 static double stream_t(const struct lsr_session *s, int64_t index)
 {
 	return s->cfg.rate > 0 ? (double)index / s->cfg.rate : 0.0;
@@ -110,27 +112,49 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 	}
 	s->have_config = true;
 	/* Before start: its annotation belongs to the new segment's file. */
-	if (s->rec)
+	if (s->rec && stream_t(s, s->stream_next) >= s->high_water_t)
 		lsr_recorder_segment(s->rec, &s->cfg, s->chinfo, s->cfg.channels, &s->params,
 		                     stream_t(s, s->stream_next));
 	if (s->report && !s->report_origin) {
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		lsr_report_set_origin(s->report, (double)now.tv_sec + now.tv_nsec * 1e-9 -
-		                      stream_t(s, s->stream_next), cfg->device);
+		/* Wall clock of stream time 0: a replayed recording's own start,
+		 * so a report after the fact dates events as the live one did. */
+		double origin = is_recording(s->opt->replay) ? lsr_source_edf_start(s->src) : 0;
+		if (origin <= 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_REALTIME, &now);
+			origin = (double)now.tv_sec + now.tv_nsec * 1e-9 - stream_t(s, s->stream_next);
+			/* The recording's header holds whole seconds: date the live
+			 * report by the same clock, so a report made later from the
+			 * recording agrees with it to the second. */
+			if (s->rec)
+				origin = floor(origin);
+		}
+		lsr_report_set_origin(s->report, origin, cfg->device);
 		s->report_origin = true;
 	}
 	lsr_session_ui_config(s);
 	emit_start(s);
 }
 
-/* CLI marks whose time has come (before samples at or after it are fed). */
-static void apply_cli_marks(struct lsr_session *s, double until_t)
+/* Marks whose time has come (before samples at or after it are fed): the
+ * command line's, and after a replay seek the operator's own, in stream
+ * time order. */
+static void apply_marks(struct lsr_session *s, double until_t)
 {
 	const struct lsr_options *o = s->opt;
-	while (s->next_cli_mark < o->nmarks && o->marks[s->next_cli_mark].t <= until_t) {
-		const struct lsr_cli_mark *m = &o->marks[s->next_cli_mark++];
-		lsr_detector_mark(s->det, m->t, m->label, LSR_ORIGIN_CLI);
+	for (;;) {
+		const struct lsr_cli_mark *c = s->next_cli_mark < o->nmarks ? &o->marks[s->next_cli_mark] : NULL;
+		bool op = s->next_op_mark < s->nop_marks && s->op_marks[s->next_op_mark].t <= until_t &&
+		          (!c || s->op_marks[s->next_op_mark].t < c->t);
+		if (op) {
+			int i = s->next_op_mark++;
+			lsr_detector_mark(s->det, s->op_marks[i].t, s->op_marks[i].label, s->op_marks[i].origin);
+		} else if (c && c->t <= until_t) {
+			s->next_cli_mark++;
+			lsr_detector_mark(s->det, c->t, c->label, LSR_ORIGIN_CLI);
+		} else {
+			return;
+		}
 	}
 }
 
@@ -146,6 +170,21 @@ static void scan_button(struct lsr_session *s, const struct lsr_block *blk, int6
 			                  LSR_ORIGIN_DEVICE);
 		prev = m;
 	}
+}
+
+/* The recorder takes every stream sample once: after a replay seek back,
+ * only what lies beyond what it already has. */
+static void record_block(struct lsr_session *s, const struct lsr_block *b)
+{
+	int skip = s->rec_next > s->stream_next ? (int)(s->rec_next - s->stream_next) : 0;
+	if (skip >= b->nsamp)
+		return;
+	struct lsr_block part = *b;
+	part.nsamp -= skip;
+	part.samples += skip;
+	part.marks += skip;
+	lsr_recorder_block(s->rec, s->stream_next + skip, &part);
+	s->rec_next = s->stream_next + b->nsamp;
 }
 
 static void on_block(void *ctx, const struct lsr_block *blk)
@@ -180,17 +219,24 @@ static void on_block(void *ctx, const struct lsr_block *blk)
 		}
 	}
 	if (b.nsamp > 0) {
-		apply_cli_marks(s, stream_t(s, s->stream_next + b.nsamp - 1));
+		double t_end = stream_t(s, s->stream_next + b.nsamp);
+		/* After a replay seek: what the files, stdout and OSC already
+		 * have is recomputed for the screen only. */
+		s->bus.mute_external = t_end <= s->high_water_t;
+		apply_marks(s, stream_t(s, s->stream_next + b.nsamp - 1));
 		if (!s->src->ops->button_from_annotations)
 			scan_button(s, &b, s->stream_next);
 		if (s->rec) /* the samples before the events they cause */
-			lsr_recorder_block(s->rec, s->stream_next, &b);
+			record_block(s, &b);
 		lsr_detector_feed(s->det, s->stream_next, &b, s->cfg.rate);
 		lsr_session_ui_block(s, s->stream_next, &b);
 		s->last_marks = b.marks[b.nsamp - 1];
 		s->stream_next += b.nsamp;
+		if (t_end > s->high_water_t)
+			s->high_water_t = t_end;
 	}
 	s->dev_next = blk->index + (uint64_t)blk->nsamp;
+	lsr_session_seek_progress(s);
 }
 
 static void on_label(void *ctx, uint64_t index, const char *label)
@@ -241,8 +287,13 @@ static void on_raw(void *ctx, const uint8_t *buf, size_t n)
 
 void lsr_session_mark_now(struct lsr_session *s, const char *label, enum lsr_mark_origin origin)
 {
-	if (s->det)
-		lsr_detector_mark(s->det, stream_t(s, s->stream_next), label, origin);
+	if (!s->det)
+		return;
+	double t = stream_t(s, s->stream_next);
+	s->bus.mute_external = false; /* a new mark is news everywhere */
+	lsr_detector_mark(s->det, t, label, origin);
+	if (s->src->ops->rewind)
+		lsr_session_remember_mark(s, t, label, origin);
 }
 
 static void on_osc_mark(void *ctx, const char *label)
@@ -267,7 +318,7 @@ void lsr_session_finish(struct lsr_session *s)
 	if (s->det) {
 		lsr_detector_flush(s->det);
 		/* CLI marks after the last sample still belong to the case. */
-		apply_cli_marks(s, INFINITY);
+		apply_marks(s, INFINITY);
 	}
 	struct lsr_stats stats = { 0 };
 	s->src->ops->stats(s->src->st, &stats.drv);
@@ -285,7 +336,7 @@ void lsr_session_finish(struct lsr_session *s)
 	ev.end.stats = &stats;
 	emit_one(s, &ev);
 	char err[512];
-	if (s->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
+	if (s->opt->report && lsr_report_write(s->report, s->opt->report, s->opt->force, err, sizeof err) < 0) {
 		fprintf(stderr, "lsrmon: %s\n", err);
 		s->exit_code = 1;
 	}
@@ -409,13 +460,14 @@ static int open_osc(struct lsr_session *s, char *err, size_t errlen, int *exit_c
 }
 
 /* --report: an existing pair without --force is refused before anything
- * starts; the files are written when the session ends. */
+ * starts; the files are written when the session ends.  On screen the
+ * collector always runs, for the key R. */
 static int open_report(struct lsr_session *s, char *err, size_t errlen, int *exit_code)
 {
 	const struct lsr_options *o = s->opt;
-	if (!o->report)
+	if (!o->report && o->headless)
 		return 0;
-	if (lsr_report_check(o->report, o->force, err, errlen) < 0) {
+	if (o->report && lsr_report_check(o->report, o->force, err, errlen) < 0) {
 		*exit_code = 2;
 		return -1;
 	}
@@ -487,6 +539,11 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	s->env = (struct lsr_source_env){ &s->dsink, s, on_link, on_alarm,
 	                                  s->capture ? on_raw : NULL };
 	if (!o->headless && lsr_session_ui_open(s, err, errlen) < 0) {
+		*exit_code = 1;
+		goto fail;
+	}
+	if (lsr_session_replay_init(s) < 0) {
+		snprintf(err, errlen, "out of memory");
 		*exit_code = 1;
 		goto fail;
 	}

@@ -56,8 +56,10 @@ struct lsr_session {
 	struct lsr_capture *capture;     /* --capture, or NULL */
 	struct lsr_osc *osc;             /* --osc, or NULL */
 	struct lsr_osc_listen *osc_in;   /* --osc-listen, or NULL */
-	struct lsr_report *report;       /* --report, or NULL */
+	struct lsr_report *report;       /* --report or on screen, else NULL */
 	bool report_origin;              /* its wall clock is set */
+	char ui_note[400];               /* key R's outcome, for the status line */
+	double ui_note_until;            /* monotonic s */
 	struct lsr_layout layout;        /* --layout, or standard */
 	struct lsr_ui *ui;               /* the screen; NULL when headless */
 	double wall_start, mono_start;   /* for the screen's clock */
@@ -67,6 +69,23 @@ struct lsr_session {
 	bool held;                       /* reached --pause-at */
 	bool source_ended, stop;
 	bool finished;                   /* end emitted */
+
+	/* replay review (session_replay.c) */
+	bool catching_up;                /* recomputing from the start after a seek */
+	double seek_target;              /* stream time the recomputation runs to */
+	double high_water_t;             /* furthest stream time external sinks have */
+	int64_t rec_next;                /* stream index the recorder takes next */
+	struct lsr_sink review_sink;
+#define LSR_REVIEW_MAX 4096
+	double review[LSR_REVIEW_MAX];   /* times of marks and state changes */
+	int nreview;
+#define LSR_OP_MARKS_MAX 256
+	struct {
+		double t;
+		enum lsr_mark_origin origin;
+		char label[LSR_MARK_LABEL_MAX];
+	} op_marks[LSR_OP_MARKS_MAX];    /* key and OSC marks, by stream time */
+	int nop_marks, next_op_mark;
 	int exit_code;
 	int stims_seen;
 };
@@ -76,6 +95,16 @@ double lsr_now(void);
 void lsr_session_finish(struct lsr_session *s);
 /* OSC each loop turn: remote marks in, sender alarms out. */
 void lsr_session_osc_turn(struct lsr_session *s, bool listen_ready);
+/* Replay review: what the keys p, Left/Right/Up/Down, n/N and </> do. */
+int lsr_session_replay_init(struct lsr_session *s);
+void lsr_session_pause(void *ctx);
+void lsr_session_speed(void *ctx, int direction);
+void lsr_session_seek(void *ctx, double delta_s);
+void lsr_session_seek_event(void *ctx, int direction);
+void lsr_session_seek_to(struct lsr_session *s, double t);
+void lsr_session_seek_progress(struct lsr_session *s);
+void lsr_session_remember_mark(struct lsr_session *s, double t, const char *label,
+                               enum lsr_mark_origin origin);
 /* A mark from a key or OSC at the current stream time. */
 void lsr_session_mark_now(struct lsr_session *s, const char *label, enum lsr_mark_origin origin);
 

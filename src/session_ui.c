@@ -27,6 +27,32 @@ static void act_role(void *ctx, int ch, enum lsr_role role)
 	lsr_detector_set_role(s->det, ch, role);
 }
 
+/* R: <base>-<date>-<time>.pdf/.txt, base the --report stem or
+ * lsrmon-report beside the recording (else here); never overwrites, so the
+ * report written at the end under the plain stem is not disturbed. */
+static void act_report(void *ctx)
+{
+	struct lsr_session *s = ctx;
+	char stem[300], err[256], when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	if (!s->report || !localtime_r(&now, &tm) ||
+	    strftime(when, sizeof when, "%Y%m%d-%H%M%S", &tm) == 0)
+		return;
+	const char *rec = s->opt->record;
+	const char *slash = rec ? strrchr(rec, '/') : NULL;
+	if (s->opt->report)
+		snprintf(stem, sizeof stem, "%s-%s", s->opt->report, when);
+	else
+		snprintf(stem, sizeof stem, "%.*slsrmon-report-%s", slash ? (int)(slash - rec + 1) : 0,
+		         slash ? rec : "", when);
+	if (lsr_report_write(s->report, stem, false, err, sizeof err) == 0)
+		snprintf(s->ui_note, sizeof s->ui_note, "Report written: %s.pdf, .txt", stem);
+	else
+		snprintf(s->ui_note, sizeof s->ui_note, "Report not written: %s", err);
+	s->ui_note_until = lsr_now() + 10;
+}
+
 static void act_quit(void *ctx)
 {
 	((struct lsr_session *)ctx)->stop = true;
@@ -49,12 +75,13 @@ int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen)
 int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen)
 {
 	const char *nc = getenv("NO_COLOR");
-	struct lsr_ui_opts uo = { &s->layout, nc && *nc, false, s->opt->record != NULL, NULL };
-	struct lsr_ui_actions act = { s, act_mark, act_role, NULL, act_quit, NULL, NULL, NULL, NULL };
+	struct lsr_ui_opts uo = { &s->layout, nc && *nc, s->src->ops->rewind != NULL, s->opt->record != NULL, NULL };
+	struct lsr_ui_actions act = { s, act_mark, act_role, act_report, act_quit, lsr_session_pause,
+	                              lsr_session_seek, lsr_session_seek_event, lsr_session_speed };
 	s->ui = lsr_ui_new(&uo, &act, err, errlen);
 	if (!s->ui)
 		return -1;
-	if (lsr_bus_add(&s->bus, lsr_ui_sink(s->ui)) < 0) {
+	if (lsr_bus_add_internal(&s->bus, lsr_ui_sink(s->ui)) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -67,6 +94,12 @@ void lsr_session_ui_config(struct lsr_session *s)
 {
 	if (s->ui)
 		lsr_ui_config(s->ui, &s->cfg, s->roles);
+}
+
+void lsr_session_ui_restart(struct lsr_session *s)
+{
+	if (s->ui && lsr_ui_restart(s->ui) < 0)
+		snprintf(s->ui_note, sizeof s->ui_note, "Out of memory: the screen keeps the old case");
 }
 
 void lsr_session_ui_block(struct lsr_session *s, int64_t index, const struct lsr_block *blk)
@@ -106,12 +139,19 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 		lsr_source_edf_position(s->src, &pos, &in->replay_len_s);
 	}
 	in->paused = s->paused || s->held;
+	static char osc_note[256];
 	if (s->rec && s->rec_status.failed)
 		in->message = s->rec_status.error;
 	else if (s->held)
 		in->message = "Held at --pause-at (q quits)";
 	else if (s->source_ended)
 		in->message = "Source ended (q quits)";
+	else if (s->ui_note[0] && lsr_now() < s->ui_note_until)
+		in->message = s->ui_note;
+	else if (s->osc && lsr_osc_failing(s->osc)) {
+		lsr_osc_status(s->osc, osc_note, sizeof osc_note);
+		in->message = osc_note;
+	}
 }
 
 int lsr_session_ui_poll(struct lsr_session *s, struct pollfd *pfd, int *n, int *timeout)

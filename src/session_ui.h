@@ -20,6 +20,8 @@ int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen);
 int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen);
 /* A new configuration with its roles in force. */
 void lsr_session_ui_config(struct lsr_session *s);
+/* A replay seek: the screen forgets the case and is fed it again. */
+void lsr_session_ui_restart(struct lsr_session *s);
 void lsr_session_ui_block(struct lsr_session *s, int64_t index, const struct lsr_block *blk);
 /* Before poll(): adds the keyboard to pfd (returns the slot or -1) and
  * lowers *timeout to when the screen wants its next frame. */

@@ -17,10 +17,13 @@
 
 #define PRE_MS 10.0
 #define POST_MS 100.0
-#define WARM_MS 60.0       /* raw samples before a sweep that settle the filter */
+/* Raw samples before a sweep that settle the forward pass: over 5 time
+ * constants of the 30 Hz high-pass (7.5 ms). */
+#define WARM_MS 40.0
 #define TAIL_FROM_MS 60.0  /* a sweep's noise-only end */
 #define JOB_WARM_MS 40.0   /* warm-up of a noise stretch between sweeps */
-#define JOB_EVERY_MS 300.0 /* stimulus-free stream between noise stretches */
+#define JOB_EVERY_MS 600.0 /* stimulus-free stream between noise stretches */
+#define JOB_WINDOWS 6      /* longest windows per noise stretch */
 #define NOISE_CAP 200      /* noise-only p2p values kept per channel and kind */
 #define NHELD 3            /* auto mode: candidate trials held until decided */
 #define MAX_OWN 64         /* noise windows of one sweep, per kind */
@@ -41,7 +44,7 @@ struct lsr_signal {
 	int rate, nch;
 	double full_scale;
 	bool judge;
-	int pre, post, len, warm, blank, quiet;
+	int pre, post, len, warm, lead, blank, quiet;
 	struct win direct, lsr, late;
 	int tail_at;                    /* first noise-only sample of a sweep */
 	int job_warm, job_len, job_every;
@@ -49,10 +52,12 @@ struct lsr_signal {
 	struct lsr_epochs *ep;
 	struct lsr_condition *cond;
 	struct lsr_noise *noise;
-	float *work;
+	float *work;                    /* nch × wstride conditioning buffers */
+	float *wp[LSR_MAX_CHANNELS];    /* each channel's buffer in work */
 	struct slot cur, held[NHELD];
 	int nheld;
 	int emitted;
+	uint64_t rejected;              /* malformed blocks ignored */
 	int64_t last_found;
 	bool have_found;
 	int64_t job_at;                 /* analysis start of the next noise stretch */
@@ -117,8 +122,9 @@ void lsr_signal_free(struct lsr_signal *s)
 struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_stream_config *cfg,
                                   lsr_trial_fn on_trial, void *ctx, char *err, size_t errlen)
 {
-	if (!cfg || cfg->rate < 100 || cfg->channels < 1 || cfg->channels > LSR_MAX_CHANNELS) {
-		snprintf(err, errlen, "signal: cannot take a stream of %d channels at %d Hz (need 1-%d channels, >= 100 Hz)",
+	if (!cfg || cfg->rate < 100 || cfg->rate > 200000 || cfg->channels < 1 ||
+	    cfg->channels > LSR_MAX_CHANNELS) {
+		snprintf(err, errlen, "signal: cannot take a stream of %d channels at %d Hz (need 1-%d channels, 100-200000 Hz)",
 		         cfg ? cfg->channels : 0, cfg ? cfg->rate : 0, LSR_MAX_CHANNELS);
 		return NULL;
 	}
@@ -144,7 +150,7 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	s->late = window(s, p->late_from_ms, p->late_to_ms);
 	s->tail_at = s->pre + ms_to_n(s, TAIL_FROM_MS);
 	s->job_warm = ms_to_n(s, JOB_WARM_MS);
-	s->job_len = 3 * (s->direct.n > s->lsr.n ? s->direct.n : s->lsr.n);
+	s->job_len = JOB_WINDOWS * (s->direct.n > s->lsr.n ? s->direct.n : s->lsr.n);
 	s->job_every = ms_to_n(s, JOB_EVERY_MS);
 	int train = (int)ceil(p->train_ms * s->rate / 1000.0);
 	if (train < 1)
@@ -157,6 +163,7 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	if (!s->cond)
 		goto fail;
 	s->blank = lsr_condition_blank(s->cond);
+	s->lead = lsr_condition_lead(s->cond);
 	int span = s->warm + s->len;
 	if (s->job_warm + s->job_len > span)
 		span = s->job_warm + s->job_len;
@@ -166,7 +173,10 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	int cap = (s->post + LSR_MAX_BLOCK) / (train > 2 ? train : 2) + 8;
 	s->ep = lsr_epochs_new(s->nch, span, s->post, cap);
 	s->noise = lsr_noise_new(s->nch, NOISE_CAP);
-	s->work = malloc(((size_t)span + (size_t)lsr_condition_pad(s->cond)) * sizeof *s->work);
+	size_t wstride = (size_t)span + (size_t)lsr_condition_pad(s->cond);
+	s->work = malloc((size_t)s->nch * wstride * sizeof *s->work);
+	for (int c = 0; s->work && c < s->nch; c++)
+		s->wp[c] = s->work + (size_t)c * wstride;
 	bool ok = s->ep && s->noise && s->work && slot_init(&s->cur, s);
 	for (int i = 0; i < NHELD; i++)
 		ok = ok && slot_init(&s->held[i], s);
@@ -179,6 +189,11 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 fail:
 	lsr_signal_free(s);
 	return NULL;
+}
+
+uint64_t lsr_signal_rejected(const struct lsr_signal *s)
+{
+	return s->rejected;
 }
 
 int lsr_signal_sweep_pre(const struct lsr_signal *s)
@@ -210,13 +225,23 @@ static void emit(struct lsr_signal *s, struct slot *sl)
 		s->fn(s->ctx, &sl->tr);
 }
 
+/* Samples that are not numbers (a corrupt decimal line) would poison a
+ * whole filtered sweep: they count as saturated (see below) and are
+ * filtered as 0. */
+static void clean_input(float *x, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!isfinite(x[i]))
+			x[i] = 0;
+}
+
 static bool saturated(const struct lsr_signal *s, const float *raw)
 {
 	double lim = s->full_scale > 0 ? 0.999 * s->full_scale : s->p.saturation_uv;
 	for (int i = 0; i < s->len; i++) {
-		if (i >= s->pre && i < s->pre + s->blank)
+		if (i >= s->pre - s->lead && i < s->pre + s->blank)
 			continue;
-		if (fabsf(raw[i]) >= lim)
+		if (!(fabsf(raw[i]) < lim))
 			return true;
 	}
 	return false;
@@ -264,9 +289,15 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	enum lsr_swamp b = lsr_measure_swamp(lsr_measure_p2p(x + s->tail_at, tail_n),
 	                                     lsr_measure_mean_hz(x + s->tail_at, tail_n, s->rate), med,
 	                                     s->p.floor_uv);
+	/* A burst only in the sweep's end after an LSR on the same channel is
+	 * taken for its after-discharge (stimulus-locked), not a spasm:
+	 * flagging it would invalidate exactly the trials with an LSR and
+	 * leave its dropouts to count as valid absences. */
+	double lsr_thr = threshold(s, ch, LSR_NOISE_LSR);
+	bool lsr_seen = lsr_measure_p2p(x + s->lsr.at, s->lsr.n) > lsr_thr;
 	m->cautery = a == LSR_SWAMP_CAUTERY || b == LSR_SWAMP_CAUTERY;
-	m->spasm = !m->cautery && (a == LSR_SWAMP_SPASM || b == LSR_SWAMP_SPASM);
-	bool clean = !m->saturated && !m->cautery && !m->spasm;
+	m->spasm = !m->cautery && (a == LSR_SWAMP_SPASM || (b == LSR_SWAMP_SPASM && !lsr_seen));
+	bool clean = !m->saturated && a == LSR_SWAMP_NONE && b == LSR_SWAMP_NONE;
 
 	/* This sweep's own noise windows: its level, and (when clean) into
 	 * the distribution before the threshold is taken. */
@@ -274,7 +305,16 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	nd += pack_windows(x + s->tail_at, tail_n, s->direct.n, s->own + nd, MAX_OWN - nd);
 	for (int i = 0; clean && i < nd; i++)
 		lsr_noise_add(s->noise, ch, LSR_NOISE_DIRECT, s->own[i]);
-	m->noise_uv = lsr_median_inplace(s->own, nd);
+	/* Only noise-only windows count for the level: a window at spasm
+	 * level (an LSR's after-discharge in 60–80 ms, say) is not one, and
+	 * would make the lead check see a "flat" lead once the LSR is gone.
+	 * When every window is that high (a lead off, cautery), all count. */
+	int nq = 0;
+	double quiet[MAX_OWN];
+	for (int i = 0; i < nd; i++)
+		if (!(med > 0) || s->own[i] <= LSR_SPASM_RATIO * med)
+			quiet[nq++] = s->own[i];
+	m->noise_uv = nq > 0 ? lsr_median_inplace(quiet, nq) : lsr_median_inplace(s->own, nd);
 	double lv[MAX_OWN];
 	int nl = pack_windows(x + s->tail_at, tail_n, s->lsr.n, lv, MAX_OWN);
 	for (int i = 0; clean && i < nl; i++)
@@ -300,24 +340,27 @@ static void build(struct lsr_signal *s, const struct lsr_epoch_stim *st, struct 
 	for (int c = 0; c < s->nch; c++)
 		missing += lsr_epochs_copy(s->ep, c, from, s->len, sl->raw + (size_t)c * (size_t)s->len);
 	tr->gap = st->gap || missing > 0;
+	if (tr->gap) {
+		memset(sl->cond, 0, (size_t)s->nch * (size_t)s->len * sizeof *sl->cond);
+		for (int c = 0; c < s->nch; c++)
+			measure_nan(&tr->ch[c]);
+		return;
+	}
 	int64_t seg = lsr_epochs_segment_start(s->ep);
 	int warm = s->warm;
 	if (from - warm < seg)
 		warm = from - seg > 0 ? (int)(from - seg) : 0;
 	for (int c = 0; c < s->nch; c++) {
+		lsr_epochs_copy(s->ep, c, from - warm, warm, s->wp[c]);
+		memcpy(s->wp[c] + warm, sl->raw + (size_t)c * (size_t)s->len, (size_t)s->len * sizeof(float));
+		clean_input(s->wp[c], warm + s->len);
+	}
+	lsr_condition_sweeps(s->cond, s->wp, s->nch, warm + s->len, warm + s->pre);
+	for (int c = 0; c < s->nch; c++) {
 		float *cond = sl->cond + (size_t)c * (size_t)s->len;
-		const float *raw = sl->raw + (size_t)c * (size_t)s->len;
-		if (tr->gap) {
-			memset(cond, 0, (size_t)s->len * sizeof *cond);
-			measure_nan(&tr->ch[c]);
-			continue;
-		}
-		lsr_epochs_copy(s->ep, c, from - warm, warm, s->work);
-		memcpy(s->work + warm, raw, (size_t)s->len * sizeof *s->work);
-		lsr_condition_sweep(s->cond, s->work, warm + s->len, warm + s->pre);
-		memcpy(cond, s->work + warm, (size_t)s->len * sizeof *cond);
+		memcpy(cond, s->wp[c] + warm, (size_t)s->len * sizeof *cond);
 		if (s->judge)
-			measure_channel(s, c, raw, cond, &tr->ch[c]);
+			measure_channel(s, c, sl->raw + (size_t)c * (size_t)s->len, cond, &tr->ch[c]);
 		else
 			measure_nan(&tr->ch[c]);
 	}
@@ -377,21 +420,29 @@ static void noise_job(struct lsr_signal *s)
 {
 	int n = s->job_warm + s->job_len;
 	int64_t from = s->job_at - s->job_warm;
+	double lim = s->full_scale > 0 ? 0.999 * s->full_scale : s->p.saturation_uv;
+	float *keep[LSR_MAX_CHANNELS] = { 0 };
+	int ch[LSR_MAX_CHANNELS], nk = 0;
 	for (int c = 0; c < s->nch; c++) {
-		if (lsr_epochs_copy(s->ep, c, from, n, s->work) > 0)
-			return;
-		double lim = s->full_scale > 0 ? 0.999 * s->full_scale : s->p.saturation_uv;
+		float *w = s->wp[nk];
+		if (lsr_epochs_copy(s->ep, c, from, n, w) > 0)
+			return; /* no longer (or not wholly) in the ring */
 		bool sat = false;
 		for (int i = 0; i < n && !sat; i++)
-			sat = fabsf(s->work[i]) >= lim;
+			sat = !(fabsf(w[i]) < lim);
 		if (sat)
 			continue;
-		lsr_condition_plain(s->cond, s->work, n);
+		keep[nk] = w;
+		ch[nk++] = c;
+	}
+	lsr_condition_plain(s->cond, keep, nk, n);
+	const struct win *win[2] = { &s->direct, &s->lsr };
+	for (int j = 0; j < nk; j++) {
+		int c = ch[j];
 		double med = lsr_noise_percentile(s->noise, c, LSR_NOISE_DIRECT, 50);
-		const float *x = s->work + s->job_warm;
-		const struct win *w[2] = { &s->direct, &s->lsr };
+		const float *x = keep[j] + s->job_warm;
 		for (int k = 0; k < LSR_NOISE_KINDS; k++) {
-			int m = pack_windows(x, s->job_len, w[k]->n, s->own, MAX_OWN);
+			int m = pack_windows(x, s->job_len, win[k]->n, s->own, MAX_OWN);
 			/* Cautery-level windows would make the threshold useless for
 			 * the next NOISE_CAP windows; milder bursts may stay (they
 			 * can only make absence harder to call). */
@@ -416,11 +467,21 @@ static void run_jobs(struct lsr_signal *s)
 
 void lsr_signal_feed(struct lsr_signal *s, int64_t index, const struct lsr_block *blk)
 {
-	if (!blk || blk->nsamp < 1 || blk->nsamp > LSR_MAX_BLOCK || !blk->samples)
+	if (!blk || blk->nsamp < 1 || blk->nsamp > LSR_MAX_BLOCK || !blk->samples ||
+	    blk->channels < 1 || (blk->channels > 1 && blk->stride < (size_t)blk->nsamp) || index < 0) {
+		s->rejected++;
 		return;
+	}
+	int64_t prev_end = lsr_epochs_end(s->ep);
 	bool gap = lsr_epochs_put(s->ep, index, blk);
-	if (gap)
+	if (gap) {
 		finish_ready(s); /* sweeps cut short by the gap leave first */
+		if (index < prev_end) {
+			/* Back in time: schedules made on the old indices restart. */
+			s->job_at = INT64_MIN;
+			s->have_found = false;
+		}
+	}
 	lsr_stimfind_scan(s->sf, index, blk, gap, on_found, s);
 	finish_ready(s);
 	if (s->judge)

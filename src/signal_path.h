@@ -38,6 +38,10 @@ int lsr_signal_stims(const struct lsr_signal *s);
  * _AUTO while auto mode has decided neither yet. */
 enum lsr_stim_source lsr_signal_mode(const struct lsr_signal *s);
 
+/* Blocks ignored as malformed (no samples, more than LSR_MAX_BLOCK,
+ * a stride shorter than the block, a negative index). */
+uint64_t lsr_signal_rejected(const struct lsr_signal *s);
+
 /* Sweep geometry: samples before the stimulus and in the whole sweep. */
 int lsr_signal_sweep_pre(const struct lsr_signal *s);
 int lsr_signal_sweep_len(const struct lsr_signal *s);

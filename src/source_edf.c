@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "recnotes.h"
 #include "source_edf.h"
@@ -44,6 +45,7 @@ struct edf_source {
 	char **settings;
 	size_t nsettings;
 	double speed, t0;
+	double start_epoch;                /* header start date/time (local clock) */
 	int64_t pos0;
 	bool started, configured, paused;
 	struct lsr_driver_stats stats;
@@ -383,6 +385,14 @@ struct lsr_source *lsr_source_edf_new(const char *path, double speed,
 		goto fail;
 	}
 	s->speed = speed > 0 && isfinite(speed) ? speed : 0;
+	/* EDF start times are the local clock of the recording machine, as our
+	 * writer stores them. */
+	struct tm tm = { .tm_year = h->startdate_year - 1900, .tm_mon = h->startdate_month - 1,
+	                 .tm_mday = h->startdate_day, .tm_hour = h->starttime_hour,
+	                 .tm_min = h->starttime_minute, .tm_sec = h->starttime_second,
+	                 .tm_isdst = -1 };
+	time_t start = mktime(&tm);
+	s->start_epoch = start == (time_t)-1 ? 0 : (double)start + h->starttime_subsecond * 1e-7;
 	free(h);
 	return &s->src;
 fail:
@@ -406,4 +416,10 @@ void lsr_source_edf_position(const struct lsr_source *src, double *pos_s, double
 	const struct edf_source *s = src->st;
 	*pos_s = (double)s->pos / s->cfg.rate;
 	*len_s = (double)s->total / s->cfg.rate;
+}
+
+double lsr_source_edf_start(const struct lsr_source *src)
+{
+	const struct edf_source *s = src->st;
+	return s->start_epoch;
 }

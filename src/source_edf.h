@@ -27,6 +27,9 @@ int lsr_source_edf_settings(const struct lsr_source *src, struct lsr_params *p_o
 
 /* Where the replay is and how long the recording is, in seconds of stream
  * time (position shown on screen, progress bar). */
+/* Wall-clock time (epoch seconds) of the recording's first sample, from its
+ * header; 0 when the header's date is unusable. */
+double lsr_source_edf_start(const struct lsr_source *src);
 void lsr_source_edf_position(const struct lsr_source *src, double *pos_s, double *len_s);
 
 #endif

@@ -98,13 +98,33 @@ static void artifact(struct lsr_stimfind *f, int64_t i, lsr_stimfind_fn fn, void
 	}
 }
 
-/* Sample i - span of channel c: from the block or, before it, the history. */
-static float back(const struct lsr_stimfind *f, const struct lsr_block *blk, int c, int i)
+/* Sample i of channel c, i >= -span: from the block or the history. */
+static float sample_at(const struct lsr_stimfind *f, const struct lsr_block *blk, int c, int i)
 {
-	int j = i - f->span;
-	if (j >= 0)
-		return blk->samples[(size_t)c * blk->stride + (size_t)j];
-	return f->hist[(size_t)c * (size_t)f->span + (size_t)(f->span + j)];
+	if (i >= 0)
+		return blk->samples[(size_t)c * blk->stride + (size_t)i];
+	return f->hist[(size_t)c * (size_t)f->span + (size_t)(f->span + i)];
+}
+
+/* The step was seen at i over the span before it; the pulse began where
+ * the steepest channel first moved a quarter of the threshold away from
+ * its level a span earlier (a band-limited pulse takes a few samples). */
+static int onset_of(const struct lsr_stimfind *f, const struct lsr_block *blk, int nch, int i)
+{
+	int best = 0;
+	float big = -1;
+	for (int c = 0; c < nch; c++) {
+		float d = fabsf(sample_at(f, blk, c, i) - sample_at(f, blk, c, i - f->span));
+		if (d > big) {
+			big = d;
+			best = c;
+		}
+	}
+	float ref = sample_at(f, blk, best, i - f->span);
+	for (int j = i - f->span + 1; j < i; j++)
+		if (fabsf(sample_at(f, blk, best, j) - ref) >= LSR_ART_STEP_UV / 4)
+			return j;
+	return i;
 }
 
 /* True when most channels step by LSR_ART_STEP_UV over the span ending at i. */
@@ -112,7 +132,7 @@ static bool steps_at(const struct lsr_stimfind *f, const struct lsr_block *blk, 
 {
 	int hits = 0;
 	for (int c = 0; c < nch && hits + (nch - c) >= need; c++) {
-		float d = blk->samples[(size_t)c * blk->stride + (size_t)i] - back(f, blk, c, i);
+		float d = sample_at(f, blk, c, i) - sample_at(f, blk, c, i - f->span);
 		if (fabsf(d) >= LSR_ART_STEP_UV)
 			hits++;
 	}
@@ -140,6 +160,12 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 	if (after_gap) {
 		f->have_mark = false;
 		f->hist_n = 0;
+		/* The stream went back (a device restart): what came before
+		 * cannot merge with or shadow what comes now. */
+		if (f->have_edge && index <= f->last_edge)
+			f->have_edge = false;
+		if (f->have_art && index <= f->last_art)
+			f->have_art = false;
 	}
 	int nch = blk->channels < f->nch ? blk->channels : f->nch;
 	int need = f->need > nch ? nch : f->need;
@@ -153,7 +179,7 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 		f->have_mark = true;
 		if (f->mode != LSR_STIM_SOURCE_SYNC && i >= first_art && need > 0 &&
 		    steps_at(f, blk, nch, need, i))
-			artifact(f, index + i, fn, ctx);
+			artifact(f, index + onset_of(f, blk, nch, i), fn, ctx);
 	}
 	if (f->mode != LSR_STIM_SOURCE_SYNC)
 		keep_history(f, blk, nch);

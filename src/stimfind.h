@@ -17,7 +17,7 @@
  * within a fraction of a millisecond on every lead; an M wave is as large
  * but on one muscle only and slower. */
 #define LSR_ART_STEP_UV 1000.0
-#define LSR_ART_SPAN_MS 0.2
+#define LSR_ART_SPAN_MS 0.5
 
 enum lsr_stimfind_what {
 	LSR_FOUND_STIM,       /* a stimulus (origin says how it was found) */

@@ -248,3 +248,14 @@ void lsr_ui_free(struct lsr_ui *ui)
 	lsr_model_free(ui->model);
 	free(ui);
 }
+
+int lsr_ui_restart(struct lsr_ui *ui)
+{
+	struct lsr_model *m = lsr_model_new();
+	if (!m)
+		return -1;
+	lsr_model_free(ui->model);
+	ui->model = m;
+	ui->dirty = LSR_DIRTY_ALL;
+	return 0;
+}

@@ -95,6 +95,9 @@ void lsr_ui_input(struct lsr_ui *ui);
  * (`now`: monotonic seconds).  Returns ms until it wants to be called
  * again, or -1 when nothing is pending. */
 int lsr_ui_render(struct lsr_ui *ui, double now);
+/* Forget the case shown (sweeps, trend, log): a replay seek recomputes it
+ * from the start.  0, or -1 when out of memory (the old model stays). */
+int lsr_ui_restart(struct lsr_ui *ui);
 /* Frames drawn so far (for the benchmark). */
 uint64_t lsr_ui_frames(const struct lsr_ui *ui);
 /* Restores the terminal; NULL is fine. */

@@ -47,7 +47,7 @@ print(f"{name}: {seq} -> {end['final']} {end['final_phase']}")
 PY
 }
 for scenario in classic premature persistent partial stim-failure noisy no-sync; do
-	for seed in 1 2 3; do
+	for seed in 1 2 3 11; do
 		run "$scenario" "$seed" 300 || fail=1
 	done
 	run "$scenario" 7 120 || fail=1

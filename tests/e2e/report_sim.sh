@@ -2,8 +2,9 @@
 # The case report of every simulator scenario: the text report's facts
 # against the simulator's ground truth (simtruth: final status and phase,
 # time of loss, baselines within 5%, marks), and the PDF is a valid 1-2 page
-# document whose first page is not blank.  An existing report is never
-# replaced without --force.
+# document whose first page is not blank.  A report over a recording states
+# the live report's facts.  An existing report is never replaced without
+# --force.
 set -u
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 fail=0
@@ -81,6 +82,23 @@ if errors:
 print(f"{scenario}: final {kv['final']} {kv['final_phase']}, loss_t {kv['loss_t']}")
 PY
 done
+# A report over the recording of a case states the same facts as the one
+# written live, wall-clock times included (the recording's header dates
+# the replay); driver, device and the 16-character EDF labels aside: the
+# roles stay.
+rm -f "$dir"/live.* "$dir"/rep.* "$dir/case.bdf"
+"$LSRMON" --headless --scenario premature --seed 3 --duration 90 -o "$dir/case.bdf" --report "$dir/live" >/dev/null &&
+	"$LSRMON" --headless --replay "$dir/case.bdf" --report "$dir/rep" >/dev/null ||
+	{ echo "record/replay with --report failed"; fail=1; }
+facts() {
+	grep -vE '^(case_end|duration_s|driver|device|source|note|stats_[a-z_]*):' "$1" |
+		sed -E 's/ origin=[a-z]*//; s/^montage: .*/montage: '"$(sed -n 's/^montage: //p' "$1" | grep -oE ':(lsr|control|other)(,|$)' | tr -d '\n')"'/'
+}
+if ! diff <(facts "$dir/live.txt") <(facts "$dir/rep.txt") >"$dir/diff.txt"; then
+	echo "report over the recording differs from the live one:"; cat "$dir/diff.txt"; fail=1
+fi
+grep -q '^final: ' "$dir/rep.txt" && grep -q '^mark: ' "$dir/rep.txt" || { echo "replayed report lacks facts"; fail=1; }
+
 # Never replaced without --force; replaced with it.
 "$LSRMON" --headless --duration 60 --report "$dir/r" >/dev/null 2>"$dir/err.txt"; rc=$?
 [ $rc -eq 2 ] && grep -q -- "--report" "$dir/err.txt" || { echo "existing report: exit $rc"; cat "$dir/err.txt"; fail=1; }

@@ -1,8 +1,6 @@
 /* tests/tools/judge_alloc.c — proves the judge allocates nothing per
  * trial, mark or time step after lsr_judge_new: counts allocations while a
- * long synthetic case runs and exits 1 on any.  Counting: glibc's
- * documented "Replacing malloc" (delegating to __libc_*), or under ASan,
- * whose allocator cannot be replaced, the sanitizer's own malloc hook. */
+ * long synthetic case runs and exits 1 on any (alloc_count.h). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,63 +8,7 @@
 
 #include "judge.h"
 
-static int counting;
-static unsigned long allocations;
-
-#if defined(__SANITIZE_ADDRESS__)
-/* from sanitizer/allocator_interface.h, which Debian's gcc does not ship */
-int __sanitizer_install_malloc_and_free_hooks(void (*on_malloc)(const volatile void *, size_t),
-                                              void (*on_free)(const volatile void *));
-
-static void on_malloc(const volatile void *p, size_t n)
-{
-	(void)p;
-	(void)n;
-	allocations += counting;
-}
-
-static void on_free(const volatile void *p)
-{
-	(void)p;
-}
-
-static void count_allocations(void)
-{
-	__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
-}
-#else
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
-
-void *malloc(size_t n)
-{
-	allocations += counting;
-	return __libc_malloc(n);
-}
-
-void *calloc(size_t a, size_t b)
-{
-	allocations += counting;
-	return __libc_calloc(a, b);
-}
-
-void *realloc(void *p, size_t n)
-{
-	allocations += counting;
-	return __libc_realloc(p, n);
-}
-
-void free(void *p)
-{
-	__libc_free(p);
-}
-
-static void count_allocations(void)
-{
-}
-#endif
+#include "alloc_count.h"
 
 static unsigned long events;
 static void on_event(void *ctx, const struct lsr_event *ev)

@@ -12,7 +12,7 @@
 
 #include "driver.h"
 
-#define SYN_MAXCH 4
+#define SYN_MAXCH 16
 #define SYN_BLOCK 997
 #define SYN_MAXLOG 2048 /* deliberately not a divisor of anything */
 
@@ -31,7 +31,10 @@ struct syn {
 	double art_uv[SYN_MAXCH];    /* pulse height, 0 = no artifact */
 	double tail_uv[SYN_MAXCH];   /* tail at the end of blanking (2 ms) */
 	double tail_tau_ms[SYN_MAXCH];
+	double tail2_uv, tail2_tau_ms; /* a second, slower decay on every lead */
 	double pulse_ms;
+	double hum_uv, hum_hz;        /* mains on every lead */
+	double rise_ms;               /* pulse rise time (anti-aliasing), 0 = a step */
 	bool sync;                   /* write mark bit 0 during the pulse */
 	struct syn_resp resp[SYN_MAXCH];
 	double jitter_ms;            /* response onset spread, uniform [0, j) */
@@ -105,7 +108,7 @@ static inline void syn_init(struct syn *g, int rate, int nch, uint64_t seed)
 {
 	memset(g, 0, sizeof *g);
 	g->rate = rate;
-	g->nch = nch;
+	g->nch = nch < SYN_MAXCH ? nch : SYN_MAXCH;
 	g->rng = seed * 0x9E3779B97F4A7C15ULL + 1;
 	g->pulse_ms = 0.2;
 	g->period = rate / 2;
@@ -147,11 +150,14 @@ static inline void syn_block(struct syn *g, int n, struct lsr_block *blk)
 		g->marks[i] = g->sync && ts >= 0 && ts < g->pulse_ms ? LSR_MARK_STIM : 0;
 		for (int c = 0; c < g->nch; c++) {
 			double v = g->noise_uv[c] > 0 ? g->noise_uv[c] * g->noise_gain * syn_shape(g, c, syn_gauss(g)) : 0;
+			v += g->hum_uv * sin(2 * M_PI * g->hum_hz * k / g->rate + c);
 			if (ts >= 0) {
 				if (ts < g->pulse_ms)
-					v += g->art_uv[c];
+					v += g->art_uv[c] * (g->rise_ms > ts ? ts / g->rise_ms : 1);
 				if (g->tail_uv[c] != 0)
 					v += g->tail_uv[c] * exp(-(ts - 2.0) / g->tail_tau_ms[c]);
+				if (g->tail2_uv != 0)
+					v += g->tail2_uv * exp(-(ts - 2.0) / g->tail2_tau_ms);
 				if (g->resp[c].amp_uv != 0) {
 					struct syn_resp r = g->resp[c];
 					v += syn_wave(&r, ts - g->cur_onset[c]);

@@ -9,6 +9,7 @@
 
 #include "osc.h"
 #include "osc_rx.h"
+#include "osc_send.h"
 #include "params.h"
 
 /* liblo's argument pointers are only 4-byte aligned: read through memcpy. */
@@ -414,6 +415,21 @@ START_TEST(multicast_accepted)
 	struct lsr_osc *o = lsr_osc_new(u, 3, false, false, true, err, sizeof err);
 	ck_assert_msg(o != NULL, "%s", err);
 	lsr_osc_free(o);
+	/* Only an IPv4 group over UDP gets the multicast TTL of 1. */
+	static const struct { const char *url; bool mc; } cases[] = {
+		{ "osc.udp://224.0.1.9:9000/", true }, { "osc.udp://239.255.0.1:9000/", true },
+		{ "osc.udp://223.255.255.255:9000/", false }, { "osc.udp://240.0.0.1:9000/", false },
+		{ "osc.tcp://224.0.1.9:9000/", false }, { "osc.udp://127.0.0.1:9000/", false },
+	};
+	struct lsr_osc_alarms alarms;
+	lsr_osc_alarms_init(&alarms);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct lsr_osc_dest *d = lsr_osc_dest_new(cases[i].url, &alarms, err, sizeof err);
+		ck_assert_msg(d != NULL, "%s", err);
+		ck_assert_msg(lsr_osc_dest_multicast(d) == cases[i].mc, "%s", cases[i].url);
+		lsr_osc_dest_free(d);
+	}
+	lsr_osc_alarms_destroy(&alarms);
 }
 END_TEST
 

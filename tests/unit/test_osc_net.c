@@ -230,6 +230,40 @@ START_TEST(backpressure_holds_source)
 }
 END_TEST
 
+/* Replay/simulation: a receiver that stops reading for good holds the
+ * source only until its send has been blocked for a while; then it is
+ * reported, no longer holds the source, and its queue drops. */
+START_TEST(stuck_receiver_released)
+{
+	int port, lfd = stuck_listener(&port);
+	struct lsr_osc *o = osc_to("tcp", port, true, false);
+	int n = 0;
+	while (!lsr_osc_busy(o) && n < 5000)
+		push_sweep_group(o, ++n, big, BIG);
+	ck_assert(lsr_osc_busy(o));
+	/* Keep producing, as a source would, until the kernel's buffers are
+	 * full and the send blocks long enough to be reported. */
+	const char *a = NULL;
+	char what[16], text[256];
+	double until = mono() + WAIT_S;
+	while (!a && mono() < until) {
+		push_sweep_group(o, ++n, big, BIG);
+		if (lsr_osc_poll_alarm(o, what, sizeof what, text, sizeof text))
+			a = text;
+		else
+			usleep(1000);
+	}
+	ck_assert_msg(a && strstr(a, "blocked"), "%s", a ? a : "no alarm");
+	ck_assert(!lsr_osc_busy(o));
+	ck_assert(lsr_osc_failing(o));
+	for (int k = 0; k < 600; k++)
+		push_sweep_group(o, ++n, big, BIG);
+	ck_assert_uint_gt(lsr_osc_dropped(o), 0);
+	lsr_osc_free(o); /* gives up on the blocked send within its bound */
+	close(lfd);
+}
+END_TEST
+
 /* Live: never busy; the oldest bundles go and are counted.  Freeing gives
  * up on the stuck send within its bound. */
 START_TEST(live_drops_oldest)
@@ -379,6 +413,7 @@ Suite *suite_osc_net(void)
 	tcase_add_test(tc, tcp_receiver_returns);
 	tcase_add_test(tc, free_flushes_queue);
 	tcase_add_test(tc, backpressure_holds_source);
+	tcase_add_test(tc, stuck_receiver_released);
 	tcase_add_test(tc, live_drops_oldest);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("listen");

@@ -100,6 +100,8 @@ START_TEST(sync_edges_give_the_stimulus_sample)
 	f->g.sync = true;
 	f->p.stim_source = LSR_STIM_SOURCE_SYNC;
 	fix_open(f, 0);
+	ck_assert_int_eq(lsr_signal_sweep_pre(f->s), 200);
+	ck_assert_int_eq(lsr_signal_sweep_len(f->s), 2201);
 	run(f, f->g.first + 9 * f->g.period + 1000);
 	/* The 10th stimulus's sweep is not complete: 10 stimuli, 9 trials. */
 	ck_assert_int_eq(f->r.n, 9);
@@ -185,6 +187,28 @@ START_TEST(artifact_mode_finds_the_pulse)
 		ck_assert(!f->r.tr[i].overlap);
 	}
 	ck_assert_int_eq(lsr_signal_mode(f->s), LSR_STIM_SOURCE_ARTIFACT);
+	fix_free(f);
+}
+END_TEST
+
+/* A slow (band-limited) 1.5 mV pulse rising over 0.4 ms on three of four
+ * leads (the fourth flat: most, not all, is enough): found within 0.2 ms
+ * of its first rise, not at its fall. */
+START_TEST(artifact_mode_slow_small_pulse)
+{
+	struct fix *f = fix_new(20000, 4, 12);
+	f->p.stim_source = LSR_STIM_SOURCE_ARTIFACT;
+	f->g.pulse_ms = 0.6;
+	f->g.rise_ms = 0.4;
+	for (int c = 0; c < 3; c++)
+		f->g.art_uv[c] = 1500;
+	fix_open(f, 0);
+	run(f, f->g.first + 9 * f->g.period + 3000);
+	ck_assert_int_eq(f->r.n, 10);
+	for (int i = 0; i < f->r.n; i++) {
+		int64_t d = f->r.tr[i].stim_index - f->g.index_log[i];
+		ck_assert_msg(d >= 0 && d <= 4, "trial %d: %ld samples off", i, (long)d);
+	}
 	fix_free(f);
 }
 END_TEST
@@ -391,9 +415,11 @@ START_TEST(saturation_outside_blanking_only)
 }
 END_TEST
 
-/* Adds, to channel 0 of the sweep of stimulus k (at index s), a burst in
- * [s + from, s + to) samples: broadband (cautery) or 150 Hz (spasm). */
-static void run_with_burst(struct fix *f, int k, int from, int to, bool broadband, double uv, int64_t until)
+/* Adds, to the channels in mask of the sweep of stimulus k (at index s),
+ * a burst in [s + from, s + to) samples: broadband (cautery) or 150 Hz
+ * (spasm). */
+static void run_with_burst_on(struct fix *f, unsigned mask, int k, int from, int to, bool broadband,
+                              double uv, int64_t until)
 {
 	struct lsr_block b;
 	int64_t s = f->g.first + k * f->g.period;
@@ -405,10 +431,17 @@ static void run_with_burst(struct fix *f, int k, int from, int to, bool broadban
 				continue;
 			double v = broadband ? uv * (2 * syn_uniform(&f->g) - 1)
 			                     : uv * sin(2 * M_PI * 150.0 * j / f->g.rate);
-			f->g.buf[i] += (float)v;
+			for (int c = 0; c < f->g.nch; c++)
+				if (mask & (1u << c))
+					f->g.buf[c * SYN_BLOCK + i] += (float)v;
 		}
 		lsr_signal_feed(f->s, (int64_t)b.index, &b);
 	}
+}
+
+static void run_with_burst(struct fix *f, int k, int from, int to, bool broadband, double uv, int64_t until)
+{
+	run_with_burst_on(f, 1u, k, from, to, broadband, uv, until);
 }
 
 START_TEST(cautery_and_spasm_flags)
@@ -434,6 +467,115 @@ START_TEST(cautery_and_spasm_flags)
 }
 END_TEST
 
+/* A device restart (index back to 0): stimuli after it are found again,
+ * the sweep cut by it is a gap trial. */
+START_TEST(index_going_back_is_a_new_segment)
+{
+	struct fix *f = fix_new(20000, 2, 13);
+	f->g.sync = true;
+	fix_open(f, 0);
+	run(f, f->g.first + 3 * f->g.period + 500); /* mid 4th sweep */
+	ck_assert_int_eq(f->r.n, 3);
+	struct syn *g2 = calloc(1, sizeof *g2);
+	syn_init(g2, 20000, 2, 14);
+	g2->sync = true;
+	g2->noise_uv[0] = g2->noise_uv[1] = 5;
+	struct lsr_block b;
+	while (g2->next_index < g2->first + 3 * g2->period + 3000) {
+		syn_block(g2, SYN_BLOCK, &b);
+		lsr_signal_feed(f->s, (int64_t)b.index, &b);
+	}
+	ck_assert_int_eq(f->r.n, 3 + 1 + 4);
+	ck_assert(f->r.tr[3].gap);
+	for (int i = 0; i < 4; i++) {
+		ck_assert_int_eq(f->r.tr[4 + i].stim_index, g2->index_log[i]);
+		ck_assert(!f->r.tr[4 + i].gap);
+	}
+	free(g2);
+	fix_free(f);
+}
+END_TEST
+
+/* Hostile blocks: random sizes (some out of range), channel counts,
+ * strides, index jumps both ways, non-numbers and huge values, random
+ * marks.  Nothing may crash (ASan/UBSan build) and trials stay numbered
+ * in order with the configured channel count. */
+START_TEST(hostile_blocks_never_crash)
+{
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	p.train_ms = 1;
+	struct rec *r = calloc(1, sizeof *r);
+	struct lsr_stream_config c = { .rate = 10000, .channels = 3 };
+	char err[200];
+	struct lsr_signal *s = lsr_signal_new(&p, &c, on_trial, r, err, sizeof err);
+	ck_assert_ptr_nonnull(s);
+	enum { CH = 5, N = LSR_MAX_BLOCK + 10 };
+	float *buf = calloc((size_t)CH * N, sizeof *buf);
+	uint8_t *marks = calloc(N, 1);
+	ck_assert(buf && marks);
+	struct syn rng;
+	syn_init(&rng, 10000, 1, 99);
+	int64_t at = 0;
+	for (int it = 0; it < 400; it++) {
+		int n = 1 + (int)(syn_uniform(&rng) * (N - 1));
+		if (syn_uniform(&rng) < 0.5)
+			n = 1 + n % 300;
+		int ch = (int)(syn_uniform(&rng) * (CH + 1));
+		size_t stride = syn_uniform(&rng) < 0.1 ? (size_t)(n / 2) : (size_t)N;
+		for (int i = 0; i < CH * N; i++) {
+			double u = syn_uniform(&rng);
+			buf[i] = u < 0.001 ? NAN : u < 0.002 ? INFINITY : (float)((u - 0.5) * (u < 0.05 ? 1e7 : 100));
+		}
+		for (int i = 0; i < n; i++)
+			marks[i] = syn_uniform(&rng) < 0.02 ? 0xff : 0;
+		struct lsr_block b = { (uint64_t)at, n, ch, stride, buf, marks };
+		lsr_signal_feed(s, at, &b);
+		double j = syn_uniform(&rng);
+		at += j < 0.8 ? n : j < 0.9 ? n + (int64_t)(syn_uniform(&rng) * 5000) : -(int64_t)(syn_uniform(&rng) * at);
+	}
+	lsr_signal_flush(s);
+	ck_assert_int_gt(r->n, 0);
+	ck_assert_int_gt(lsr_signal_rejected(s), 0);
+	for (int i = 0; i < r->n && i < MAXT; i++) {
+		ck_assert_int_eq(r->tr[i].n, i + 1);
+		ck_assert_int_eq(r->tr[i].nch, 3);
+	}
+	lsr_signal_free(s);
+	free(buf);
+	free(marks);
+	free(r);
+}
+END_TEST
+
+/* A burst in 75–100 ms after an LSR on the same channel is its
+ * after-discharge, not a spasm (nor this sweep's noise level); on the
+ * channel without an LSR it is a spasm; before the stimulus it is a spasm
+ * on either. */
+START_TEST(after_discharge_is_not_a_spasm)
+{
+	struct fix *f = fix_new(20000, 2, 15);
+	f->g.sync = true;
+	f->g.resp[0] = (struct syn_resp){ 200, 9, 300, 8 };
+	fix_open(f, 0);
+	run_with_burst_on(f, 3u, 6, 1500, 2000, false, 60, f->g.first + 7 * f->g.period);
+	run_with_burst_on(f, 3u, 8, -200, 0, false, 60, f->g.first + 9 * f->g.period + 3000);
+	ck_assert_int_eq(f->r.n, 10);
+	ck_assert(f->r.tr[6].ch[0].lsr.p2p_uv > f->r.tr[6].ch[0].lsr.threshold_uv);
+	ck_assert(!f->r.tr[6].ch[0].spasm);
+	ck_assert(f->r.tr[6].ch[1].spasm);
+	ck_assert(f->r.tr[8].ch[0].spasm && f->r.tr[8].ch[1].spasm);
+	for (int i = 0; i < f->r.n; i++)
+		if (i != 6 && i != 8)
+			ck_assert(!f->r.tr[i].ch[0].spasm && !f->r.tr[i].ch[1].spasm);
+	/* Nor does it count as this sweep's noise level (the lead check). */
+	ck_assert_double_lt(f->r.tr[6].ch[0].noise_uv, 1.5 * f->r.tr[5].ch[0].noise_uv);
+	/* Kept out of the noise either way: the threshold did not move. */
+	ck_assert_double_lt(f->r.tr[9].ch[0].lsr.threshold_uv, 1.3 * f->r.tr[5].ch[0].lsr.threshold_uv);
+	fix_free(f);
+}
+END_TEST
+
 Suite *suite_stimfind(void)
 {
 	Suite *s = suite_create("stimfind");
@@ -442,6 +584,7 @@ Suite *suite_stimfind(void)
 	tcase_add_test(tc, sync_edges_give_the_stimulus_sample);
 	tcase_add_test(tc, trains_closer_than_train_ms_are_one_stimulus);
 	tcase_add_test(tc, artifact_mode_finds_the_pulse);
+	tcase_add_test(tc, artifact_mode_slow_small_pulse);
 	tcase_add_test(tc, artifact_detector_reads_across_blocks_and_rates);
 	tcase_add_test(tc, auto_switches_after_three_and_keeps_them);
 	tcase_add_test(tc, auto_prefers_sync_edges);
@@ -451,6 +594,9 @@ Suite *suite_stimfind(void)
 	tcase_add_test(tc, low_rate_still_finds_stimuli);
 	tcase_add_test(tc, saturation_outside_blanking_only);
 	tcase_add_test(tc, cautery_and_spasm_flags);
+	tcase_add_test(tc, after_discharge_is_not_a_spasm);
+	tcase_add_test(tc, index_going_back_is_a_new_segment);
+	tcase_add_test(tc, hostile_blocks_never_crash);
 	suite_add_tcase(s, tc);
 	return s;
 }

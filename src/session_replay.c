@@ -1,0 +1,188 @@
+/* src/session_replay.c — reviewing a replay: pause, pace, seek by time and
+ * jump to the next or previous mark or state change.  A seek rewinds the
+ * source and recomputes the detector by a linear pass from the start (it is
+ * fast), so the state shown after a seek is exactly what a straight run
+ * gives; external sinks are muted until the stream passes the furthest
+ * point they already received, so nothing reaches them twice. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "session_priv.h"
+#include "session_ui.h"
+
+static const double speeds[] = { 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64 };
+#define NSPEEDS ((int)(sizeof speeds / sizeof speeds[0]))
+
+static double now_t(const struct lsr_session *s)
+{
+	return s->cfg.rate > 0 ? (double)s->stream_next / s->cfg.rate : 0.0;
+}
+
+/* A line on the status bar saying what a review key did. */
+__attribute__((format(printf, 2, 3)))
+static void note(struct lsr_session *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->ui_note, sizeof s->ui_note, fmt, ap);
+	va_end(ap);
+	s->ui_note_until = lsr_now() + 5;
+}
+
+static bool reviewable(struct lsr_session *s)
+{
+	if (s->src->ops->rewind && s->src->ops->set_speed)
+		return true;
+	note(s, "Seeking needs a replay");
+	return false;
+}
+
+static void repace(struct lsr_session *s)
+{
+	if (s->src->ops->set_speed)
+		s->src->ops->set_speed(s->src->st, s->catching_up ? 0 : s->speed,
+		                       s->catching_up ? false : s->paused, lsr_now());
+}
+
+void lsr_session_pause(void *ctx)
+{
+	struct lsr_session *s = ctx;
+	if (!s->src->ops->set_speed)
+		return;
+	s->paused = !s->paused;
+	repace(s);
+}
+
+void lsr_session_speed(void *ctx, int direction)
+{
+	struct lsr_session *s = ctx;
+	if (!s->src->ops->set_speed)
+		return;
+	int i = 0;
+	if (s->speed <= 0) /* max */
+		i = NSPEEDS;
+	else
+		while (i < NSPEEDS - 1 && speeds[i] < s->speed)
+			i++;
+	i += direction > 0 ? 1 : -1;
+	if (i < 0)
+		i = 0;
+	s->speed = i >= NSPEEDS ? 0 : speeds[i];
+	repace(s);
+	if (s->speed > 0)
+		note(s, "Speed x%g", s->speed);
+	else
+		note(s, "Speed max");
+}
+
+void lsr_session_seek_to(struct lsr_session *s, double t)
+{
+	if (!reviewable(s))
+		return;
+	if (t < 0)
+		t = 0;
+	if (s->pause_at >= 0 && t > s->pause_at)
+		t = s->pause_at;
+	if (s->src->ops->rewind(s->src->st) < 0) {
+		note(s, "Seek failed: the file cannot be read again (%g)", t);
+		return;
+	}
+	lsr_detector_free(s->det);
+	s->det = NULL;
+	s->have_config = false;
+	s->segment = 0;
+	s->seg_has_block = false;
+	s->stream_next = 0;
+	s->dev_next = 0;
+	s->last_marks = 0;
+	s->next_cli_mark = 0;
+	s->next_op_mark = 0;
+	s->held = false;
+	s->source_ended = false;
+	s->outage = false;
+	lsr_session_ui_restart(s);
+	s->catching_up = true;
+	s->seek_target = t;
+	repace(s);
+	note(s, "Seek to %.1f s: recomputed from the start", t);
+}
+
+/* Called after every block: the catch-up ends at its target. */
+void lsr_session_seek_progress(struct lsr_session *s)
+{
+	if (s->catching_up && now_t(s) >= s->seek_target) {
+		s->catching_up = false;
+		repace(s);
+	}
+}
+
+void lsr_session_seek(void *ctx, double delta_s)
+{
+	struct lsr_session *s = ctx;
+	lsr_session_seek_to(s, now_t(s) + delta_s);
+}
+
+/* The next (direction > 0) or previous mark or state change, shown just
+ * after its stimulus's sweep has been judged. */
+void lsr_session_seek_event(void *ctx, int direction)
+{
+	struct lsr_session *s = ctx;
+	const double settle = 0.2, back = 1.0;
+	double here = now_t(s), target = NAN;
+	if (direction > 0) {
+		for (int i = 0; i < s->nreview && isnan(target); i++)
+			if (s->review[i] + settle > here + 0.05)
+				target = s->review[i];
+	} else {
+		for (int i = s->nreview - 1; i >= 0 && isnan(target); i--)
+			if (s->review[i] + settle < here - back)
+				target = s->review[i];
+	}
+	if (isnan(target)) {
+		note(s, "No %s mark or state change", direction > 0 ? "later" : "earlier");
+		return;
+	}
+	lsr_session_seek_to(s, target + settle);
+}
+
+/* The review index: stream times of marks and state changes, kept in
+ * order; a recomputation after a seek passes the same times again and adds
+ * nothing. */
+static void review_event(void *ctx, const struct lsr_event *ev)
+{
+	struct lsr_session *s = ctx;
+	if (ev->type != LSR_EV_MARK && ev->type != LSR_EV_STATE)
+		return;
+	if (s->nreview > 0 && ev->t <= s->review[s->nreview - 1])
+		return;
+	if (s->nreview < LSR_REVIEW_MAX)
+		s->review[s->nreview++] = ev->t;
+}
+
+int lsr_session_replay_init(struct lsr_session *s)
+{
+	s->review_sink = (struct lsr_sink){ s, review_event, NULL };
+	return lsr_bus_add_internal(&s->bus, &s->review_sink);
+}
+
+/* Operator marks (keys, OSC) are remembered in stream-time order so that a
+ * recomputation applies them again where they were made. */
+void lsr_session_remember_mark(struct lsr_session *s, double t, const char *label,
+                               enum lsr_mark_origin origin)
+{
+	if (s->nop_marks >= LSR_OP_MARKS_MAX)
+		return;
+	int pos = s->nop_marks;
+	while (pos > 0 && s->op_marks[pos - 1].t > t)
+		pos--;
+	memmove(&s->op_marks[pos + 1], &s->op_marks[pos],
+	        (size_t)(s->nop_marks - pos) * sizeof s->op_marks[0]);
+	s->op_marks[pos].t = t;
+	s->op_marks[pos].origin = origin;
+	snprintf(s->op_marks[pos].label, sizeof s->op_marks[pos].label, "%s", label);
+	s->nop_marks++;
+	/* It was applied as it was made: the pass goes on after it. */
+	s->next_op_mark = pos + 1;
+}
