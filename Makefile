@@ -1,6 +1,8 @@
 # lsrmon — plain Makefile.  `make` builds ./lsrmon; `make check` installs any
 # missing Debian package, builds and runs every test; SANITIZE=1 builds the
-# same with ASan+UBSan into build/san/ (tests then run that binary).
+# same with ASan+UBSan into build/san/ (tests then run that binary);
+# `make fuzz` builds the libFuzzer targets (clang) into build/fuzz/, `make
+# fuzz-ci` runs each for FUZZ_SECONDS, `make soak` runs the 8-hour case.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -16,6 +18,12 @@ SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
 BUILD := build/san
 OPT := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+BIN := $(BUILD)/lsrmon
+else ifeq ($(SANITIZE),fuzz)
+# The fuzz build: the core instrumented for libFuzzer, under ASan+UBSan.
+BUILD := build/fuzz
+CC := clang
+OPT := -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 BIN := $(BUILD)/lsrmon
 else
 BUILD := build/rel
@@ -48,7 +56,7 @@ DEB_PACKAGES := gcc make pkg-config libncurses-dev libserialport-dev liblo-dev \
 	liblo-tools libedf-dev libinih-dev check libcairo2-dev tmux socat \
 	biosig-tools python3-mne poppler-utils clang libclang-rt-14-dev valgrind
 
-.PHONY: all check demo deps tests fixtures bench install uninstall clean
+.PHONY: all check demo deps tests fixtures bench install uninstall clean fuzz fuzz-ci fuzz-targets soak
 
 all: $(BIN)
 
@@ -101,6 +109,39 @@ build/rel/bench/%: tests/bench/%.c build/rel/core.a
 bench:
 	$(MAKE) SANITIZE=0 lsrmon $(BENCH_BIN)
 	LSRMON=$(abspath lsrmon) LSR_BUILD=$(abspath build/rel) bash tests/bench/run
+
+# libFuzzer targets, one per parser: tests/fuzz/fuzz_<name>.c.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 30
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(BUILD)/core.a
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(ALL_CFLAGS) -Itests/unit $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/core.a $(LIBS)
+
+fuzz-targets: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_NAMES))
+
+fuzz:
+	$(MAKE) SANITIZE=fuzz fuzz-targets
+
+# Each target for FUZZ_SECONDS from its seed corpus (copied: CI never
+# writes into the tree); any crash, leak or UB report fails.
+fuzz-ci: fuzz
+	@set -e; for t in $(FUZZ_NAMES); do \
+		d=$$(mktemp -d); cp tests/fuzz/corpus/$$t/* $$d/ 2>/dev/null || true; \
+		echo "fuzz-ci: $$t for $(FUZZ_SECONDS) s"; \
+		(cd $$d && ASAN_OPTIONS=detect_leaks=1 $(abspath build/fuzz/fuzz)/$$t \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 \
+			-print_final_stats=1 $$d >$$d.log 2>&1) || \
+			{ tail -60 $$d.log; rm -rf $$d $$d.log; exit 1; }; \
+		grep -E '^stat::(number_of_executed_units|peak_rss_mb)' $$d.log; \
+		rm -rf $$d $$d.log; done
+
+# The simulated 8-hour case (tests/soak.sh; SOAK_SECONDS shortens it).
+soak: tests
+	LSRMON=$(abspath $(BIN)) LSR_BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) \
+		bash tests/soak.sh $${SOAK_SECONDS:-28800}
 
 # Fixtures too big to commit, recorded from the simulated patient with fixed
 # seeds (fixtures/README); each its own target, so -j makes them in parallel.

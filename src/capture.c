@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -20,7 +21,17 @@ struct lsr_capture *lsr_capture_open(const char *path, bool force, char *err,
                                      size_t errlen, int *exit_code)
 {
 	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL);
-	int fd = open(path, flags, 0644);
+	int fd = open(path, flags, 0600);
+	struct stat st;
+	/* The bytes of a patient's case: owner only, also when --force
+	 * replaces a file that had wider permissions. */
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) != 0600 &&
+	    fchmod(fd, 0600) < 0) {
+		int e = errno;
+		close(fd);
+		fd = -1;
+		errno = e;
+	}
 	if (fd < 0) {
 		bool exists = errno == EEXIST;
 		snprintf(err, errlen, "--capture %s: %s%s", path, strerror(errno),

@@ -261,7 +261,9 @@ int lsr_cli_parse(int argc, char **argv, struct lsr_options *o, char *err, size_
 	o->pause_at = -1;
 	o->duration = 300;
 	opterr = 0;
-	optind = 1;
+	/* 0, not 1: glibc then also forgets where it was inside a cluster of
+	 * short options ("-hx") from an earlier call, whose argv may be gone. */
+	optind = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, ":p:d:b:r:o:l:h", long_opts, NULL)) != -1) {
 		if (c == '?') {

@@ -69,6 +69,9 @@ int lsr_osc_listen_port(const struct lsr_osc_listen *l);
  * osc.  Anything else is counted and ignored. */
 void lsr_osc_listen_read(struct lsr_osc_listen *l,
                          void (*mark)(void *ctx, const char *label), void *ctx);
+/* One datagram as lsr_osc_listen_read handles it (the fuzzer's entry). */
+void lsr_osc_listen_handle(struct lsr_osc_listen *l, unsigned char *data, size_t size,
+                           void (*mark)(void *ctx, const char *label), void *ctx);
 uint64_t lsr_osc_listen_accepted(const struct lsr_osc_listen *l);
 uint64_t lsr_osc_listen_ignored(const struct lsr_osc_listen *l);
 void lsr_osc_listen_free(struct lsr_osc_listen *l);

@@ -185,6 +185,12 @@ static void handle_packet(struct lsr_osc_listen *l, unsigned char *data, size_t 
 	handle_message(l, data, size, mark, ctx);
 }
 
+void lsr_osc_listen_handle(struct lsr_osc_listen *l, unsigned char *data, size_t size,
+                           void (*mark)(void *ctx, const char *label), void *ctx)
+{
+	handle_packet(l, data, size, 0, mark, ctx);
+}
+
 void lsr_osc_listen_read(struct lsr_osc_listen *l,
                          void (*mark)(void *ctx, const char *label), void *ctx)
 {
@@ -199,7 +205,7 @@ void lsr_osc_listen_read(struct lsr_osc_listen *l,
 			l->ignored++;
 			continue;
 		}
-		handle_packet(l, l->buf, (size_t)n, 0, mark, ctx);
+		lsr_osc_listen_handle(l, l->buf, (size_t)n, mark, ctx);
 	}
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,6 +69,22 @@ struct lsr_recorder {
 	uint64_t bytes_closed, clipped_closed;
 	struct msg *sticky, *held; /* settings of this segment; notes before any file */
 };
+
+/* A recording is a patient's case: owner only, also when --force replaces
+ * a file that had wider permissions (open's mode applies only to a new
+ * file).  Devices are left alone.  fd, or -1 (errno set). */
+static int owner_only(int fd)
+{
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0777) != 0600 &&
+	    fchmod(fd, 0600) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
 
 static double mono(void)
 {
@@ -168,7 +185,7 @@ static void open_file(struct lsr_recorder *r)
 		r->first_fd = -1;
 	} else {
 		snprintf(path, sizeof path, "%s-%d%s", r->stem, no, r->ext);
-		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (r->force ? O_TRUNC : O_EXCL), 0600);
+		fd = owner_only(open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (r->force ? O_TRUNC : O_EXCL), 0600));
 	}
 	r->opened_any = true;
 	pthread_mutex_lock(&r->mu);
@@ -517,7 +534,7 @@ struct lsr_recorder *lsr_recorder_new(const char *path, bool force,
 		*exit_code = 2;
 		return NULL;
 	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0600);
+	int fd = owner_only(open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0600));
 	if (fd < 0) {
 		bool exists = errno == EEXIST;
 		snprintf(err, errlen, "--record %s: %s%s", path, strerror(errno),

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <edflib.h>
+
 #include "driver.h"
 #include "edfwrite.h"
 #include "recnotes.h"
@@ -178,6 +180,25 @@ static void complete(const struct layout *L, uint8_t *rec, size_t have,
 		memcpy(slot, text, strlen(tk) + 2);
 }
 
+/* The copy is for readers as strict as EDFlib: when the damage is more
+ * than a cut-off end (a record's annotations garbled, bytes lost inside),
+ * padding does not mend it, and a copy that only looks repaired would be
+ * worse than none.  True when EDFlib opens it, annotations included. */
+static bool strictly_valid(const char *path, int *code)
+{
+	struct edf_hdr_struct *h = malloc(sizeof *h);
+	if (!h) {
+		*code = 0;
+		return false;
+	}
+	bool ok = edfopen_file_readonly(path, h, EDFLIB_READ_ALL_ANNOTATIONS) == 0;
+	if (ok)
+		edfclose_file(h->handle);
+	*code = ok ? 0 : h->filetype;
+	free(h);
+	return ok;
+}
+
 static int copy_range(int in, int out, off_t from, off_t len, char *err, size_t errlen)
 {
 	static uint8_t buf[1 << 16];
@@ -278,6 +299,14 @@ int lsr_repair(const char *path, char *out_path, size_t out_len, char *err, size
 		goto done;
 	}
 	out = -1;
+	int code;
+	if (!strictly_valid(out_path, &code)) {
+		snprintf(err, errlen, "--repair %s: damaged inside, not only cut off: EDFlib still "
+		         "refuses the copy (error %d); nothing written", path, code);
+		unlink(out_path);
+		rc = 2;
+		goto done;
+	}
 	snprintf(err, errlen, "%s: %lld data records%s", out_path, total,
 	         partial ? ", the last one completed with padding" : "");
 	rc = 0;
