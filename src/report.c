@@ -159,6 +159,16 @@ static void on_response(struct lsr_report *r, const struct lsr_event *ev)
 
 static void on_state(struct lsr_report *r, const struct lsr_event *ev)
 {
+	/* A cancelled mark re-emits a past state change with corrected flags
+	 * (same t, since and state): the report corrects its entry. */
+	for (int i = r->nstates - 1; i >= 0; i--) {
+		struct rep_state *p = &r->states[i];
+		if (p->t == ev->t && p->since == ev->state.since && p->state == ev->state.state) {
+			p->premature = ev->state.premature;
+			p->after = ev->state.after_decompression;
+			return;
+		}
+	}
 	struct rep_state st = {
 		ev->t, ev->state.since, ev->state.ratio, ev->state.state, ev->state.prev,
 		ev->state.premature, ev->state.after_decompression, ev->state.verified,
