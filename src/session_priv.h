@@ -87,7 +87,6 @@ struct lsr_session {
 	} op_marks[LSR_OP_MARKS_MAX];    /* key and OSC marks, by stream time */
 	int nop_marks, next_op_mark;
 	int exit_code;
-	int stims_seen;
 };
 
 double lsr_now(void);

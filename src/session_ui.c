@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "judge.h"
 #include "layout.h"
 #include "session_priv.h"
 #include "session_ui.h"
@@ -154,7 +155,11 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	in->rate = s->cfg.rate;
 	in->channels = s->cfg.channels;
 	s->src->ops->stats(s->src->st, &in->stats);
-	in->stims = s->stims_seen;
+	if (s->det) {
+		struct lsr_judge_view v;
+		lsr_detector_view(s->det, &v);
+		in->stims = v.stims;
+	}
 	in->recording = s->opt->record != NULL;
 	in->record_path = s->opt->record;
 	if (s->rec) { /* the file being written (segments), its size, a fault */

@@ -195,6 +195,18 @@ static inline const struct lsr_event *fx_last_response(const struct fx *f, int c
 	return NULL;
 }
 
+/* A p2p below the 30 µV threshold, which is ≤ 30 % of a 200 µV baseline:
+ * a valid absence. */
+#define ABSENT 15.0
+
+/* Every LSR channel's response in the coming trials. */
+static inline void fx_set_lsr(struct fx *f, double v)
+{
+	for (int c = 0; c < f->nch; c++)
+		if (f->roles[c] == LSR_ROLE_LSR)
+			f->lsr[c] = v;
+}
+
 static inline enum lsr_state fx_state(const struct fx *f)
 {
 	struct lsr_judge_view v;

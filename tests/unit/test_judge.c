@@ -9,15 +9,6 @@
 
 #include "judge_fixture.h"
 
-#define ABSENT 15.0 /* below the 30 µV threshold, which is ≤ 30 % of 200 */
-
-static void set_lsr(struct fx *f, double v)
-{
-	for (int c = 0; c < f->nch; c++)
-		if (f->roles[c] == LSR_ROLE_LSR)
-			f->lsr[c] = v;
-}
-
 START_TEST(baseline_stable_confirms_itself)
 {
 	struct fx f;
@@ -60,7 +51,7 @@ START_TEST(baseline_provisional_confirmed_and_retaken_by_b)
 	struct fx f;
 	fx_init(&f, "llc", true);
 	for (int i = 0; i < 10; i++) {
-		set_lsr(&f, i % 2 ? 400 : 50); /* CV 175/225 = 0.78 > 0.5 */
+		fx_set_lsr(&f, i % 2 ? 400 : 50); /* CV 175/225 = 0.78 > 0.5 */
 		fx_run(&f, 1);
 	}
 	int b = fx_find(&f, LSR_EV_BASELINE, 0);
@@ -87,7 +78,7 @@ START_TEST(baseline_provisional_confirmed_and_retaken_by_b)
 
 	/* b on a confirmed baseline: a new one from the next 10 valid trials */
 	lsr_judge_mark(f.j, 10.6, "Baseline", LSR_ORIGIN_KEY);
-	set_lsr(&f, 100);
+	fx_set_lsr(&f, 100);
 	before = f.n;
 	fx_run(&f, 9);
 	ck_assert_int_eq(fx_find(&f, LSR_EV_BASELINE, before), -1);
@@ -114,7 +105,7 @@ START_TEST(baseline_b_before_complete_confirms_on_completion)
 	for (int i = 0; i < 10; i++) {
 		if (i == 5)
 			lsr_judge_mark(f.j, f.t + 0.5, "BASELINE", LSR_ORIGIN_OSC);
-		set_lsr(&f, i % 2 ? 400 : 50);
+		fx_set_lsr(&f, i % 2 ? 400 : 50);
 		fx_run(&f, 1);
 	}
 	int b = fx_find(&f, LSR_EV_BASELINE, 0);
@@ -131,7 +122,7 @@ START_TEST(premature_loss_return_then_loss_after_decompression)
 	struct fx f;
 	fx_init(&f, "llc", true);
 	fx_run(&f, 30); /* baseline 1-10, present 11-30 */
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 2);
 	ck_assert_int_eq(fx_count_state(&f, LSR_STATE_REDUCED), 0);
 	fx_run(&f, 1); /* t 33: last 5 = 200,200,15,15,15: median 15 < 100 */
@@ -151,7 +142,7 @@ START_TEST(premature_loss_return_then_loss_after_decompression)
 	ck_assert(s->state.premature);
 	ck_assert(!s->state.after_decompression);
 
-	set_lsr(&f, 200);
+	fx_set_lsr(&f, 200);
 	fx_run(&f, 2);
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
 	fx_run(&f, 1); /* t 43: third present trial */
@@ -162,7 +153,7 @@ START_TEST(premature_loss_return_then_loss_after_decompression)
 
 	fx_run(&f, 2);
 	ck_assert_int_eq(lsr_judge_mark(f.j, 45.5, "Decompression", LSR_ORIGIN_KEY), 1);
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10); /* 46-55 */
 	s = fx_last_state(&f);
 	ck_assert_int_eq(s->state.state, LSR_STATE_DISAPPEARED);
@@ -190,7 +181,7 @@ START_TEST(reduced_is_not_disappeared)
 	struct fx f;
 	fx_init(&f, "lc", true);
 	fx_run(&f, 20);
-	set_lsr(&f, 60); /* 30 % of baseline, above the threshold */
+	fx_set_lsr(&f, 60); /* 30 % of baseline, above the threshold */
 	fx_run(&f, 20);  /* 21-40 */
 	const struct lsr_event *s = fx_first_state(&f, LSR_STATE_REDUCED);
 	ck_assert_ptr_nonnull(s);
@@ -205,7 +196,7 @@ START_TEST(reduced_is_not_disappeared)
 	ck_assert_int_eq(fin, LSR_FINAL_PARTIAL);
 	ck_assert_int_eq(ph, LSR_PHASE_NONE);
 
-	set_lsr(&f, 200);
+	fx_set_lsr(&f, 200);
 	fx_run(&f, 4); /* 41-44: the median is above 60 % from 43 on */
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_REDUCED);
 	fx_run(&f, 1); /* 45: third such trial */
@@ -225,7 +216,7 @@ START_TEST(stimulation_failure_starts_and_previous_state_resumes)
 	fx_init(&f, "llc", true);
 	fx_run(&f, 15);
 	f.direct = 0;
-	set_lsr(&f, ABSENT); /* the LSR goes too: must not read as a loss */
+	fx_set_lsr(&f, ABSENT); /* the LSR goes too: must not read as a loss */
 	fx_run(&f, 2);
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_PRESENT);
 	ck_assert_int_eq(fx_last_response(&f, 0)->response.invalid_reason, LSR_INVALID_NO_DIRECT);
@@ -242,7 +233,7 @@ START_TEST(stimulation_failure_starts_and_previous_state_resumes)
 	ck_assert_int_eq(fx_count_state(&f, LSR_STATE_REDUCED), 0);
 
 	f.direct = 500;
-	set_lsr(&f, 200);
+	fx_set_lsr(&f, 200);
 	fx_run(&f, 1); /* t 39 */
 	s = fx_last_state(&f);
 	ck_assert_int_eq(s->state.state, LSR_STATE_PRESENT);
@@ -264,10 +255,10 @@ START_TEST(stimulation_failure_resumes_disappeared_with_counters_reset)
 	struct fx f;
 	fx_init(&f, "lc", true);
 	fx_run(&f, 10);
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10); /* disappeared at 20 */
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
-	set_lsr(&f, 200);
+	fx_set_lsr(&f, 200);
 	fx_run(&f, 2); /* two of the three present trials needed */
 	f.direct = 0;
 	fx_run(&f, 3);
@@ -391,7 +382,7 @@ START_TEST(cautery_burst_during_decompression)
 	fx_init(&f, "llc", true);
 	fx_run(&f, 20);
 	lsr_judge_mark(f.j, 20.5, "Decompression", LSR_ORIGIN_KEY);
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 5); /* 21-25 absent */
 	for (int i = 0; i < 8; i++) { /* 26-33 swamped by cautery */
 		struct lsr_trial *tr = fx_next(&f);
@@ -445,7 +436,7 @@ START_TEST(no_lsr_anywhere_is_not_detected)
 {
 	struct fx f;
 	fx_init(&f, "llc", true);
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10);
 	const struct lsr_event *s = fx_last_state(&f);
 	ck_assert_int_eq(s->state.state, LSR_STATE_NOT_DETECTED);
@@ -460,7 +451,7 @@ START_TEST(no_lsr_anywhere_is_not_detected)
 	ck_assert_int_eq(fin, LSR_FINAL_NOT_DETECTED);
 	/* not terminal: b re-baselines, and an LSR found then counts */
 	lsr_judge_mark(f.j, f.t + 0.5, "Baseline", LSR_ORIGIN_KEY);
-	set_lsr(&f, 200);
+	fx_set_lsr(&f, 200);
 	fx_run(&f, 10);
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_PRESENT);
 	fx_free(&f);

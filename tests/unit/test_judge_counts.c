@@ -7,15 +7,6 @@
 
 #include "judge_fixture.h"
 
-#define ABSENT 15.0
-
-static void set_lsr(struct fx *f, double v)
-{
-	for (int c = 0; c < f->nch; c++)
-		if (f->roles[c] == LSR_ROLE_LSR)
-			f->lsr[c] = v;
-}
-
 /* A lead coming off (flat, then noisy) invalidates only that channel. */
 START_TEST(lead_off_invalidates_only_its_channel)
 {
@@ -141,7 +132,7 @@ START_TEST(verified_false_without_control)
 	ck_assert_ptr_nonnull(strstr(w[0], "no control channel"));
 	fx_run(&f, 10);
 	ck_assert(!fx_last_state(&f)->state.verified);
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10);
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
 	ck_assert(!fx_last_state(&f)->state.verified);

@@ -8,15 +8,6 @@
 #include "judge_fixture.h"
 #include "marks.h"
 
-#define ABSENT 15.0
-
-static void set_lsr(struct fx *f, double v)
-{
-	for (int c = 0; c < f->nch; c++)
-		if (f->roles[c] == LSR_ROLE_LSR)
-			f->lsr[c] = v;
-}
-
 static void final_of(struct fx *f, enum lsr_final *fin, enum lsr_phase *ph)
 {
 	int stims;
@@ -117,7 +108,7 @@ START_TEST(cancelled_decompression_reemits_state)
 	fx_run(&f, 20);
 	ck_assert_int_eq(lsr_judge_mark(f.j, 20.5, "decompression", LSR_ORIGIN_KEY), 1);
 	fx_run(&f, 10);
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10);
 	const struct lsr_event *s = fx_last_state(&f);
 	ck_assert_int_eq(s->state.state, LSR_STATE_DISAPPEARED);
@@ -171,7 +162,7 @@ START_TEST(first_non_cancelled_decompression_counts)
 	fx_run(&f, 20);
 	lsr_judge_mark(f.j, 20.5, "Decompression", LSR_ORIGIN_KEY); /* 1 */
 	fx_run(&f, 10);
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10); /* disappeared since 31 */
 	lsr_judge_mark(f.j, 45, "Decompression", LSR_ORIGIN_KEY); /* 2: after the loss */
 	ck_assert(fx_last_state(&f)->state.after_decompression);
@@ -193,7 +184,7 @@ START_TEST(late_decompression_mark_corrects_phase)
 	struct fx f;
 	fx_init(&f, "lc", true);
 	fx_run(&f, 20);
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10);
 	ck_assert(fx_last_state(&f)->state.premature);
 	int before = f.n;
@@ -206,7 +197,7 @@ START_TEST(late_decompression_mark_corrects_phase)
 
 	fx_init(&f, "lc", true);
 	fx_run(&f, 20);
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10);
 	before = f.n;
 	lsr_judge_mark(f.j, 30.5, "Decompression", LSR_ORIGIN_KEY);
@@ -383,13 +374,13 @@ START_TEST(final_status_for_each_case)
 
 	fx_init(&f, "lc", true); /* premature disappearance */
 	fx_run(&f, 10);
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10);
 	final_of(&f, &fin, &ph);
 	ck_assert_int_eq(fin, LSR_FINAL_DISAPPEARED);
 	ck_assert_int_eq(ph, LSR_PHASE_PREMATURE);
 	/* and a return makes it persistent again */
-	set_lsr(&f, 200);
+	fx_set_lsr(&f, 200);
 	fx_run(&f, 3);
 	final_of(&f, &fin, &ph);
 	ck_assert_int_eq(fin, LSR_FINAL_PERSISTENT);
@@ -465,7 +456,7 @@ START_TEST(segment_carries_the_case_over)
 	/* same configuration (device restart): nothing restarts */
 	ck_assert_int_eq(lsr_judge_segment(f.j, 2, f.roles, true), 0);
 	int nb = fx_count(&f, LSR_EV_BASELINE);
-	set_lsr(&f, ABSENT);
+	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10);
 	ck_assert_int_eq(fx_count(&f, LSR_EV_BASELINE), nb);
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
