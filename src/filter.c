@@ -2,6 +2,7 @@
 #include <math.h>
 
 #include "filter.h"
+#include "simd.h"
 
 static struct lsr_biquad norm(double b0, double b1, double b2, double a0, double a1, double a2)
 {
@@ -52,66 +53,84 @@ int lsr_filter_design(struct lsr_filter *f, double rate, double hp_hz,
 	return 0;
 }
 
-/* Transposed direct form II, the whole buffer section by section: one
- * coefficient set stays in registers per pass. */
-static void run(const struct lsr_filter *f, float *x, size_t n, int dir)
+/* Four buffers side by side in one vector of doubles: a biquad is bound
+ * by the latency of its feedback, so lanes (and the sections of the
+ * cascade, fused per sample) fill the pipeline (simd.h). */
+#define LANES LSR_D4_LANES
+typedef lsr_d4 lanes;
+typedef lsr_f4 lanes_f;
+
+/* Transposed direct form II, the cascade fused per sample.  Each section's
+ * output is rounded to float before the next section reads it, as when
+ * the sections ran one after another over a float buffer.  nsec is a
+ * constant at every call, so the state stays in registers. */
+static inline __attribute__((always_inline)) void
+cascade(const struct lsr_filter *f, int nsec, float *const c[LANES], size_t n, int dir)
 {
-	if (n == 0)
-		return;
-	ptrdiff_t step = dir > 0 ? 1 : -1;
-	float *p0 = dir > 0 ? x : x + n - 1;
-	double x0 = *p0;
-	for (int k = 0; k < f->nsec; k++) {
-		const struct lsr_biquad q = f->sec[k];
-		double s1 = 0, s2 = 0, sub = k == 0 ? x0 : 0;
-		float *p = p0;
-		for (size_t j = 0; j < n; j++, p += step) {
-			double in = *p - sub;
-			double out = q.b0 * in + s1;
-			s1 = q.b1 * in - q.a1 * out + s2;
-			s2 = q.b2 * in - q.a2 * out;
-			*p = (float)out;
+	lanes b0[LSR_FILTER_MAX_SECTIONS], b1[LSR_FILTER_MAX_SECTIONS], b2[LSR_FILTER_MAX_SECTIONS];
+	lanes a1[LSR_FILTER_MAX_SECTIONS], a2[LSR_FILTER_MAX_SECTIONS];
+	lanes s1[LSR_FILTER_MAX_SECTIONS], s2[LSR_FILTER_MAX_SECTIONS];
+	const lanes zero = { 0 };
+#pragma GCC unroll 4
+	for (int k = 0; k < nsec; k++) {
+		b0[k] = zero + f->sec[k].b0;
+		b1[k] = zero + f->sec[k].b1;
+		b2[k] = zero + f->sec[k].b2;
+		a1[k] = zero + f->sec[k].a1;
+		a2[k] = zero + f->sec[k].a2;
+		s1[k] = s2[k] = zero;
+	}
+	size_t first = dir > 0 ? 0 : n - 1;
+	/* The first sample is subtracted: the high-pass starts from rest at
+	 * the signal's level instead of ringing on a step. */
+	const lanes sub = { c[0][first], c[1][first], c[2][first], c[3][first] };
+	for (size_t j = 0; j < n; j++) {
+		size_t o = dir > 0 ? j : n - 1 - j;
+		lanes in = (lanes){ c[0][o], c[1][o], c[2][o], c[3][o] } - sub;
+		lanes_f out_f = { 0 };
+#pragma GCC unroll 4
+		for (int k = 0; k < nsec; k++) {
+			lanes out = b0[k] * in + s1[k];
+			s1[k] = b1[k] * in - a1[k] * out + s2[k];
+			s2[k] = b2[k] * in - a2[k] * out;
+			out_f = __builtin_convertvector(out, lanes_f);
+			in = __builtin_convertvector(out_f, lanes);
 		}
+		c[0][o] = out_f[0];
+		c[1][o] = out_f[1];
+		c[2][o] = out_f[2];
+		c[3][o] = out_f[3];
 	}
 }
 
-/* The same over four buffers at once: a biquad is bound by the latency of
- * its feedback, and four independent chains fill the pipeline. */
-#define LANES 4
-#define LANE(l)                                                       \
-	do {                                                          \
-		double in = c##l[o] - sub##l;                         \
-		double out = b0 * in + s1##l;                         \
-		s1##l = b1 * in - a1 * out + s2##l;                   \
-		s2##l = b2 * in - a2 * out;                           \
-		c##l[o] = (float)out;                                 \
-	} while (0)
-static void run4(const struct lsr_filter *f, float *const *x, size_t n, int dir)
+/* One forward or backward pass over up to four buffers (a lane without a
+ * buffer of its own repeats the first: it computes and stores exactly the
+ * same values).  Cloned for AVX2, chosen at load time: one instruction per
+ * vector instead of two SSE2 halves.  Results do not depend on the clone
+ * (no FMA: ISO C mode does not contract a * b + c). */
+__attribute__((target_clones("avx2", "default"))) static void run(const struct lsr_filter *f, float *const *x, int nx, size_t n, int dir)
 {
-	if (n == 0)
+	if (n == 0 || nx < 1)
 		return;
-	float *c0 = x[0], *c1 = x[1], *c2 = x[2], *c3 = x[3];
-	size_t first = dir > 0 ? 0 : n - 1;
-	double x00 = c0[first], x01 = c1[first], x02 = c2[first], x03 = c3[first];
-	for (int k = 0; k < f->nsec; k++) {
-		const double b0 = f->sec[k].b0, b1 = f->sec[k].b1, b2 = f->sec[k].b2;
-		const double a1 = f->sec[k].a1, a2 = f->sec[k].a2;
-		double s10 = 0, s11 = 0, s12 = 0, s13 = 0, s20 = 0, s21 = 0, s22 = 0, s23 = 0;
-		double sub0 = k ? 0 : x00, sub1 = k ? 0 : x01, sub2 = k ? 0 : x02, sub3 = k ? 0 : x03;
-		for (size_t j = 0; j < n; j++) {
-			size_t o = dir > 0 ? j : n - 1 - j;
-			LANE(0);
-			LANE(1);
-			LANE(2);
-			LANE(3);
-		}
+	float *c[LANES];
+	for (int l = 0; l < LANES; l++)
+		c[l] = x[l < nx ? l : 0];
+	switch (f->nsec) {
+	case 1:
+		cascade(f, 1, c, n, dir);
+		break;
+	case 2:
+		cascade(f, 2, c, n, dir);
+		break;
+	default:
+		cascade(f, 3, c, n, dir);
+		break;
 	}
 }
-#undef LANE
 
 void lsr_filter_forward(const struct lsr_filter *f, float *x, size_t n)
 {
-	run(f, x, n, 1);
+	run(f, &x, 1, n, 1);
 }
 
 /* Fills x[n..n+pad) so the backward pass starts on something that looks
@@ -138,8 +157,8 @@ static size_t extend(const struct lsr_filter *f, float *x, size_t n, size_t pad)
 void lsr_filter_zerophase(const struct lsr_filter *f, float *x, size_t n, size_t pad)
 {
 	pad = extend(f, x, n, pad);
-	run(f, x, n + pad, 1);
-	run(f, x, n + pad, -1);
+	run(f, &x, 1, n + pad, 1);
+	run(f, &x, 1, n + pad, -1);
 }
 
 void lsr_filter_zerophase_n(const struct lsr_filter *f, float *const *x, int nx,
@@ -148,13 +167,8 @@ void lsr_filter_zerophase_n(const struct lsr_filter *f, float *const *x, int nx,
 	size_t p = pad;
 	for (int i = 0; i < nx; i++)
 		p = extend(f, x[i], n, pad);
-	int i = 0;
-	for (; i + LANES <= nx; i += LANES) {
-		run4(f, x + i, n + p, 1);
-		run4(f, x + i, n + p, -1);
-	}
-	for (; i < nx; i++) {
-		run(f, x[i], n + p, 1);
-		run(f, x[i], n + p, -1);
+	for (int i = 0; i < nx; i += LANES) {
+		run(f, x + i, nx - i, n + p, 1);
+		run(f, x + i, nx - i, n + p, -1);
 	}
 }
