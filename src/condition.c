@@ -27,7 +27,6 @@ struct lsr_condition {
 	int nsub;              /* samples from the end of blanking to post */
 	int nfit;              /* of which the decay is fitted on the first */
 	float *decay;          /* NTAU × nfit: exp(−k / τ) */
-	double *z;             /* nfit: the sweep after blanking, less its first sample */
 	double see[NTAU], se[NTAU];
 	double cross[NTAU][NTAU]; /* Σ decay_i × decay_j over nfit */
 	double kfac[NTAU];        /* per-sample factor exp(−1/τ) */
@@ -65,11 +64,8 @@ struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, in
 	if (c->nfit < 2)
 		c->nfit = c->nsub;
 	c->decay = malloc((size_t)NTAU * (size_t)c->nfit * sizeof *c->decay);
-	c->z = malloc((size_t)c->nfit * sizeof *c->z);
-	if (!c->decay || !c->z) {
+	if (!c->decay) {
 		snprintf(err, errlen, "conditioning: out of memory");
-		free(c->decay);
-		free(c->z);
 		free(c);
 		return NULL;
 	}
@@ -103,8 +99,12 @@ void lsr_condition_free(struct lsr_condition *c)
 	if (!c)
 		return;
 	free(c->decay);
-	free(c->z);
 	free(c);
+}
+
+size_t lsr_condition_scratch_len(const struct lsr_condition *c)
+{
+	return (size_t)c->nfit;
 }
 
 int lsr_condition_pad(const struct lsr_condition *c)
@@ -214,10 +214,10 @@ static double fit_pair(const struct lsr_condition *c, const struct zsums *s,
  * of blanking; subtracts the better fit's decay over the rest of the
  * sweep. */
 __attribute__((target_clones("avx2", "default"))) static void
-remove_decay(const struct lsr_condition *c, float *y, double rate)
+remove_decay(const struct lsr_condition *c, double *z, float *y, double rate)
 {
 	int n = c->nfit;
-	double y0 = y[0], *z = c->z;
+	double y0 = y[0];
 	struct zsums s = { .n = n };
 	for (int i = 0; i < n; i++) {
 		z[i] = y[i] - y0;
@@ -304,13 +304,14 @@ remove_decay(const struct lsr_condition *c, float *y, double rate)
 		y[i] -= (float)v;
 }
 
-void lsr_condition_sweeps(struct lsr_condition *c, float *const *x, int nx, int n, int stim)
+void lsr_condition_sweeps(const struct lsr_condition *c, double *scratch, float *const *x,
+                          int nx, int n, int stim)
 {
 	int b_end = stim + c->blank; /* first sample after blanking */
 	int b0 = stim - c->lead;     /* first blanked sample */
 	for (int k = 0; k < nx && b0 >= 1 && b_end + c->nsub == n; k++) {
 		float *y = x[k];
-		remove_decay(c, y + b_end, c->rate);
+		remove_decay(c, scratch, y + b_end, c->rate);
 		/* Linear bridge from the last sample before blanking to the first
 		 * kept one: no step for the high-pass to ring on. */
 		double y0 = y[b0 - 1], y1 = y[b_end];
@@ -321,7 +322,7 @@ void lsr_condition_sweeps(struct lsr_condition *c, float *const *x, int nx, int 
 	lsr_filter_zerophase_n(&c->filt, x, nx, (size_t)n, (size_t)c->pad);
 }
 
-void lsr_condition_plain(struct lsr_condition *c, float *const *x, int nx, int n)
+void lsr_condition_plain(const struct lsr_condition *c, float *const *x, int nx, int n)
 {
 	lsr_filter_zerophase_n(&c->filt, x, nx, (size_t)n, (size_t)c->pad);
 }

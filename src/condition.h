@@ -40,12 +40,17 @@ int lsr_condition_pad(const struct lsr_condition *c);
 int lsr_condition_blank(const struct lsr_condition *c);
 int lsr_condition_lead(const struct lsr_condition *c);
 
+/* Doubles of working space lsr_condition_sweeps needs: one such buffer
+ * per thread conditioning at the same time (c itself is only read). */
+size_t lsr_condition_scratch_len(const struct lsr_condition *c);
+
 /* x[k][0..n) for k < nx: raw µV, the stimulus at x[k][stim] and the
  * sweep's last sample at x[k][stim + post] = x[k][n - 1]; each with room
  * for n + pad.  In place. */
-void lsr_condition_sweeps(struct lsr_condition *c, float *const *x, int nx, int n, int stim);
+void lsr_condition_sweeps(const struct lsr_condition *c, double *scratch, float *const *x,
+                          int nx, int n, int stim);
 
 /* Stretches without a stimulus (noise windows): band-pass only. */
-void lsr_condition_plain(struct lsr_condition *c, float *const *x, int nx, int n);
+void lsr_condition_plain(const struct lsr_condition *c, float *const *x, int nx, int n);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "condition.h"
+#include "crew.h"
 #include "epoch.h"
 #include "measure.h"
 #include "signal_path.h"
@@ -61,8 +62,34 @@ struct lsr_signal {
 	int64_t last_found;
 	bool have_found;
 	int64_t job_at;                 /* analysis start of the next noise stretch */
-	double own[MAX_OWN];
+	/* Sweeps are conditioned and measured in two parts, channels
+	 * [0, split) by the caller and [split, nch) by the crew's helper
+	 * thread (crew.h); without a crew, split = nch. */
+	struct lsr_crew *crew;
+	int split;
+	double *scratch[2];             /* lsr_condition_sweeps' space, per part */
+	struct {                        /* what the parts are building */
+		enum { JOB_SWEEP, JOB_NOISE } kind;
+		struct slot *sl;
+		int64_t from;
+		int warm;
+	} job;
 };
+
+static void sweep_part(struct lsr_signal *s, int part);
+static void noise_part(struct lsr_signal *s, int part);
+
+/* The crew's job (crew.h): one part of s->job, on either thread.  The
+ * parts share only what they read (the ring, the conditioning); each
+ * writes its own channels' buffers, measures and noise distributions. */
+static void build_part(void *ctx, int part)
+{
+	struct lsr_signal *s = ctx;
+	if (s->job.kind == JOB_SWEEP)
+		sweep_part(s, part);
+	else
+		noise_part(s, part);
+}
 
 static int ms_to_n(const struct lsr_signal *s, double ms)
 {
@@ -110,9 +137,12 @@ void lsr_signal_free(struct lsr_signal *s)
 		return;
 	lsr_stimfind_free(s->sf);
 	lsr_epochs_free(s->ep);
+	lsr_crew_free(s->crew);
 	lsr_condition_free(s->cond);
 	lsr_noise_free(s->noise);
 	free(s->work);
+	free(s->scratch[0]);
+	free(s->scratch[1]);
 	slot_free(&s->cur);
 	for (int i = 0; i < NHELD; i++)
 		slot_free(&s->held[i]);
@@ -177,7 +207,10 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	s->work = malloc((size_t)s->nch * wstride * sizeof *s->work);
 	for (int c = 0; s->work && c < s->nch; c++)
 		s->wp[c] = s->work + (size_t)c * wstride;
-	bool ok = s->ep && s->noise && s->work && slot_init(&s->cur, s);
+	for (int k = 0; k < 2; k++)
+		s->scratch[k] = malloc(lsr_condition_scratch_len(s->cond) * sizeof *s->scratch[k]);
+	bool ok = s->ep && s->noise && s->work && s->scratch[0] && s->scratch[1] &&
+	          slot_init(&s->cur, s);
 	for (int i = 0; i < NHELD; i++)
 		ok = ok && slot_init(&s->held[i], s);
 	if (!ok) {
@@ -185,6 +218,14 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 		goto fail;
 	}
 	s->job_at = INT64_MIN;
+	/* A helper only pays when each part fills the filter's four lanes;
+	 * the split falls on a multiple of four for the same reason. */
+	s->split = s->nch;
+	if (s->nch > 4 && s->judge) {
+		s->crew = lsr_crew_new(build_part, s);
+		if (s->crew)
+			s->split = (s->nch / 2 + 3) / 4 * 4;
+	}
 	return s;
 fail:
 	lsr_signal_free(s);
@@ -275,9 +316,11 @@ static void measure_nan(struct lsr_channel_measure *m)
 	m->saturated = m->cautery = m->spasm = false;
 }
 
+/* Runs on either thread: touches only channel ch's noise distribution. */
 static void measure_channel(struct lsr_signal *s, int ch, const float *raw, const float *x,
                             struct lsr_channel_measure *m)
 {
+	double own[MAX_OWN];
 	double dt = 1000.0 / s->rate;
 	m->saturated = saturated(s, raw);
 
@@ -301,10 +344,10 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 
 	/* This sweep's own noise windows: its level, and (when clean) into
 	 * the distribution before the threshold is taken. */
-	int nd = pack_windows(x, s->pre, s->direct.n, s->own, MAX_OWN);
-	nd += pack_windows(x + s->tail_at, tail_n, s->direct.n, s->own + nd, MAX_OWN - nd);
+	int nd = pack_windows(x, s->pre, s->direct.n, own, MAX_OWN);
+	nd += pack_windows(x + s->tail_at, tail_n, s->direct.n, own + nd, MAX_OWN - nd);
 	for (int i = 0; clean && i < nd; i++)
-		lsr_noise_add(s->noise, ch, LSR_NOISE_DIRECT, s->own[i]);
+		lsr_noise_add(s->noise, ch, LSR_NOISE_DIRECT, own[i]);
 	/* Only noise-only windows count for the level: a window at spasm
 	 * level (an LSR's after-discharge in 60–80 ms, say) is not one, and
 	 * would make the lead check see a "flat" lead once the LSR is gone.
@@ -312,9 +355,9 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	int nq = 0;
 	double quiet[MAX_OWN];
 	for (int i = 0; i < nd; i++)
-		if (!(med > 0) || s->own[i] <= LSR_SPASM_RATIO * med)
-			quiet[nq++] = s->own[i];
-	m->noise_uv = nq > 0 ? lsr_median_inplace(quiet, nq) : lsr_median_inplace(s->own, nd);
+		if (!(med > 0) || own[i] <= LSR_SPASM_RATIO * med)
+			quiet[nq++] = own[i];
+	m->noise_uv = nq > 0 ? lsr_median_inplace(quiet, nq) : lsr_median_inplace(own, nd);
 	double lv[MAX_OWN];
 	int nl = pack_windows(x + s->tail_at, tail_n, s->lsr.n, lv, MAX_OWN);
 	for (int i = 0; clean && i < nl; i++)
@@ -325,6 +368,31 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	lsr_measure_window(x + s->lsr.at, s->lsr.n, (s->lsr.at - s->pre) * dt, dt,
 	                   threshold(s, ch, LSR_NOISE_LSR), s->p.floor_uv, s->quiet, &m->lsr);
 	m->late_p2p_uv = lsr_measure_p2p(x + s->late.at, s->late.n);
+}
+
+/* Warm-up, conditioning and measures of one part's channels of the
+ * sweep in s->job (either thread). */
+static void sweep_part(struct lsr_signal *s, int part)
+{
+	int lo = part ? s->split : 0, hi = part ? s->nch : s->split;
+	if (lo >= hi)
+		return;
+	struct slot *sl = s->job.sl;
+	int warm = s->job.warm;
+	for (int c = lo; c < hi; c++) {
+		lsr_epochs_copy(s->ep, c, s->job.from - warm, warm, s->wp[c]);
+		memcpy(s->wp[c] + warm, sl->raw + (size_t)c * (size_t)s->len, (size_t)s->len * sizeof(float));
+		clean_input(s->wp[c], warm + s->len);
+	}
+	lsr_condition_sweeps(s->cond, s->scratch[part], s->wp + lo, hi - lo, warm + s->len, warm + s->pre);
+	for (int c = lo; c < hi; c++) {
+		float *cond = sl->cond + (size_t)c * (size_t)s->len;
+		memcpy(cond, s->wp[c] + warm, (size_t)s->len * sizeof *cond);
+		if (s->judge)
+			measure_channel(s, c, sl->raw + (size_t)c * (size_t)s->len, cond, &sl->tr.ch[c]);
+		else
+			measure_nan(&sl->tr.ch[c]);
+	}
 }
 
 /* Cuts, conditions and measures one sweep into sl. */
@@ -350,20 +418,14 @@ static void build(struct lsr_signal *s, const struct lsr_epoch_stim *st, struct 
 	int warm = s->warm;
 	if (from - warm < seg)
 		warm = from - seg > 0 ? (int)(from - seg) : 0;
-	for (int c = 0; c < s->nch; c++) {
-		lsr_epochs_copy(s->ep, c, from - warm, warm, s->wp[c]);
-		memcpy(s->wp[c] + warm, sl->raw + (size_t)c * (size_t)s->len, (size_t)s->len * sizeof(float));
-		clean_input(s->wp[c], warm + s->len);
-	}
-	lsr_condition_sweeps(s->cond, s->wp, s->nch, warm + s->len, warm + s->pre);
-	for (int c = 0; c < s->nch; c++) {
-		float *cond = sl->cond + (size_t)c * (size_t)s->len;
-		memcpy(cond, s->wp[c] + warm, (size_t)s->len * sizeof *cond);
-		if (s->judge)
-			measure_channel(s, c, sl->raw + (size_t)c * (size_t)s->len, cond, &tr->ch[c]);
-		else
-			measure_nan(&tr->ch[c]);
-	}
+	s->job.kind = JOB_SWEEP;
+	s->job.sl = sl;
+	s->job.from = from;
+	s->job.warm = warm;
+	if (s->crew)
+		lsr_crew_run(s->crew);
+	else
+		sweep_part(s, 0);
 }
 
 static void finish_ready(struct lsr_signal *s)
@@ -416,17 +478,18 @@ static void on_found(void *ctx, enum lsr_stimfind_what what, int64_t index,
 }
 
 /* A stimulus-free stretch between sweeps: noise windows of both lengths. */
-static void noise_job(struct lsr_signal *s)
+/* One part's channels of the noise stretch in s->job (either thread). */
+static void noise_part(struct lsr_signal *s, int part)
 {
+	int lo = part ? s->split : 0, hi = part ? s->nch : s->split;
 	int n = s->job_warm + s->job_len;
-	int64_t from = s->job_at - s->job_warm;
 	double lim = s->full_scale > 0 ? 0.999 * s->full_scale : s->p.saturation_uv;
 	float *keep[LSR_MAX_CHANNELS] = { 0 };
+	double own[MAX_OWN];
 	int ch[LSR_MAX_CHANNELS], nk = 0;
-	for (int c = 0; c < s->nch; c++) {
-		float *w = s->wp[nk];
-		if (lsr_epochs_copy(s->ep, c, from, n, w) > 0)
-			return; /* no longer (or not wholly) in the ring */
+	for (int c = lo; c < hi; c++) {
+		float *w = s->wp[c];
+		lsr_epochs_copy(s->ep, c, s->job.from, n, w);
 		bool sat = false;
 		for (int i = 0; i < n && !sat; i++)
 			sat = !(fabsf(w[i]) < lim);
@@ -442,15 +505,30 @@ static void noise_job(struct lsr_signal *s)
 		double med = lsr_noise_percentile(s->noise, c, LSR_NOISE_DIRECT, 50);
 		const float *x = keep[j] + s->job_warm;
 		for (int k = 0; k < LSR_NOISE_KINDS; k++) {
-			int m = pack_windows(x, s->job_len, win[k]->n, s->own, MAX_OWN);
+			int m = pack_windows(x, s->job_len, win[k]->n, own, MAX_OWN);
 			/* Cautery-level windows would make the threshold useless for
 			 * the next NOISE_CAP windows; milder bursts may stay (they
 			 * can only make absence harder to call). */
 			for (int i = 0; i < m; i++)
-				if (!(med > 0) || s->own[i] <= LSR_CAUTERY_RATIO * med)
-					lsr_noise_add(s->noise, c, (enum lsr_noise_kind)k, s->own[i]);
+				if (!(med > 0) || own[i] <= LSR_CAUTERY_RATIO * med)
+					lsr_noise_add(s->noise, c, (enum lsr_noise_kind)k, own[i]);
 		}
 	}
+}
+
+static void noise_job(struct lsr_signal *s)
+{
+	int n = s->job_warm + s->job_len;
+	s->job.kind = JOB_NOISE;
+	s->job.from = s->job_at - s->job_warm;
+	/* Whether the ring still holds the stretch is the same for every
+	 * channel. */
+	if (lsr_epochs_copy(s->ep, 0, s->job.from, n, s->wp[0]) > 0)
+		return;
+	if (s->crew)
+		lsr_crew_run(s->crew);
+	else
+		noise_part(s, 0);
 }
 
 static void run_jobs(struct lsr_signal *s)
