@@ -194,6 +194,16 @@ static void handle_info(struct lsrb *p, const uint8_t *pl, size_t n,
 	}
 }
 
+static uint32_t le32(const uint8_t *b)
+{
+	uint32_t u;
+	memcpy(&u, b, sizeof u);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	u = __builtin_bswap32(u);
+#endif
+	return u;
+}
+
 static void handle_data(struct lsrb *p, const uint8_t *pl, size_t n,
                         const struct lsr_source_sink *sink)
 {
@@ -235,7 +245,10 @@ static void handle_data(struct lsrb *p, const uint8_t *pl, size_t n,
 	for (int i = 0; i < S; i++)
 		p->marks[i] = marks[i] & (LSR_MARK_STIM | LSR_MARK_BUTTON);
 	/* Sample-major in, channel-major out; one loop per sample width so
-	 * the inner loop has no branch (sign extension by xor-subtract). */
+	 * the inner loop has no branch.  A 24-bit sample is read as the
+	 * 32-bit little-endian word it starts (the byte after the last
+	 * sample is the frame's CRC, so it is inside the frame) and sign
+	 * extended by shifting its top byte out and back. */
 	double q = p->cfg.uv_per_lsb;
 	size_t stride = (size_t)S;
 	if (B == 2) {
@@ -250,8 +263,7 @@ static void handle_data(struct lsrb *p, const uint8_t *pl, size_t n,
 		for (int i = 0; i < S; i++) {
 			const uint8_t *b = smp + (size_t)i * (size_t)C * 3;
 			for (int c = 0; c < C; c++, b += 3) {
-				uint32_t u = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16;
-				int32_t v = (int32_t)(u ^ 0x800000u) - 0x800000;
+				int32_t v = (int32_t)(le32(b) << 8) >> 8;
 				p->samples[(size_t)c * stride + (size_t)i] = (float)(v * q);
 			}
 		}
@@ -271,35 +283,36 @@ static void lose_sync(struct lsrb *p)
 	}
 }
 
-/* Parses as many whole frames as buf holds; leaves a partial frame. */
-static void parse(struct lsrb *p, const struct lsr_source_sink *sink)
+/* Parses the whole frames at the start of d[0..n); returns the bytes
+ * used up, leaving a partial frame (shorter than LSRB_MAX_FRAME). */
+static size_t parse(struct lsrb *p, const uint8_t *d, size_t n, const struct lsr_source_sink *sink)
 {
-	while (p->len >= 2) {
-		const uint8_t *f = p->buf + p->head;
+	size_t at = 0;
+	while (n - at >= 2) {
+		const uint8_t *f = d + at;
+		size_t len = n - at;
 		if (f[0] != 0xA5 || f[1] != 0x5A) {
 			lose_sync(p);
-			const uint8_t *a = memchr(f + 1, 0xA5, p->len - 1);
-			size_t skip = a ? (size_t)(a - f) : p->len;
-			p->head += skip;
-			p->len -= skip;
+			const uint8_t *a = memchr(f + 1, 0xA5, len - 1);
+			at += a ? (size_t)(a - f) : len;
 			continue;
 		}
-		if (p->len < LSRB_HDR)
-			return;
+		if (len < LSRB_HDR)
+			break;
 		size_t plen = (size_t)f[4] | (size_t)f[5] << 8;
 		if (plen > LSRB_MAX_PAYLOAD) {
 			p->st.format_errors++;
 			lose_sync(p);
-			p->head++, p->len--;
+			at++;
 			continue;
 		}
-		if (p->len < LSRB_HDR + plen + 2)
-			return;
+		if (len < LSRB_HDR + plen + 2)
+			break;
 		uint16_t want = (uint16_t)(f[LSRB_HDR + plen] | f[LSRB_HDR + plen + 1] << 8);
 		if (lsr_crc16(LSR_CRC16_INIT, f + 2, 4 + plen) != want) {
 			p->st.crc_errors++;
 			lose_sync(p);
-			p->head++, p->len--;
+			at++;
 			continue;
 		}
 		p->in_sync = true;
@@ -313,28 +326,59 @@ static void parse(struct lsrb *p, const struct lsr_source_sink *sink)
 			handle_info(p, f + LSRB_HDR, plen, sink);
 		else if (f[2] == LSRB_DATA)
 			handle_data(p, f + LSRB_HDR, plen, sink);
-		p->head += LSRB_HDR + plen + 2;
-		p->len -= LSRB_HDR + plen + 2;
+		at += LSRB_HDR + plen + 2;
 	}
+	return at;
 }
 
+/* Bytes the partial frame in buf needs before it can be parsed (at least
+ * one: a bad header is then found and skipped). */
+static size_t wanted(const struct lsrb *p)
+{
+	const uint8_t *f = p->buf + p->head;
+	if (p->len < LSRB_HDR)
+		return LSRB_HDR - p->len;
+	size_t plen = (size_t)f[4] | (size_t)f[5] << 8;
+	size_t whole = LSRB_HDR + plen + 2;
+	return whole > p->len ? whole - p->len : 1;
+}
+
+/* Whole frames are parsed where they lie in the caller's bytes; only a
+ * frame cut by the end of a read is copied, and completed from the next. */
 static void lsrb_feed(void *st, const uint8_t *buf, size_t n,
                       const struct lsr_source_sink *sink)
 {
 	struct lsrb *p = st;
 	p->st.bytes += n;
 	while (n) {
+		if (p->len == 0) {
+			size_t used = parse(p, buf, n, sink);
+			buf += used;
+			n -= used;
+			if (n == 0)
+				return;
+			/* A partial frame, shorter than the buffer. */
+			memcpy(p->buf, buf, n);
+			p->head = 0;
+			p->len = n;
+			return;
+		}
 		if (p->head + p->len == LSRB_BUF || p->head > LSRB_BUF / 2) {
 			memmove(p->buf, p->buf + p->head, p->len);
 			p->head = 0;
 		}
-		size_t room = LSRB_BUF - p->head - p->len;
-		size_t take = n < room ? n : room;
+		size_t room = LSRB_BUF - p->head - p->len, take = wanted(p);
+		if (take > room)
+			take = room;
+		if (take > n)
+			take = n;
 		memcpy(p->buf + p->head + p->len, buf, take);
 		p->len += take;
 		buf += take;
 		n -= take;
-		parse(p, sink);
+		size_t used = parse(p, p->buf + p->head, p->len, sink);
+		p->head += used;
+		p->len -= used;
 	}
 }
 

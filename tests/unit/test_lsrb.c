@@ -447,6 +447,71 @@ START_TEST(corruption_loses_only_damaged_frames)
 }
 END_TEST
 
+/* Frames are parsed where they lie in the bytes handed in, and a frame cut
+ * by the end of a read is completed from the next: however the same bytes
+ * (frames of mixed sizes, garbage and a corrupted frame between them) are
+ * cut into reads, the same samples and counters come out. */
+START_TEST(any_cut_into_reads_decodes_the_same)
+{
+	enum { NFR = 400, C = 3 };
+	struct bytes b = {0};
+	info(&b, "rate=10000\nchannels=3\nformat=s24\nuv_per_lsb=0.25");
+	uint64_t seed = 42;
+	uint32_t first = 0;
+	for (int f = 0; f < NFR; f++) {
+		int S = 1 + (int)(rng_next(&seed) % 255);
+		int32_t v[255 * C];
+		uint8_t marks[255];
+		for (int k = 0; k < S * C; k++)
+			v[k] = (int32_t)(rng_next(&seed) % 16777216u) - 8388608;
+		for (int i = 0; i < S; i++)
+			marks[i] = (uint8_t)(rng_next(&seed) % 4);
+		size_t at = b.n;
+		data(&b, first, S, C, 3, marks, v);
+		first += (uint32_t)S;
+		if (f % 37 == 5)
+			b.p[at + 10] ^= 0x10; /* a CRC error */
+		if (f % 53 == 7) {
+			static const uint8_t junk[] = { 0xA5, 0x00, 0xA5, 0x5A, 0x02, 0x01, 0xFF, 0x7F, 0x33 };
+			put(&b, junk, sizeof junk);
+		}
+	}
+	struct drv whole, bytewise, cut;
+	drv_open(&whole);
+	drv_feed(&whole, &b);
+	drv_open(&bytewise);
+	for (size_t i = 0; i < b.n; i++)
+		lsr_driver_lsrb.feed(bytewise.st, b.p + i, 1, &bytewise.rec.sink);
+	lsr_driver_lsrb.stats(bytewise.st, &bytewise.stats);
+	drv_open(&cut);
+	for (size_t pos = 0; pos < b.n;) {
+		size_t n = 1 + rng_next(&seed) % 5000;
+		if (n > b.n - pos)
+			n = b.n - pos;
+		lsr_driver_lsrb.feed(cut.st, b.p + pos, n, &cut.rec.sink);
+		pos += n;
+	}
+	lsr_driver_lsrb.stats(cut.st, &cut.stats);
+
+	ck_assert_uint_ge(whole.stats.crc_errors, NFR / 37);
+	ck_assert_uint_gt(whole.rec.n, (size_t)NFR * 100);
+	const struct drv *other[2] = { &bytewise, &cut };
+	for (int k = 0; k < 2; k++) {
+		ck_assert_uint_eq(other[k]->rec.n, whole.rec.n);
+		for (size_t r = 0; r < whole.rec.n; r++) {
+			ck_assert_uint_eq(other[k]->rec.rows[r].index, whole.rec.rows[r].index);
+			ck_assert_uint_eq(other[k]->rec.rows[r].marks, whole.rec.rows[r].marks);
+			ck_assert_int_eq(memcmp(other[k]->rec.rows[r].v, whole.rec.rows[r].v, C * sizeof(float)), 0);
+		}
+		ck_assert_int_eq(memcmp(&other[k]->stats, &whole.stats, sizeof whole.stats), 0);
+	}
+	drv_close(&whole);
+	drv_close(&bytewise);
+	drv_close(&cut);
+	free(b.p);
+}
+END_TEST
+
 /* The worked example of man/lsrmon-protocol.7, byte for byte. */
 START_TEST(manpage_example)
 {
@@ -493,6 +558,7 @@ Suite *suite_lsrb(void)
 	tcase_add_test(tc, bad_frames_resync_one_byte);
 	tcase_add_test(tc, resync_drops_partial_frame);
 	tcase_add_test(tc, corruption_loses_only_damaged_frames);
+	tcase_add_test(tc, any_cut_into_reads_decodes_the_same);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
