@@ -26,7 +26,7 @@ END_TEST
 
 START_TEST(matches_bitwise_and_continues)
 {
-	uint8_t buf[1000];
+	uint8_t buf[5000];
 	uint32_t x = 12345;
 	for (size_t i = 0; i < sizeof buf; i++) {
 		x = x * 1103515245u + 12345u;
