@@ -28,6 +28,7 @@
 #define NOISE_CAP 200      /* noise-only p2p values kept per channel and kind */
 #define NHELD 3            /* auto mode: candidate trials held until decided */
 #define MAX_OWN 64         /* noise windows of one sweep, per kind */
+#define GROUP 4            /* channels conditioned together */
 
 struct slot {
 	struct lsr_trial tr;
@@ -62,12 +63,12 @@ struct lsr_signal {
 	int64_t last_found;
 	bool have_found;
 	int64_t job_at;                 /* analysis start of the next noise stretch */
-	/* Sweeps are conditioned and measured in two parts, channels
-	 * [0, split) by the caller and [split, nch) by the crew's helper
-	 * thread (crew.h); without a crew, split = nch. */
+	/* Sweeps and noise stretches are conditioned and measured by groups
+	 * of GROUP channels (the filter's lanes), shared with the crew's
+	 * helper thread when there is more than one group (crew.h). */
 	struct lsr_crew *crew;
-	int split;
-	double *scratch[2];             /* lsr_condition_sweeps' space, per part */
+	int groups;
+	double *scratch[2];             /* lsr_condition_sweeps' space, per thread */
 	struct {                        /* what the parts are building */
 		enum { JOB_SWEEP, JOB_NOISE } kind;
 		struct slot *sl;
@@ -76,19 +77,31 @@ struct lsr_signal {
 	} job;
 };
 
-static void sweep_part(struct lsr_signal *s, int part);
-static void noise_part(struct lsr_signal *s, int part);
+static void sweep_group(struct lsr_signal *s, int who, int lo, int hi);
+static void noise_group(struct lsr_signal *s, int who, int lo, int hi);
 
-/* The crew's job (crew.h): one part of s->job, on either thread.  The
- * parts share only what they read (the ring, the conditioning); each
- * writes its own channels' buffers, measures and noise distributions. */
-static void build_part(void *ctx, int part)
+/* The crew's item (crew.h): one group of channels of s->job, on either
+ * thread.  Groups share only what they read (the ring, the conditioning);
+ * each writes its own channels' buffers, measures and noise
+ * distributions, and its thread's scratch. */
+static void build_group(void *ctx, int who, int group)
 {
 	struct lsr_signal *s = ctx;
+	int lo = group * GROUP, hi = lo + GROUP < s->nch ? lo + GROUP : s->nch;
 	if (s->job.kind == JOB_SWEEP)
-		sweep_part(s, part);
+		sweep_group(s, who, lo, hi);
 	else
-		noise_part(s, part);
+		noise_group(s, who, lo, hi);
+}
+
+/* All groups of s->job: shared with the helper, or alone. */
+static void build_all(struct lsr_signal *s)
+{
+	if (s->crew)
+		lsr_crew_run(s->crew, s->groups);
+	else
+		for (int g = 0; g < s->groups; g++)
+			build_group(s, 0, g);
 }
 
 static int ms_to_n(const struct lsr_signal *s, double ms)
@@ -218,14 +231,9 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 		goto fail;
 	}
 	s->job_at = INT64_MIN;
-	/* A helper only pays when each part fills the filter's four lanes;
-	 * the split falls on a multiple of four for the same reason. */
-	s->split = s->nch;
-	if (s->nch > 4 && s->judge) {
-		s->crew = lsr_crew_new(build_part, s);
-		if (s->crew)
-			s->split = (s->nch / 2 + 3) / 4 * 4;
-	}
+	s->groups = (s->nch + GROUP - 1) / GROUP;
+	if (s->groups > 1 && s->judge)
+		s->crew = lsr_crew_new(build_group, s);
 	return s;
 fail:
 	lsr_signal_free(s);
@@ -370,13 +378,10 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	m->late_p2p_uv = lsr_measure_p2p(x + s->late.at, s->late.n);
 }
 
-/* Warm-up, conditioning and measures of one part's channels of the
- * sweep in s->job (either thread). */
-static void sweep_part(struct lsr_signal *s, int part)
+/* Warm-up, conditioning and measures of channels [lo, hi) of the sweep
+ * in s->job. */
+static void sweep_group(struct lsr_signal *s, int who, int lo, int hi)
 {
-	int lo = part ? s->split : 0, hi = part ? s->nch : s->split;
-	if (lo >= hi)
-		return;
 	struct slot *sl = s->job.sl;
 	int warm = s->job.warm;
 	for (int c = lo; c < hi; c++) {
@@ -384,7 +389,7 @@ static void sweep_part(struct lsr_signal *s, int part)
 		memcpy(s->wp[c] + warm, sl->raw + (size_t)c * (size_t)s->len, (size_t)s->len * sizeof(float));
 		clean_input(s->wp[c], warm + s->len);
 	}
-	lsr_condition_sweeps(s->cond, s->scratch[part], s->wp + lo, hi - lo, warm + s->len, warm + s->pre);
+	lsr_condition_sweeps(s->cond, s->scratch[who], s->wp + lo, hi - lo, warm + s->len, warm + s->pre);
 	for (int c = lo; c < hi; c++) {
 		float *cond = sl->cond + (size_t)c * (size_t)s->len;
 		memcpy(cond, s->wp[c] + warm, (size_t)s->len * sizeof *cond);
@@ -422,10 +427,7 @@ static void build(struct lsr_signal *s, const struct lsr_epoch_stim *st, struct 
 	s->job.sl = sl;
 	s->job.from = from;
 	s->job.warm = warm;
-	if (s->crew)
-		lsr_crew_run(s->crew);
-	else
-		sweep_part(s, 0);
+	build_all(s);
 }
 
 static void finish_ready(struct lsr_signal *s)
@@ -478,10 +480,10 @@ static void on_found(void *ctx, enum lsr_stimfind_what what, int64_t index,
 }
 
 /* A stimulus-free stretch between sweeps: noise windows of both lengths. */
-/* One part's channels of the noise stretch in s->job (either thread). */
-static void noise_part(struct lsr_signal *s, int part)
+/* Channels [lo, hi) of the noise stretch in s->job. */
+static void noise_group(struct lsr_signal *s, int who, int lo, int hi)
 {
-	int lo = part ? s->split : 0, hi = part ? s->nch : s->split;
+	(void)who;
 	int n = s->job_warm + s->job_len;
 	double lim = s->full_scale > 0 ? 0.999 * s->full_scale : s->p.saturation_uv;
 	float *keep[LSR_MAX_CHANNELS] = { 0 };
@@ -525,10 +527,7 @@ static void noise_job(struct lsr_signal *s)
 	 * channel. */
 	if (lsr_epochs_copy(s->ep, 0, s->job.from, n, s->wp[0]) > 0)
 		return;
-	if (s->crew)
-		lsr_crew_run(s->crew);
-	else
-		noise_part(s, 0);
+	build_all(s);
 }
 
 static void run_jobs(struct lsr_signal *s)

@@ -1,6 +1,8 @@
 /* src/source_capture.c — replays a raw capture through the same driver a
  * live port uses, as fast as possible or paced by the stream's own sample
- * clock, so that a field problem reproduces byte for byte. */
+ * clock, so that a field problem reproduces byte for byte.  The file is
+ * read and decoded on a thread of its own (ahead.h); the pump hands on
+ * what is decoded, paced here. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -10,18 +12,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ahead.h"
 #include "source.h"
 #include "source_capture.h"
 
-#define CAPTURE_MAX_CHUNK 65536 /* per pump at max speed */
-#define CAPTURE_PACED_CHUNK 512 /* fine grain so pacing overshoots little */
+#define CAPTURE_READ 65536     /* per decoding step */
+#define CAPTURE_PUMP_BYTES 262144 /* decoded data handed on per pump */
 #define CAPTURE_MAX_GAP_S 1.0   /* a longer index jump paces as 1 s */
 
 struct capture_source {
+	/* the decoding thread's while it runs */
 	int fd;
 	const struct lsr_driver *drv;
 	void *drv_st;
+	uint8_t buf[CAPTURE_READ];
+	/* the loop's */
+	struct lsr_ahead *ahead;        /* NULL until the first pump, and after a rewind */
+	struct lsr_driver_stats stats;  /* the driver's, as of what was handed on */
 	double speed;
+	double due;                     /* paced: stream time that may be handed on */
 	bool eof;
 	/* pacing by the stream's clock */
 	bool t0_set;
@@ -34,7 +43,6 @@ struct capture_source {
 	const struct lsr_source_env *env; /* valid during pump only */
 	struct lsr_source_sink wrap;
 	struct lsr_source src;  /* handed out; destroy frees it with us */
-	uint8_t buf[CAPTURE_MAX_CHUNK];
 };
 
 static void wrap_config(void *ctx, const struct lsr_stream_config *cfg,
@@ -77,23 +85,32 @@ static const char *capture_driver_name(void *st)
 
 static int capture_poll_fd(void *st)
 {
-	(void)st;
-	return -1; /* a file is always readable: pacing is by timer */
+	struct capture_source *s = st;
+	/* Paced, the timer drives; the fd only says the decoder has caught
+	 * up after the ring ran dry. */
+	return s->ahead && !s->paused ? lsr_ahead_fd(s->ahead) : -1;
 }
 
-/* Feeds up to n bytes; false at the end of the file or on a read error. */
-static bool feed_chunk(struct capture_source *s, size_t n)
+/* The decoding thread: one read, decoded; false at the end of the file or
+ * on a read error. */
+static bool decode_step(void *ctx, const struct lsr_source_sink *sink, struct lsr_driver_stats *st)
 {
+	struct capture_source *s = ctx;
 	ssize_t r;
 	do
-		r = read(s->fd, s->buf, n);
+		r = read(s->fd, s->buf, sizeof s->buf);
 	while (r < 0 && errno == EINTR);
-	if (r <= 0) {
-		s->eof = true;
-		return false;
-	}
-	s->drv->feed(s->drv_st, s->buf, (size_t)r, &s->wrap);
-	return true;
+	if (r > 0)
+		s->drv->feed(s->drv_st, s->buf, (size_t)r, sink);
+	s->drv->stats(s->drv_st, st);
+	return r > 0;
+}
+
+/* Before a configuration there is no clock: those bytes go at once. */
+static bool paced_go_on(void *ctx)
+{
+	struct capture_source *s = ctx;
+	return s->rate == 0 || s->stream_s <= s->due;
 }
 
 static int capture_pump(void *st, double now, const struct lsr_source_env *env)
@@ -103,30 +120,37 @@ static int capture_pump(void *st, double now, const struct lsr_source_env *env)
 		return LSR_SOURCE_END;
 	if (s->paused)
 		return -1;
+	if (!s->ahead) {
+		char err[160];
+		s->ahead = lsr_ahead_start(decode_step, s, err, sizeof err);
+		if (!s->ahead) {
+			fprintf(stderr, "lsrmon: replay: %s\n", err);
+			s->eof = true;
+			return LSR_SOURCE_END;
+		}
+	}
 	s->env = env;
 	int ret = 0;
+	enum lsr_ahead_status status;
 	if (s->speed <= 0) {
-		feed_chunk(s, CAPTURE_MAX_CHUNK);
+		status = lsr_ahead_drain(s->ahead, &s->wrap, NULL, NULL, CAPTURE_PUMP_BYTES, &s->stats);
 	} else {
 		if (!s->t0_set) {
 			s->t0_set = true;
 			s->t0 = now;
 		}
-		double due = (now - s->t0) * s->speed;
-		size_t fed = 0;
-		/* Before a configuration there is no clock: those bytes go at
-		 * once (bounded per pump). */
-		while (fed < CAPTURE_MAX_CHUNK && (s->rate == 0 || s->stream_s <= due)) {
-			if (!feed_chunk(s, CAPTURE_PACED_CHUNK))
-				break;
-			fed += CAPTURE_PACED_CHUNK;
-		}
-		if (!s->eof && s->rate > 0 && s->stream_s > due) {
-			double wait_s = (s->stream_s - due) / s->speed;
+		s->due = (now - s->t0) * s->speed;
+		status = lsr_ahead_drain(s->ahead, &s->wrap, paced_go_on, s, CAPTURE_PUMP_BYTES, &s->stats);
+		if (status == LSR_AHEAD_MORE && s->rate > 0 && s->stream_s > s->due) {
+			double wait_s = (s->stream_s - s->due) / s->speed;
 			double ms = ceil(wait_s * 1000.0);
 			ret = ms < 1 ? 1 : ms > 1000 ? 1000 : (int)ms;
 		}
 	}
+	if (status == LSR_AHEAD_EMPTY)
+		ret = -1;
+	else if (status == LSR_AHEAD_END)
+		s->eof = true;
 	s->env = NULL;
 	return ret;
 }
@@ -134,6 +158,8 @@ static int capture_pump(void *st, double now, const struct lsr_source_env *env)
 static int capture_rewind(void *st)
 {
 	struct capture_source *s = st;
+	lsr_ahead_stop(s->ahead); /* the file and the driver are ours again */
+	s->ahead = NULL;
 	if (lseek(s->fd, 0, SEEK_SET) != 0)
 		return -1;
 	char err[128];
@@ -142,6 +168,7 @@ static int capture_rewind(void *st)
 		return -1;
 	s->drv->destroy(s->drv_st);
 	s->drv_st = fresh;
+	memset(&s->stats, 0, sizeof s->stats);
 	s->eof = false;
 	s->t0_set = false;
 	s->rate = 0;
@@ -165,8 +192,7 @@ static void capture_set_speed(void *st, double speed, bool paused, double now)
 
 static void capture_stats(const void *st, struct lsr_driver_stats *out)
 {
-	const struct capture_source *s = st;
-	s->drv->stats(s->drv_st, out);
+	*out = ((const struct capture_source *)st)->stats;
 }
 
 static void capture_destroy(void *st)
@@ -174,6 +200,7 @@ static void capture_destroy(void *st)
 	struct capture_source *s = st;
 	if (!s)
 		return;
+	lsr_ahead_stop(s->ahead);
 	if (s->fd >= 0)
 		close(s->fd);
 	if (s->drv_st)
