@@ -2,7 +2,9 @@
  * pipeline as live data: samples paced on the stream clock, the Trigger or
  * Status channel as the marks byte (bit 7 = not acquired → a gap), plain
  * annotations as labelled marks, lsrmon's own annotations kept as the
- * stored settings (see source_edf.h). */
+ * stored settings (see source_edf.h).  EDFlib opens and validates the
+ * file and reads its annotations; the samples are read by edfdata.c and
+ * decoded on a thread of their own (ahead.h), paced by the pump. */
 #include <edflib.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,10 +12,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "ahead.h"
+#include "edfdata.h"
 #include "recnotes.h"
 #include "source_edf.h"
 
 #define CHUNK LSR_MAX_BLOCK
+#define PUMP_BYTES 262144 /* decoded data handed on per pump */
 #define REBASE_S 0.5 /* behind by more (a pause, a stall): do not catch up */
 
 struct label {
@@ -35,24 +40,37 @@ struct edf_source {
 	int hd;
 	bool bdf;
 	int nsig, trig;                    /* EDFlib signals (annotations hidden); Trigger index or -1 */
-	int sig[LSR_MAX_CHANNELS];         /* analog channel c → EDFlib signal */
+	int sig[LSR_MAX_CHANNELS + 1];     /* analog channel c → EDFlib signal; then the Trigger */
+	/* digital → µV as EDFlib's physical values (× unit): bitvalue ×
+	 * (offset + digital) */
+	double bitvalue[LSR_MAX_CHANNELS], offset[LSR_MAX_CHANNELS];
 	double unit[LSR_MAX_CHANNELS];     /* to µV */
 	struct lsr_stream_config cfg;
-	int64_t total, pos;                /* samples per channel */
+	int64_t total;                     /* samples per channel */
 	int bytes_per_instant;             /* for stats.bytes */
 	struct label *labels;
-	size_t nlabels, next_label;
+	size_t nlabels;
 	char **settings;
 	size_t nsettings;
-	double speed, t0;
 	double start_epoch;                /* header start date/time (local clock) */
-	int64_t pos0;
-	bool started, configured, paused;
-	struct lsr_driver_stats stats;
-	double dbuf[CHUNK];
-	int ibuf[CHUNK];
+	/* the decoding thread's while it runs */
+	struct lsr_edfdata *data;
+	int64_t read_pos;                  /* instants read */
+	size_t next_label;
+	bool configured;
+	struct lsr_driver_stats dstats;
+	int32_t ibuf[LSR_MAX_CHANNELS + 1][CHUNK];
 	float samples[LSR_MAX_CHANNELS * CHUNK];
 	uint8_t marks[CHUNK];
+	/* the loop's */
+	struct lsr_ahead *ahead;           /* NULL until the first pump, and after a rewind */
+	int64_t pos;                       /* instants handed on (gaps included) */
+	int64_t pos0, due;
+	double speed, t0;
+	bool started, paused;
+	struct lsr_driver_stats stats;     /* as of what was handed on */
+	const struct lsr_source_env *env;  /* during pump only */
+	struct lsr_source_sink wrap;
 };
 
 static void trim(char *s)
@@ -83,8 +101,8 @@ static const char *edf_driver_name(void *st)
 
 static int edf_poll_fd(void *st)
 {
-	(void)st;
-	return -1;
+	struct edf_source *s = st;
+	return s->ahead && !s->paused ? lsr_ahead_fd(s->ahead) : -1;
 }
 
 /* Deliver the instants [from, to) of the chunk in the buffers. */
@@ -114,100 +132,153 @@ static void labels_until(struct edf_source *s, int64_t end, const struct lsr_sou
 /* Read and deliver up to n instants; false on a read error. */
 static bool chunk(struct edf_source *s, int n, const struct lsr_source_sink *sink)
 {
+	int32_t *out[LSR_MAX_CHANNELS + 1];
+	int nsig = s->cfg.channels + (s->trig >= 0);
+	for (int k = 0; k < nsig; k++)
+		out[k] = s->ibuf[k];
+	if (!lsr_edfdata_read(s->data, s->read_pos, n, s->sig, nsig, out))
+		return false;
 	for (int c = 0; c < s->cfg.channels; c++) {
-		if (edfread_physical_samples(s->hd, s->sig[c], n, s->dbuf) != n)
-			return false;
+		const double bv = s->bitvalue[c], off = s->offset[c], unit = s->unit[c];
 		for (int i = 0; i < n; i++)
-			s->samples[(size_t)c * CHUNK + i] = (float)(s->dbuf[i] * s->unit[c]);
+			s->samples[(size_t)c * CHUNK + i] = (float)(bv * (off + (double)s->ibuf[c][i]) * unit);
 	}
 	if (s->trig >= 0) {
-		if (edfread_digital_samples(s->hd, s->trig, n, s->ibuf) != n)
-			return false;
+		const int32_t *t = s->ibuf[s->cfg.channels];
 		for (int i = 0; i < n; i++) /* the button bit comes back from annotations only */
-			s->marks[i] = (uint8_t)(s->ibuf[i] & 0xff & ~LSR_MARK_BUTTON);
+			s->marks[i] = (uint8_t)(t[i] & 0xff & ~LSR_MARK_BUTTON);
 	} else {
 		memset(s->marks, 0, (size_t)n);
 	}
-	int64_t base = s->pos;
+	int64_t base = s->read_pos;
 	labels_until(s, base + n, sink);
 	int run = 0;
 	for (int i = 0; i < n; i++) {
 		if (s->marks[i] & LSR_MARK_NOT_ACQUIRED) { /* padding: a gap, not samples */
 			deliver(s, base, run, i, sink);
 			run = i + 1;
-			s->stats.lost_samples++;
+			s->dstats.lost_samples++;
 		}
 	}
 	deliver(s, base, run, n, sink);
-	s->pos += n;
-	s->stats.frames++;
-	s->stats.bytes += (uint64_t)n * (uint64_t)s->bytes_per_instant;
+	s->read_pos += n;
+	s->dstats.frames++;
+	s->dstats.bytes += (uint64_t)n * (uint64_t)s->bytes_per_instant;
 	return true;
+}
+
+/* The decoding thread: the configuration first, then a chunk per step,
+ * the annotations after the last sample at the end. */
+static bool decode_step(void *ctx, const struct lsr_source_sink *sink, struct lsr_driver_stats *st)
+{
+	struct edf_source *s = ctx;
+	bool more = true;
+	if (!s->configured) {
+		sink->config(sink->ctx, &s->cfg, LSR_SEGMENT_FIRST);
+		s->configured = true;
+	} else if (s->read_pos >= s->total) {
+		labels_until(s, INT64_MAX, sink);
+		more = false;
+	} else {
+		/* Blocks of 10 ms of stream: the pump paces block by block. */
+		int64_t left = s->total - s->read_pos, step = s->cfg.rate / 100;
+		if (step < 1)
+			step = 1;
+		if (step > CHUNK)
+			step = CHUNK;
+		if (!chunk(s, (int)(left < step ? left : step), sink)) {
+			s->dstats.format_errors++;
+			s->read_pos = s->total;
+		}
+	}
+	*st = s->dstats;
+	return more;
+}
+
+/* The loop's side: where the replay is, for pacing and position. */
+static void wrap_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_segment_reason why)
+{
+	struct edf_source *s = ctx;
+	s->env->sink->config(s->env->sink->ctx, cfg, why);
+}
+
+static void wrap_block(void *ctx, const struct lsr_block *blk)
+{
+	struct edf_source *s = ctx;
+	s->pos = (int64_t)blk->index + blk->nsamp;
+	s->env->sink->block(s->env->sink->ctx, blk);
+}
+
+static void wrap_label(void *ctx, uint64_t index, const char *label)
+{
+	struct edf_source *s = ctx;
+	if (s->env->sink->label)
+		s->env->sink->label(s->env->sink->ctx, index, label);
+}
+
+static bool paced_go_on(void *ctx)
+{
+	struct edf_source *s = ctx;
+	return s->pos < s->due;
 }
 
 static int edf_pump(void *st, double now, const struct lsr_source_env *env)
 {
 	struct edf_source *s = st;
-	const struct lsr_source_sink *sink = env->sink;
-	if (!s->configured) {
-		sink->config(sink->ctx, &s->cfg, LSR_SEGMENT_FIRST);
-		s->configured = true;
-	}
-	if (s->pos >= s->total) {
-		labels_until(s, INT64_MAX, sink);
-		return LSR_SOURCE_END;
-	}
 	if (s->paused)
-		return 100; /* set_speed resumes; the timeout only keeps the loop turning */
-	if (s->speed <= 0) {
-		int64_t left = s->total - s->pos;
-		if (!chunk(s, left < CHUNK ? (int)left : CHUNK, sink)) {
-			s->stats.format_errors++;
-			s->pos = s->total;
+		return -1;
+	if (!s->ahead) {
+		char err[160];
+		s->ahead = lsr_ahead_start(decode_step, s, err, sizeof err);
+		if (!s->ahead) {
+			fprintf(stderr, "lsrmon: replay: %s\n", err);
+			return LSR_SOURCE_END;
 		}
-		return 0;
 	}
-	if (!s->started) {
-		s->started = true;
-		s->t0 = now;
-		s->pos0 = s->pos;
-	}
+	s->env = env;
+	int ret = 0;
+	enum lsr_ahead_status status;
 	double rate = s->cfg.rate;
-	int64_t due = s->pos0 + (int64_t)floor((now - s->t0) * s->speed * rate);
-	if (due - s->pos > (int64_t)(REBASE_S * s->speed * rate)) { /* paused or stalled */
-		s->pos0 = s->pos;
-		s->t0 = now;
-		due = s->pos;
-	}
-	for (int k = 0; k < 16 && s->pos < due && s->pos < s->total; k++) {
-		int64_t n = due - s->pos;
-		if (n > s->total - s->pos)
-			n = s->total - s->pos;
-		if (!chunk(s, n < CHUNK ? (int)n : CHUNK, sink)) {
-			s->stats.format_errors++;
-			s->pos = s->total;
+	if (s->speed <= 0) {
+		status = lsr_ahead_drain(s->ahead, &s->wrap, NULL, NULL, PUMP_BYTES, &s->stats);
+	} else {
+		if (!s->started) {
+			s->started = true;
+			s->t0 = now;
+			s->pos0 = s->pos;
+		}
+		s->due = s->pos0 + (int64_t)floor((now - s->t0) * s->speed * rate);
+		if (s->due - s->pos > (int64_t)(REBASE_S * s->speed * rate)) { /* paused or stalled */
+			s->pos0 = s->pos;
+			s->t0 = now;
+			s->due = s->pos;
+		}
+		status = lsr_ahead_drain(s->ahead, &s->wrap, paced_go_on, s, PUMP_BYTES, &s->stats);
+		if (status == LSR_AHEAD_MORE) {
+			/* Next call when about 10 ms of stream (at least one sample) is due. */
+			double target = (double)(s->pos - s->pos0) + fmax(0.01 * rate, 1.0);
+			double wait_ms = ceil((s->t0 + target / (s->speed * rate) - now) * 1000.0);
+			ret = wait_ms < 1 ? 1 : wait_ms > 1000 ? 1000 : (int)wait_ms;
 		}
 	}
-	if (s->pos >= s->total)
-		return 0;
-	/* Next call when about 10 ms of stream (at least one sample) is due. */
-	double target = (double)(s->pos - s->pos0) + fmax(0.01 * rate, 1.0);
-	double wait_ms = ceil((s->t0 + target / (s->speed * rate) - now) * 1000.0);
-	return wait_ms < 1 ? 1 : wait_ms > 1000 ? 1000 : (int)wait_ms;
+	s->env = NULL;
+	if (status == LSR_AHEAD_EMPTY)
+		return -1;
+	if (status == LSR_AHEAD_END)
+		return LSR_SOURCE_END;
+	return ret;
 }
 
 static int edf_rewind(void *st)
 {
 	struct edf_source *s = st;
-	for (int c = 0; c < s->cfg.channels; c++)
-		if (edfseek(s->hd, s->sig[c], 0, EDFSEEK_SET) != 0)
-			return -1;
-	if (s->trig >= 0 && edfseek(s->hd, s->trig, 0, EDFSEEK_SET) != 0)
-		return -1;
-	s->pos = 0;
+	lsr_ahead_stop(s->ahead); /* the reader is ours again */
+	s->ahead = NULL;
+	s->read_pos = 0;
 	s->next_label = 0;
-	s->started = false;
 	s->configured = false;
+	s->pos = 0; /* the counters go on: a second pass reads the bytes again */
+	s->started = false;
 	return 0;
 }
 
@@ -230,6 +301,8 @@ static void edf_destroy(void *st)
 	struct edf_source *s = st;
 	if (!s)
 		return;
+	lsr_ahead_stop(s->ahead);
+	lsr_edfdata_free(s->data);
 	if (s->hd >= 0)
 		edfclose_file(s->hd);
 	for (size_t i = 0; i < s->nlabels; i++)
@@ -291,6 +364,9 @@ static bool layout(struct edf_source *s, const struct edf_hdr_struct *h, char *e
 		const struct edf_param_struct *sp = &h->signalparam[i];
 		s->sig[nch] = i;
 		s->unit[nch] = unit_to_uv(sp->physdimension);
+		/* EDFlib's own arithmetic, so that the values are its values. */
+		s->bitvalue[nch] = (sp->phys_max - sp->phys_min) / (sp->dig_max - sp->dig_min);
+		s->offset[nch] = sp->phys_max / s->bitvalue[nch] - sp->dig_max;
 		snprintf(s->cfg.labels[nch], LSR_LABEL_MAX, "%s", label);
 		double q = (sp->phys_max - sp->phys_min) / ((double)sp->dig_max - sp->dig_min) * s->unit[nch];
 		double fs = fmax(fabs(sp->phys_max), fabs(sp->phys_min)) * s->unit[nch];
@@ -313,6 +389,8 @@ static bool layout(struct edf_source *s, const struct edf_hdr_struct *h, char *e
 	}
 	s->cfg.rate = (int)round(rate);
 	s->cfg.channels = nch;
+	if (s->trig >= 0)
+		s->sig[nch] = s->trig;
 	s->cfg.format_bits = s->bdf ? 24 : 16;
 	s->total = h->signalparam[s->sig[0]].smp_in_file;
 	s->bytes_per_instant = (nch + (s->trig >= 0)) * (s->bdf ? 3 : 2);
@@ -363,6 +441,7 @@ struct lsr_source *lsr_source_edf_new(const char *path, double speed,
 	}
 	s->hd = -1;
 	s->src = (struct lsr_source){ &edf_ops, s };
+	s->wrap = (struct lsr_source_sink){ s, wrap_config, wrap_block, wrap_label };
 	if (edfopen_file_readonly(path, h, EDFLIB_READ_ALL_ANNOTATIONS) != 0) {
 		int code = h->filetype;
 		if (code == EDFLIB_FILE_CONTAINS_FORMAT_ERRORS)
@@ -376,6 +455,11 @@ struct lsr_source *lsr_source_edf_new(const char *path, double speed,
 	s->hd = h->handle;
 	s->bdf = h->filetype == EDFLIB_FILETYPE_BDF || h->filetype == EDFLIB_FILETYPE_BDFPLUS;
 	if (!layout(s, h, why, sizeof why)) {
+		snprintf(err, errlen, "--replay %s: %s", path, why);
+		goto fail;
+	}
+	s->data = lsr_edfdata_open(path, h, why, sizeof why);
+	if (!s->data) {
 		snprintf(err, errlen, "--replay %s: %s", path, why);
 		goto fail;
 	}
