@@ -213,8 +213,8 @@ static double fit_pair(const struct lsr_condition *c, const struct zsums *s,
  * neighbours) and a pair of decays (fit_pair), both anchored at the end
  * of blanking; subtracts the better fit's decay over the rest of the
  * sweep. */
-__attribute__((target_clones("avx2", "default"))) static void
-remove_decay(const struct lsr_condition *c, double *z, float *y, double rate)
+static inline __attribute__((always_inline)) void
+remove_decay_body(const struct lsr_condition *c, double *z, float *y, double rate)
 {
 	int n = c->nfit;
 	double y0 = y[0];
@@ -302,6 +302,26 @@ remove_decay(const struct lsr_condition *c, double *z, float *y, double rate)
 	double v = b;
 	for (int i = 0; i < c->nsub; i++, v *= k)
 		y[i] -= (float)v;
+}
+
+/* Compiled plain and for AVX2, chosen per call (simd.h). */
+LSR_TARGET_AVX2 static void remove_decay_avx2(const struct lsr_condition *c, double *z, float *y,
+                                              double rate)
+{
+	remove_decay_body(c, z, y, rate);
+}
+
+static void remove_decay_plain(const struct lsr_condition *c, double *z, float *y, double rate)
+{
+	remove_decay_body(c, z, y, rate);
+}
+
+static void remove_decay(const struct lsr_condition *c, double *z, float *y, double rate)
+{
+	if (lsr_cpu_has_avx2())
+		remove_decay_avx2(c, z, y, rate);
+	else
+		remove_decay_plain(c, z, y, rate);
 }
 
 void lsr_condition_sweeps(const struct lsr_condition *c, double *scratch, float *const *x,

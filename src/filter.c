@@ -105,13 +105,10 @@ cascade(const struct lsr_filter *f, int nsec, float *const c[LANES], size_t n, i
 
 /* One forward or backward pass over up to four buffers (a lane without a
  * buffer of its own repeats the first: it computes and stores exactly the
- * same values).  Cloned for AVX2, chosen at load time: one instruction per
- * vector instead of two SSE2 halves.  Results do not depend on the clone
- * (no FMA: ISO C mode does not contract a * b + c). */
-__attribute__((target_clones("avx2", "default"))) static void run(const struct lsr_filter *f, float *const *x, int nx, size_t n, int dir)
+ * same values). */
+static inline __attribute__((always_inline)) void
+run_body(const struct lsr_filter *f, float *const *x, int nx, size_t n, int dir)
 {
-	if (n == 0 || nx < 1)
-		return;
 	float *c[LANES];
 	for (int l = 0; l < LANES; l++)
 		c[l] = x[l < nx ? l : 0];
@@ -126,6 +123,28 @@ __attribute__((target_clones("avx2", "default"))) static void run(const struct l
 		cascade(f, 3, c, n, dir);
 		break;
 	}
+}
+
+/* AVX2: one instruction per vector instead of two SSE2 halves (simd.h). */
+LSR_TARGET_AVX2 static void run_avx2(const struct lsr_filter *f, float *const *x, int nx,
+                                     size_t n, int dir)
+{
+	run_body(f, x, nx, n, dir);
+}
+
+static void run_plain(const struct lsr_filter *f, float *const *x, int nx, size_t n, int dir)
+{
+	run_body(f, x, nx, n, dir);
+}
+
+static void run(const struct lsr_filter *f, float *const *x, int nx, size_t n, int dir)
+{
+	if (n == 0 || nx < 1)
+		return;
+	if (lsr_cpu_has_avx2())
+		run_avx2(f, x, nx, n, dir);
+	else
+		run_plain(f, x, nx, n, dir);
 }
 
 void lsr_filter_forward(const struct lsr_filter *f, float *x, size_t n)

@@ -8,7 +8,27 @@
 #ifndef LSR_SIMD_H
 #define LSR_SIMD_H
 
+#include <stdbool.h>
 #include <string.h>
+
+/* The loops are compiled twice, plain and for AVX2, and the AVX2 copy is
+ * chosen per call where the CPU has it.  Not target_clones: its load-time
+ * resolver runs before the sanitizers' runtime is up and crashes the
+ * sanitizer builds.  No FMA: ISO C mode does not contract a * b + c, so
+ * both copies give the same bits. */
+#if defined(__x86_64__) || defined(__i386__)
+#define LSR_TARGET_AVX2 __attribute__((target("avx2")))
+static inline bool lsr_cpu_has_avx2(void)
+{
+	return __builtin_cpu_supports("avx2");
+}
+#else
+#define LSR_TARGET_AVX2
+static inline bool lsr_cpu_has_avx2(void)
+{
+	return false;
+}
+#endif
 
 #define LSR_D4_LANES 4
 typedef double lsr_d4 __attribute__((vector_size(LSR_D4_LANES * sizeof(double))));
