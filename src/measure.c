@@ -10,16 +10,34 @@
  * its onset. */
 #define ONSET_P2P_FRACTION 0.1
 
+/* Eight running minima and maxima side by side, which the compiler keeps
+ * in vector registers: min and max are exact, so the order in which the
+ * samples meet does not change the result (a NaN is passed over as
+ * before, unless it is the first sample). */
+#define P2P_LANES 8
 double lsr_measure_p2p(const float *x, int n)
 {
 	if (n <= 0)
 		return NAN;
-	float lo = x[0], hi = x[0];
-	for (int i = 1; i < n; i++) {
-		lo = x[i] < lo ? x[i] : lo;
-		hi = x[i] > hi ? x[i] : hi;
+	float lo[P2P_LANES], hi[P2P_LANES];
+	for (int l = 0; l < P2P_LANES; l++)
+		lo[l] = hi[l] = x[0];
+	int i = 1;
+	for (; i + P2P_LANES <= n; i += P2P_LANES)
+		for (int l = 0; l < P2P_LANES; l++) {
+			lo[l] = x[i + l] < lo[l] ? x[i + l] : lo[l];
+			hi[l] = x[i + l] > hi[l] ? x[i + l] : hi[l];
+		}
+	for (; i < n; i++) {
+		lo[0] = x[i] < lo[0] ? x[i] : lo[0];
+		hi[0] = x[i] > hi[0] ? x[i] : hi[0];
 	}
-	return (double)hi - lo;
+	float l0 = lo[0], h0 = hi[0];
+	for (int l = 1; l < P2P_LANES; l++) {
+		l0 = lo[l] < l0 ? lo[l] : l0;
+		h0 = hi[l] > h0 ? hi[l] : h0;
+	}
+	return (double)h0 - l0;
 }
 
 void lsr_measure_window(const float *x, int n, double ms0, double dt_ms,
