@@ -46,16 +46,23 @@ port=$(cat "$dir/rx.port")
 pid=$!
 
 # Sample memory and descriptors until it exits.  The baseline descriptor
-# count is taken once the start event is out (recording and socket open).
-rss_max=0 fd_base= fd_max=0 samples=0
+# count is taken once 20 stimuli are out: the recording is open and the
+# OSC thread, which opens its socket when it first sends, has sent.  A
+# leak stays: a descriptor counts as grown when two samples in a row are
+# above the baseline (the recorder's thread reads /etc/localtime once,
+# opening and closing it, and a sample may fall in between).
+rss_max=0 fd_base= fd_max=0 samples=0 fd_prev=0
 while kill -0 "$pid" 2>/dev/null; do
 	st=$(cat "/proc/$pid/status" 2>/dev/null) || break
 	rss=$(awk '/^VmRSS:/ {print $2}' <<<"$st")
 	fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
-	if [ -n "$rss" ] && [ "$fds" -gt 0 ] && grep -q '"type":"stim"' "$dir/events" 2>/dev/null; then
+	if [ -n "$rss" ] && [ "$fds" -gt 0 ] &&
+		[ "$(grep -c '"type":"stim"' "$dir/events" 2>/dev/null)" -ge 20 ]; then
 		[ -z "$fd_base" ] && fd_base=$fds
 		[ "$rss" -gt "$rss_max" ] && rss_max=$rss
-		[ "$fds" -gt "$fd_max" ] && fd_max=$fds
+		held=$((fds < fd_prev ? fds : fd_prev))
+		[ "$held" -gt "$fd_max" ] && fd_max=$held
+		fd_prev=$fds
 		samples=$((samples + 1))
 	fi
 	sleep 0.2
