@@ -60,10 +60,10 @@ int lsr_filter_design(struct lsr_filter *f, double rate, double hp_hz,
 typedef lsr_d4 lanes;
 typedef lsr_f4 lanes_f;
 
-/* Transposed direct form II, the cascade fused per sample.  Each section's
- * output is rounded to float before the next section reads it, as when
- * the sections ran one after another over a float buffer.  nsec is a
- * constant at every call, so the state stays in registers. */
+/* Transposed direct form II, the cascade fused per sample, in double
+ * from the first section to the last (rounded to float once, when
+ * stored).  nsec is a constant at every call, so the state stays in
+ * registers. */
 static inline __attribute__((always_inline)) void
 cascade(const struct lsr_filter *f, int nsec, float *const c[LANES], size_t n, int dir)
 {
@@ -87,15 +87,14 @@ cascade(const struct lsr_filter *f, int nsec, float *const c[LANES], size_t n, i
 	for (size_t j = 0; j < n; j++) {
 		size_t o = dir > 0 ? j : n - 1 - j;
 		lanes in = (lanes){ c[0][o], c[1][o], c[2][o], c[3][o] } - sub;
-		lanes_f out_f = { 0 };
 #pragma GCC unroll 4
 		for (int k = 0; k < nsec; k++) {
 			lanes out = b0[k] * in + s1[k];
 			s1[k] = b1[k] * in - a1[k] * out + s2[k];
 			s2[k] = b2[k] * in - a2[k] * out;
-			out_f = __builtin_convertvector(out, lanes_f);
-			in = __builtin_convertvector(out_f, lanes);
+			in = out;
 		}
+		lanes_f out_f = __builtin_convertvector(in, lanes_f);
 		c[0][o] = out_f[0];
 		c[1][o] = out_f[1];
 		c[2][o] = out_f[2];
