@@ -385,8 +385,11 @@ static void sweep_group(struct lsr_signal *s, int who, int lo, int hi)
 	struct slot *sl = s->job.sl;
 	int warm = s->job.warm;
 	for (int c = lo; c < hi; c++) {
+		float *raw = sl->raw + (size_t)c * (size_t)s->len;
+		if (c > 0) /* channel 0's was copied to see whether the ring holds the sweep */
+			lsr_epochs_copy(s->ep, c, s->job.from, s->len, raw);
 		lsr_epochs_copy(s->ep, c, s->job.from - warm, warm, s->wp[c]);
-		memcpy(s->wp[c] + warm, sl->raw + (size_t)c * (size_t)s->len, (size_t)s->len * sizeof(float));
+		memcpy(s->wp[c] + warm, raw, (size_t)s->len * sizeof(float));
 		clean_input(s->wp[c], warm + s->len);
 	}
 	lsr_condition_sweeps(s->cond, s->scratch[who], s->wp + lo, hi - lo, warm + s->len, warm + s->pre);
@@ -409,11 +412,13 @@ static void build(struct lsr_signal *s, const struct lsr_epoch_stim *st, struct 
 	tr->origin = st->origin;
 	tr->overlap = st->overlap;
 	int64_t from = st->index - s->pre;
-	int missing = 0;
-	for (int c = 0; c < s->nch; c++)
-		missing += lsr_epochs_copy(s->ep, c, from, s->len, sl->raw + (size_t)c * (size_t)s->len);
+	/* Whether the ring holds the whole sweep is the same for every
+	 * channel; the others' samples are copied by their groups. */
+	int missing = lsr_epochs_copy(s->ep, 0, from, s->len, sl->raw);
 	tr->gap = st->gap || missing > 0;
 	if (tr->gap) {
+		for (int c = 1; c < s->nch; c++)
+			lsr_epochs_copy(s->ep, c, from, s->len, sl->raw + (size_t)c * (size_t)s->len);
 		memset(sl->cond, 0, (size_t)s->nch * (size_t)s->len * sizeof *sl->cond);
 		for (int c = 0; c < s->nch; c++)
 			measure_nan(&tr->ch[c]);
