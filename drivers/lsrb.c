@@ -14,6 +14,7 @@
 
 #include "crc16.h"
 #include "driver.h"
+#include "simd.h"
 
 #define LSRB_HDR 6
 #define LSRB_MAX_PAYLOAD 4096
@@ -204,6 +205,72 @@ static uint32_t le32(const uint8_t *b)
 	return u;
 }
 
+/* 24-bit samples [i0, i1) × [c0, c1) of a frame with C channels, one at
+ * a time.  A sample is read as the 32-bit little-endian word it starts
+ * (the byte after the last sample is the frame's CRC, so it is inside the
+ * frame) and sign extended by shifting its top byte out and back. */
+static void s24_rows(const uint8_t *smp, int i0, int i1, int c0, int c1, int C, int S, double q,
+                     float *out)
+{
+	for (int i = i0; i < i1; i++) {
+		const uint8_t *b = smp + ((size_t)i * (size_t)C + (size_t)c0) * 3;
+		for (int c = c0; c < c1; c++, b += 3) {
+			int32_t v = (int32_t)(le32(b) << 8) >> 8;
+			out[(size_t)c * (size_t)S + (size_t)i] = (float)(v * q);
+		}
+	}
+}
+
+typedef uint8_t bytes16 __attribute__((vector_size(16)));
+typedef int32_t ints4 __attribute__((vector_size(16)));
+
+/* Four instants × four channels at a time: a 16-byte load holds four
+ * samples of one instant, a byte shuffle puts each sample's three bytes
+ * at the top of its 32-bit lane (an arithmetic shift then sign extends),
+ * the scaling is the scalar loop's double arithmetic, and a 4 × 4
+ * transposition turns instants into channel rows: four stores instead of
+ * sixteen.  end: the first byte past the frame (a load may not reach
+ * it).  AVX2 (with its byte shuffle) only; the same values as s24_rows. */
+LSR_TARGET_AVX2 static void s24_blocks(const uint8_t *smp, int S, int C, double q, float *out,
+                                       const uint8_t *end)
+{
+	int S4 = S / 4 * 4, C4 = C / 4 * 4;
+	for (int i = 0; i < S4; i += 4) {
+		for (int c = 0; c < C4; c += 4) {
+			const uint8_t *b = smp + ((size_t)i * (size_t)C + (size_t)c) * 3;
+			if (b + (size_t)3 * (size_t)C * 3 + 16 > end) {
+				s24_rows(smp, i, i + 4, c, c + 4, C, S, q, out);
+				continue;
+			}
+			lsr_f4 v[4];
+			for (int t = 0; t < 4; t++, b += (size_t)C * 3) {
+				bytes16 raw;
+				memcpy(&raw, b, sizeof raw);
+				bytes16 top = __builtin_shufflevector(raw, raw, 0, 0, 1, 2, 0, 3, 4, 5,
+				                                      0, 6, 7, 8, 0, 9, 10, 11);
+				ints4 w;
+				memcpy(&w, &top, sizeof w);
+				lsr_d4 d = __builtin_convertvector(w >> 8, lsr_d4) * q;
+				v[t] = __builtin_convertvector(d, lsr_f4);
+			}
+			lsr_f4 t0 = __builtin_shufflevector(v[0], v[1], 0, 4, 1, 5);
+			lsr_f4 t1 = __builtin_shufflevector(v[0], v[1], 2, 6, 3, 7);
+			lsr_f4 t2 = __builtin_shufflevector(v[2], v[3], 0, 4, 1, 5);
+			lsr_f4 t3 = __builtin_shufflevector(v[2], v[3], 2, 6, 3, 7);
+			lsr_f4 r[4] = {
+				__builtin_shufflevector(t0, t2, 0, 1, 4, 5),
+				__builtin_shufflevector(t0, t2, 2, 3, 6, 7),
+				__builtin_shufflevector(t1, t3, 0, 1, 4, 5),
+				__builtin_shufflevector(t1, t3, 2, 3, 6, 7),
+			};
+			for (int l = 0; l < 4; l++)
+				memcpy(out + (size_t)(c + l) * (size_t)S + (size_t)i, &r[l], sizeof r[l]);
+		}
+		s24_rows(smp, i, i + 4, C4, C, C, S, q, out);
+	}
+	s24_rows(smp, S4, S, 0, C, C, S, q, out);
+}
+
 static void handle_data(struct lsrb *p, const uint8_t *pl, size_t n,
                         const struct lsr_source_sink *sink)
 {
@@ -245,10 +312,7 @@ static void handle_data(struct lsrb *p, const uint8_t *pl, size_t n,
 	for (int i = 0; i < S; i++)
 		p->marks[i] = marks[i] & (LSR_MARK_STIM | LSR_MARK_BUTTON);
 	/* Sample-major in, channel-major out; one loop per sample width so
-	 * the inner loop has no branch.  A 24-bit sample is read as the
-	 * 32-bit little-endian word it starts (the byte after the last
-	 * sample is the frame's CRC, so it is inside the frame) and sign
-	 * extended by shifting its top byte out and back. */
+	 * the inner loop has no branch. */
 	double q = p->cfg.uv_per_lsb;
 	size_t stride = (size_t)S;
 	if (B == 2) {
@@ -259,14 +323,10 @@ static void handle_data(struct lsrb *p, const uint8_t *pl, size_t n,
 				p->samples[(size_t)c * stride + (size_t)i] = (float)(v * q);
 			}
 		}
+	} else if (lsr_cpu_has_avx2()) {
+		s24_blocks(smp, S, C, q, p->samples, pl + n + 2);
 	} else {
-		for (int i = 0; i < S; i++) {
-			const uint8_t *b = smp + (size_t)i * (size_t)C * 3;
-			for (int c = 0; c < C; c++, b += 3) {
-				int32_t v = (int32_t)(le32(b) << 8) >> 8;
-				p->samples[(size_t)c * stride + (size_t)i] = (float)(v * q);
-			}
-		}
+		s24_rows(smp, 0, S, 0, C, C, S, q, p->samples);
 	}
 	struct lsr_block blk = {
 		.index = index, .nsamp = S, .channels = C, .stride = (size_t)S,

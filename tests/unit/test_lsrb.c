@@ -512,6 +512,41 @@ START_TEST(any_cut_into_reads_decodes_the_same)
 }
 END_TEST
 
+/* Frames wide and long enough for the four-by-four conversion, with
+ * channels and instants left over, extreme values, and the last block of
+ * a frame ending two bytes before the frame does (its loads must stay
+ * inside): every sample as the one-at-a-time arithmetic gives it. */
+START_TEST(decodes_s24_in_blocks)
+{
+	static const int shapes[][2] = { { 6, 7 }, { 16, 83 }, { 4, 4 }, { 8, 1 }, { 5, 9 } };
+	for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+		int C = shapes[k][0], S = shapes[k][1];
+		struct bytes b = {0};
+		char text[96];
+		snprintf(text, sizeof text, "rate=20000\nchannels=%d\nformat=s24\nuv_per_lsb=0.0298\n", C);
+		info(&b, text);
+		int32_t *v = malloc((size_t)S * (size_t)C * sizeof *v);
+		ck_assert_ptr_nonnull(v);
+		uint64_t seed = 99 + k;
+		for (int i = 0; i < S * C; i++) {
+			uint64_t r = rng_next(&seed);
+			v[i] = i % 7 == 0 ? (i % 2 ? 8388607 : -8388608) : (int32_t)(r % 16777216u) - 8388608;
+		}
+		data(&b, 0, S, C, 3, NULL, v);
+		struct drv d;
+		drv_open(&d);
+		drv_feed(&d, &b);
+		ck_assert_uint_eq(d.rec.n, (size_t)S);
+		for (int i = 0; i < S; i++)
+			for (int c = 0; c < C; c++)
+				ck_assert_float_eq(d.rec.rows[i].v[c], (float)(v[i * C + c] * 0.0298));
+		drv_close(&d);
+		free(v);
+		free(b.p);
+	}
+}
+END_TEST
+
 /* The worked example of man/lsrmon-protocol.7, byte for byte. */
 START_TEST(manpage_example)
 {
@@ -559,6 +594,7 @@ Suite *suite_lsrb(void)
 	tcase_add_test(tc, resync_drops_partial_frame);
 	tcase_add_test(tc, corruption_loses_only_damaged_frames);
 	tcase_add_test(tc, any_cut_into_reads_decodes_the_same);
+	tcase_add_test(tc, decodes_s24_in_blocks);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;
