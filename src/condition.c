@@ -10,7 +10,7 @@
 #define TAU_MIN_MS 0.5
 #define TAU_STEP 1.2599210498948732
 #define NTAU 21
-#define GRID_AT_ONCE 3 /* divides NTAU */
+#define GRID_AT_ONCE 7 /* divides NTAU */
 #define PAIR_GAP 6 /* grid steps between the two decays of a pair: τ ratio 4 */
 #define PAD_MS 30.0
 /* The decay is fitted over this much after blanking (the slowest τ, 51 ms,
@@ -208,6 +208,26 @@ static double fit_pair(const struct lsr_condition *c, const struct zsums *s,
 	return best;
 }
 
+/* y[i] −= b1·k1^i + b2·k2^i for i < n, the powers from four recursions
+ * side by side (stepped by k^4): the multiplier's latency is paid once
+ * per four samples. */
+static inline __attribute__((always_inline)) void
+subtract_decay(float *y, int n, double b1, double k1, double b2, double k2)
+{
+	lsr_d4 v1 = { b1, b1 * k1, b1 * k1 * k1, b1 * k1 * k1 * k1 };
+	lsr_d4 v2 = { b2, b2 * k2, b2 * k2 * k2, b2 * k2 * k2 * k2 };
+	double k1_4 = (k1 * k1) * (k1 * k1), k2_4 = (k2 * k2) * (k2 * k2);
+	int i = 0;
+	for (; i + 4 <= n; i += 4, v1 *= k1_4, v2 *= k2_4) {
+		lsr_f4 yv, d = __builtin_convertvector(v1 + v2, lsr_f4);
+		memcpy(&yv, y + i, sizeof yv);
+		yv -= d;
+		memcpy(y + i, &yv, sizeof yv);
+	}
+	for (int l = 0; i < n; i++, l++)
+		y[i] -= (float)(v1[l] + v2[l]);
+}
+
 /* Fits one decay (the grid first, precomputed vectors, then a
  * golden-section search of log τ between the best grid point's
  * neighbours) and a pair of decays (fit_pair), both anchored at the end
@@ -219,11 +239,24 @@ remove_decay_body(const struct lsr_condition *c, double *z, float *y, double rat
 	int n = c->nfit;
 	double y0 = y[0];
 	struct zsums s = { .n = n };
-	for (int i = 0; i < n; i++) {
-		z[i] = y[i] - y0;
-		s.sz += z[i];
-		s.szz += z[i] * z[i];
+	/* Four partial sums each, side by side. */
+	lsr_d4 sz = { 0 }, szz = { 0 };
+	int i = 0;
+	for (; i + 4 <= n; i += 4) {
+		lsr_d4 zv;
+		lsr_d4_from_floats(&zv, y + i);
+		zv -= y0;
+		memcpy(z + i, &zv, sizeof zv);
+		sz += zv;
+		szz += zv * zv;
 	}
+	for (; i < n; i++) {
+		z[i] = y[i] - y0;
+		sz[0] += z[i];
+		szz[0] += z[i] * z[i];
+	}
+	s.sz = (sz[0] + sz[1]) + (sz[2] + sz[3]);
+	s.szz = (szz[0] + szz[1]) + (szz[2] + szz[3]);
 	/* Σ z·decay_j for the grid, GRID_AT_ONCE decays per pass over z: each
 	 * sum is one chain of vector additions, and several chains side by
 	 * side keep the adder busy. */
@@ -236,7 +269,7 @@ remove_decay_body(const struct lsr_condition *c, double *z, float *y, double rat
 		for (; i + 4 <= n; i += 4) {
 			lsr_d4 zv, dv;
 			lsr_d4_load(&zv, z + i);
-#pragma GCC unroll 4
+#pragma GCC unroll 8
 			for (int g = 0; g < GRID_AT_ONCE; g++) {
 				lsr_d4_from_floats(&dv, d[g] + i);
 				acc[g] += zv * dv;
@@ -292,16 +325,12 @@ remove_decay_body(const struct lsr_condition *c, double *z, float *y, double rat
 	int pi = 0, pj = 0;
 	double sse2 = fit_pair(c, &s, &pi, &pj, &pb1, &pb2);
 	if (sse2 < sse1) {
-		double v1 = pb1, v2 = pb2, k1 = c->kfac[pi], k2 = c->kfac[pj];
-		for (int i = 0; i < c->nsub; i++, v1 *= k1, v2 *= k2)
-			y[i] -= (float)(v1 + v2);
+		subtract_decay(y, c->nsub, pb1, c->kfac[pi], pb2, c->kfac[pj]);
 		return;
 	}
 	if (!isfinite(sse1))
 		return;
-	double v = b;
-	for (int i = 0; i < c->nsub; i++, v *= k)
-		y[i] -= (float)v;
+	subtract_decay(y, c->nsub, b, k, 0, 0);
 }
 
 /* Compiled plain and for AVX2, chosen per call (simd.h). */
