@@ -33,6 +33,7 @@ static inline bool lsr_cpu_has_avx2(void)
 #define LSR_D4_LANES 4
 typedef double lsr_d4 __attribute__((vector_size(LSR_D4_LANES * sizeof(double))));
 typedef float lsr_f4 __attribute__((vector_size(LSR_D4_LANES * sizeof(float))));
+typedef int lsr_i4 __attribute__((vector_size(LSR_D4_LANES * sizeof(int))));
 
 /* Unaligned loads (through a pointer: a vector return value would change
  * the ABI between the default and the AVX2 clones). */

@@ -15,6 +15,7 @@
 #include "ahead.h"
 #include "edfdata.h"
 #include "recnotes.h"
+#include "simd.h"
 #include "source_edf.h"
 
 #define CHUNK LSR_MAX_BLOCK
@@ -129,6 +130,33 @@ static void labels_until(struct edf_source *s, int64_t end, const struct lsr_sou
 	}
 }
 
+/* Digital values to µV: EDFlib's physical value, bitvalue × (offset +
+ * digital), times the unit's factor. */
+static inline __attribute__((always_inline)) void
+to_uv_body(const int32_t *v, int n, double bv, double off, double unit, float *out)
+{
+	int i = 0;
+	for (; i + 4 <= n; i += 4) {
+		lsr_i4 d;
+		memcpy(&d, v + i, sizeof d);
+		lsr_f4 f = __builtin_convertvector(bv * (off + __builtin_convertvector(d, lsr_d4)) * unit, lsr_f4);
+		memcpy(out + i, &f, sizeof f);
+	}
+	for (; i < n; i++)
+		out[i] = (float)(bv * (off + (double)v[i]) * unit);
+}
+
+LSR_TARGET_AVX2 static void to_uv_avx2(const int32_t *v, int n, double bv, double off, double unit,
+                                       float *out)
+{
+	to_uv_body(v, n, bv, off, unit, out);
+}
+
+static void to_uv(const int32_t *v, int n, double bv, double off, double unit, float *out)
+{
+	to_uv_body(v, n, bv, off, unit, out);
+}
+
 /* Read and deliver up to n instants; false on a read error. */
 static bool chunk(struct edf_source *s, int n, const struct lsr_source_sink *sink)
 {
@@ -139,9 +167,12 @@ static bool chunk(struct edf_source *s, int n, const struct lsr_source_sink *sin
 	if (!lsr_edfdata_read(s->data, s->read_pos, n, s->sig, nsig, out))
 		return false;
 	for (int c = 0; c < s->cfg.channels; c++) {
-		const double bv = s->bitvalue[c], off = s->offset[c], unit = s->unit[c];
-		for (int i = 0; i < n; i++)
-			s->samples[(size_t)c * CHUNK + i] = (float)(bv * (off + (double)s->ibuf[c][i]) * unit);
+		if (lsr_cpu_has_avx2())
+			to_uv_avx2(s->ibuf[c], n, s->bitvalue[c], s->offset[c], s->unit[c],
+			           s->samples + (size_t)c * CHUNK);
+		else
+			to_uv(s->ibuf[c], n, s->bitvalue[c], s->offset[c], s->unit[c],
+			      s->samples + (size_t)c * CHUNK);
 	}
 	if (s->trig >= 0) {
 		const int32_t *t = s->ibuf[s->cfg.channels];
