@@ -221,16 +221,11 @@ static void s24_rows(const uint8_t *smp, int i0, int i1, int c0, int c1, int C, 
 	}
 }
 
-typedef uint8_t bytes16 __attribute__((vector_size(16)));
-typedef int32_t ints4 __attribute__((vector_size(16)));
-
-/* Four instants × four channels at a time: a 16-byte load holds four
- * samples of one instant, a byte shuffle puts each sample's three bytes
- * at the top of its 32-bit lane (an arithmetic shift then sign extends),
- * the scaling is the scalar loop's double arithmetic, and a 4 × 4
- * transposition turns instants into channel rows: four stores instead of
- * sixteen.  end: the first byte past the frame (a load may not reach
- * it).  AVX2 (with its byte shuffle) only; the same values as s24_rows. */
+/* Four instants × four channels at a time: four samples of one instant
+ * per load (lsr_s24x4), the scalar loop's double arithmetic for the
+ * scaling, and a 4 × 4 transposition that turns instants into channel
+ * rows: four stores instead of sixteen.  end: the first byte past the
+ * frame (a load may not reach it).  The same values as s24_rows. */
 LSR_TARGET_AVX2 static void s24_blocks(const uint8_t *smp, int S, int C, double q, float *out,
                                        const uint8_t *end)
 {
@@ -244,13 +239,9 @@ LSR_TARGET_AVX2 static void s24_blocks(const uint8_t *smp, int S, int C, double 
 			}
 			lsr_f4 v[4];
 			for (int t = 0; t < 4; t++, b += (size_t)C * 3) {
-				bytes16 raw;
-				memcpy(&raw, b, sizeof raw);
-				bytes16 top = __builtin_shufflevector(raw, raw, 0, 0, 1, 2, 0, 3, 4, 5,
-				                                      0, 6, 7, 8, 0, 9, 10, 11);
-				ints4 w;
-				memcpy(&w, &top, sizeof w);
-				lsr_d4 d = __builtin_convertvector(w >> 8, lsr_d4) * q;
+				lsr_i4 w;
+				lsr_s24x4(&w, b);
+				lsr_d4 d = __builtin_convertvector(w, lsr_d4) * q;
 				v[t] = __builtin_convertvector(d, lsr_f4);
 			}
 			lsr_f4 t0 = __builtin_shufflevector(v[0], v[1], 0, 4, 1, 5);

@@ -190,25 +190,17 @@ static void decode24(const unsigned char *b, int64_t n, int32_t lo, int32_t hi, 
 	}
 }
 
-typedef uint8_t bytes16 __attribute__((vector_size(16)));
-typedef int32_t ints4 __attribute__((vector_size(16)));
-
-/* The same four samples at a time: a 16-byte load holds four, a byte
- * shuffle puts each at the top of its 32-bit lane and an arithmetic shift
- * sign-extends.  Loads stay before end (the rest goes one by one). */
+/* The same four samples at a time (lsr_s24x4); loads stay before end
+ * (the rest goes one by one). */
 LSR_TARGET_AVX2 static void decode24_avx2(const unsigned char *b, int64_t n, int32_t lo, int32_t hi,
                                           int32_t *o, const unsigned char *end)
 {
-	const ints4 lov = { lo, lo, lo, lo }, hiv = { hi, hi, hi, hi };
+	const lsr_i4 lov = { lo, lo, lo, lo }, hiv = { hi, hi, hi, hi };
 	int64_t i = 0;
 	for (; i + 4 <= n && b + 3 * i + 16 <= end; i += 4) {
-		bytes16 raw;
-		memcpy(&raw, b + 3 * i, sizeof raw);
-		bytes16 top = __builtin_shufflevector(raw, raw, 0, 0, 1, 2, 0, 3, 4, 5, 0, 6, 7, 8, 0, 9, 10, 11);
-		ints4 v;
-		memcpy(&v, &top, sizeof v);
-		v >>= 8;
-		ints4 below = v < lov, above = v > hiv;
+		lsr_i4 v;
+		lsr_s24x4(&v, b + 3 * i);
+		lsr_i4 below = v < lov, above = v > hiv;
 		v = (v & ~below) | (lov & below);
 		v = (v & ~above) | (hiv & above);
 		memcpy(o + i, &v, sizeof v);

@@ -42,6 +42,21 @@ static inline void lsr_d4_load(lsr_d4 *v, const double *p)
 	memcpy(v, p, sizeof *v);
 }
 
+/* Four consecutive 24-bit little-endian signed samples from p[0..12),
+ * sign-extended: a 16-byte load (p[12..16) must be readable), a byte
+ * shuffle that puts each sample's three bytes at the top of its 32-bit
+ * lane, and an arithmetic shift.  A byte shuffle is one instruction only
+ * with SSSE3 and later: call it from LSR_TARGET_AVX2 code. */
+static inline __attribute__((always_inline)) void lsr_s24x4(lsr_i4 *v, const unsigned char *p)
+{
+	typedef unsigned char bytes16 __attribute__((vector_size(16)));
+	bytes16 raw;
+	memcpy(&raw, p, sizeof raw);
+	bytes16 top = __builtin_shufflevector(raw, raw, 0, 0, 1, 2, 0, 3, 4, 5, 0, 6, 7, 8, 0, 9, 10, 11);
+	memcpy(v, &top, sizeof *v);
+	*v >>= 8;
+}
+
 static inline void lsr_d4_from_floats(lsr_d4 *v, const float *p)
 {
 	lsr_f4 f;
