@@ -262,7 +262,8 @@ static int edf_pump(void *st, double now, const struct lsr_source_env *env)
 		char err[160];
 		s->ahead = lsr_ahead_start(decode_step, s, err, sizeof err);
 		if (!s->ahead) {
-			fprintf(stderr, "lsrmon: replay: %s\n", err);
+			if (env->alarm) /* counted and shown; the replay ends */
+				env->alarm(env->ctx, "replay", err);
 			return LSR_SOURCE_END;
 		}
 	}
