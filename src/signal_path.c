@@ -69,7 +69,7 @@ struct lsr_signal {
 	struct lsr_crew *crew;
 	int groups;
 	double *scratch[2];             /* lsr_condition_sweeps' space, per thread */
-	struct {                        /* what the parts are building */
+	struct {                        /* what the groups are building */
 		enum { JOB_SWEEP, JOB_NOISE } kind;
 		struct slot *sl;
 		int64_t from;
