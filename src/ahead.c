@@ -7,7 +7,6 @@
  * ring's end instead. */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "ahead.h"
+#include "thread.h"
 
 /* Twice the largest block (32 channels × 4096 samples of floats, and
  * marks) and then some: a few seconds of any stream. */
@@ -228,12 +228,7 @@ struct lsr_ahead *lsr_ahead_start(lsr_ahead_step_fn step, void *ctx, char *err, 
 		snprintf(err, errlen, "decoder: cannot make a condition variable");
 		goto fail_cond;
 	}
-	/* Signals stay with the main thread and its poll() loop. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int r = pthread_create(&a->thread, NULL, decoder, a);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int r = lsr_thread_start(&a->thread, decoder, a);
 	if (r == 0)
 		return a;
 	snprintf(err, errlen, "decoder: cannot start a thread: %s", strerror(r));
@@ -246,6 +241,18 @@ fail_fd:
 	free(a->ring);
 	free(a);
 	return NULL;
+}
+
+bool lsr_ahead_ensure(struct lsr_ahead **a, lsr_ahead_step_fn step, void *ctx,
+                      const struct lsr_source_env *env)
+{
+	if (*a)
+		return true;
+	char err[160];
+	*a = lsr_ahead_start(step, ctx, err, sizeof err);
+	if (!*a && env->alarm)
+		env->alarm(env->ctx, "replay", err);
+	return *a != NULL;
 }
 
 int lsr_ahead_fd(const struct lsr_ahead *a)

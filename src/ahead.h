@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "driver.h"
+#include "source.h"
 
 struct lsr_ahead;
 
@@ -28,6 +29,12 @@ typedef bool (*lsr_ahead_step_fn)(void *ctx, const struct lsr_source_sink *sink,
 /* Starts the thread; ctx belongs to it until lsr_ahead_stop.  NULL (and
  * a message) when no thread or memory can be had. */
 struct lsr_ahead *lsr_ahead_start(lsr_ahead_step_fn step, void *ctx, char *err, size_t errlen);
+
+/* For a source's pump: starts *a when it is not running (the first pump,
+ * or the first after a rewind).  False when it cannot: the reason goes to
+ * env's alarm (what "replay", counted and shown) and the replay ends. */
+bool lsr_ahead_ensure(struct lsr_ahead **a, lsr_ahead_step_fn step, void *ctx,
+                      const struct lsr_source_env *env);
 
 /* Readable when lsr_ahead_drain has returned LSR_AHEAD_EMPTY and there is
  * something again. */

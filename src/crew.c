@@ -5,13 +5,13 @@
  * the word, so a helper that wakes late, when its job is over and another
  * has begun, cannot take an item of the new job for the old one. */
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "crew.h"
+#include "thread.h"
 
 struct lsr_crew {
 	lsr_crew_fn fn;
@@ -90,14 +90,7 @@ struct lsr_crew *lsr_crew_new(lsr_crew_fn fn, void *ctx)
 		goto no_go;
 	if (pthread_cond_init(&w->done, NULL) != 0)
 		goto no_done;
-	/* Signals stay with the main thread: its poll() loop handles them
-	 * through a self-pipe and expects the EINTR. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int r = pthread_create(&w->thread, NULL, helper, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r == 0)
+	if (lsr_thread_start(&w->thread, helper, w) == 0)
 		return w;
 	pthread_cond_destroy(&w->done);
 no_done:

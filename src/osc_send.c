@@ -4,13 +4,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "osc_send.h"
+#include "thread.h"
 
 /* Hard bounds per destination (a full queue drops its oldest bundle), and
  * the high-water mark above which replay and simulation hold the source. */
@@ -369,13 +369,7 @@ static void *dest_run(void *arg)
 
 int lsr_osc_dest_start(struct lsr_osc_dest *d)
 {
-	/* Signals belong to the main loop's self-pipe, not to this thread. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int r = pthread_create(&d->thread, NULL, dest_run, d);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r != 0)
+	if (lsr_thread_start(&d->thread, dest_run, d) != 0)
 		return -1;
 	d->started = true;
 	return 0;

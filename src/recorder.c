@@ -18,6 +18,7 @@
 #include "edfwrite.h"
 #include "recnotes.h"
 #include "recorder.h"
+#include "thread.h"
 
 #define ALARMS 8
 #define CLIP_ALARM_EVERY_S 10.0
@@ -571,7 +572,7 @@ struct lsr_recorder *lsr_recorder_new(const char *path, bool force,
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->work, NULL);
 	pthread_cond_init(&r->room, NULL);
-	if (pthread_create(&r->thread, NULL, writer_main, r) != 0) {
+	if (lsr_thread_start(&r->thread, writer_main, r) != 0) {
 		snprintf(err, errlen, "--record %s: cannot start the writer thread", path);
 		*exit_code = 1;
 		close(fd);

@@ -120,15 +120,9 @@ static int capture_pump(void *st, double now, const struct lsr_source_env *env)
 		return LSR_SOURCE_END;
 	if (s->paused)
 		return -1;
-	if (!s->ahead) {
-		char err[160];
-		s->ahead = lsr_ahead_start(decode_step, s, err, sizeof err);
-		if (!s->ahead) {
-			if (env->alarm) /* counted and shown; the replay ends */
-				env->alarm(env->ctx, "replay", err);
-			s->eof = true;
-			return LSR_SOURCE_END;
-		}
+	if (!lsr_ahead_ensure(&s->ahead, decode_step, s, env)) {
+		s->eof = true;
+		return LSR_SOURCE_END;
 	}
 	s->env = env;
 	int ret = 0;

@@ -258,14 +258,8 @@ static int edf_pump(void *st, double now, const struct lsr_source_env *env)
 	struct edf_source *s = st;
 	if (s->paused)
 		return -1;
-	if (!s->ahead) {
-		char err[160];
-		s->ahead = lsr_ahead_start(decode_step, s, err, sizeof err);
-		if (!s->ahead) {
-			if (env->alarm) /* counted and shown; the replay ends */
-				env->alarm(env->ctx, "replay", err);
-			return LSR_SOURCE_END;
-		}
+	if (!lsr_ahead_ensure(&s->ahead, decode_step, s, env)) {
+		return LSR_SOURCE_END;
 	}
 	s->env = env;
 	int ret = 0;

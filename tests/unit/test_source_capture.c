@@ -2,7 +2,6 @@
  * speed, pacing by the stream's sample clock at 1x and 4x, rewind, and
  * files that are not captures. */
 #include <check.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "lsrb_build.h"
 #include "rec_sink.h"
 #include "source_capture.h"
+#include "source_pump.h"
 
 /* 2 s at 1000 Hz in 100 frames of 20 samples, a stimulus at each 500th. */
 static void write_capture(char *path)
@@ -28,21 +28,6 @@ static void write_capture(char *path)
 		ck_assert_int_eq(write(fd, f, n), (ssize_t)n);
 	}
 	close(fd);
-}
-
-/* One pump at time now, as the loop makes it: when the pump asks to wait
- * for its fd (the decoding thread has not caught up), wait for it, then
- * pump again. */
-static int pump_at(struct lsr_source *src, double now, const struct lsr_source_env *env)
-{
-	for (;;) {
-		int ret = src->ops->pump(src->st, now, env);
-		int fd = src->ops->poll_fd(src->st);
-		if (ret != -1 || fd < 0)
-			return ret;
-		struct pollfd p = { fd, POLLIN, 0 };
-		ck_assert_int_eq(poll(&p, 1, 10000), 1);
-	}
 }
 
 static void no_link(void *ctx, enum lsr_link_status st)

@@ -3,7 +3,6 @@
  * marks, stored settings, pacing, rewind, and a crashed file refused with
  * the --repair hint. */
 #include <check.h>
-#include <poll.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "recorder.h"
 #include "source_edf.h"
+#include "source_pump.h"
 
 #define Q (400000.0 / 8388608.0)
 
@@ -109,21 +109,6 @@ static void on_label(void *ctx, uint64_t index, const char *label)
 	ck_assert_int_lt(g->nlabels, 4);
 	g->label_index[g->nlabels] = index;
 	snprintf(g->label[g->nlabels++], 32, "%s", label);
-}
-
-/* One pump at time now, as the loop makes it: when the pump asks to wait
- * for its fd (the decoding thread has not caught up), wait for it, then
- * pump again. */
-static int pump_at(struct lsr_source *src, double now, const struct lsr_source_env *env)
-{
-	for (;;) {
-		int ret = src->ops->pump(src->st, now, env);
-		int fd = src->ops->poll_fd(src->st);
-		if (ret != -1 || fd < 0)
-			return ret;
-		struct pollfd p = { fd, POLLIN, 0 };
-		ck_assert_int_eq(poll(&p, 1, 10000), 1);
-	}
 }
 
 static void run_max(struct lsr_source *src, struct got *g)
