@@ -1,5 +1,6 @@
-/* src/source_edf.h — replay of an EDF+/BDF+ recording (kind "replay"),
- * read with EDFlib as the strict reader. */
+/* src/source_edf.h — replay of an EDF+/BDF+ recording (kind "replay"):
+ * opened, validated and its annotations read by EDFlib, the strict
+ * reader; its samples read by edfdata.c. */
 #ifndef LSR_SOURCE_EDF_H
 #define LSR_SOURCE_EDF_H
 
