@@ -183,8 +183,9 @@ static void put_simple(struct lsr_ahead *a, enum msg_type type, const struct lsr
 static void *decoder(void *arg)
 {
 	struct lsr_ahead *a = arg;
+	/* A step that leaves the counters alone keeps the last ones. */
+	struct lsr_driver_stats st = { 0 };
 	for (;;) {
-		struct lsr_driver_stats st = { 0 };
 		bool more = a->step(a->ctx, &a->sink, &st);
 		put_simple(a, MSG_STATS, &st);
 		if (!more)
