@@ -45,20 +45,34 @@ port=$(cat "$dir/rx.port")
 	--record "$dir/soak.bdf" --osc "osc.udp://127.0.0.1:$port/" > "$dir/events" 2> "$dir/err" &
 pid=$!
 
-# Sample memory and descriptors until it exits.  The baseline descriptor
-# count is taken once 20 stimuli are out: the recording is open and the
-# OSC thread, which opens its socket when it first sends, has sent.  A
-# leak stays: a descriptor counts as grown when two samples in a row are
-# above the baseline (the recorder's thread reads /etc/localtime once,
-# opening and closing it, and a sample may fall in between).
+# Sample memory and descriptors until it exits.  Descriptors are counted
+# by what they point at, leaving out /etc/localtime (a thread's first
+# localtime_r opens and closes it).  The baseline is taken once the
+# recording and the OSC socket (opened when the sender first sends) are
+# both open and 20 stimuli are out.  A leak stays: a descriptor counts as
+# grown when two samples in a row are above the baseline.
+count_fds() {
+	local n=0 l
+	for l in /proc/"$1"/fd/*; do
+		l=$(readlink "$l" 2>/dev/null) || continue
+		[ "$l" = /etc/localtime ] || n=$((n + 1))
+	done
+	echo "$n"
+}
+settled() {
+	local links
+	links=$(for l in /proc/"$1"/fd/*; do readlink "$l" 2>/dev/null; done)
+	grep -q 'soak\.bdf' <<<"$links" && grep -q '^socket:' <<<"$links"
+}
 rss_max=0 fd_base= fd_max=0 samples=0 fd_prev=0
 while kill -0 "$pid" 2>/dev/null; do
 	st=$(cat "/proc/$pid/status" 2>/dev/null) || break
 	rss=$(awk '/^VmRSS:/ {print $2}' <<<"$st")
-	fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
-	if [ -n "$rss" ] && [ "$fds" -gt 0 ] &&
-		[ "$(grep -c '"type":"stim"' "$dir/events" 2>/dev/null)" -ge 20 ]; then
-		[ -z "$fd_base" ] && fd_base=$fds
+	if [ -n "$rss" ] &&
+		[ "$(grep -c '"type":"stim"' "$dir/events" 2>/dev/null)" -ge 20 ] &&
+		{ [ -n "$fd_base" ] || settled "$pid"; } &&
+		fds=$(count_fds "$pid") && [ "$fds" -gt 0 ]; then
+		[ -z "$fd_base" ] && fd_base=$fds fd_prev=$fds
 		[ "$rss" -gt "$rss_max" ] && rss_max=$rss
 		held=$((fds < fd_prev ? fds : fd_prev))
 		[ "$held" -gt "$fd_max" ] && fd_max=$held
