@@ -15,19 +15,26 @@ PKG_CONFIG ?= pkg-config
 PKGS := ncursesw libserialport liblo inih cairo
 
 SANITIZE ?= 0
+# OPT is the build's own optimisation; SAN_FLAGS (the sanitizers) go on
+# every compile and link line after the user's CFLAGS/LDFLAGS, so an
+# environment CFLAGS="-O2 -g" never drops -fsanitize from the compile step
+# while the link step keeps it.
 ifeq ($(SANITIZE),1)
 BUILD := build/san
-OPT := -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT := -O1
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 BIN := $(BUILD)/lsrmon
 else ifeq ($(SANITIZE),fuzz)
 # The fuzz build: the core instrumented for libFuzzer, under ASan+UBSan.
 BUILD := build/fuzz
 CC := clang
-OPT := -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT := -O1
+SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 BIN := $(BUILD)/lsrmon
 else
 BUILD := build/rel
 OPT := -O2
+SAN_FLAGS :=
 BIN := lsrmon
 endif
 
@@ -36,14 +43,20 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 # -D_GNU_SOURCE: ncursesw's cflags set _XOPEN_SOURCE=600, which hides pipe2,
-# ppoll and friends (api-notes B0).
+# ppoll and friends (docs/api-notes.md, B0).  The warning flags come after
+# CFLAGS so that no CFLAGS turns them off.
 CFLAGS ?= $(OPT) -g
-ALL_CFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Werror -D_GNU_SOURCE \
-	-DLSR_DATADIR='"$(DATADIR)"' -Isrc -Idrivers $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
-ALL_LDFLAGS = $(OPT) $(LDFLAGS)
+# The layers (src/README): each folder is on the include path, and
+# tests/e2e/layers.sh checks from the compiler's own dependency lists which
+# folder's headers each folder includes.
+LAYERS := src src/signal src/judge src/source src/sink src/ui
+INCLUDES := $(patsubst %,-I%,$(LAYERS)) -Idrivers
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DLSR_DATADIR='"$(DATADIR)"' $(INCLUDES) \
+	$(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -Wall -Wextra -Wpedantic -Werror -MMD -MP
+ALL_LDFLAGS = $(CFLAGS) $(LDFLAGS) $(SAN_FLAGS)
 LIBS = $(PKG_LIBS) -ledf -lpthread -lm
 
-CORE_SRC := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard drivers/*.c)
+CORE_SRC := $(filter-out src/main.c,$(foreach d,$(LAYERS),$(wildcard $(d)/*.c))) $(wildcard drivers/*.c)
 CORE_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CORE_SRC))
 MAIN_OBJ := $(BUILD)/src/main.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -56,7 +69,7 @@ DEB_PACKAGES := gcc make pkg-config libncurses-dev libserialport-dev liblo-dev \
 	liblo-tools libedf-dev libinih-dev check libcairo2-dev tmux socat \
 	biosig-tools python3-mne poppler-utils clang libclang-rt-14-dev valgrind
 
-.PHONY: all check demo deps tests fixtures bench install uninstall clean fuzz fuzz-ci fuzz-targets soak
+.PHONY: show-cflags all check demo deps tests fixtures bench install uninstall clean fuzz fuzz-ci fuzz-targets soak
 
 all: $(BIN)
 
@@ -191,4 +204,9 @@ uninstall:
 clean:
 	rm -rf build lsrmon
 
--include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# The compile flags, for checks that run the preprocessor themselves
+# (tests/e2e/layers.sh).
+show-cflags:
+	@echo $(ALL_CFLAGS)

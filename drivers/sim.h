@@ -71,7 +71,7 @@ struct lsr_sim_burst {
  * switched off (not counting single-trial dropouts); return_t: the first
  * stimulus with the LSR back after such a loss.
  *
- * expected_states: the overall `state` sequence (interface.md names), comma
+ * expected_states: the overall `state` sequence (docs/interface.md names), comma
  * separated, starting with "acquiring".  A name followed by '?' is allowed
  * but not required: an abrupt, complete loss legitimately crosses the
  * `reduced` rule (median of the last 5 valid trials < 50%) on its third

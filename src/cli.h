@@ -1,4 +1,4 @@
-/* src/cli.h — the command line of interface.md, parsed and validated. */
+/* src/cli.h — the command line of docs/interface.md, parsed and validated. */
 #ifndef LSR_CLI_H
 #define LSR_CLI_H
 

@@ -1,4 +1,4 @@
-/* src/event.c — wire names of the event vocabulary (interface.md). */
+/* src/event.c — wire names of the event vocabulary (docs/interface.md). */
 #include <string.h>
 
 #include "event.h"

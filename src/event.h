@@ -1,5 +1,5 @@
 /* src/event.h — the events every sink consumes (JSON Lines, OSC, recorder,
- * screen, report), as listed in interface.md "Events".  Producers fill one
+ * screen, report), as listed in docs/interface.md "Events".  Producers fill one
  * struct and hand it to the bus; pointers inside are valid only during the
  * call, so a sink that keeps anything copies it. */
 #ifndef LSR_EVENT_H
@@ -149,7 +149,7 @@ struct lsr_sink {
 	void (*group_end)(void *ctx);
 };
 
-/* Wire names, exactly as interface.md spells them. */
+/* Wire names, exactly as docs/interface.md spells them. */
 const char *lsr_event_type_name(enum lsr_event_type t);
 const char *lsr_role_name(enum lsr_role r);
 const char *lsr_state_name(enum lsr_state s);

@@ -26,7 +26,7 @@ static int list_drivers(void)
 	return 0;
 }
 
-/* Serial ports and their stable /dev/serial/by-id names (src/port.c). */
+/* Serial ports and their stable /dev/serial/by-id names (src/source/port.c). */
 static int list_ports(void)
 {
 	char err[256];

@@ -1,5 +1,5 @@
 /* src/montage.h — channel roles: the --montage SPEC parser and the roles a
- * channel's label implies for the stimulated branch (interface.md). */
+ * channel's label implies for the stimulated branch (docs/interface.md). */
 #ifndef LSR_MONTAGE_H
 #define LSR_MONTAGE_H
 

@@ -27,7 +27,7 @@ static const char *const sides[] = { "unset", "left", "right", NULL };
 #define I(k, d, lo, hi, txt) { #k, K_INT, offsetof(struct lsr_params, k), d, lo, hi, NULL, txt }
 #define E(k, d, ch, txt) { #k, K_ENUM, offsetof(struct lsr_params, k), d, 0, 0, ch, txt }
 
-/* Ranges: interface.md's where it gives one; otherwise the widest values
+/* Ranges: docs/interface.md's where it gives one; otherwise the widest values
  * that still make physical sense, so a typo cannot silently disable a rule. */
 static const struct param table[] = {
 	R(min_rate_hz, 5000, 250, 100000, "250-100000"),

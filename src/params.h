@@ -1,4 +1,4 @@
-/* src/params.h — the detector parameters of interface.md, one table that
+/* src/params.h — the detector parameters of docs/interface.md, one table that
  * serves --set, layout [detector] sections, start.params and the recording. */
 #ifndef LSR_PARAMS_H
 #define LSR_PARAMS_H
@@ -55,7 +55,7 @@ int lsr_params_set_kv(struct lsr_params *p, const char *kv, char *err, size_t er
  * Returns 0, or -1 with a message. */
 int lsr_params_check(const struct lsr_params *p, char *err, size_t errlen);
 
-/* Enumeration, in the order of interface.md, for start.params, OSC, the
+/* Enumeration, in the order of docs/interface.md, for start.params, OSC, the
  * recording's annotations and the man page. */
 int lsr_params_count(void);
 const char *lsr_params_key(int i);

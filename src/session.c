@@ -1,5 +1,5 @@
 /* src/session.c — the data path: source → stream clock → detector and
- * sinks.  Keeps stream time (interface.md "Time") across lost samples,
+ * sinks.  Keeps stream time (docs/interface.md "Time") across lost samples,
  * outages and configuration changes, and turns CLI, device and recording
  * marks into detector marks. */
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "capture_writer.h"
 #include "montage.h"
 #include "session_priv.h"
 #include "source_capture.h"
@@ -279,7 +279,7 @@ static void on_raw(void *ctx, const uint8_t *buf, size_t n)
 {
 	struct lsr_session *s = ctx;
 	char err[512];
-	if (s->capture && lsr_capture_write(s->capture, buf, n, err, sizeof err) < 0) {
+	if (s->capture && lsr_capture_writer_write(s->capture, buf, n, err, sizeof err) < 0) {
 		on_alarm(s, "disk", err);
 		s->exit_code = 1;
 	}
@@ -354,7 +354,7 @@ static bool is_recording(const char *path)
 	return dot && (strcasecmp(dot, ".bdf") == 0 || strcasecmp(dot, ".edf") == 0);
 }
 
-/* Precedence (interface.md): command line > --layout > a replayed
+/* Precedence (docs/interface.md): command line > --layout > a replayed
  * recording's stored settings > the default layout > built-in defaults. */
 static int build_params(struct lsr_session *s, char *err, size_t errlen)
 {
@@ -377,7 +377,7 @@ static int build_params(struct lsr_session *s, char *err, size_t errlen)
 	return lsr_params_check(&s->params, err, errlen);
 }
 
-/* serial (issue 3): a live port, or a raw capture replayed through the
+/* serial: a live port, or a raw capture replayed through the
  * driver its extension (or --driver) names.  NULL with *exit_code 0 when
  * the source is neither. */
 static struct lsr_source *open_serial_source(struct lsr_session *s, char *err, size_t errlen,
@@ -510,7 +510,7 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	lsr_progress_init(&s->progress, STDERR_FILENO, false);
 	if (!o->headless || s->speed != 0 || !s->edf_replay)
 		s->progress.fd = -1;
-	if (o->capture && !(s->capture = lsr_capture_open(o->capture, o->force, err, errlen,
+	if (o->capture && !(s->capture = lsr_capture_writer_open(o->capture, o->force, err, errlen,
 	                                                  exit_code)))
 		goto fail;
 	lsr_bus_init(&s->bus);
@@ -560,7 +560,7 @@ void lsr_session_free(struct lsr_session *s)
 	lsr_session_ui_close(s);
 	if (s->src)
 		s->src->ops->destroy(s->src->st);
-	lsr_capture_close(s->capture);
+	lsr_capture_writer_close(s->capture);
 	lsr_detector_free(s->det);
 	lsr_recorder_close(s->rec);
 	lsr_jsonl_free(s->json);

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "bus.h"
-#include "capture.h"
+#include "capture_writer.h"
 #include "cli.h"
 #include "detector.h"
 #include "jsonl.h"
@@ -53,7 +53,7 @@ struct lsr_session {
 	struct lsr_recorder_status rec_status; /* for the screen's status line */
 	bool edf_replay;                 /* the source is a recording (source_edf) */
 	struct lsr_progress progress;    /* headless max-speed replay, on a tty */
-	struct lsr_capture *capture;     /* --capture, or NULL */
+	struct lsr_capture_writer *capture;     /* --capture, or NULL */
 	struct lsr_osc *osc;             /* --osc, or NULL */
 	struct lsr_osc_listen *osc_in;   /* --osc-listen, or NULL */
 	struct lsr_report *report;       /* --report or on screen, else NULL */

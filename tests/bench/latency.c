@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define POST_MS 100.0 /* a sweep's end after its stimulus (interface.md) */
+#define POST_MS 100.0 /* a sweep's end after its stimulus (docs/interface.md) */
 
 struct frame {
 	size_t off, len;

@@ -3,7 +3,7 @@
 # TCP; every JSON Lines event of the same run arrives as /lsrmon/<type>, in
 # order, with the documented type tags and list lengths and the same values
 # (float32 precision).  The expected messages are built here from the JSON
-# by interface.md's table, not by lsrmon's encoder.  With --osc-sweeps, one
+# by docs/interface.md's table, not by lsrmon's encoder.  With --osc-sweeps, one
 # /lsrmon/sweep follows each stimulus per channel.
 set -u
 dir=$(mktemp -d)

@@ -219,7 +219,7 @@ END_TEST
 
 START_TEST(table_is_documented)
 {
-	/* Every key of interface.md's list has a help line. */
+	/* Every key of docs/interface.md's list has a help line. */
 	static const char *const must[] = { "d", "o", "c", "i", "m", "u", "b", "r", "Tab", "Space",
 		"+ -", "[ ]", "a", "s", "R", "?", "q", "p", "Left Right", "Down Up", "n N", "< >" };
 	for (size_t i = 0; i < sizeof must / sizeof must[0]; i++) {

@@ -96,7 +96,7 @@ static struct lsr_event ev_response(int n, int ch, bool present, const float *ra
 	return e;
 }
 
-/* Expected type tags, written out from interface.md's table. */
+/* Expected type tags, written out from docs/interface.md's table. */
 static const char *tags_start(void)
 {
 	static char t[512];

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report_int.h"
+#include "report_priv.h"
 
 #define RATE 10000
 #define LEN 1100 /* -10 … +100 ms */

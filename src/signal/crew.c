@@ -1,0 +1,137 @@
+/* src/signal/crew.c — the helper thread behind lsr_crew_run (crew.h).
+ *
+ * A job is one 64-bit word: its number (32 bits), its item count and the
+ * next item to claim (16 bits each).  Claiming is a compare-and-swap on
+ * the word, so a helper that wakes late, when its job is over and another
+ * has begun, cannot take an item of the new job for the old one. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "crew.h"
+#include "thread.h"
+
+struct lsr_crew {
+	lsr_crew_fn fn;
+	void *ctx;
+	_Atomic uint64_t job;      /* number << 32 | items << 16 | next */
+	atomic_int completed;      /* items of the current job done */
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	uint32_t posted;           /* under mu: the latest job's number */
+	bool quit;                 /* under mu */
+};
+
+/* Claims the next item of job number `number`; -1 when there is none. */
+static int claim(struct lsr_crew *w, uint32_t number)
+{
+	uint64_t cur = atomic_load(&w->job);
+	for (;;) {
+		uint32_t items = (uint32_t)(cur >> 16) & 0xFFFFu, next = (uint32_t)cur & 0xFFFFu;
+		if ((uint32_t)(cur >> 32) != number || next >= items)
+			return -1;
+		if (atomic_compare_exchange_weak(&w->job, &cur, cur + 1))
+			return (int)next;
+	}
+}
+
+/* Runs the items it can claim; true when it finished the job's last. */
+static bool work(struct lsr_crew *w, int who, uint32_t number, int items)
+{
+	bool last = false;
+	for (int item; (item = claim(w, number)) >= 0;) {
+		w->fn(w->ctx, who, item);
+		last = atomic_fetch_add(&w->completed, 1) + 1 == items;
+	}
+	return last;
+}
+
+static void *helper(void *arg)
+{
+	struct lsr_crew *w = arg;
+	uint32_t seen = 0;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (w->posted == seen && !w->quit)
+			pthread_cond_wait(&w->go, &w->mu);
+		if (w->quit)
+			break;
+		seen = w->posted;
+		pthread_mutex_unlock(&w->mu);
+		uint64_t job = atomic_load(&w->job);
+		bool last = false;
+		if ((uint32_t)(job >> 32) == seen)
+			last = work(w, 1, seen, (int)((job >> 16) & 0xFFFFu));
+		pthread_mutex_lock(&w->mu);
+		if (last)
+			pthread_cond_signal(&w->done);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+struct lsr_crew *lsr_crew_new(lsr_crew_fn fn, void *ctx)
+{
+	struct lsr_crew *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	w->fn = fn;
+	w->ctx = ctx;
+	atomic_init(&w->job, 0);
+	atomic_init(&w->completed, 0);
+	if (pthread_mutex_init(&w->mu, NULL) != 0) {
+		free(w);
+		return NULL;
+	}
+	if (pthread_cond_init(&w->go, NULL) != 0)
+		goto no_go;
+	if (pthread_cond_init(&w->done, NULL) != 0)
+		goto no_done;
+	if (lsr_thread_start(&w->thread, helper, w) == 0)
+		return w;
+	pthread_cond_destroy(&w->done);
+no_done:
+	pthread_cond_destroy(&w->go);
+no_go:
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+	return NULL;
+}
+
+void lsr_crew_run(struct lsr_crew *w, int items)
+{
+	if (items < 1 || items > 0xFFFF)
+		return;
+	pthread_mutex_lock(&w->mu);
+	uint32_t number = ++w->posted;
+	atomic_store(&w->completed, 0);
+	atomic_store(&w->job, (uint64_t)number << 32 | (uint64_t)items << 16);
+	pthread_cond_signal(&w->go);
+	pthread_mutex_unlock(&w->mu);
+	work(w, 0, number, items);
+	if (atomic_load(&w->completed) == items)
+		return;
+	/* The helper is finishing an item it claimed. */
+	pthread_mutex_lock(&w->mu);
+	while (atomic_load(&w->completed) < items)
+		pthread_cond_wait(&w->done, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void lsr_crew_free(struct lsr_crew *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->quit = true;
+	pthread_cond_signal(&w->go);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->go);
+	pthread_cond_destroy(&w->done);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+}

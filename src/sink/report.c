@@ -1,0 +1,449 @@
+/* src/sink/report.c — the case report's collector: a sink that keeps, within
+ * fixed memory, what the report shows (header, baselines, trends, sweeps,
+ * marks, states, link/gap/alarm notes, the end), and writes both files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report_priv.h"
+
+static char *dup_or(const char *s, const char *fallback)
+{
+	return strdup(s ? s : fallback);
+}
+
+/* Copy text, cut at a character boundary if it must be cut. */
+static void copy_text(char *dst, size_t len, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (n >= len) {
+		n = len - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--;
+	}
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void on_start(struct lsr_report *r, const struct lsr_event *ev)
+{
+	if (!r->have_start)
+		r->t_first = ev->t;
+	r->have_start = true;
+	r->segments = ev->start.segment;
+	r->rate = ev->start.rate;
+	r->nch = ev->start.nch < LSR_MAX_CHANNELS ? ev->start.nch : LSR_MAX_CHANNELS;
+	for (int i = 0; i < r->nch; i++) {
+		copy_text(r->labels[i], REP_TEXT, ev->start.channels[i].label);
+		r->roles[i] = ev->start.channels[i].role;
+	}
+	if (ev->start.params)
+		r->params = *ev->start.params;
+	if (!r->driver)
+		r->driver = dup_or(ev->start.driver, "");
+	r->nwarn = 0;
+	for (int i = 0; i < ev->start.nwarn && r->nwarn < 8; i++)
+		copy_text(r->warnings[r->nwarn++], REP_TEXT, ev->start.warnings[i]);
+}
+
+/* Thinning: when full, keep every other point and from then on one point
+ * of every (doubled) stride, so 8 h or 80 h fit the same memory. */
+static void trend_add(struct rep_trend *tr, const struct rep_point *pt)
+{
+	if (!tr->p) {
+		tr->p = malloc(REP_TREND_MAX * sizeof *tr->p);
+		if (!tr->p)
+			return;
+		tr->stride = 1;
+	}
+	if (tr->skip > 0) {
+		tr->skip--;
+		return;
+	}
+	if (tr->n == REP_TREND_MAX) {
+		for (int i = 0; i < REP_TREND_MAX / 2; i++)
+			tr->p[i] = tr->p[2 * i];
+		tr->n = REP_TREND_MAX / 2;
+		tr->stride *= 2;
+	}
+	tr->p[tr->n++] = *pt;
+	tr->skip = tr->stride - 1;
+}
+
+static void sweep_add(struct rep_sweeps *sw, const struct lsr_event *ev)
+{
+	const float *x = ev->response.conditioned ? ev->response.conditioned : ev->response.raw;
+	int len = ev->response.sweep_len;
+	if (!x || len <= 0)
+		return;
+	if (sw->len != len) { /* a new rate: earlier sweeps no longer compare */
+		free(sw->ring);
+		free(sw->base);
+		memset(sw, 0, sizeof *sw);
+		sw->ring = malloc((size_t)len * REP_SWEEPS * sizeof *sw->ring);
+		if (!sw->ring)
+			return;
+		sw->len = len;
+	}
+	if (!sw->ring)
+		return;
+	sw->pre = ev->response.sweep_pre;
+	memcpy(sw->ring + (size_t)sw->head * (size_t)len, x, (size_t)len * sizeof *x);
+	sw->head = (sw->head + 1) % REP_SWEEPS;
+	if (sw->count < REP_SWEEPS)
+		sw->count++;
+}
+
+int lsr_report_last_sweeps(const struct lsr_report *r, int ch, const float **out, int max)
+{
+	const struct rep_sweeps *sw = &r->sweeps[ch];
+	int n = sw->count < max ? sw->count : max;
+	for (int i = 0; i < n; i++) {
+		int k = (sw->head - n + i + REP_SWEEPS) % REP_SWEEPS;
+		out[i] = sw->ring + (size_t)k * (size_t)sw->len;
+	}
+	return n;
+}
+
+/* The baseline's representative sweep: the average of the valid sweeps it
+ * was taken from (the most recent `trials` of them). */
+static void baseline_sweep(struct lsr_report *r, int ch, const struct lsr_event *ev)
+{
+	struct rep_sweeps *sw = &r->sweeps[ch];
+	if (!sw->ring || sw->count == 0 || (sw->base && sw->base_p2p == ev->baseline.p2p_uv))
+		return;
+	const float *src[REP_SWEEPS];
+	int want = ev->baseline.trials > 0 ? ev->baseline.trials : 1;
+	int n = lsr_report_last_sweeps(r, ch, src, want < REP_SWEEPS ? want : REP_SWEEPS);
+	if (!sw->base)
+		sw->base = malloc((size_t)sw->len * sizeof *sw->base);
+	if (!sw->base)
+		return;
+	for (int i = 0; i < sw->len; i++) {
+		double acc = 0;
+		for (int k = 0; k < n; k++)
+			acc += src[k][i];
+		sw->base[i] = (float)(acc / n);
+	}
+	sw->base_p2p = ev->baseline.p2p_uv;
+}
+
+static void on_response(struct lsr_report *r, const struct lsr_event *ev)
+{
+	int ch = ev->response.ch;
+	if (ev->response.role == LSR_ROLE_OTHER || ch < 0)
+		return;
+	if (ev->response.valid)
+		r->valid_trials++;
+	else if ((unsigned)ev->response.invalid_reason < LSR_INVALID_COUNT)
+		r->invalid[ev->response.invalid_reason]++;
+	if (ev->response.valid && ev->response.role == LSR_ROLE_LSR && r->stim_count > 0 &&
+	    ev->response.n == r->cur_stim)
+		r->stim_ring[(r->stim_head + REP_STIM_RING - 1) % REP_STIM_RING].valid = true;
+	if (ch >= REP_CH)
+		return;
+	struct rep_point pt = {
+		(float)ev->t, (float)ev->response.p2p_uv, (float)ev->response.onset_ms,
+		(float)ev->response.threshold_uv, ev->response.valid,
+		ev->response.present == LSR_TRUE,
+	};
+	trend_add(&r->trend[ch], &pt);
+	if (ev->response.valid)
+		sweep_add(&r->sweeps[ch], ev);
+}
+
+static void on_state(struct lsr_report *r, const struct lsr_event *ev)
+{
+	/* A cancelled mark re-emits a past state change with corrected flags
+	 * (same t, since and state): the report corrects its entry. */
+	for (int i = r->nstates - 1; i >= 0; i--) {
+		struct rep_state *p = &r->states[i];
+		if (p->t == ev->t && p->since == ev->state.since && p->state == ev->state.state) {
+			p->premature = ev->state.premature;
+			p->after = ev->state.after_decompression;
+			return;
+		}
+	}
+	struct rep_state st = {
+		ev->t, ev->state.since, ev->state.ratio, ev->state.state, ev->state.prev,
+		ev->state.premature, ev->state.after_decompression, ev->state.verified,
+		ev->state.provisional, 0,
+	};
+	for (int i = 0; i < r->stim_count; i++) {
+		int k = (r->stim_head - 1 - i + 2 * REP_STIM_RING) % REP_STIM_RING;
+		if (r->stim_ring[k].t < ev->state.since - 1e-9)
+			break;
+		if (r->stim_ring[k].t <= ev->t + 1e-9 && r->stim_ring[k].valid)
+			st.confirm_trials++;
+	}
+	/* Keep the first and the latest changes: drop from the middle. */
+	if (r->nstates == REP_STATES) {
+		memmove(&r->states[REP_STATES / 2], &r->states[REP_STATES / 2 + 1],
+		        (REP_STATES / 2 - 1) * sizeof r->states[0]);
+		r->nstates--;
+		r->states_left_out++;
+	}
+	r->states[r->nstates++] = st;
+}
+
+static void on_mark(struct lsr_report *r, const struct lsr_event *ev)
+{
+	const char *label = ev->mark.label ? ev->mark.label : "";
+	double value = NAN;
+	enum lsr_mark_kind kind = lsr_mark_classify(label, &value);
+	if (kind == LSR_MARK_CANCEL && isfinite(value))
+		for (int i = 0; i < r->nmarks; i++)
+			if (r->marks[i].id == value)
+				r->marks[i].cancelled = true;
+	if (r->nmarks == REP_MARKS) {
+		r->marks_left_out++;
+		return;
+	}
+	struct rep_mark *m = &r->marks[r->nmarks++];
+	m->id = ev->mark.id;
+	m->t = ev->t;
+	copy_text(m->label, sizeof m->label, label);
+	m->origin = ev->mark.origin;
+	m->kind = kind;
+	m->value = kind == LSR_MARK_INTENSITY || kind == LSR_MARK_CANCEL ? value : NAN;
+	m->cancelled = false;
+}
+
+static void add_note(struct lsr_report *r, const struct lsr_event *ev, const char *text)
+{
+	if (r->nnotes == REP_NOTES) {
+		r->notes_left_out++;
+		return;
+	}
+	struct rep_note *n = &r->notes[r->nnotes++];
+	n->t = ev->t;
+	n->type = ev->type;
+	copy_text(n->text, sizeof n->text, text);
+}
+
+static void on_event(void *ctx, const struct lsr_event *ev)
+{
+	struct lsr_report *r = ctx;
+	char text[REP_TEXT];
+	if (ev->t > r->t_last || ev->type == LSR_EV_END)
+		r->t_last = ev->t;
+	switch (ev->type) {
+	case LSR_EV_START:
+		on_start(r, ev);
+		break;
+	case LSR_EV_STIM:
+		r->stims++;
+		r->cur_stim = ev->stim.n;
+		r->stim_ring[r->stim_head].t = ev->t;
+		r->stim_ring[r->stim_head].valid = false;
+		r->stim_head = (r->stim_head + 1) % REP_STIM_RING;
+		if (r->stim_count < REP_STIM_RING)
+			r->stim_count++;
+		break;
+	case LSR_EV_RESPONSE:
+		on_response(r, ev);
+		break;
+	case LSR_EV_BASELINE:
+		if (ev->baseline.ch >= 0 && ev->baseline.ch < REP_CH) {
+			struct rep_baseline *b = &r->base[ev->baseline.ch];
+			baseline_sweep(r, ev->baseline.ch, ev);
+			*b = (struct rep_baseline){ true, ev->baseline.provisional, ev->t,
+				                    ev->baseline.p2p_uv, ev->baseline.onset_ms,
+				                    ev->baseline.trials, b->count + 1 };
+		}
+		break;
+	case LSR_EV_CHANNEL_STATE:
+		break;
+	case LSR_EV_STATE:
+		on_state(r, ev);
+		break;
+	case LSR_EV_MARK:
+		on_mark(r, ev);
+		break;
+	case LSR_EV_LINK:
+		if (ev->link.status == LSR_LINK_DISCONNECTED)
+			r->link_losses++;
+		if (ev->link.status == LSR_LINK_STALLED)
+			r->stalls++;
+		add_note(r, ev, lsr_link_name(ev->link.status));
+		break;
+	case LSR_EV_GAP:
+		r->gaps++;
+		r->gap_samples += ev->gap.samples;
+		snprintf(text, sizeof text, "%lld samples lost", (long long)ev->gap.samples);
+		add_note(r, ev, text);
+		break;
+	case LSR_EV_ALARM:
+		r->alarms++;
+		snprintf(text, sizeof text, "%s: %s", ev->alarm.what ? ev->alarm.what : "",
+		         ev->alarm.text ? ev->alarm.text : "");
+		add_note(r, ev, text);
+		break;
+	case LSR_EV_END:
+		r->have_end = true;
+		r->final = ev->end.final;
+		r->phase = ev->end.final_phase;
+		r->stims = ev->end.stims > r->stims ? ev->end.stims : r->stims;
+		if (ev->end.stats) {
+			r->stats = *ev->end.stats;
+			r->have_stats = true;
+		}
+		break;
+	case LSR_EV_COUNT:
+		break;
+	}
+}
+
+static void on_group_end(void *ctx) { (void)ctx; }
+
+struct lsr_report *lsr_report_new(const struct lsr_report_info *info)
+{
+	struct lsr_report *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->sink = (struct lsr_sink){ r, on_event, on_group_end };
+	r->wall_start = info->wall_start;
+	r->patient = dup_or(info->patient, "X X X X");
+	r->device = dup_or(info->device, "");
+	r->source = dup_or(info->source, "");
+	r->driver = info->driver ? strdup(info->driver) : NULL;
+	lsr_params_defaults(&r->params);
+	if (!r->patient || !r->device || !r->source || (info->driver && !r->driver)) {
+		lsr_report_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+const struct lsr_sink *lsr_report_sink(struct lsr_report *r) { return &r->sink; }
+
+void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len)
+{
+	double w = r->wall_start + (isfinite(t) ? t : 0);
+	time_t s = (time_t)floor(w);
+	struct tm tm;
+	if (!localtime_r(&s, &tm) || strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+const struct rep_state *lsr_report_loss(const struct lsr_report *r)
+{
+	if (!r->have_end || r->final != LSR_FINAL_DISAPPEARED)
+		return NULL;
+	for (int i = r->nstates - 1; i >= 0; i--)
+		if (r->states[i].state == LSR_STATE_DISAPPEARED)
+			return &r->states[i];
+	return NULL;
+}
+
+double lsr_report_intensity(const struct lsr_report *r)
+{
+	for (int i = r->nmarks - 1; i >= 0; i--)
+		if (r->marks[i].kind == LSR_MARK_INTENSITY && !r->marks[i].cancelled &&
+		    isfinite(r->marks[i].value))
+			return r->marks[i].value;
+	return NAN;
+}
+
+const char *lsr_report_final_name(const struct lsr_report *r)
+{
+	return r->have_end ? lsr_final_name(r->final) : "in_progress";
+}
+
+static FILE *open_out(const char *path, bool overwrite, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL), 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return f;
+}
+
+int lsr_report_check(const char *stem, bool overwrite, char *err, size_t errlen)
+{
+	const char *ext[] = { ".txt", ".pdf" };
+	for (int i = 0; i < 2 && !overwrite; i++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s%s", stem, ext[i]);
+		if (access(path, F_OK) == 0) {
+			snprintf(err, errlen, "--report: %s exists (use --force to replace it)", path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void lsr_report_set_origin(struct lsr_report *r, double wall_start, const char *device)
+{
+	r->wall_start = wall_start;
+	if (device && device[0]) {
+		char *d = strdup(device);
+		if (d) {
+			free(r->device);
+			r->device = d;
+		}
+	}
+}
+
+int lsr_report_write(struct lsr_report *r, const char *stem, bool overwrite,
+                     char *err, size_t errlen)
+{
+	size_t n = strlen(stem) + 5;
+	char *txt = malloc(n), *pdf = malloc(n);
+	int rc = -1;
+	if (!txt || !pdf) {
+		snprintf(err, errlen, "%s: out of memory", stem);
+		goto out;
+	}
+	snprintf(txt, n, "%s.txt", stem);
+	snprintf(pdf, n, "%s.pdf", stem);
+	/* Both or neither: check the pair before creating either. */
+	if (lsr_report_check(stem, overwrite, err, errlen) != 0)
+		goto out;
+	FILE *f = open_out(txt, overwrite, err, errlen);
+	if (!f)
+		goto out;
+	int w = lsr_report_write_txt(r, f);
+	if ((fclose(f) != 0) | (w != 0)) {
+		snprintf(err, errlen, "%s: %s", txt, strerror(errno ? errno : EIO));
+		goto out;
+	}
+	f = open_out(pdf, overwrite, err, errlen);
+	if (!f)
+		goto out;
+	w = lsr_report_write_pdf(r, f, err, errlen);
+	if ((fclose(f) != 0) | (w != 0)) {
+		if (w == 0)
+			snprintf(err, errlen, "%s: %s", pdf, strerror(errno ? errno : EIO));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(txt);
+	free(pdf);
+	return rc;
+}
+
+void lsr_report_free(struct lsr_report *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < REP_CH; i++) {
+		free(r->trend[i].p);
+		free(r->sweeps[i].ring);
+		free(r->sweeps[i].base);
+	}
+	free(r->patient);
+	free(r->device);
+	free(r->driver);
+	free(r->source);
+	free(r);
+}

@@ -1,0 +1,170 @@
+/* src/sink/report_txt.c — the case report as "key: value" lines for systems
+ * that take text.  Keys are documented in lsrmon(1) and never renamed;
+ * repeated keys (mark, state, note, warning) are one line per item. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_priv.h"
+
+/* Text values stay on their line. */
+static void put_text(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+}
+
+static void put_kv(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, "%s: ", key);
+	put_text(f, value);
+	fputc('\n', f);
+}
+
+static void put_num(FILE *f, const char *key, double v, int prec)
+{
+	if (isfinite(v))
+		fprintf(f, "%s: %.*f\n", key, prec, v);
+	else
+		fprintf(f, "%s: none\n", key);
+}
+
+static const char *role_of(const struct lsr_report *r, int ch)
+{
+	return ch < r->nch ? lsr_role_name(r->roles[ch]) : "other";
+}
+
+static void header(const struct lsr_report *r, FILE *f)
+{
+	char buf[64];
+	fprintf(f, "lsrmon_report: 1\n");
+	lsr_report_wall(r, r->t_first, buf, sizeof buf);
+	put_kv(f, "case_start", buf);
+	lsr_report_wall(r, r->t_last, buf, sizeof buf);
+	put_kv(f, "case_end", buf);
+	put_num(f, "duration_s", r->t_last - r->t_first, 1);
+	put_kv(f, "patient", r->patient);
+	put_kv(f, "device", r->device);
+	put_kv(f, "driver", r->driver ? r->driver : "");
+	put_kv(f, "source", r->source);
+	fprintf(f, "rate_hz: %d\n", r->rate);
+	fprintf(f, "segments: %d\n", r->segments);
+	fprintf(f, "montage: ");
+	for (int i = 0; i < r->nch; i++) {
+		fprintf(f, "%s%d:", i ? "," : "", i);
+		put_text(f, r->labels[i]);
+		fprintf(f, ":%s", lsr_role_name(r->roles[i]));
+	}
+	fputc('\n', f);
+	const char *names[] = { "stim_branch", "stim_side", "stim_pulse_ms" };
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+		for (int i = 0; i < lsr_params_count(); i++)
+			if (strcmp(lsr_params_key(i), names[k]) == 0) {
+				lsr_params_format(&r->params, i, buf, sizeof buf);
+				put_kv(f, names[k], buf);
+			}
+	double ma = lsr_report_intensity(r);
+	if (isfinite(ma))
+		fprintf(f, "stim_intensity_ma: %g\n", ma);
+	else
+		put_kv(f, "stim_intensity_ma", "unset");
+	for (int i = 0; i < lsr_params_count(); i++) {
+		char key[80];
+		lsr_params_format(&r->params, i, buf, sizeof buf);
+		snprintf(key, sizeof key, "param_%s", lsr_params_key(i));
+		put_kv(f, key, buf);
+	}
+	for (int i = 0; i < r->nwarn; i++)
+		put_kv(f, "warning", r->warnings[i]);
+}
+
+static void outcome(const struct lsr_report *r, FILE *f)
+{
+	char buf[64];
+	fprintf(f, "stims: %d\n", r->stims);
+	fprintf(f, "valid_trials: %llu\n", (unsigned long long)r->valid_trials);
+	for (int i = 1; i < LSR_INVALID_COUNT; i++)
+		fprintf(f, "invalid_%s: %llu\n", lsr_invalid_name((enum lsr_invalid)i),
+		        (unsigned long long)r->invalid[i]);
+	for (int ch = 0; ch < REP_CH && ch < r->nch; ch++) {
+		const struct rep_baseline *b = &r->base[ch];
+		if (!b->have)
+			continue;
+		char key[64];
+		snprintf(key, sizeof key, "baseline_ch%d_role", ch);
+		put_kv(f, key, role_of(r, ch));
+		snprintf(key, sizeof key, "baseline_ch%d_p2p_uv", ch);
+		put_num(f, key, b->p2p, 1);
+		snprintf(key, sizeof key, "baseline_ch%d_onset_ms", ch);
+		put_num(f, key, b->onset, 2);
+		fprintf(f, "baseline_ch%d_trials: %d\n", ch, b->trials);
+		fprintf(f, "baseline_ch%d_confirmed: %s\n", ch, b->provisional ? "no" : "yes");
+	}
+	put_kv(f, "final", lsr_report_final_name(r));
+	const char *phase = r->have_end ? lsr_phase_name(r->phase) : NULL;
+	put_kv(f, "final_phase", phase ? phase : "none");
+	const struct rep_state *loss = lsr_report_loss(r);
+	if (loss) {
+		put_num(f, "loss_t", loss->since, 3);
+		lsr_report_wall(r, loss->since, buf, sizeof buf);
+		put_kv(f, "loss_wall", buf);
+		fprintf(f, "loss_confirm_trials: %d\n", loss->confirm_trials);
+	} else {
+		fprintf(f, "loss_t: none\nloss_wall: none\nloss_confirm_trials: none\n");
+	}
+}
+
+static void timeline(const struct lsr_report *r, FILE *f)
+{
+	char buf[64];
+	fprintf(f, "marks: %d\n", r->nmarks + r->marks_left_out);
+	for (int i = 0; i < r->nmarks; i++) {
+		const struct rep_mark *m = &r->marks[i];
+		lsr_report_wall(r, m->t, buf, sizeof buf);
+		fprintf(f, "mark: id=%d t=%.3f wall=%s origin=%s cancelled=%s label=", m->id, m->t,
+		        buf, lsr_mark_origin_name(m->origin), m->cancelled ? "yes" : "no");
+		put_text(f, m->label);
+		fputc('\n', f);
+	}
+	fprintf(f, "state_changes: %d\n", r->nstates + r->states_left_out);
+	for (int i = 0; i < r->nstates; i++) {
+		const struct rep_state *s = &r->states[i];
+		lsr_report_wall(r, s->t, buf, sizeof buf);
+		fprintf(f, "state: t=%.3f wall=%s state=%s prev=%s since=%.3f phase=%s "
+		        "verified=%s provisional=%s confirm_trials=%d ratio=",
+		        s->t, buf, lsr_state_name(s->state), lsr_state_name(s->prev), s->since,
+		        s->premature ? "premature" : s->after ? "after_decompression" : "none",
+		        s->verified ? "yes" : "no", s->provisional ? "yes" : "no", s->confirm_trials);
+		if (isfinite(s->ratio))
+			fprintf(f, "%.3f\n", s->ratio);
+		else
+			fprintf(f, "none\n");
+	}
+	fprintf(f, "link_losses: %d\nstalls: %d\ngaps: %d\ngap_samples: %lld\nalarms: %d\n",
+	        r->link_losses, r->stalls, r->gaps, (long long)r->gap_samples, r->alarms);
+	for (int i = 0; i < r->nnotes; i++) {
+		const struct rep_note *n = &r->notes[i];
+		lsr_report_wall(r, n->t, buf, sizeof buf);
+		fprintf(f, "note: t=%.3f wall=%s type=%s text=", n->t, buf, lsr_event_type_name(n->type));
+		put_text(f, n->text);
+		fputc('\n', f);
+	}
+	if (r->have_stats) {
+		const struct lsr_driver_stats *d = &r->stats.drv;
+		fprintf(f, "stats_bytes: %llu\nstats_frames: %llu\nstats_crc_errors: %llu\n"
+		        "stats_lost_samples: %llu\nstats_output_dropped: %llu\nstats_osc_dropped: %llu\n",
+		        (unsigned long long)d->bytes, (unsigned long long)d->frames,
+		        (unsigned long long)d->crc_errors, (unsigned long long)d->lost_samples,
+		        (unsigned long long)r->stats.output_dropped,
+		        (unsigned long long)r->stats.osc_dropped);
+	}
+}
+
+int lsr_report_write_txt(const struct lsr_report *r, FILE *f)
+{
+	header(r, f);
+	outcome(r, f);
+	timeline(r, f);
+	return ferror(f) ? -1 : 0;
+}

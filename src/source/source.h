@@ -1,0 +1,62 @@
+/* src/source/source.h — what the poll() loop drives: a live port, a replayed file
+ * (raw capture or EDF+/BDF+) or the simulated patient.  A source owns its
+ * file descriptor and its pacing; it hands decoded data to the session
+ * through the driver sink and reports link changes and alarms through the
+ * environment.  It never blocks: pump() does what is due and returns. */
+#ifndef LSR_SOURCE_H
+#define LSR_SOURCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "driver.h"
+#include "event.h"
+
+#define LSR_SOURCE_END (-2)
+
+/* What the session offers a source besides the data sink. */
+struct lsr_source_env {
+	const struct lsr_source_sink *sink;
+	void *ctx;
+	void (*link)(void *ctx, enum lsr_link_status status);
+	void (*alarm)(void *ctx, const char *what, const char *text);
+	/* Bytes exactly as read (for --capture); may be NULL. */
+	void (*raw)(void *ctx, const uint8_t *buf, size_t n);
+};
+
+struct lsr_source_ops {
+	const char *kind; /* start.source: "port", "replay" or "sim" */
+	/* Recordings: marks come back as annotations (sink->label), so the
+	 * marks byte's button bit is ignored (docs/interface.md "Recordings"). */
+	bool button_from_annotations;
+	/* The driver name for start.driver. */
+	const char *(*driver_name)(void *st);
+	/* The fd to poll for POLLIN, or -1 (none now, e.g. while reconnecting). */
+	int (*poll_fd)(void *st);
+	/* Do what is due at monotonic time `now` (seconds): read what the fd
+	 * holds, produce paced samples, retry a lost port.  Returns the ms until
+	 * it next needs a call without input (-1: only when poll_fd is readable,
+	 * 0: at once), or LSR_SOURCE_END when the source has ended. */
+	int (*pump)(void *st, double now, const struct lsr_source_env *env);
+	/* Replay only (NULL otherwise): start again from the first byte or
+	 * record, so that a seek can recompute the detector by a linear pass.
+	 * Returns 0 or -1. */
+	int (*rewind)(void *st);
+	/* Replay and sim (NULL otherwise): change the pace (0 = max), or pause
+	 * (paused = true: pump produces nothing until resumed). */
+	void (*set_speed)(void *st, double speed, bool paused, double now);
+	void (*stats)(const void *st, struct lsr_driver_stats *out);
+	/* Write the driver's stop bytes, close everything. */
+	void (*destroy)(void *st);
+};
+
+struct lsr_source {
+	const struct lsr_source_ops *ops;
+	void *st;
+};
+
+/* Pace: samples due after `elapsed` seconds at `speed` (0 = as fast as
+ * possible: the caller produces a bounded chunk per pump). */
+#define LSR_SPEED_MAX 0.0
+
+#endif

@@ -1,0 +1,17 @@
+/* src/source/source_capture.h — replay of a raw capture (.lsrb, .txt, .obci)
+ * through its driver (kind "replay"). */
+#ifndef LSR_SOURCE_CAPTURE_H
+#define LSR_SOURCE_CAPTURE_H
+
+#include <stddef.h>
+
+#include "driver.h"
+#include "source.h"
+
+/* speed: 1 = the stream's own sample clock, 0 (LSR_SPEED_MAX) = as fast as
+ * possible.  NULL with a message when the file cannot be opened.
+ * ops->destroy(st) frees everything, the returned source included. */
+struct lsr_source *lsr_source_capture_new(const char *path, const struct lsr_driver *drv,
+                                          double speed, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,535 @@
+/* src/source/source_edf.c — replay of an EDF+/BDF+ recording through the same
+ * pipeline as live data: samples paced on the stream clock, the Trigger or
+ * Status channel as the marks byte (bit 7 = not acquired → a gap), plain
+ * annotations as labelled marks, lsrmon's own annotations kept as the
+ * stored settings (see source_edf.h).  EDFlib opens and validates the
+ * file and reads its annotations; the samples are read by edfdata.c and
+ * decoded on a thread of their own (ahead.h), paced by the pump. */
+#include <edflib.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ahead.h"
+#include "edfdata.h"
+#include "recnotes.h"
+#include "simd.h"
+#include "source_edf.h"
+
+#define CHUNK LSR_MAX_BLOCK
+#define PUMP_BYTES 262144 /* decoded data handed on per pump */
+#define REBASE_S 0.5 /* behind by more (a pause, a stall): do not catch up */
+
+struct label {
+	uint64_t index;
+	size_t order; /* in the file: equal onsets keep it */
+	char *text;
+};
+
+static int by_index(const void *a, const void *b)
+{
+	const struct label *x = a, *y = b;
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+struct edf_source {
+	struct lsr_source src;             /* what the session holds */
+	int hd;
+	bool bdf;
+	int nsig, trig;                    /* EDFlib signals (annotations hidden); Trigger index or -1 */
+	int sig[LSR_MAX_CHANNELS + 1];     /* analog channel c → EDFlib signal; then the Trigger */
+	/* digital → µV as EDFlib's physical values (× unit): bitvalue ×
+	 * (offset + digital) */
+	double bitvalue[LSR_MAX_CHANNELS], offset[LSR_MAX_CHANNELS];
+	double unit[LSR_MAX_CHANNELS];     /* to µV */
+	struct lsr_stream_config cfg;
+	int64_t total;                     /* samples per channel */
+	int bytes_per_instant;             /* for stats.bytes */
+	struct label *labels;
+	size_t nlabels;
+	char **settings;
+	size_t nsettings;
+	double start_epoch;                /* header start date/time (local clock) */
+	/* the decoding thread's while it runs */
+	struct lsr_edfdata *data;
+	int64_t read_pos;                  /* instants read */
+	size_t next_label;
+	bool configured;
+	struct lsr_driver_stats dstats;
+	int32_t ibuf[LSR_MAX_CHANNELS + 1][CHUNK];
+	float samples[LSR_MAX_CHANNELS * CHUNK];
+	uint8_t marks[CHUNK];
+	/* the loop's */
+	struct lsr_ahead *ahead;           /* NULL until the first pump, and after a rewind */
+	int64_t pos;                       /* instants handed on (gaps included) */
+	int64_t pos0, due;
+	double speed, t0;
+	bool started, paused;
+	struct lsr_driver_stats stats;     /* as of what was handed on */
+	const struct lsr_source_env *env;  /* during pump only */
+	struct lsr_source_sink wrap;
+};
+
+static void trim(char *s)
+{
+	size_t n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		s[--n] = 0;
+}
+
+static double unit_to_uv(const char *dim)
+{
+	char d[16];
+	snprintf(d, sizeof d, "%s", dim);
+	trim(d);
+	if (!strcmp(d, "mV"))
+		return 1e3;
+	if (!strcmp(d, "V"))
+		return 1e6;
+	if (!strcmp(d, "nV"))
+		return 1e-3;
+	return 1; /* uV, µV, or unknown: taken as µV */
+}
+
+static const char *edf_driver_name(void *st)
+{
+	return ((struct edf_source *)st)->bdf ? "bdf" : "edf";
+}
+
+static int edf_poll_fd(void *st)
+{
+	struct edf_source *s = st;
+	return s->ahead && !s->paused ? lsr_ahead_fd(s->ahead) : -1;
+}
+
+/* Deliver the instants [from, to) of the chunk in the buffers. */
+static void deliver(struct edf_source *s, int64_t base, int from, int to,
+                    const struct lsr_source_sink *sink)
+{
+	if (to <= from)
+		return;
+	struct lsr_block b = {
+		.index = (uint64_t)(base + from), .nsamp = to - from,
+		.channels = s->cfg.channels, .stride = CHUNK,
+		.samples = s->samples + from, .marks = s->marks + from,
+	};
+	sink->block(sink->ctx, &b);
+}
+
+static void labels_until(struct edf_source *s, int64_t end, const struct lsr_source_sink *sink)
+{
+	while (s->next_label < s->nlabels && (int64_t)s->labels[s->next_label].index < end) {
+		if (sink->label)
+			sink->label(sink->ctx, s->labels[s->next_label].index,
+			            s->labels[s->next_label].text);
+		s->next_label++;
+	}
+}
+
+/* Digital values to µV: EDFlib's physical value, bitvalue × (offset +
+ * digital), times the unit's factor. */
+static inline __attribute__((always_inline)) void
+to_uv_body(const int32_t *v, int n, double bv, double off, double unit, float *out)
+{
+	int i = 0;
+	for (; i + 4 <= n; i += 4) {
+		lsr_i4 d;
+		memcpy(&d, v + i, sizeof d);
+		lsr_f4 f = __builtin_convertvector(bv * (off + __builtin_convertvector(d, lsr_d4)) * unit, lsr_f4);
+		memcpy(out + i, &f, sizeof f);
+	}
+	for (; i < n; i++)
+		out[i] = (float)(bv * (off + (double)v[i]) * unit);
+}
+
+LSR_TARGET_AVX2 static void to_uv_avx2(const int32_t *v, int n, double bv, double off, double unit,
+                                       float *out)
+{
+	to_uv_body(v, n, bv, off, unit, out);
+}
+
+static void to_uv(const int32_t *v, int n, double bv, double off, double unit, float *out)
+{
+	to_uv_body(v, n, bv, off, unit, out);
+}
+
+/* Read and deliver up to n instants; false on a read error. */
+static bool chunk(struct edf_source *s, int n, const struct lsr_source_sink *sink)
+{
+	int32_t *out[LSR_MAX_CHANNELS + 1];
+	int nsig = s->cfg.channels + (s->trig >= 0);
+	for (int k = 0; k < nsig; k++)
+		out[k] = s->ibuf[k];
+	if (!lsr_edfdata_read(s->data, s->read_pos, n, s->sig, nsig, out))
+		return false;
+	for (int c = 0; c < s->cfg.channels; c++) {
+		if (lsr_cpu_has_avx2())
+			to_uv_avx2(s->ibuf[c], n, s->bitvalue[c], s->offset[c], s->unit[c],
+			           s->samples + (size_t)c * CHUNK);
+		else
+			to_uv(s->ibuf[c], n, s->bitvalue[c], s->offset[c], s->unit[c],
+			      s->samples + (size_t)c * CHUNK);
+	}
+	if (s->trig >= 0) {
+		const int32_t *t = s->ibuf[s->cfg.channels];
+		for (int i = 0; i < n; i++) /* the button bit comes back from annotations only */
+			s->marks[i] = (uint8_t)(t[i] & 0xff & ~LSR_MARK_BUTTON);
+	} else {
+		memset(s->marks, 0, (size_t)n);
+	}
+	int64_t base = s->read_pos;
+	labels_until(s, base + n, sink);
+	int run = 0;
+	for (int i = 0; i < n; i++) {
+		if (s->marks[i] & LSR_MARK_NOT_ACQUIRED) { /* padding: a gap, not samples */
+			deliver(s, base, run, i, sink);
+			run = i + 1;
+			s->dstats.lost_samples++;
+		}
+	}
+	deliver(s, base, run, n, sink);
+	s->read_pos += n;
+	s->dstats.frames++;
+	s->dstats.bytes += (uint64_t)n * (uint64_t)s->bytes_per_instant;
+	return true;
+}
+
+/* The decoding thread: the configuration first, then a chunk per step,
+ * the annotations after the last sample at the end. */
+static bool decode_step(void *ctx, const struct lsr_source_sink *sink, struct lsr_driver_stats *st)
+{
+	struct edf_source *s = ctx;
+	bool more = true;
+	if (!s->configured) {
+		sink->config(sink->ctx, &s->cfg, LSR_SEGMENT_FIRST);
+		s->configured = true;
+	} else if (s->read_pos >= s->total) {
+		labels_until(s, INT64_MAX, sink);
+		more = false;
+	} else {
+		/* Blocks of 10 ms of stream: the pump paces block by block. */
+		int64_t left = s->total - s->read_pos, step = s->cfg.rate / 100;
+		if (step < 1)
+			step = 1;
+		if (step > CHUNK)
+			step = CHUNK;
+		if (!chunk(s, (int)(left < step ? left : step), sink)) {
+			s->dstats.format_errors++;
+			s->read_pos = s->total;
+		}
+	}
+	*st = s->dstats;
+	return more;
+}
+
+/* The loop's side: where the replay is, for pacing and position. */
+static void wrap_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_segment_reason why)
+{
+	struct edf_source *s = ctx;
+	s->env->sink->config(s->env->sink->ctx, cfg, why);
+}
+
+static void wrap_block(void *ctx, const struct lsr_block *blk)
+{
+	struct edf_source *s = ctx;
+	s->pos = (int64_t)blk->index + blk->nsamp;
+	s->env->sink->block(s->env->sink->ctx, blk);
+}
+
+static void wrap_label(void *ctx, uint64_t index, const char *label)
+{
+	struct edf_source *s = ctx;
+	if (s->env->sink->label)
+		s->env->sink->label(s->env->sink->ctx, index, label);
+}
+
+static bool paced_go_on(void *ctx)
+{
+	struct edf_source *s = ctx;
+	return s->pos < s->due;
+}
+
+static int edf_pump(void *st, double now, const struct lsr_source_env *env)
+{
+	struct edf_source *s = st;
+	if (s->paused)
+		return -1;
+	if (!lsr_ahead_ensure(&s->ahead, decode_step, s, env)) {
+		return LSR_SOURCE_END;
+	}
+	s->env = env;
+	int ret = 0;
+	enum lsr_ahead_status status;
+	double rate = s->cfg.rate;
+	if (s->speed <= 0) {
+		status = lsr_ahead_drain(s->ahead, &s->wrap, NULL, NULL, PUMP_BYTES, &s->stats);
+	} else {
+		if (!s->started) {
+			s->started = true;
+			s->t0 = now;
+			s->pos0 = s->pos;
+		}
+		s->due = s->pos0 + (int64_t)floor((now - s->t0) * s->speed * rate);
+		if (s->due - s->pos > (int64_t)(REBASE_S * s->speed * rate)) { /* paused or stalled */
+			s->pos0 = s->pos;
+			s->t0 = now;
+			s->due = s->pos;
+		}
+		status = lsr_ahead_drain(s->ahead, &s->wrap, paced_go_on, s, PUMP_BYTES, &s->stats);
+		if (status == LSR_AHEAD_MORE) {
+			/* Next call when about 10 ms of stream (at least one sample) is due. */
+			double target = (double)(s->pos - s->pos0) + fmax(0.01 * rate, 1.0);
+			double wait_ms = ceil((s->t0 + target / (s->speed * rate) - now) * 1000.0);
+			ret = wait_ms < 1 ? 1 : wait_ms > 1000 ? 1000 : (int)wait_ms;
+		}
+	}
+	s->env = NULL;
+	if (status == LSR_AHEAD_EMPTY)
+		return -1;
+	if (status == LSR_AHEAD_END)
+		return LSR_SOURCE_END;
+	return ret;
+}
+
+static int edf_rewind(void *st)
+{
+	struct edf_source *s = st;
+	lsr_ahead_stop(s->ahead); /* the reader is ours again */
+	s->ahead = NULL;
+	s->read_pos = 0;
+	s->next_label = 0;
+	s->configured = false;
+	s->pos = 0; /* the counters go on: a second pass reads the bytes again */
+	s->started = false;
+	return 0;
+}
+
+static void edf_set_speed(void *st, double speed, bool paused, double now)
+{
+	struct edf_source *s = st;
+	(void)now; /* the clock restarts at the next pump, from the current position */
+	s->speed = speed > 0 && isfinite(speed) ? speed : 0;
+	s->paused = paused;
+	s->started = false;
+}
+
+static void edf_stats(const void *st, struct lsr_driver_stats *out)
+{
+	*out = ((const struct edf_source *)st)->stats;
+}
+
+static void edf_destroy(void *st)
+{
+	struct edf_source *s = st;
+	if (!s)
+		return;
+	lsr_ahead_stop(s->ahead);
+	lsr_edfdata_free(s->data);
+	if (s->hd >= 0)
+		edfclose_file(s->hd);
+	for (size_t i = 0; i < s->nlabels; i++)
+		free(s->labels[i].text);
+	for (size_t i = 0; i < s->nsettings; i++)
+		free(s->settings[i]);
+	free(s->labels);
+	free(s->settings);
+	free(s);
+}
+
+static const struct lsr_source_ops edf_ops = {
+	.kind = "replay",
+	.button_from_annotations = true,
+	.driver_name = edf_driver_name,
+	.poll_fd = edf_poll_fd,
+	.pump = edf_pump,
+	.rewind = edf_rewind,
+	.set_speed = edf_set_speed,
+	.stats = edf_stats,
+	.destroy = edf_destroy,
+};
+
+static const char *open_error(int code)
+{
+	switch (code) {
+	case EDFLIB_NO_SUCH_FILE_OR_DIRECTORY: return "cannot open it";
+	case EDFLIB_FILE_CONTAINS_FORMAT_ERRORS: return "EDFlib finds format errors";
+	case EDFLIB_FILE_IS_DISCONTINUOUS: return "discontinuous (EDF+D) files are not supported";
+	case EDFLIB_FILE_READ_ERROR: return "read error";
+	case EDFLIB_MAXFILES_REACHED: return "too many open files";
+	default: return "EDFlib cannot read it";
+	}
+}
+
+/* Channels, rate and scale from the header; false with a message. */
+static bool layout(struct edf_source *s, const struct edf_hdr_struct *h, char *err, size_t errlen)
+{
+	s->trig = -1;
+	int nch = 0, spr = -1;
+	for (int i = 0; i < h->edfsignals; i++) {
+		char label[17];
+		snprintf(label, sizeof label, "%s", h->signalparam[i].label);
+		trim(label);
+		if (spr < 0)
+			spr = h->signalparam[i].smp_in_datarecord;
+		if (h->signalparam[i].smp_in_datarecord != spr) {
+			snprintf(err, errlen, "signals with different sample rates are not supported");
+			return false;
+		}
+		if (s->trig < 0 && (!strcmp(label, "Trigger") || !strcmp(label, "Status"))) {
+			s->trig = i;
+			continue;
+		}
+		if (nch == LSR_MAX_CHANNELS) {
+			snprintf(err, errlen, "more than %d channels", LSR_MAX_CHANNELS);
+			return false;
+		}
+		const struct edf_param_struct *sp = &h->signalparam[i];
+		s->sig[nch] = i;
+		s->unit[nch] = unit_to_uv(sp->physdimension);
+		/* EDFlib's own arithmetic, so that the values are its values. */
+		s->bitvalue[nch] = (sp->phys_max - sp->phys_min) / (sp->dig_max - sp->dig_min);
+		s->offset[nch] = sp->phys_max / s->bitvalue[nch] - sp->dig_max;
+		snprintf(s->cfg.labels[nch], LSR_LABEL_MAX, "%s", label);
+		double q = (sp->phys_max - sp->phys_min) / ((double)sp->dig_max - sp->dig_min) * s->unit[nch];
+		double fs = fmax(fabs(sp->phys_max), fabs(sp->phys_min)) * s->unit[nch];
+		if (nch == 0) {
+			s->cfg.uv_per_lsb = q;
+			s->cfg.full_scale_uv = fs;
+			snprintf(s->cfg.prefilter, sizeof s->cfg.prefilter, "%s", sp->prefilter);
+			trim(s->cfg.prefilter);
+		} else if (s->cfg.uv_per_lsb != q) {
+			s->cfg.uv_per_lsb = 0; /* channels differ: values are just decimals */
+		}
+		s->cfg.full_scale_uv = fmax(s->cfg.full_scale_uv, fs);
+		nch++;
+	}
+	double rate = (double)spr * EDFLIB_TIME_DIMENSION / (double)h->datarecord_duration;
+	if (nch < 1 || spr < 1 || h->datarecord_duration <= 0 || fabs(rate - round(rate)) > 1e-6 ||
+	    rate < 1) {
+		snprintf(err, errlen, nch < 1 ? "no signal channels" : "the sample rate is not a whole number");
+		return false;
+	}
+	s->cfg.rate = (int)round(rate);
+	s->cfg.channels = nch;
+	if (s->trig >= 0)
+		s->sig[nch] = s->trig;
+	s->cfg.format_bits = s->bdf ? 24 : 16;
+	s->total = h->signalparam[s->sig[0]].smp_in_file;
+	s->bytes_per_instant = (nch + (s->trig >= 0)) * (s->bdf ? 3 : 2);
+	snprintf(s->cfg.device, sizeof s->cfg.device, "%s recording, %s",
+	         s->bdf ? "BDF+" : "EDF+", h->equipment[0] ? h->equipment : "unknown equipment");
+	return true;
+}
+
+static bool annotations(struct edf_source *s, const struct edf_hdr_struct *h)
+{
+	size_t n = h->annotations_in_file > 0 ? (size_t)h->annotations_in_file : 0;
+	s->labels = calloc(n ? n : 1, sizeof *s->labels);
+	s->settings = calloc(n ? n : 1, sizeof *s->settings);
+	if (!s->labels || !s->settings)
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		struct edf_annotation_struct a;
+		if (edf_get_annotation(s->hd, (int)k, &a) != 0)
+			continue;
+		char *text = strdup(a.annotation);
+		if (!text)
+			return false;
+		trim(text);
+		if (!strncmp(text, LSR_RECNOTES_PREFIX, strlen(LSR_RECNOTES_PREFIX))) {
+			s->settings[s->nsettings++] = text; /* states etc. are recomputed */
+			continue;
+		}
+		double idx = round((double)a.onset * s->cfg.rate / EDFLIB_TIME_DIMENSION);
+		s->labels[s->nlabels] = (struct label){ idx > 0 ? (uint64_t)idx : 0, s->nlabels, text };
+		s->nlabels++;
+	}
+	/* Late annotations may sit in a later record than their onset. */
+	qsort(s->labels, s->nlabels, sizeof *s->labels, by_index);
+	return true;
+}
+
+struct lsr_source *lsr_source_edf_new(const char *path, double speed,
+                                      char *err, size_t errlen, int *exit_code)
+{
+	*exit_code = 2;
+	struct edf_hdr_struct *h = malloc(sizeof *h);
+	struct edf_source *s = calloc(1, sizeof *s);
+	char why[160];
+	if (!h || !s) {
+		snprintf(err, errlen, "--replay %s: out of memory", path);
+		*exit_code = 1;
+		goto fail;
+	}
+	s->hd = -1;
+	s->src = (struct lsr_source){ &edf_ops, s };
+	s->wrap = (struct lsr_source_sink){ s, wrap_config, wrap_block, wrap_label };
+	if (edfopen_file_readonly(path, h, EDFLIB_READ_ALL_ANNOTATIONS) != 0) {
+		int code = h->filetype;
+		if (code == EDFLIB_FILE_CONTAINS_FORMAT_ERRORS)
+			snprintf(err, errlen, "--replay %s: %s — if the recording was interrupted, "
+			         "run `lsrmon --repair %s` and replay the .repaired copy",
+			         path, open_error(code), path);
+		else
+			snprintf(err, errlen, "--replay %s: %s", path, open_error(code));
+		goto fail;
+	}
+	s->hd = h->handle;
+	s->bdf = h->filetype == EDFLIB_FILETYPE_BDF || h->filetype == EDFLIB_FILETYPE_BDFPLUS;
+	if (!layout(s, h, why, sizeof why)) {
+		snprintf(err, errlen, "--replay %s: %s", path, why);
+		goto fail;
+	}
+	s->data = lsr_edfdata_open(path, h, why, sizeof why);
+	if (!s->data) {
+		snprintf(err, errlen, "--replay %s: %s", path, why);
+		goto fail;
+	}
+	if (!annotations(s, h)) {
+		snprintf(err, errlen, "--replay %s: out of memory", path);
+		*exit_code = 1;
+		goto fail;
+	}
+	s->speed = speed > 0 && isfinite(speed) ? speed : 0;
+	/* EDF start times are the local clock of the recording machine, as our
+	 * writer stores them. */
+	struct tm tm = { .tm_year = h->startdate_year - 1900, .tm_mon = h->startdate_month - 1,
+	                 .tm_mday = h->startdate_day, .tm_hour = h->starttime_hour,
+	                 .tm_min = h->starttime_minute, .tm_sec = h->starttime_second,
+	                 .tm_isdst = -1 };
+	time_t start = mktime(&tm);
+	s->start_epoch = start == (time_t)-1 ? 0 : (double)start + h->starttime_subsecond * 1e-7;
+	free(h);
+	return &s->src;
+fail:
+	free(h);
+	edf_destroy(s);
+	return NULL;
+}
+
+int lsr_source_edf_settings(const struct lsr_source *src, struct lsr_params *p_out,
+                            char *montage_out, size_t len)
+{
+	const struct edf_source *s = src->st;
+	int applied = 0, bad = 0;
+	for (size_t i = 0; i < s->nsettings; i++)
+		applied += lsr_recnotes_apply(s->settings[i], p_out, montage_out, len, &bad);
+	return applied;
+}
+
+void lsr_source_edf_position(const struct lsr_source *src, double *pos_s, double *len_s)
+{
+	const struct edf_source *s = src->st;
+	*pos_s = (double)s->pos / s->cfg.rate;
+	*len_s = (double)s->total / s->cfg.rate;
+}
+
+double lsr_source_edf_start(const struct lsr_source *src)
+{
+	const struct edf_source *s = src->st;
+	return s->start_epoch;
+}

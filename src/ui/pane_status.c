@@ -1,0 +1,125 @@
+/* src/ui/pane_status.c — the status line (source, rate, stimuli, counters,
+ * link, recording, clock or replay position), the prompt when one is
+ * open, the key help overlay and the "terminal too small" screen. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "panes.h"
+
+static void hms(double s, char *buf, size_t len)
+{
+	long x = s > 0 ? (long)floor(s) : 0;
+	snprintf(buf, len, "%02ld:%02ld:%02ld", x / 3600 % 100, x / 60 % 60, x % 60);
+}
+
+static void facts(const struct lsr_pane_ctx *p, char *out, size_t len)
+{
+	const struct lsr_ui_info *in = p->info;
+	const struct lsr_model *m = p->m;
+	size_t n = 0;
+#define ADD(...) do { if (n < len) n += (size_t)snprintf(out + n, len - n, __VA_ARGS__); } while (0)
+	ADD("%s %s", in->source ? in->source : "-", in->driver ? in->driver : "");
+	if (in->port)
+		ADD(" %s", in->port);
+	ADD(" %dHz %dch", in->rate ? in->rate : m->rate, in->channels ? in->channels : m->nch);
+	ADD(" | stim %d", in->stims ? in->stims : m->stims);
+	double rate = in->stim_rate_hz > 0 ? in->stim_rate_hz : m->stim_rate_hz;
+	if (rate > 0)
+		ADD(" @%.1fHz", rate);
+	if (in->stim_settings)
+		ADD(" %s", in->stim_settings);
+	else if (m->stim_settings[0])
+		ADD(" %s", m->stim_settings);
+	if (m->intensity[0])
+		ADD(" %s", m->intensity);
+	if (in->link_known)
+		ADD(" | link %s", lsr_link_name(in->link));
+	const struct lsr_driver_stats *s = &in->stats;
+	ADD(" | fr %llu crc %llu drop %llu lost %llu", (unsigned long long)s->frames,
+	    (unsigned long long)s->crc_errors, (unsigned long long)s->dropped, (unsigned long long)s->lost_samples);
+	if (in->recording && in->record_path)
+		ADD(" | REC %s %.1fMB", in->record_path, in->record_bytes / 1e6);
+	char a[16], b[16];
+	if (in->replay) {
+		hms(in->stream_t, a, sizeof a);
+		ADD(" | replay %s", a);
+		if (in->replay_len_s > 0) {
+			hms(in->replay_len_s, b, sizeof b);
+			ADD("/%s", b);
+		}
+		if (in->speed > 0)
+			ADD(" x%g", in->speed);
+		else
+			ADD(" max");
+		if (in->paused)
+			ADD(" PAUSED");
+	} else if (in->frozen_clock) {
+		hms(in->stream_t, a, sizeof a);
+		ADD(" | t %s", a);
+	} else {
+		hms(in->elapsed_s, a, sizeof a);
+		ADD(" | %s", a);
+	}
+	if (p->v->frozen)
+		ADD(" | FROZEN");
+#undef ADD
+}
+
+void lsr_pane_status(const struct lsr_pane_ctx *p, struct lsr_rect r)
+{
+	const struct lsr_view *v = p->v;
+	if (v->prompt != LSR_PROMPT_NONE) {
+		int n = lsr_canvas_text(p->c, r.x, r.y, r.w, lsr_keys_prompt_text(v), LSR_COLOR_SELECTED,
+		                        LSR_A_BOLD | LSR_A_REVERSE);
+		const char *what = v->prompt == LSR_PROMPT_CANCEL_CONFIRM ? v->message : v->input;
+		lsr_canvas_text(p->c, r.x + n, r.y, r.w - n, what, LSR_COLOR_TEXT, LSR_A_BOLD);
+		return;
+	}
+	char line[512];
+	facts(p, line, sizeof line);
+	lsr_canvas_text(p->c, r.x, r.y, r.w, line, LSR_COLOR_TEXT, LSR_A_REVERSE);
+	/* A message (key feedback, an error in words) takes the second line,
+	 * or the end of the only one. */
+	const char *msg = v->message[0] ? v->message : p->info->message;
+	if (!msg || !*msg) {
+		if (r.h > 1)
+			lsr_canvas_text(p->c, r.x, r.y + 1, r.w, "? help", LSR_COLOR_TEXT, LSR_A_DIM);
+		return;
+	}
+	int len = (int)strlen(msg) + 2;
+	if (r.h > 1)
+		lsr_canvas_text(p->c, r.x, r.y + 1, r.w, msg, LSR_COLOR_SELECTED, LSR_A_BOLD);
+	else if (len < r.w)
+		lsr_canvas_printf(p->c, r.x + r.w - len, r.y, len, LSR_COLOR_SELECTED, LSR_A_BOLD | LSR_A_REVERSE, " %s ", msg);
+}
+
+void lsr_pane_help(const struct lsr_pane_ctx *p, struct lsr_rect s)
+{
+	int n = 0;
+	for (int i = 0; i < lsr_keys_count(); i++)
+		n += !lsr_keys_help(i)->replay_only || p->v->replay;
+	int w = s.w < 70 ? s.w : 70, h = n + 3 < s.h ? n + 3 : s.h;
+	struct lsr_rect r = { s.x + (s.w - w) / 2, s.y + (s.h - h) / 2, w, h };
+	lsr_canvas_fill(p->c, r, ' ', LSR_COLOR_TEXT, LSR_A_REVERSE);
+	lsr_canvas_text(p->c, r.x + 2, r.y, w - 4, "Keys (any key closes this help)", LSR_COLOR_TEXT,
+	                LSR_A_REVERSE | LSR_A_BOLD);
+	int y = r.y + 2;
+	for (int i = 0; i < lsr_keys_count() && y < r.y + r.h - 1; i++) {
+		const struct lsr_key_help *k = lsr_keys_help(i);
+		if (k->replay_only && !p->v->replay)
+			continue;
+		lsr_canvas_text(p->c, r.x + 2, y, 12, k->keys, LSR_COLOR_TEXT, LSR_A_REVERSE | LSR_A_BOLD);
+		lsr_canvas_text(p->c, r.x + 14, y, w - 16, k->what, LSR_COLOR_TEXT, LSR_A_REVERSE);
+		y++;
+	}
+}
+
+void lsr_pane_too_small(struct lsr_canvas *c, int w, int h)
+{
+	lsr_canvas_fill(c, (struct lsr_rect){ 0, 0, c->w, c->h }, ' ', LSR_COLOR_TEXT, 0);
+	char msg[96];
+	snprintf(msg, sizeof msg, "Terminal too small: %dx%d, need at least %dx%d", w, h, LSR_MIN_COLS, LSR_MIN_LINES);
+	int n = (int)strlen(msg);
+	lsr_canvas_text(c, n < c->w ? (c->w - n) / 2 : 0, c->h / 2, c->w, msg, LSR_COLOR_ALARM, LSR_A_BOLD);
+}

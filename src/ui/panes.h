@@ -1,0 +1,39 @@
+/* src/ui/panes.h — the panes: each draws one rectangle of the canvas from
+ * the model, the view settings and the status facts, nothing else. */
+#ifndef LSR_PANES_H
+#define LSR_PANES_H
+
+#include "canvas.h"
+#include "keys.h"
+#include "layout.h"
+#include "model.h"
+#include "ui.h"
+
+struct lsr_pane_ctx {
+	struct lsr_canvas *c;
+	const struct lsr_model *m;
+	const struct lsr_view *v;
+	const struct lsr_ui_info *info;
+	const struct lsr_layout_pane *pane;
+};
+
+void lsr_pane_sweeps(const struct lsr_pane_ctx *p, struct lsr_rect r);
+void lsr_pane_freerun(const struct lsr_pane_ctx *p, struct lsr_rect r, double seconds);
+void lsr_pane_trend(const struct lsr_pane_ctx *p, struct lsr_rect r);
+void lsr_pane_banner(const struct lsr_pane_ctx *p, struct lsr_rect r);
+void lsr_pane_log(const struct lsr_pane_ctx *p, struct lsr_rect r);
+void lsr_pane_status(const struct lsr_pane_ctx *p, struct lsr_rect r);
+void lsr_pane_help(const struct lsr_pane_ctx *p, struct lsr_rect screen);
+void lsr_pane_too_small(struct lsr_canvas *c, int w, int h);
+
+/* The banner's words for the current state (what the surgeon reads). */
+void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
+                     char *line1, size_t len1, char *line2, size_t len2, int *color);
+
+/* A stream time as shown: the time of day when the wall clock is known
+ * and not frozen, else "+HH:MM:SS" of stream time. */
+void lsr_pane_time(const struct lsr_ui_info *info, double t, char *buf, size_t len);
+/* Whether channel c is shown by a pane (its channel mask). */
+bool lsr_pane_shows(const struct lsr_layout_pane *pane, int c);
+
+#endif

@@ -1,0 +1,106 @@
+/* src/ui/screen.c — one frame: geometry, then each dirty pane into its
+ * rectangle, then overlays (help, too small). */
+#include <string.h>
+
+#include "screen.h"
+
+static const unsigned pane_dirty[LSR_PANE_TYPE_COUNT] = {
+	[LSR_PANE_BANNER] = LSR_DIRTY_BANNER, [LSR_PANE_SWEEPS] = LSR_DIRTY_SWEEPS,
+	[LSR_PANE_FREERUN] = LSR_DIRTY_FREERUN, [LSR_PANE_TREND] = LSR_DIRTY_TREND,
+	[LSR_PANE_LOG] = LSR_DIRTY_LOG, [LSR_PANE_STATUS] = LSR_DIRTY_STATUS,
+};
+
+int lsr_screen_resize(struct lsr_screen *s, int w, int h, bool utf8)
+{
+	if (lsr_canvas_resize(&s->canvas, w, h) < 0)
+		return -1;
+	s->canvas.utf8 = utf8;
+	s->w = w;
+	s->h = h;
+	s->too_small = lsr_geometry(s->layout, w, h, s->rects) < 0;
+	return 0;
+}
+
+void lsr_screen_draw(struct lsr_screen *s, unsigned dirty, const struct lsr_model *m,
+                     const struct lsr_view *v, const struct lsr_ui_info *info)
+{
+	s->ndrawn = 0;
+	if (s->too_small) {
+		lsr_pane_too_small(&s->canvas, s->w, s->h);
+		s->drawn[s->ndrawn++] = (struct lsr_rect){ 0, 0, s->canvas.w, s->canvas.h };
+		return;
+	}
+	/* The help overlay sits on top of everything: with it up, every pane
+	 * is drawn again under it. */
+	if (v->help)
+		dirty = LSR_DIRTY_ALL;
+	const struct lsr_layout *l = s->layout;
+	for (int i = 0; i < l->npanes; i++) {
+		const struct lsr_layout_pane *pn = &l->panes[i];
+		struct lsr_rect r = s->rects[i];
+		if (!(dirty & pane_dirty[pn->type]) || r.w <= 0 || r.h <= 0)
+			continue;
+		lsr_canvas_fill(&s->canvas, r, ' ', LSR_COLOR_TEXT, 0);
+		s->drawn[s->ndrawn++] = r;
+		/* A blank gutter column between panes side by side. */
+		if (r.x + r.w < s->w && pn->type != LSR_PANE_BANNER && pn->type != LSR_PANE_STATUS && r.w > 2)
+			r.w--;
+		struct lsr_pane_ctx p = { &s->canvas, m, v, info, pn };
+		switch (pn->type) {
+		case LSR_PANE_BANNER: lsr_pane_banner(&p, r); break;
+		case LSR_PANE_SWEEPS: lsr_pane_sweeps(&p, r); break;
+		case LSR_PANE_FREERUN: lsr_pane_freerun(&p, r, l->freerun_s); break;
+		case LSR_PANE_TREND: lsr_pane_trend(&p, r); break;
+		case LSR_PANE_LOG: lsr_pane_log(&p, r); break;
+		case LSR_PANE_STATUS: lsr_pane_status(&p, r); break;
+		default: break;
+		}
+	}
+	if (v->help) {
+		struct lsr_pane_ctx p = { &s->canvas, m, v, info, NULL };
+		lsr_pane_help(&p, (struct lsr_rect){ 0, 0, s->w, s->h });
+	}
+}
+
+int lsr_screen_channel_at(const struct lsr_screen *s, const struct lsr_model *m, int x, int y)
+{
+	if (s->too_small)
+		return -1;
+	const struct lsr_layout *l = s->layout;
+	for (int i = 0; i < l->npanes; i++) {
+		struct lsr_rect r = s->rects[i];
+		const struct lsr_layout_pane *pn = &l->panes[i];
+		if (x < r.x || y < r.y || x >= r.x + r.w || y >= r.y + r.h)
+			continue;
+		int list[LSR_MAX_CHANNELS], n = 0;
+		for (int c = 0; c < m->nch; c++)
+			if (lsr_pane_shows(pn, c))
+				list[n++] = c;
+		if (n == 0)
+			return -1;
+		if (pn->type == LSR_PANE_FREERUN) {
+			int shown = n < r.h ? n : r.h;
+			return list[(y - r.y) * shown / r.h];
+		}
+		if (pn->type == LSR_PANE_SWEEPS) {
+			/* Same grid as the sweeps pane. */
+			int cols = pn->columns ? pn->columns : n <= 4 ? 1 : n <= 8 ? 2 : 4;
+			if (cols > n)
+				cols = n;
+			int rows = (n + cols - 1) / cols;
+			while (rows > 1 && r.h / rows < 2 && cols < n) {
+				cols++;
+				rows = (n + cols - 1) / cols;
+			}
+			int k = (y - r.y) * rows / r.h * cols + (x - r.x) * cols / r.w;
+			return k < n ? list[k] : -1;
+		}
+		return -1;
+	}
+	return -1;
+}
+
+void lsr_screen_free(struct lsr_screen *s)
+{
+	lsr_canvas_free(&s->canvas);
+}

@@ -1,0 +1,258 @@
+/* src/ui/term.c — everything curses: start/stop, colour pairs per role (or
+ * attributes when monochrome / NO_COLOR), UTF-8, key decoding, and the
+ * terminal restored if the process dies on a fatal signal. */
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "keys.h"
+#include "term.h"
+
+struct lsr_term {
+	SCREEN *scr;
+	bool utf8, color;
+	int saved_stderr;
+};
+
+/* The one terminal in use, for the fatal-signal handler. */
+static struct lsr_term *active;
+/* SIGWINCH seen but KEY_RESIZE not read yet: ncurses only queues it for
+ * the next getch, which the loop makes only when stdin is readable. */
+static volatile sig_atomic_t winch_seen;
+static struct sigaction curses_winch;
+
+static void on_winch(int sig)
+{
+	winch_seen = 1;
+	if (curses_winch.sa_handler != SIG_DFL && curses_winch.sa_handler != SIG_IGN &&
+	    !(curses_winch.sa_flags & SA_SIGINFO))
+		curses_winch.sa_handler(sig);
+}
+
+bool lsr_term_resize_pending(void) { return winch_seen != 0; }
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+
+static void restore(void)
+{
+	if (!active)
+		return;
+	endwin();
+	if (active->saved_stderr >= 0)
+		dup2(active->saved_stderr, STDERR_FILENO);
+}
+
+/* Not async-signal-safe in theory, but the alternative is a dead
+ * terminal in raw mode in front of the surgeon; htop does the same. */
+static void on_fatal(int sig)
+{
+	restore();
+	active = NULL;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int pair_of(int color, int attr)
+{
+	return 1 + color * 2 + ((attr & LSR_A_SHADE) != 0);
+}
+
+static void init_colors(struct lsr_term *t, const short *fg)
+{
+	if (!t->color || start_color() == ERR) {
+		t->color = false;
+		return;
+	}
+	use_default_colors();
+	short shade = fg[LSR_COLOR_WINDOW] >= 0 && fg[LSR_COLOR_WINDOW] < COLORS ? fg[LSR_COLOR_WINDOW] : COLOR_BLUE;
+	for (int c = 0; c < LSR_COLOR_COUNT; c++) {
+		short f = fg[c] < COLORS ? fg[c] : -1;
+		init_pair((short)pair_of(c, 0), f, -1);
+		init_pair((short)pair_of(c, LSR_A_SHADE), f == shade ? COLOR_WHITE : f, shade);
+	}
+}
+
+struct lsr_term *lsr_term_open(const short *fg, bool no_color, const char *log_path,
+                               char *err, size_t errlen)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(err, errlen, "the screen needs a terminal (use --headless otherwise)");
+		return NULL;
+	}
+	struct lsr_term *t = calloc(1, sizeof *t);
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->saved_stderr = -1;
+	/* Only the character type: numbers in files, reports and prompts stay
+	 * in the C locale's format whatever LC_NUMERIC says. */
+	setlocale(LC_CTYPE, "");
+	const char *cs = nl_langinfo(CODESET);
+	t->utf8 = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
+	/* Library messages must never land on the screen. */
+	int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", log_path, strerror(errno));
+		free(t);
+		return NULL;
+	}
+	t->saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	if (!getenv("ESCDELAY"))
+		set_escdelay(25);
+	t->scr = newterm(NULL, stdout, stdin);
+	if (!t->scr) {
+		if (t->saved_stderr >= 0) {
+			dup2(t->saved_stderr, STDERR_FILENO);
+			close(t->saved_stderr);
+		}
+		snprintf(err, errlen, "cannot start the screen (TERM=%s)", getenv("TERM") ? getenv("TERM") : "");
+		free(t);
+		return NULL;
+	}
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	leaveok(stdscr, TRUE);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
+	mouseinterval(0);
+	t->color = !no_color && has_colors();
+	init_colors(t, fg);
+	active = t;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_winch;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, &curses_winch);
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+		signal(fatal_signals[i], on_fatal);
+	return t;
+}
+
+void lsr_term_size(const struct lsr_term *t, int *w, int *h)
+{
+	(void)t;
+	*w = COLS;
+	*h = LINES;
+}
+
+bool lsr_term_utf8(const struct lsr_term *t) { return t->utf8; }
+
+static attr_t attrs_of(const struct lsr_term *t, const struct lsr_cell *cell)
+{
+	attr_t a = 0;
+	if (cell->attr & LSR_A_BOLD)
+		a |= A_BOLD;
+	if (cell->attr & LSR_A_DIM)
+		a |= A_DIM;
+	if (cell->attr & LSR_A_REVERSE)
+		a |= A_REVERSE;
+	/* Monochrome: the faint stack dim, the latest trace bold. */
+	if (!t->color && cell->color == LSR_COLOR_STACK)
+		a |= A_DIM;
+	if (!t->color && (cell->color == LSR_COLOR_TRACE || cell->color == LSR_COLOR_ONSET))
+		a |= A_BOLD;
+	if (!t->color && cell->color == LSR_COLOR_BURST)
+		a |= A_REVERSE; /* bursts stand out without colour too */
+	return a;
+}
+
+void lsr_term_blit(struct lsr_term *t, const struct lsr_canvas *c, struct lsr_rect r)
+{
+	for (int y = r.y; y < r.y + r.h && y < c->h && y < LINES; y++)
+		for (int x = r.x; x < r.x + r.w && x < c->w && x < COLS; x++) {
+			const struct lsr_cell *cell = &c->cells[y * c->w + x];
+			attr_t a = attrs_of(t, cell);
+			short pair = t->color ? (short)pair_of(cell->color, cell->attr) : 0;
+			if (t->utf8) {
+				wchar_t wc[2] = { (wchar_t)cell->ch, 0 };
+				cchar_t cc;
+				setcchar(&cc, wc, a, pair, NULL);
+				mvadd_wch(y, x, &cc);
+			} else {
+				mvaddch(y, x, (chtype)(cell->ch < 0x80 ? cell->ch : '?') | a | COLOR_PAIR(pair));
+			}
+		}
+	wnoutrefresh(stdscr);
+}
+
+void lsr_term_flush(struct lsr_term *t)
+{
+	(void)t;
+	doupdate();
+}
+
+static int map_fn(int k)
+{
+	switch (k) {
+	case KEY_LEFT: return LSR_KEY_LEFT;
+	case KEY_RIGHT: return LSR_KEY_RIGHT;
+	case KEY_UP: return LSR_KEY_UP;
+	case KEY_DOWN: return LSR_KEY_DOWN;
+	case KEY_PPAGE: return LSR_KEY_PGUP;
+	case KEY_NPAGE: return LSR_KEY_PGDN;
+	case KEY_ENTER: return LSR_KEY_ENTER;
+	case KEY_BACKSPACE: return LSR_KEY_BACKSPACE;
+	case KEY_RESIZE: winch_seen = 0; return LSR_TERM_RESIZE;
+	default: return LSR_TERM_NONE - 1; /* ignored */
+	}
+}
+
+int lsr_term_key(struct lsr_term *t, int *x, int *y)
+{
+	(void)t;
+	for (;;) {
+		wint_t wc;
+		int r = get_wch(&wc);
+		if (r == ERR)
+			return LSR_TERM_NONE;
+		if (r == KEY_CODE_YES) {
+			if (wc == KEY_MOUSE) {
+				MEVENT ev;
+				if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) {
+					*x = ev.x;
+					*y = ev.y;
+					return LSR_TERM_CLICK;
+				}
+				continue;
+			}
+			int k = map_fn((int)wc);
+			if (k != LSR_TERM_NONE - 1)
+				return k;
+			continue;
+		}
+		switch (wc) {
+		case 27: return LSR_KEY_ESC;
+		case '\t': return LSR_KEY_TAB;
+		case '\r': case '\n': return LSR_KEY_ENTER;
+		case 127: case 8: return LSR_KEY_BACKSPACE;
+		default: return (int)wc;
+		}
+	}
+}
+
+void lsr_term_close(struct lsr_term *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+		signal(fatal_signals[i], SIG_DFL);
+	sigaction(SIGWINCH, &curses_winch, NULL);
+	restore();
+	active = NULL;
+	delscreen(t->scr);
+	if (t->saved_stderr >= 0)
+		close(t->saved_stderr);
+	free(t);
+}

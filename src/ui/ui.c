@@ -1,0 +1,269 @@
+/* src/ui/ui.c — the screen facade the poll() loop drives: events and blocks
+ * into the model, keys through the action table, frames at most ~30 per
+ * second and only when something changed. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "screen.h"
+#include "term.h"
+#include "ui.h"
+
+#define FRAME_S (1.0 / 30)
+
+struct lsr_ui {
+	const struct lsr_layout *layout;
+	struct lsr_ui_actions act;
+	struct lsr_term *term;
+	struct lsr_model *model;
+	struct lsr_view view;
+	struct lsr_screen screen;
+	struct lsr_sink sink;
+	struct lsr_ui_info info;
+	/* Owned copies of the info strings. */
+	char s_source[16], s_driver[32], s_port[200], s_stim[96], s_rec[200], s_msg[160];
+	unsigned dirty;
+	double last_frame;
+	uint64_t frames;
+};
+
+void lsr_ui_log_path(char *buf, size_t len)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char dir[400];
+	if (state && *state)
+		snprintf(dir, sizeof dir, "%.380s/lsrmon", state);
+	else if (home && *home)
+		snprintf(dir, sizeof dir, "%.360s/.local/state/lsrmon", home);
+	else
+		dir[0] = '\0';
+	if (dir[0]) {
+		/* mkdir -p of the last three levels is enough for XDG paths. */
+		char tmp[400];
+		snprintf(tmp, sizeof tmp, "%s", dir);
+		for (char *p = tmp + 1; *p; p++)
+			if (*p == '/') {
+				*p = '\0';
+				mkdir(tmp, 0700);
+				*p = '/';
+			}
+		if (mkdir(tmp, 0700) == 0 || access(tmp, W_OK) == 0) {
+			snprintf(buf, len, "%s/lsrmon.log", dir);
+			return;
+		}
+	}
+	snprintf(buf, len, "/tmp/lsrmon-%u.log", (unsigned)getuid());
+}
+
+static void on_event(void *ctx, const struct lsr_event *ev)
+{
+	struct lsr_ui *ui = ctx;
+	lsr_model_event(ui->model, ev);
+}
+
+static void on_group_end(void *ctx) { (void)ctx; }
+
+static void view_defaults(struct lsr_view *v, const struct lsr_layout *l, const struct lsr_ui_opts *o)
+{
+	memset(v, 0, sizeof *v);
+	v->gain_uv = l->gain_uv;
+	v->timebase_ms = l->timebase_ms;
+	v->average = l->average;
+	v->stack = l->stack;
+	v->stacked = l->stacked;
+	v->replay = o->replay;
+	v->recording = o->recording;
+}
+
+static int resize(struct lsr_ui *ui)
+{
+	int w, h;
+	lsr_term_size(ui->term, &w, &h);
+	ui->dirty = LSR_DIRTY_ALL;
+	return lsr_screen_resize(&ui->screen, w, h, lsr_term_utf8(ui->term));
+}
+
+struct lsr_ui *lsr_ui_new(const struct lsr_ui_opts *opts, const struct lsr_ui_actions *actions,
+                          char *err, size_t errlen)
+{
+	struct lsr_ui *ui = calloc(1, sizeof *ui);
+	if (!ui || !(ui->model = lsr_model_new())) {
+		free(ui);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	ui->layout = opts->layout;
+	if (actions)
+		ui->act = *actions;
+	view_defaults(&ui->view, opts->layout, opts);
+	ui->screen.layout = opts->layout;
+	ui->sink = (struct lsr_sink){ ui, on_event, on_group_end };
+	ui->last_frame = -1;
+	char log[512];
+	if (opts->log_path)
+		snprintf(log, sizeof log, "%s", opts->log_path);
+	else
+		lsr_ui_log_path(log, sizeof log);
+	ui->term = lsr_term_open(opts->layout->fg, opts->no_color, log, err, errlen);
+	if (!ui->term) {
+		lsr_model_free(ui->model);
+		free(ui);
+		return NULL;
+	}
+	if (resize(ui) < 0) {
+		lsr_ui_free(ui);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	return ui;
+}
+
+const struct lsr_sink *lsr_ui_sink(struct lsr_ui *ui) { return &ui->sink; }
+
+void lsr_ui_config(struct lsr_ui *ui, const struct lsr_stream_config *cfg, const enum lsr_role *roles)
+{
+	lsr_model_config(ui->model, cfg, roles);
+	if (ui->view.selected >= ui->model->nch)
+		ui->view.selected = 0;
+}
+
+void lsr_ui_block(struct lsr_ui *ui, int64_t index, const struct lsr_block *blk)
+{
+	lsr_model_block(ui->model, index, blk);
+}
+
+static void copy(char *dst, size_t len, const char **field, const char *src)
+{
+	if (!src) {
+		*field = NULL;
+		return;
+	}
+	snprintf(dst, len, "%s", src);
+	*field = dst;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *in)
+{
+	struct lsr_ui_info *o = &ui->info;
+	/* Only a change makes a frame: an idle source costs nothing. */
+	bool status = memcmp(&o->stats, &in->stats, sizeof in->stats) || o->rate != in->rate ||
+	    o->channels != in->channels || o->link_known != in->link_known || o->link != in->link ||
+	    o->stims != in->stims || o->stim_rate_hz != in->stim_rate_hz || o->recording != in->recording ||
+	    o->record_bytes != in->record_bytes || o->replay != in->replay || o->paused != in->paused ||
+	    o->replay_len_s != in->replay_len_s || o->speed != in->speed || o->frozen_clock != in->frozen_clock ||
+	    floor(o->elapsed_s) != floor(in->elapsed_s) || floor(o->stream_t) != floor(in->stream_t) ||
+	    !same_text(o->source, in->source) || !same_text(o->driver, in->driver) ||
+	    !same_text(o->port, in->port) || !same_text(o->stim_settings, in->stim_settings) ||
+	    !same_text(o->record_path, in->record_path) || !same_text(o->message, in->message);
+	/* Banner ("… s AGO") and trend's time axis follow stream seconds. */
+	bool clock = floor(o->stream_t) != floor(in->stream_t) || o->epoch_at_t0 != in->epoch_at_t0;
+	*o = *in;
+	ui->model->now_t = in->stream_t;
+	copy(ui->s_source, sizeof ui->s_source, &o->source, in->source);
+	copy(ui->s_driver, sizeof ui->s_driver, &o->driver, in->driver);
+	copy(ui->s_port, sizeof ui->s_port, &o->port, in->port);
+	copy(ui->s_stim, sizeof ui->s_stim, &o->stim_settings, in->stim_settings);
+	copy(ui->s_rec, sizeof ui->s_rec, &o->record_path, in->record_path);
+	copy(ui->s_msg, sizeof ui->s_msg, &o->message, in->message);
+	if (status)
+		ui->dirty |= LSR_DIRTY_STATUS;
+	if (clock)
+		ui->dirty |= LSR_DIRTY_BANNER | LSR_DIRTY_TREND | LSR_DIRTY_LOG;
+}
+
+void lsr_ui_message(struct lsr_ui *ui, const char *text)
+{
+	if (!ui)
+		return;
+	snprintf(ui->view.message, sizeof ui->view.message, "%s", text);
+	ui->dirty |= LSR_DIRTY_STATUS;
+}
+
+int lsr_ui_fd(const struct lsr_ui *ui)
+{
+	(void)ui;
+	return STDIN_FILENO;
+}
+
+bool lsr_ui_input_pending(const struct lsr_ui *ui)
+{
+	(void)ui;
+	return lsr_term_resize_pending();
+}
+
+void lsr_ui_input(struct lsr_ui *ui)
+{
+	struct lsr_keys_ctx k = { &ui->view, ui->model, &ui->act };
+	int x = 0, y = 0, key;
+	while ((key = lsr_term_key(ui->term, &x, &y)) != LSR_TERM_NONE) {
+		if (key == LSR_TERM_RESIZE) {
+			resize(ui);
+		} else if (key == LSR_TERM_CLICK) {
+			int ch = lsr_screen_channel_at(&ui->screen, ui->model, x, y);
+			if (ch >= 0) {
+				ui->view.selected = ch;
+				ui->dirty = LSR_DIRTY_ALL;
+			}
+		} else {
+			unsigned r = lsr_keys_handle(&k, key);
+			if (r & LSR_K_REDRAW)
+				ui->dirty = LSR_DIRTY_ALL;
+			if (r & LSR_K_QUIT)
+				return;
+		}
+	}
+}
+
+int lsr_ui_render(struct lsr_ui *ui, double now)
+{
+	unsigned dirty = ui->dirty | ui->model->dirty;
+	if (!dirty)
+		return -1;
+	double wait = ui->last_frame + FRAME_S - now;
+	if (ui->last_frame >= 0 && wait > 0)
+		return (int)ceil(wait * 1000);
+	lsr_screen_draw(&ui->screen, dirty, ui->model, &ui->view, &ui->info);
+	if (ui->view.help || ui->screen.too_small) {
+		lsr_term_blit(ui->term, &ui->screen.canvas, (struct lsr_rect){ 0, 0, ui->screen.w, ui->screen.h });
+	} else {
+		for (int i = 0; i < ui->screen.ndrawn; i++)
+			lsr_term_blit(ui->term, &ui->screen.canvas, ui->screen.drawn[i]);
+	}
+	lsr_term_flush(ui->term);
+	ui->dirty = 0;
+	ui->model->dirty = 0;
+	ui->last_frame = now;
+	ui->frames++;
+	return -1;
+}
+
+uint64_t lsr_ui_frames(const struct lsr_ui *ui) { return ui->frames; }
+
+void lsr_ui_free(struct lsr_ui *ui)
+{
+	if (!ui)
+		return;
+	lsr_term_close(ui->term);
+	lsr_screen_free(&ui->screen);
+	lsr_model_free(ui->model);
+	free(ui);
+}
+
+int lsr_ui_restart(struct lsr_ui *ui)
+{
+	struct lsr_model *m = lsr_model_new();
+	if (!m)
+		return -1;
+	lsr_model_free(ui->model);
+	ui->model = m;
+	ui->dirty = LSR_DIRTY_ALL;
+	return 0;
+}
