@@ -14,8 +14,6 @@
 #define LSR_LAYOUT_MAX_PANES 16
 #define LSR_LAYOUT_MAX_ROWS 12
 #define LSR_LAYOUT_MAX_SET 64
-#define LSR_LAYOUT_LINE_MAX 198  /* inih's 200-byte buffer less CR/LF */
-#define LSR_LAYOUT_FILE_MAX (1 << 20)
 
 enum lsr_pane_type {
 	LSR_PANE_BANNER, LSR_PANE_SWEEPS, LSR_PANE_FREERUN, LSR_PANE_TREND,

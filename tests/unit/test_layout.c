@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ini_file.h"
 #include "layout.h"
 
 static char path[64];
@@ -185,7 +186,7 @@ START_TEST(ten_megabytes)
 	/* Comment lines of 100 bytes: the 1 MiB limit falls in line 10486. */
 	for (size_t i = 0; i < len; i++)
 		text[i] = i % 100 == 99 ? '\n' : i % 100 == 0 ? ';' : 'z';
-	expect_error(text, len, (LSR_LAYOUT_FILE_MAX / 100) + 1, "larger than");
+	expect_error(text, len, (LSR_INI_FILE_MAX / 100) + 1, "larger than");
 	free(text);
 }
 END_TEST
