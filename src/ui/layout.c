@@ -63,7 +63,7 @@ static void section_header(void *user, const char *s)
 		return; /* inih reports the syntax error */
 	size_t n = (size_t)(end - s - 1);
 	const char *name = s + 1;
-	static const char *const plain[] = { "layout", "display", "colors", "montage", "detector" };
+	static const char *const plain[] = { "layout", "display", "colors", "montage", "detector", "case" };
 	p->pane_section = false;
 	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
 		if (n == strlen(plain[i]) && !strncmp(name, plain[i], n))
@@ -94,7 +94,7 @@ static void section_header(void *user, const char *s)
 		p->pane_section = true;
 		return;
 	}
-	fail(p, "unknown section [%.*s] (layout, display, colors, montage, detector, pane NAME)",
+	fail(p, "unknown section [%.*s] (layout, display, colors, montage, detector, case, pane NAME)",
 	     (int)(n > 60 ? 60 : n), name);
 }
 
@@ -344,6 +344,20 @@ static void key_montage(struct parse *p, const char *k, const char *v)
 	m->role = (enum lsr_role)role;
 }
 
+/* [case]: defaults for the team and the room only (case_details.h). */
+static void key_case(struct parse *p, const char *name, const char *value)
+{
+	enum lsr_case_field f = lsr_case_details_field(name);
+	if (f != LSR_CASE_FIELDS && !lsr_case_details_layout_may_set(f)) {
+		fail(p, "'%s' belongs to one patient's case: give it with --case FILE, never in a "
+		     "layout (a layout is reused for the next patient)", name);
+		return;
+	}
+	char e[160];
+	if (lsr_case_details_set(&p->l->case_defaults, name, value, e, sizeof e) < 0)
+		fail(p, "%s", e);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
@@ -386,6 +400,8 @@ static int handler(void *user, const char *section, const char *name, const char
 		key_montage(p, name, value);
 	} else if (!strcmp(section, "detector")) {
 		add_set(p, name, value);
+	} else if (!strcmp(section, "case")) {
+		key_case(p, name, value);
 	} else if (p->pane_section && l->npanes > 0) {
 		key_pane(p, &l->panes[l->npanes - 1], name, value);
 	} else {

@@ -9,6 +9,7 @@
 
 #include "driver.h"
 #include "event.h"
+#include "case_details.h"
 #include "params.h"
 
 #define LSR_LAYOUT_MAX_PANES 16
@@ -77,6 +78,9 @@ struct lsr_layout {
 	 * the session applies them at the layout's precedence. */
 	int nset;
 	struct { char key[32]; char value[64]; } set[LSR_LAYOUT_MAX_SET];
+	/* [case]: defaults for procedure, neurophysiologist, anaesthesia and
+	 * electrodes only */
+	struct lsr_case_details case_defaults;
 };
 
 /* Built-in defaults: the standard arrangement, used when no layout file
