@@ -6,7 +6,10 @@
 # fixtures/README, and refuses, one "file:line: why" each:
 #   - a cited *.md path that exists neither from the repository root nor
 #     from the citing file's folder (a token with a `$` is a variable and is
-#     skipped, a URL too); a docs/ path of any kind that does not exist;
+#     skipped, a URL too); a docs/ path of any kind, or a source file
+#     named by its path (src/…, drivers/…, tests/….c, .h, .py, .sh), that
+#     does not exist — files move, and a comment naming the old place
+#     sends its reader nowhere;
 #   - the library notes named bare instead of as docs/api-notes.md;
 #   - a citation of the shared specs folder or of an issue number: neither
 #     is in a clone (docs/README says where each spec lives now);
@@ -32,6 +35,7 @@ root, listing = sys.argv[1], sys.argv[2]
 # The patterns are spelled so that this script does not match itself.
 MD = re.compile(r"[A-Za-z0-9_./$~{}:-]*[A-Za-z0-9_$}-]\.md\b")
 DOCS = re.compile(r"(?<![A-Za-z0-9_./-])docs/[A-Za-z0-9_./-]*[A-Za-z0-9_]")
+SOURCE = re.compile(r"(?<![A-Za-z0-9_./$-])(?:src|drivers|tests)/[A-Za-z0-9_./-]*\.(?:c|h|py|sh)\b")
 NOTES = re.compile(r"api[-]notes(?!\.md)")
 SHARED = re.compile(r"(?<![A-Za-z0-9_])shared[/]")
 ISSUE = re.compile(r"\bissues?[ \t]*(?:no\.?[ \t]*)?#?[0-9]+\b", re.I)
@@ -71,6 +75,9 @@ for path in open(listing).read().split("\n"):
             tok = m.group(0)
             if not tok.endswith(".md") and not exists(tok, ""):
                 report(path, n, f"cites {tok}, which is not in the tree")
+        for m in SOURCE.finditer(line):
+            if not exists(m.group(0), here):
+                report(path, n, f"names {m.group(0)}, which is not in the tree")
         if NOTES.search(line):
             report(path, n, "names the library notes bare: write docs/api-notes.md")
         if SHARED.search(line):
@@ -107,6 +114,7 @@ plant() {
 plant missing src/judge/judge.c '/* the rules: doc''s/presence.m''d */'
 plant relative src/sink/osc.c '/* see ../osc-notes.m''d */'
 plant docs-path src/ui/screen.c '/* see doc''s/screen */'
+plant source src/signal/measure.c '/* as src/signal/noise.''c does */'
 plant bare src/source/port.c '/* termios for ptys (api''-notes, B1) */'
 plant shared Makefile '# the contract is in ../sha''red/ for now'
 plant issue src/session.c '/* as is''sue 3 asked */'
