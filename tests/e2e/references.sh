@@ -95,14 +95,18 @@ EOF
 
 check . "$list"
 
-# plant NAME FILE TEXT: a copy of the scanned files with TEXT as FILE's last
-# line, which check must refuse, naming FILE.
+# copy NAME FILE TEXT: a copy of the scanned files in $tmp/NAME with TEXT
+# as FILE's last line.
+copy() {
+	rm -rf "${tmp:?}/$1"; mkdir -p "$tmp/$1"
+	tar -cf - -T "$list" | tar -xf - -C "$tmp/$1"
+	printf '%s\n' "$3" >>"$tmp/$1/$2"
+}
+
+# plant NAME FILE TEXT: check must refuse such a copy, naming FILE.
 plant() {
-	local dir="$tmp/$1"
-	rm -rf "$dir"; mkdir -p "$dir"
-	tar -cf - -T "$list" | tar -xf - -C "$dir"
-	printf '%s\n' "$3" >>"$dir/$2"
-	if out=$(check "$dir" "$list"); then
+	copy "$@"
+	if out=$(check "$tmp/$1" "$list"); then
 		echo "planted violation '$1' was not found"; exit 1
 	fi
 	case $out in
@@ -123,8 +127,7 @@ plant roff man/lsrmon.1 '.BR lsrmon-colours ''(5)'
 
 # And what is allowed stays allowed: a path from the citing file's folder,
 # a variable, a URL.
-dir="$tmp/allowed"; mkdir -p "$dir"; tar -cf - -T "$list" | tar -xf - -C "$dir"
-printf '%s\n' '# README.m''d beside this file; $here/RESULTS.m''d; https://example.org/x.m''d' \
-	>>"$dir/tests/bench/run"
-out=$(check "$dir" "$list") || { echo "a citation that resolves was refused: $out"; exit 1; }
+copy allowed tests/bench/run \
+	'# README.m''d beside this file; $here/RESULTS.m''d; https://example.org/x.m''d'
+out=$(check "$tmp/allowed" "$list") || { echo "a citation that resolves was refused: $out"; exit 1; }
 echo "references: $(wc -l <"$list") files, every citation in the tree"
