@@ -126,7 +126,8 @@ plant man layouts/standard.ini '; see lsrmon-screen''(5)'
 plant roff man/lsrmon.1 '.BR lsrmon-colours ''(5)'
 
 # And what is allowed stays allowed: a path from the citing file's folder,
-# a variable, a URL.
+# a variable, a URL.  (The `$` is meant literally.)
+# shellcheck disable=SC2016
 copy allowed tests/bench/run \
 	'# README.m''d beside this file; $here/RESULTS.m''d; https://example.org/x.m''d'
 out=$(check "$tmp/allowed" "$list") || { echo "a citation that resolves was refused: $out"; exit 1; }
