@@ -13,7 +13,10 @@
 #   - the library notes named bare instead of as docs/api-notes.md;
 #   - a citation of the shared specs folder or of an issue number: neither
 #     is in a clone (docs/README says where each spec lives now);
-#   - a manual page such as lsrmon-layout(5) with no man/ file behind it.
+#   - a manual page such as lsrmon-layout(5) with no man/ file behind it;
+#   - a section of a docs/ page cited by its title (docs/clinical.md "How
+#     presence is judged") or label (docs/api-notes.md, B1) that no heading
+#     of the page has, even where the citation wraps onto the next line.
 # Then it plants one violation of each kind in a copy of the tree and
 # must refuse every copy, as tests/e2e/layers.sh does for the layers.
 set -eu
@@ -41,6 +44,22 @@ SHARED = re.compile(r"(?<![A-Za-z0-9_])shared[/]")
 ISSUE = re.compile(r"\bissues?[ \t]*(?:no\.?[ \t]*)?#?[0-9]+\b", re.I)
 MAN = re.compile(r"\b(lsrmon(?:-[a-z]+)*)(?:\\f[BIRP])?[ \t]?\(([1-8])\)")
 
+# A docs/ page, then its quoted section titles or its label.
+SECTION = re.compile(r"(docs/[A-Za-z0-9_-]+\.md)((?:(?:,|\s|and)+\"[^\"]{1,80}\")*)(?:,\s*(B[0-9]+|C)\b(?!['-]))?")
+# A line break and the comment leader after it, for citations that wrap.
+WRAP = re.compile(r"\n[ \t]*(?:\*(?!/)|#|//|;)?[ \t]*")
+headings = {}
+
+def sections(page):
+    if page not in headings:
+        try:
+            text = open(os.path.join(root, page), encoding="utf-8").read()
+        except OSError:
+            text = ""
+        headings[page] = [h.lstrip("#").strip().lower()
+                          for h in text.split("\n") if h.startswith("#")]
+    return headings[page]
+
 def exists(rel, here):
     rel = rel.rstrip(".")
     return any(os.path.exists(os.path.join(root, base, rel)) for base in ("", here))
@@ -63,7 +82,20 @@ for path in open(listing).read().split("\n"):
     if b"\0" in data:
         continue  # not text
     here = os.path.dirname(path)
-    for n, line in enumerate(data.decode("utf-8", "replace").split("\n"), 1):
+    text = data.decode("utf-8", "replace")
+    joined = WRAP.sub(lambda m: " " * len(m.group(0)), text)
+    for m in SECTION.finditer(joined):
+        page, n = m.group(1), text.count("\n", 0, m.start()) + 1
+        if not os.path.exists(os.path.join(root, page)):
+            continue  # reported below as a missing page
+        for title in re.findall(r'"([^"]+)"', m.group(2)):
+            title = " ".join(title.split())
+            if not any(title.lower() in h for h in sections(page)):
+                report(path, n, f'cites {page} "{title}", a section the page does not have')
+        label = m.group(3)
+        if label and not any(h.startswith(label.lower() + ".") for h in sections(page)):
+            report(path, n, f"cites {page}, {label}, a section the page does not have")
+    for n, line in enumerate(text.split("\n"), 1):
         for m in MD.finditer(line):
             tok = m.group(0)
             if "$" in tok or "://" in tok or "{" in tok:
@@ -124,6 +156,9 @@ plant shared Makefile '# the contract is in ../sha''red/ for now'
 plant issue src/session.c '/* as is''sue 3 asked */'
 plant man layouts/standard.ini '; see lsrmon-screen''(5)'
 plant roff man/lsrmon.1 '.BR lsrmon-colours ''(5)'
+plant section src/judge/judge_trial.c '/* (doc''s/clinical.m''d "How absence
+ * is judged") */'
+plant label src/sink/osc_send.c '/* (doc''s/api''-notes.m''d, B9) */'
 
 # And what is allowed stays allowed: a path from the citing file's folder,
 # a variable, a URL.  (The `$` is meant literally.)
