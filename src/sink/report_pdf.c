@@ -708,9 +708,8 @@ static void snapshots(const struct lsr_report *r, cairo_t *cr, double y, double 
 			struct frame f = { MARGIN + lw + m * (w + gap), ry + 8, w, rh - 26, -10, 100, -amp, amp };
 			snapshot_panel(r, cr, &f, ch, (enum rep_moment)m);
 			if (m == 0) {
-				textf(cr, f.x - 24, f.y + 5, 5.5, false, "+%.0f", amp);
-				textf(cr, f.x - 24, f.y + f.h, 5.5, false, "-%.0f", amp);
-				text_at(cr, f.x - 24, f.y + f.h / 2 + 2, 5.5, false, "µV");
+				textf(cr, f.x - 30, f.y + 5, 5.5, false, "+%.0f µV", amp);
+				textf(cr, f.x - 30, f.y + f.h, 5.5, false, "-%.0f µV", amp);
 			}
 		}
 	}
