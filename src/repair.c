@@ -3,6 +3,7 @@
  * number is checked against the others and the file size before use. */
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "driver.h"
 #include "edfwrite.h"
+#include "number.h"
 #include "recnotes.h"
 #include "repair.h"
 
@@ -29,23 +31,11 @@ struct layout {
 	double dur;
 };
 
-/* A numeric header field: digits with optional sign/point, space padded. */
-static bool field_num(const char *f, size_t w, double *out)
+/* A numeric header field, space padded (number.h's fixed-width form). */
+static bool field_num(const char *f, size_t w, enum lsr_number_form form, double lo, double hi,
+                      double *out)
 {
-	char b[96];
-	memcpy(b, f, w);
-	b[w] = 0;
-	size_t n = w;
-	while (n && b[n - 1] == ' ')
-		b[--n] = 0;
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("0123456789+-.", b[i]))
-			return false;
-	char *end;
-	*out = strtod(b, &end);
-	return *end == 0;
+	return lsr_number_field(f, w, form, lo, hi, out) == LSR_NUMBER_OK;
 }
 
 static bool field_is(const char *f, size_t w, const char *text)
@@ -74,17 +64,17 @@ static int parse(int fd, off_t size, struct layout *L, char **hdr_out, char *err
 		return -1;
 	}
 	L->bps = L->bdf ? 3 : 2;
-	if (!field_num(h + 252, 4, &v) || v < 1 || v > MAX_SIGNALS || v != (int)v) {
+	if (!field_num(h + 252, 4, LSR_NUMBER_INTEGER, 1, MAX_SIGNALS, &v)) {
 		snprintf(err, errlen, "the header's number of signals is invalid");
 		return -1;
 	}
 	L->ns = (int)v;
 	L->hdr = 256 * (size_t)(L->ns + 1);
-	if (!field_num(h + 184, 8, &v) || v != (double)L->hdr) {
+	if (!field_num(h + 184, 8, LSR_NUMBER_INTEGER, (double)L->hdr, (double)L->hdr, &v)) {
 		snprintf(err, errlen, "the header size field does not match %d signals", L->ns);
 		return -1;
 	}
-	if (!field_num(h + 244, 8, &L->dur) || !(L->dur > 0 && L->dur <= 3600)) {
+	if (!field_num(h + 244, 8, LSR_NUMBER_DECIMAL, DBL_MIN, 3600, &L->dur)) {
 		snprintf(err, errlen, "the data record duration is invalid");
 		return -1;
 	}
@@ -102,8 +92,8 @@ static int parse(int fd, off_t size, struct layout *L, char **hdr_out, char *err
 	L->rec = 0;
 	for (int i = 0; i < L->ns; i++) {
 		const char *label = H + 256 + 16 * i;
-		if (!field_num(H + 256 + L->ns * 216 + 8 * i, 8, &v) || v < 1 || v != (int)v ||
-		    v > MAX_RECORD / 3) {
+		if (!field_num(H + 256 + L->ns * 216 + 8 * i, 8, LSR_NUMBER_INTEGER, 1, MAX_RECORD / 3,
+		               &v)) {
 			snprintf(err, errlen, "signal %d: invalid samples per record", i + 1);
 			free(H);
 			return -1;

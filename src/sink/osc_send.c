@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "number.h"
 #include "osc_send.h"
 #include "thread.h"
 
@@ -112,15 +113,8 @@ static bool valid_host(const char *h)
 
 static bool valid_port(const char *p)
 {
-	if (!p || !*p || strlen(p) > 5)
-		return false;
-	long v = 0;
-	for (const char *c = p; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return false;
-		v = v * 10 + (*c - '0');
-	}
-	return v >= 1 && v <= 65535;
+	int v;
+	return p && lsr_number_int(p, 1, 65535, &v) == LSR_NUMBER_OK;
 }
 
 /* liblo's own path parser misreads bracketed IPv6 hosts. */

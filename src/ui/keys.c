@@ -2,13 +2,15 @@
  * what to redraw or quit) and the prompts for intensity, custom marks,
  * cancelling a mark and quitting while recording. */
 #include <ctype.h>
-#include <errno.h>
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "keys.h"
+#include "number.h"
 #include "layout.h"
 
 typedef unsigned (*key_fn)(const struct lsr_keys_ctx *k, int key);
@@ -313,10 +315,8 @@ static unsigned prompt_enter(const struct lsr_keys_ctx *k)
 	v->prompt = LSR_PROMPT_NONE;
 	char label[LSR_LABEL_MAX + 16];
 	if (p == LSR_PROMPT_INTENSITY) {
-		char *end;
-		errno = 0;
-		double mA = strtod(v->input, &end);
-		if (errno || end == v->input || *end || !(mA > 0 && mA <= 100)) {
+		double mA;
+		if (lsr_number_real(v->input, DBL_MIN, 100, &mA) != LSR_NUMBER_OK) {
 			say(v, "Intensity not marked: give mA between 0 and 100");
 			return LSR_K_REDRAW;
 		}
@@ -333,9 +333,10 @@ static unsigned prompt_enter(const struct lsr_keys_ctx *k)
 		else
 			mark(k, s);
 	} else if (p == LSR_PROMPT_CANCEL_ID) {
-		char *end;
-		long id = strtol(v->input, &end, 10);
-		const struct lsr_model_mark *mk = end != v->input && !*end && k->model ? lsr_model_mark_find(k->model, (int)id) : NULL;
+		int id;
+		const struct lsr_model_mark *mk =
+			lsr_number_int(v->input, 0, INT_MAX, &id) == LSR_NUMBER_OK && k->model
+			? lsr_model_mark_find(k->model, id) : NULL;
 		if (!mk || mk->cancelled) {
 			say(v, mk ? "That mark is already cancelled" : "No mark with that id");
 			return LSR_K_REDRAW;

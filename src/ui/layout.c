@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "layout.h"
+#include "number.h"
 
 #ifndef LSR_DATADIR
 #define LSR_DATADIR "/usr/local/share/lsrmon"
@@ -194,23 +195,30 @@ static char *reader(char *str, int num, void *stream)
 
 static bool parse_int(const char *v, int lo, int hi, int *out)
 {
-	char *end;
-	errno = 0;
-	long x = strtol(v, &end, 10);
-	if (errno || end == v || *end || x < lo || x > hi)
+	return lsr_number_int(v, lo, hi, out) == LSR_NUMBER_OK;
+}
+
+/* A number-valued key: refused in number.h's one message shape. */
+static bool number_key(struct parse *p, const char *key, const char *v, enum lsr_number_form form,
+                       double lo, double hi, const char *range, double *out)
+{
+	int r = lsr_number_parse(v, strlen(v), form, lo, hi, out);
+	if (r < 0) {
+		char why[sizeof p->err];
+		lsr_number_explain(why, sizeof why, key, v, r, range);
+		fail(p, "%s", why);
 		return false;
-	*out = (int)x;
+	}
 	return true;
 }
 
-static bool parse_real(const char *v, double lo, double hi, double *out)
+static bool int_key(struct parse *p, const char *key, const char *v, int lo, int hi,
+                    const char *range, int *out)
 {
-	char *end;
-	errno = 0;
-	double x = strtod(v, &end);
-	if (errno || end == v || *end || !(x >= lo && x <= hi))
+	double x;
+	if (!number_key(p, key, v, LSR_NUMBER_INTEGER, lo, hi, range, &x))
 		return false;
-	*out = x;
+	*out = (int)x;
 	return true;
 }
 
@@ -282,19 +290,19 @@ static bool parse_channels(const char *v, uint32_t *mask)
 	uint32_t m = 0;
 	const char *s = v;
 	while (*s) {
-		char *end;
-		long a = strtol(s, &end, 10), b;
-		if (end == s || a < 0 || a >= LSR_MAX_CHANNELS)
+		double a, b;
+		size_t n = strspn(s, "0123456789");
+		if (lsr_number_parse(s, n, LSR_NUMBER_INTEGER, 0, LSR_MAX_CHANNELS - 1, &a) < 0)
 			return false;
 		b = a;
-		s = end;
+		s += n;
 		if (*s == '-') {
-			b = strtol(s + 1, &end, 10);
-			if (end == s + 1 || b < a || b >= LSR_MAX_CHANNELS)
+			n = strspn(++s, "0123456789");
+			if (lsr_number_parse(s, n, LSR_NUMBER_INTEGER, a, LSR_MAX_CHANNELS - 1, &b) < 0)
 				return false;
-			s = end;
+			s += n;
 		}
-		for (long i = a; i <= b; i++)
+		for (int i = (int)a; i <= (int)b; i++)
 			m |= 1u << i;
 		while (*s == ' ')
 			s++;
@@ -363,9 +371,9 @@ static void key_pane(struct parse *p, struct lsr_layout_pane *pn, const char *k,
 		else
 			pn->type = (enum lsr_pane_type)x;
 	} else if (!strcmp(k, "row")) {
-		if (!parse_int(v, 1, LSR_LAYOUT_MAX_ROWS, &x))
-			fail(p, "row: '%.20s' is not a row number 1-%d", v, LSR_LAYOUT_MAX_ROWS);
-		else
+		char range[16];
+		snprintf(range, sizeof range, "1-%d", LSR_LAYOUT_MAX_ROWS);
+		if (int_key(p, k, v, 1, LSR_LAYOUT_MAX_ROWS, range, &x))
 			pn->row = x - 1;
 	} else if (!strcmp(k, "width")) {
 		if (!parse_size(v, &pn->width))
@@ -375,8 +383,7 @@ static void key_pane(struct parse *p, struct lsr_layout_pane *pn, const char *k,
 			fail(p, "channels: '%.30s' is not 'all' or a list like 0-2,5 (channels 0-%d)",
 			     v, LSR_MAX_CHANNELS - 1);
 	} else if (!strcmp(k, "columns")) {
-		if (!parse_int(v, 1, 8, &pn->columns))
-			fail(p, "columns: '%.20s' is not 1-8", v);
+		int_key(p, "columns", v, 1, 8, "1-8", &pn->columns);
 	} else {
 		fail(p, "unknown key '%.30s' in a pane (type, row, width, channels, columns)", k);
 	}
@@ -386,17 +393,13 @@ static void key_display(struct parse *p, const char *k, const char *v)
 {
 	struct lsr_layout *l = p->l;
 	if (!strcmp(k, "gain_uv")) {
-		if (!parse_real(v, 1, 10000, &l->gain_uv))
-			fail(p, "gain_uv: '%.20s' is not 1-10000 (uV per division)", v);
+		number_key(p, k, v, LSR_NUMBER_DECIMAL, 1, 10000, "1-10000 uV per division", &l->gain_uv);
 	} else if (!strcmp(k, "timebase_ms")) {
-		if (!parse_real(v, 1, 20, &l->timebase_ms))
-			fail(p, "timebase_ms: '%.20s' is not 1-20 (ms per division)", v);
+		number_key(p, k, v, LSR_NUMBER_DECIMAL, 1, 20, "1-20 ms per division", &l->timebase_ms);
 	} else if (!strcmp(k, "stack")) {
-		if (!parse_int(v, 0, 16, &l->stack))
-			fail(p, "stack: '%.20s' is not 0-16 (sweeps)", v);
+		int_key(p, k, v, 0, 16, "0-16 sweeps", &l->stack);
 	} else if (!strcmp(k, "average")) {
-		if (!parse_int(v, 1, 4, &l->average))
-			fail(p, "average: '%.20s' is not 1-4", v);
+		int_key(p, k, v, 1, 4, "1-4", &l->average);
 	} else if (!strcmp(k, "mode")) {
 		if (!strcmp(v, "overlay"))
 			l->stacked = false;
@@ -405,8 +408,7 @@ static void key_display(struct parse *p, const char *k, const char *v)
 		else
 			fail(p, "mode: '%.20s' is not overlay or stack", v);
 	} else if (!strcmp(k, "freerun_s")) {
-		if (!parse_real(v, 1, 60, &l->freerun_s))
-			fail(p, "freerun_s: '%.20s' is not 1-60 (seconds)", v);
+		number_key(p, k, v, LSR_NUMBER_DECIMAL, 1, 60, "1-60 seconds", &l->freerun_s);
 	} else {
 		fail(p, "unknown key '%.30s' in [display] (gain_uv, timebase_ms, stack, average, mode, freerun_s)", k);
 	}
@@ -424,10 +426,11 @@ static void key_montage(struct parse *p, const char *k, const char *v)
 		fail(p, "montage: '%.20s' is not a role (lsr, control, other)", v);
 		return;
 	}
-	if (isdigit((unsigned char)k[0]) && !parse_int(k, 0, LSR_MAX_CHANNELS - 1, &ch)) {
-		fail(p, "montage: channel '%.20s' is not 0-%d", k, LSR_MAX_CHANNELS - 1);
+	char range[16];
+	snprintf(range, sizeof range, "0-%d", LSR_MAX_CHANNELS - 1);
+	if (isdigit((unsigned char)k[0]) && !int_key(p, "montage: channel", k, 0, LSR_MAX_CHANNELS - 1,
+	                                             range, &ch))
 		return;
-	}
 	if (strlen(k) >= LSR_LABEL_MAX || l->nmontage == 2 * LSR_MAX_CHANNELS) {
 		fail(p, "montage: too many entries or label too long");
 		return;

@@ -113,7 +113,14 @@ START_TEST(malformed_give_file_and_line)
 	EXPECT("[layout]\nrows = *\n[empty]\n", 3, "unknown section");
 	EXPECT("[layout]\nrows = *\ncolour = red\n", 3, "unknown key");
 	EXPECT("[display]\n\ngain_uv = lots\n", 3, "gain_uv");
-	EXPECT("[display]\ngain_uv = 0\n", 2, "gain_uv");
+	EXPECT("[display]\ngain_uv = 0\n", 2, "gain_uv: '0' is out of range");
+	/* hex, inf and nan are no more numbers in a layout than in --set */
+	EXPECT("[display]\ngain_uv = 0x64\n", 2, "gain_uv: '0x64' is not a number");
+	EXPECT("[display]\ntimebase_ms = inf\n", 2, "timebase_ms: 'inf' is not a number");
+	EXPECT("[display]\nfreerun_s = nan\n", 2, "freerun_s: 'nan' is not a number");
+	EXPECT("[display]\nstack = 0x4\n", 2, "stack: '0x4' is not a number");
+	EXPECT("[pane a]\ntype = sweeps\nrow = +1\n", 3, "row: '+1' is not a number");
+	EXPECT("[pane a]\ntype = sweeps\nchannels = 0x1\n", 3, "channels");
 	EXPECT("[display]\nmode = sideways\n", 2, "mode");
 	EXPECT("[colors]\ntrace = mauve\n", 2, "colour");
 	EXPECT("[colors]\nsparkle = red\n", 2, "colour role");
