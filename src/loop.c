@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "session_priv.h"
-#include "source_edf.h"
 #include "session_ui.h"
 
 static int signal_pipe[2] = { -1, -1 };
@@ -118,15 +118,15 @@ int lsr_session_run(struct lsr_session *s)
 			break;
 		bool src_ready = src_slot >= 0 && pfd[src_slot].revents;
 		if (!s->source_ended && !s->held && !osc_hold && (src_ready || src_fd < 0 || source_wait == 0 || r == 0)) {
-			int w = s->src->ops->pump(s->src->st, lsr_now(), &s->env);
+			int w = s->src->ops->pump(s->src->st, lsr_clock_mono(), &s->env);
 			if (w == LSR_SOURCE_END)
 				s->source_ended = true;
 			else
 				source_wait = w;
-			if (s->progress.fd >= 0) {
+			if (s->progress.fd >= 0) { /* only for a source with a position */
 				double pos, len;
-				lsr_source_edf_position(s->src, &pos, &len);
-				lsr_progress_update(&s->progress, pos, len, lsr_now());
+				s->src->ops->position(s->src->st, &pos, &len);
+				lsr_progress_update(&s->progress, pos, len, lsr_clock_mono());
 			}
 		}
 		lsr_session_osc_turn(s, osc_slot >= 0 && pfd[osc_slot].revents);
@@ -139,7 +139,7 @@ int lsr_session_run(struct lsr_session *s)
 	}
 	if (s->progress.fd >= 0 && s->source_ended) {
 		double pos, len;
-		lsr_source_edf_position(s->src, &pos, &len);
+		s->src->ops->position(s->src->st, &pos, &len);
 		lsr_progress_done(&s->progress, len);
 	}
 	lsr_session_finish(s);

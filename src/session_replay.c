@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "session_priv.h"
 #include "session_ui.h"
 
@@ -25,7 +26,7 @@ static void note(struct lsr_session *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->ui_note, sizeof s->ui_note, fmt, ap);
 	va_end(ap);
-	s->ui_note_until = lsr_now() + 5;
+	s->ui_note_until = lsr_clock_mono() + 5;
 }
 
 static bool reviewable(struct lsr_session *s)
@@ -42,7 +43,7 @@ void lsr_session_apply_pace(struct lsr_session *s)
 {
 	if (s->src->ops->set_speed)
 		s->src->ops->set_speed(s->src->st, s->catching_up ? 0 : s->speed,
-		                       s->catching_up ? false : s->paused, lsr_now());
+		                       s->catching_up ? false : s->paused, lsr_clock_mono());
 }
 
 void lsr_session_seek_to(struct lsr_session *s, double t)

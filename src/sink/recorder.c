@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "edfwrite.h"
 #include "recnotes.h"
 #include "recorder.h"
@@ -32,6 +33,7 @@ struct msg {
 	bool sticky;            /* annotation repeated at the top of each file */
 	size_t cost;
 	double t;               /* segment start, annotation time */
+	double origin;          /* segment: wall-clock time of stream time 0 */
 	int64_t index;
 	int n, nch;
 	double edf_range;
@@ -64,7 +66,7 @@ struct lsr_recorder {
 	bool opened_any;
 	struct lsr_edfw *w;
 	struct lsr_stream_config cfg;
-	double edf_range, seg_t, last_sync, last_clip_alarm;
+	double edf_range, seg_t, origin, last_sync, last_clip_alarm;
 	int64_t idx0, next;
 	bool have_first, stopped;
 	uint64_t bytes_closed, clipped_closed;
@@ -85,13 +87,6 @@ static int owner_only(int fd)
 		return -1;
 	}
 	return fd;
-}
-
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* Caller holds mu. */
@@ -202,7 +197,8 @@ static void open_file(struct lsr_recorder *r)
 		.labels = (const char (*)[LSR_LABEL_MAX])r->cfg.labels,
 		.uv_per_lsb = r->cfg.uv_per_lsb, .full_scale_uv = r->cfg.full_scale_uv,
 		.edf_range_uv = r->edf_range, .prefilter = r->cfg.prefilter,
-		.patient = r->patient, .equipment = r->equipment, .start = time(NULL),
+		.patient = r->patient, .equipment = r->equipment,
+		.start = (time_t)floor(r->origin + r->seg_t),
 	};
 	char err[160];
 	r->w = lsr_edfw_open(fd, &o, err, sizeof err);
@@ -256,7 +252,7 @@ static void on_block(struct lsr_recorder *r, struct msg *m)
 	uint64_t clipped = r->clipped_closed + lsr_edfw_clipped(r->w);
 	pthread_mutex_lock(&r->mu);
 	if (clipped > r->st.clipped) {
-		double now = mono();
+		double now = lsr_clock_mono();
 		if (r->st.clipped == 0 || now - r->last_clip_alarm >= CLIP_ALARM_EVERY_S) {
 			char text[160];
 			snprintf(text, sizeof text, "%llu samples clipped at ±%g uV in the 16-bit recording",
@@ -281,6 +277,7 @@ static void process(struct lsr_recorder *r, struct msg *m)
 		r->cfg = *m->cfg;
 		r->edf_range = m->edf_range;
 		r->seg_t = m->t;
+		r->origin = m->origin;
 		r->have_first = false;
 		msg_free_list(r->sticky);
 		r->sticky = NULL;
@@ -333,7 +330,7 @@ static void *writer_main(void *arg)
 			cost += m->cost;
 			process(r, m);
 		}
-		double now = mono();
+		double now = lsr_clock_mono();
 		if (r->w && now - r->last_sync >= SYNC_EVERY_S) {
 			lsr_edfw_sync(r->w);
 			r->last_sync = now;
@@ -364,7 +361,7 @@ static void enqueue(struct lsr_recorder *r, struct msg *m)
 		while (r->queued && r->queued + m->cost > LSR_RECORDER_QUEUE_BYTES) {
 			if (r->live) {
 				r->st.dropped += (uint64_t)m->n;
-				double now = mono();
+				double now = lsr_clock_mono();
 				if (now - r->last_drop_alarm >= CLIP_ALARM_EVERY_S) {
 					char text[160];
 					snprintf(text, sizeof text, "the disk cannot keep up: %llu samples not recorded",
@@ -431,7 +428,7 @@ static void emit_sticky(void *ctx, const char *text)
 
 void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_config *cfg,
                           const struct lsr_channel_info *ch, int nch,
-                          const struct lsr_params *p, double t)
+                          const struct lsr_params *p, double t, double origin)
 {
 	struct msg *m = new_msg(M_SEGMENT, sizeof *cfg);
 	if (!m) {
@@ -443,6 +440,7 @@ void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_conf
 	m->cfg = (struct lsr_stream_config *)(m + 1);
 	*m->cfg = *cfg;
 	m->t = t;
+	m->origin = origin;
 	m->edf_range = p->edf_range_uv;
 	enqueue(rec, m);
 	struct sticky_ctx c = { rec, t };
