@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "layout.h"
+#include "panes.h"
 #include "number.h"
 
 #ifndef LSR_DATADIR
@@ -18,9 +19,6 @@
 
 #define SEEN_MAX 512
 
-static const char *const pane_types[LSR_PANE_TYPE_COUNT] = {
-	"banner", "sweeps", "freerun", "trend", "log", "status",
-};
 static const char *const color_names[LSR_COLOR_COUNT] = {
 	"text", "trace", "stack", "baseline", "window", "onset", "mark", "burst",
 	"selected", "acquiring", "present", "reduced", "disappeared", "alarm",
@@ -28,9 +26,6 @@ static const char *const color_names[LSR_COLOR_COUNT] = {
 static const char *const curses_colors[] = {
 	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
 };
-
-const char *lsr_pane_type_name(enum lsr_pane_type t) { return pane_types[t]; }
-const char *lsr_color_name(enum lsr_color c) { return color_names[c]; }
 
 /* Parser state: the reader counts lines (inih's handler gets no line
  * number in Debian's build) and checks what inih would silently accept. */
@@ -327,6 +322,14 @@ static int lookup(const char *const *names, int n, const char *v)
 	return -1;
 }
 
+static int pane_type(const char *v)
+{
+	for (int t = 0; t < LSR_PANE_TYPE_COUNT; t++)
+		if (!strcasecmp(lsr_pane_types[t].name, v))
+			return t;
+	return -1;
+}
+
 static bool parse_color(const char *v, short *out)
 {
 	int i = lookup(curses_colors, 8, v), x;
@@ -366,10 +369,15 @@ static void key_pane(struct parse *p, struct lsr_layout_pane *pn, const char *k,
 {
 	int x;
 	if (!strcmp(k, "type")) {
-		if ((x = lookup(pane_types, LSR_PANE_TYPE_COUNT, v)) < 0)
-			fail(p, "type: '%.20s' is not a pane type (banner, sweeps, freerun, trend, log, status)", v);
-		else
+		if ((x = pane_type(v)) < 0) {
+			char names[LSR_PANE_TYPE_COUNT * 16] = "";
+			for (int t = 0, n = 0; t < LSR_PANE_TYPE_COUNT; t++)
+				n += snprintf(names + n, sizeof names - (size_t)n, "%s%s", t ? ", " : "",
+				              lsr_pane_types[t].name);
+			fail(p, "type: '%.20s' is not a pane type (%s)", v, names);
+		} else {
 			pn->type = (enum lsr_pane_type)x;
+		}
 	} else if (!strcmp(k, "row")) {
 		char range[16];
 		snprintf(range, sizeof range, "1-%d", LSR_LAYOUT_MAX_ROWS);
@@ -548,17 +556,16 @@ void lsr_layout_defaults(struct lsr_layout *l)
 	static const struct lsr_size rows[] = {
 		{ LSR_SIZE_FIXED, 3 }, { LSR_SIZE_PERCENT, 60 }, { LSR_SIZE_FILL, 0 }, { LSR_SIZE_FIXED, 1 },
 	};
-	static const struct { const char *name; enum lsr_pane_type type; int row, pct; } panes[] = {
-		{ "banner", LSR_PANE_BANNER, 0, 0 }, { "sweeps", LSR_PANE_SWEEPS, 1, 60 },
-		{ "trend", LSR_PANE_TREND, 1, 0 }, { "freerun", LSR_PANE_FREERUN, 2, 60 },
-		{ "log", LSR_PANE_LOG, 2, 0 }, { "status", LSR_PANE_STATUS, 3, 0 },
+	static const struct { enum lsr_pane_type type; int row, pct; } panes[] = {
+		{ LSR_PANE_BANNER, 0, 0 }, { LSR_PANE_SWEEPS, 1, 60 }, { LSR_PANE_TREND, 1, 0 },
+		{ LSR_PANE_FREERUN, 2, 60 }, { LSR_PANE_LOG, 2, 0 }, { LSR_PANE_STATUS, 3, 0 },
 	};
 	l->nrows = 4;
 	memcpy(l->rows, rows, sizeof rows);
 	l->npanes = 6;
 	for (int i = 0; i < 6; i++) {
 		struct lsr_layout_pane *p = &l->panes[i];
-		snprintf(p->name, sizeof p->name, "%s", panes[i].name);
+		snprintf(p->name, sizeof p->name, "%s", lsr_pane_types[panes[i].type].name);
 		p->type = panes[i].type;
 		p->row = panes[i].row;
 		p->width = (struct lsr_size){ panes[i].pct ? LSR_SIZE_PERCENT : LSR_SIZE_FILL, panes[i].pct };

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "layout.h"
+#include "panes.h"
 
 static char path[64];
 
@@ -51,6 +52,34 @@ START_TEST(shipped_layouts_parse)
 	struct lsr_params p;
 	lsr_params_defaults(&p);
 	ck_assert_int_eq(lsr_layout_apply_params(&l, &p, err, sizeof err), 0);
+}
+END_TEST
+
+/* The pane types man/lsrmon-layout.5 lists: a layout names each, and the
+ * screen draws it, through the one table (panes.h). */
+START_TEST(pane_types_from_the_one_table)
+{
+	static const struct { const char *name; enum lsr_pane_type type; } doc[] = {
+		{ "banner", LSR_PANE_BANNER }, { "sweeps", LSR_PANE_SWEEPS },
+		{ "freerun", LSR_PANE_FREERUN }, { "trend", LSR_PANE_TREND },
+		{ "log", LSR_PANE_LOG }, { "status", LSR_PANE_STATUS },
+	};
+	ck_assert_int_eq(LSR_PANE_TYPE_COUNT, 6);
+	struct lsr_layout l;
+	char text[128], err[300];
+	for (int i = 0; i < 6; i++) {
+		int n = snprintf(text, sizeof text, "[layout]\nrows = *\n[pane a]\ntype = %s\nrow = 1\n",
+		                 doc[i].name);
+		write_file(text, (size_t)n);
+		ck_assert_msg(lsr_layout_parse_file(&l, path, err, sizeof err) == 0, "%s", err);
+		unlink(path);
+		ck_assert_int_eq(l.panes[0].type, doc[i].type);
+		ck_assert_str_eq(lsr_pane_types[doc[i].type].name, doc[i].name);
+		ck_assert(lsr_pane_types[doc[i].type].draw != NULL);
+		ck_assert_uint_ne(lsr_pane_types[doc[i].type].dirty, 0);
+	}
+	EXPECT("[pane a]\ntype = gauge\n", 2,
+	       "'gauge' is not a pane type (banner, sweeps, freerun, trend, log, status)");
 }
 END_TEST
 
@@ -269,6 +298,7 @@ Suite *suite_layout(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_loop_test(tc, shipped_layouts_parse, 0, 3);
 	tcase_add_test(tc, values_are_read);
+	tcase_add_test(tc, pane_types_from_the_one_table);
 	tcase_add_test(tc, malformed_give_file_and_line);
 	tcase_add_test(tc, overlong_line);
 	tcase_add_test(tc, thousand_panes);
