@@ -100,8 +100,6 @@ static const struct param *find(const char *key)
 	return NULL;
 }
 
-bool lsr_params_is_known(const char *key) { return find(key) != NULL; }
-
 int lsr_params_set(struct lsr_params *p, const char *key, const char *value,
                    char *err, size_t errlen)
 {
@@ -198,7 +196,6 @@ int lsr_params_check(const struct lsr_params *p, char *err, size_t errlen)
 
 int lsr_params_count(void) { return NPARAMS; }
 const char *lsr_params_key(int i) { return table[i].key; }
-const char *lsr_params_range(int i) { return table[i].range; }
 
 bool lsr_params_get(const struct lsr_params *p, int i, double *num, const char **text)
 {

@@ -100,7 +100,6 @@ int lsr_session_replay_init(struct lsr_session *s);
 void lsr_session_apply_pace(struct lsr_session *s);
 void lsr_session_seek(void *ctx, double delta_s);
 void lsr_session_seek_event(void *ctx, int direction);
-void lsr_session_seek_to(struct lsr_session *s, double t);
 void lsr_session_seek_progress(struct lsr_session *s);
 void lsr_session_remember_mark(struct lsr_session *s, double t, const char *label,
                                enum lsr_mark_origin origin);

@@ -46,7 +46,7 @@ void lsr_session_apply_pace(struct lsr_session *s)
 		                       s->catching_up ? false : s->paused, lsr_clock_mono());
 }
 
-void lsr_session_seek_to(struct lsr_session *s, double t)
+static void seek_to(struct lsr_session *s, double t)
 {
 	if (!reviewable(s))
 		return;
@@ -91,7 +91,7 @@ void lsr_session_seek_progress(struct lsr_session *s)
 void lsr_session_seek(void *ctx, double delta_s)
 {
 	struct lsr_session *s = ctx;
-	lsr_session_seek_to(s, now_t(s) + delta_s);
+	seek_to(s, now_t(s) + delta_s);
 }
 
 /* The next (direction > 0) or previous mark or state change, shown just
@@ -114,7 +114,7 @@ void lsr_session_seek_event(void *ctx, int direction)
 		note(s, "No %s mark or state change", direction > 0 ? "later" : "earlier");
 		return;
 	}
-	lsr_session_seek_to(s, target + settle);
+	seek_to(s, target + settle);
 }
 
 /* The review index: stream times of marks and state changes, kept in

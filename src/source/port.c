@@ -194,11 +194,6 @@ int lsr_port_fd(const struct lsr_port *p)
 	return p->fd;
 }
 
-const char *lsr_port_backend(const struct lsr_port *p)
-{
-	return p->sp ? "libserialport" : "termios";
-}
-
 ssize_t lsr_port_read(struct lsr_port *p, void *buf, size_t n)
 {
 	/* read() on the descriptor for both back-ends: sp_nonblocking_read

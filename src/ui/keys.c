@@ -104,6 +104,7 @@ static unsigned k_freeze(const struct lsr_keys_ctx *k, int key)
 static const double gains[] = { 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000 };
 static const double timebases[] = { 1, 2, 5, 10, 20 };
 
+/* The gain and timebase steps (1-2-5): dir steps from the nearest to v. */
 static double step(const double *t, int n, double v, int dir)
 {
 	int best = 0;
@@ -114,20 +115,17 @@ static double step(const double *t, int n, double v, int dir)
 	return t[best < 0 ? 0 : best >= n ? n - 1 : best];
 }
 
-double lsr_keys_gain_step(double uv, int dir) { return step(gains, 12, uv, dir); }
-double lsr_keys_timebase_step(double ms, int dir) { return step(timebases, 5, ms, dir); }
-
 /* + magnifies: fewer µV per division. */
 static unsigned k_gain(const struct lsr_keys_ctx *k, int key)
 {
-	k->view->gain_uv = lsr_keys_gain_step(k->view->gain_uv, key == '-' ? 1 : -1);
+	k->view->gain_uv = step(gains, 12, k->view->gain_uv, key == '-' ? 1 : -1);
 	snprintf(k->view->message, sizeof k->view->message, "Gain %g uV/div", k->view->gain_uv);
 	return LSR_K_REDRAW;
 }
 
 static unsigned k_timebase(const struct lsr_keys_ctx *k, int key)
 {
-	k->view->timebase_ms = lsr_keys_timebase_step(k->view->timebase_ms, key == '[' ? -1 : 1);
+	k->view->timebase_ms = step(timebases, 5, k->view->timebase_ms, key == '[' ? -1 : 1);
 	snprintf(k->view->message, sizeof k->view->message, "Timebase %g ms/div", k->view->timebase_ms);
 	return LSR_K_REDRAW;
 }

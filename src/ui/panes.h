@@ -39,10 +39,6 @@ void lsr_pane_status(const struct lsr_pane_ctx *p, struct lsr_rect r);
 void lsr_pane_help(const struct lsr_pane_ctx *p, struct lsr_rect screen);
 void lsr_pane_too_small(struct lsr_canvas *c, int w, int h);
 
-/* The banner's words for the current state (what the surgeon reads). */
-void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
-                     char *line1, size_t len1, char *line2, size_t len2, int *color);
-
 /* A stream time as shown: the time of day when the wall clock is known
  * and not frozen, else "+HH:MM:SS" of stream time. */
 void lsr_pane_time(const struct lsr_ui_info *info, double t, char *buf, size_t len);
