@@ -70,14 +70,10 @@ static void on_group_end(void *ctx) { (void)ctx; }
 
 static void view_defaults(struct lsr_view *v, const struct lsr_layout *l, const struct lsr_ui_opts *o)
 {
-	memset(v, 0, sizeof *v);
-	v->gain_uv = l->gain_uv;
-	v->timebase_ms = l->timebase_ms;
-	v->average = l->average;
-	v->stack = l->stack;
-	v->stacked = l->stacked;
-	v->replay = o->replay;
-	v->recording = o->recording;
+	*v = (struct lsr_view){
+		.gain_uv = l->gain_uv, .timebase_ms = l->timebase_ms, .average = l->average,
+		.stack = l->stack, .stacked = l->stacked, .replay = o->replay, .recording = o->recording,
+	};
 }
 
 static int resize(struct lsr_ui *ui)
