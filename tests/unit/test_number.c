@@ -4,6 +4,7 @@
 #include <check.h>
 #include <float.h>
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "number.h"
@@ -41,36 +42,41 @@ START_TEST(not_numbers_are_refused)
 }
 END_TEST
 
-START_TEST(ranges_are_inclusive_and_checked)
-{
-	double v;
-	ck_assert_int_eq(lsr_number_real("1", 1, 10000, &v), LSR_NUMBER_OK);
-	ck_assert_int_eq(lsr_number_real("10000", 1, 10000, &v), LSR_NUMBER_OK);
-	ck_assert_int_eq(lsr_number_real("0.999", 1, 10000, &v), LSR_NUMBER_RANGE);
-	ck_assert_int_eq(lsr_number_real("10000.001", 1, 10000, &v), LSR_NUMBER_RANGE);
-	ck_assert_int_eq(lsr_number_real("-0.25", 0.25, 64, &v), LSR_NUMBER_RANGE);
-	int n = 7;
-	ck_assert_int_eq(lsr_number_int("65535", 1, 65535, &n), LSR_NUMBER_OK);
-	ck_assert_int_eq(n, 65535);
-	ck_assert_int_eq(lsr_number_int("65536", 1, 65535, &n), LSR_NUMBER_RANGE);
-	ck_assert_int_eq(lsr_number_int("0", 1, 65535, &n), LSR_NUMBER_RANGE);
-	ck_assert_int_eq(n, 65535);
-}
-END_TEST
+/* Ranges are inclusive; overflow and underflow are out of range, never
+ * inf, 0 or a wrapped value; a refused value leaves the output alone. */
+static const struct {
+	const char *text;
+	bool integer;
+	double lo, hi;
+	int status;
+	double want;
+} ranged[] = {
+	{ "1", false, 1, 10000, LSR_NUMBER_OK, 1 },
+	{ "10000", false, 1, 10000, LSR_NUMBER_OK, 10000 },
+	{ "0.999", false, 1, 10000, LSR_NUMBER_RANGE, 0 },
+	{ "10000.001", false, 1, 10000, LSR_NUMBER_RANGE, 0 },
+	{ "-0.25", false, 0.25, 64, LSR_NUMBER_RANGE, 0 },
+	{ "1e400", false, -DBL_MAX, DBL_MAX, LSR_NUMBER_RANGE, 0 },
+	{ "-1e400", false, -DBL_MAX, DBL_MAX, LSR_NUMBER_RANGE, 0 },
+	{ "1e-400", false, -DBL_MAX, DBL_MAX, LSR_NUMBER_RANGE, 0 },
+	{ "65535", true, 1, 65535, LSR_NUMBER_OK, 65535 },
+	{ "65536", true, 1, 65535, LSR_NUMBER_RANGE, 0 },
+	{ "0", true, 1, 65535, LSR_NUMBER_RANGE, 0 },
+	{ "2147483647", true, 0, 2147483647, LSR_NUMBER_OK, 2147483647 },
+	{ "2147483648", true, 0, 2147483647, LSR_NUMBER_RANGE, 0 },
+	{ "99999999999999999999", true, 0, 2147483647, LSR_NUMBER_RANGE, 0 },
+};
 
-/* Overflow is a number out of range, never inf or a wrapped value. */
-START_TEST(overflow_is_out_of_range)
+START_TEST(ranges_and_overflow)
 {
-	double v = 3;
-	ck_assert_int_eq(lsr_number_real("1e400", -DBL_MAX, DBL_MAX, &v), LSR_NUMBER_RANGE);
-	ck_assert_int_eq(lsr_number_real("-1e400", -DBL_MAX, DBL_MAX, &v), LSR_NUMBER_RANGE);
-	ck_assert_int_eq(lsr_number_real("1e-400", -DBL_MAX, DBL_MAX, &v), LSR_NUMBER_RANGE);
-	ck_assert_double_eq(v, 3);
-	int n = 3;
-	ck_assert_int_eq(lsr_number_int("99999999999999999999", 0, 2147483647, &n), LSR_NUMBER_RANGE);
-	ck_assert_int_eq(lsr_number_int("2147483648", 0, 2147483647, &n), LSR_NUMBER_RANGE);
-	ck_assert_int_eq(lsr_number_int("2147483647", 0, 2147483647, &n), LSR_NUMBER_OK);
-	ck_assert_int_eq(n, 2147483647);
+	double v = -7;
+	int n = -7;
+	int r = ranged[_i].integer
+	        ? lsr_number_int(ranged[_i].text, (int)ranged[_i].lo, (int)ranged[_i].hi, &n)
+	        : lsr_number_real(ranged[_i].text, ranged[_i].lo, ranged[_i].hi, &v);
+	ck_assert_int_eq(r, ranged[_i].status);
+	double got = ranged[_i].integer ? n : v;
+	ck_assert_double_eq(got, r == LSR_NUMBER_OK ? ranged[_i].want : -7);
 }
 END_TEST
 
@@ -87,20 +93,44 @@ START_TEST(integers_are_digits_only)
 }
 END_TEST
 
-/* What a person types into a mark label: no sign, no exponent. */
-START_TEST(plain_form_and_spans)
+/* Spans (a caller says where the number ends, whatever follows) and
+ * EDF's ASCII header fields (left-justified by the standard, right-justified
+ * by some other programs, space padded, never NUL-terminated).  PLAIN is
+ * what a person types into a mark label: no sign, no exponent. */
+static const struct {
+	const char *text;
+	size_t len;
+	bool field;
+	enum lsr_number_form form;
+	int status;
+	double want;
+} spans[] = {
+	{ "2.5 mA", 3, false, LSR_NUMBER_PLAIN, LSR_NUMBER_OK, 2.5 },
+	{ "+2", 2, false, LSR_NUMBER_PLAIN, LSR_NUMBER_SYNTAX, 0 },
+	{ "2e1", 3, false, LSR_NUMBER_PLAIN, LSR_NUMBER_SYNTAX, 0 },
+	{ "12.5", 2, false, LSR_NUMBER_INTEGER, LSR_NUMBER_OK, 12 },
+	{ "0x10", 1, false, LSR_NUMBER_INTEGER, LSR_NUMBER_OK, 0 },
+	{ "5", 0, false, LSR_NUMBER_DECIMAL, LSR_NUMBER_SYNTAX, 0 },
+	{ "256     X", 8, true, LSR_NUMBER_INTEGER, LSR_NUMBER_OK, 256 },
+	{ "     2567", 8, true, LSR_NUMBER_INTEGER, LSR_NUMBER_OK, 256 },
+	{ "  0.1   ", 8, true, LSR_NUMBER_DECIMAL, LSR_NUMBER_OK, 0.1 },
+	{ "-3276.8 ", 8, true, LSR_NUMBER_DECIMAL, LSR_NUMBER_OK, -3276.8 },
+	{ "        ", 8, true, LSR_NUMBER_INTEGER, LSR_NUMBER_SYNTAX, 0 },
+	{ "2 56    ", 8, true, LSR_NUMBER_INTEGER, LSR_NUMBER_SYNTAX, 0 },
+	{ "0x100   ", 8, true, LSR_NUMBER_INTEGER, LSR_NUMBER_SYNTAX, 0 },
+	{ "25\0\0    ", 8, true, LSR_NUMBER_INTEGER, LSR_NUMBER_SYNTAX, 0 },
+	{ "\t256    ", 8, true, LSR_NUMBER_INTEGER, LSR_NUMBER_SYNTAX, 0 },
+	{ "nan     ", 8, true, LSR_NUMBER_DECIMAL, LSR_NUMBER_SYNTAX, 0 },
+};
+
+START_TEST(spans_and_fields)
 {
-	double v = 0;
-	ck_assert_int_eq(lsr_number_parse("2.5 mA", 3, LSR_NUMBER_PLAIN, 0, 100, &v), LSR_NUMBER_OK);
-	ck_assert_double_eq(v, 2.5);
-	ck_assert_int_eq(lsr_number_parse("+2", 2, LSR_NUMBER_PLAIN, 0, 100, &v), LSR_NUMBER_SYNTAX);
-	ck_assert_int_eq(lsr_number_parse("2e1", 3, LSR_NUMBER_PLAIN, 0, 100, &v), LSR_NUMBER_SYNTAX);
-	/* a span ends where the caller says, whatever follows it */
-	ck_assert_int_eq(lsr_number_parse("12.5", 2, LSR_NUMBER_INTEGER, 0, 100, &v), LSR_NUMBER_OK);
-	ck_assert_double_eq(v, 12);
-	ck_assert_int_eq(lsr_number_parse("0x10", 1, LSR_NUMBER_INTEGER, 0, 100, &v), LSR_NUMBER_OK);
-	ck_assert_double_eq(v, 0);
-	ck_assert_int_eq(lsr_number_parse("5", 0, LSR_NUMBER_DECIMAL, 0, 100, &v), LSR_NUMBER_SYNTAX);
+	double v = -7;
+	int r = spans[_i].field
+	        ? lsr_number_field(spans[_i].text, spans[_i].len, spans[_i].form, -1e8, 1e8, &v)
+	        : lsr_number_parse(spans[_i].text, spans[_i].len, spans[_i].form, -1e8, 1e8, &v);
+	ck_assert_int_eq(r, spans[_i].status);
+	ck_assert_double_eq(v, r == LSR_NUMBER_OK ? spans[_i].want : -7);
 }
 END_TEST
 
@@ -123,30 +153,6 @@ START_TEST(long_text)
 }
 END_TEST
 
-/* EDF's ASCII header fields: left-justified by the standard, right-justified
- * by some other programs, always space padded and never NUL-terminated. */
-START_TEST(fixed_width_fields)
-{
-	double v = 0;
-	ck_assert_int_eq(lsr_number_field("256     X", 8, LSR_NUMBER_INTEGER, 0, 1e8, &v), LSR_NUMBER_OK);
-	ck_assert_double_eq(v, 256);
-	ck_assert_int_eq(lsr_number_field("     2567", 8, LSR_NUMBER_INTEGER, 0, 1e8, &v), LSR_NUMBER_OK);
-	ck_assert_double_eq(v, 256);
-	ck_assert_int_eq(lsr_number_field("  0.1   ", 8, LSR_NUMBER_DECIMAL, 0, 1e8, &v), LSR_NUMBER_OK);
-	ck_assert_double_eq(v, 0.1);
-	ck_assert_int_eq(lsr_number_field("-3276.8 ", 8, LSR_NUMBER_DECIMAL, -1e8, 1e8, &v), LSR_NUMBER_OK);
-	ck_assert_double_eq(v, -3276.8);
-	v = 9;
-	ck_assert_int_eq(lsr_number_field("        ", 8, LSR_NUMBER_INTEGER, 0, 1e8, &v), LSR_NUMBER_SYNTAX);
-	ck_assert_int_eq(lsr_number_field("2 56    ", 8, LSR_NUMBER_INTEGER, 0, 1e8, &v), LSR_NUMBER_SYNTAX);
-	ck_assert_int_eq(lsr_number_field("0x100   ", 8, LSR_NUMBER_INTEGER, 0, 1e8, &v), LSR_NUMBER_SYNTAX);
-	ck_assert_int_eq(lsr_number_field("25\0\0    ", 8, LSR_NUMBER_INTEGER, 0, 1e8, &v), LSR_NUMBER_SYNTAX);
-	ck_assert_int_eq(lsr_number_field("\t256    ", 8, LSR_NUMBER_INTEGER, 0, 1e8, &v), LSR_NUMBER_SYNTAX);
-	ck_assert_int_eq(lsr_number_field("nan     ", 8, LSR_NUMBER_DECIMAL, -1e8, 1e8, &v), LSR_NUMBER_SYNTAX);
-	ck_assert_double_eq(v, 9);
-}
-END_TEST
-
 START_TEST(one_message_shape)
 {
 	char err[120];
@@ -166,12 +172,10 @@ Suite *suite_number(void)
 	TCase *tc = tcase_create("number");
 	tcase_add_loop_test(tc, decimals_read_as_written, 0, sizeof decimals / sizeof decimals[0]);
 	tcase_add_loop_test(tc, not_numbers_are_refused, 0, sizeof not_numbers / sizeof not_numbers[0]);
-	tcase_add_test(tc, ranges_are_inclusive_and_checked);
-	tcase_add_test(tc, overflow_is_out_of_range);
+	tcase_add_loop_test(tc, ranges_and_overflow, 0, sizeof ranged / sizeof ranged[0]);
 	tcase_add_test(tc, integers_are_digits_only);
-	tcase_add_test(tc, plain_form_and_spans);
+	tcase_add_loop_test(tc, spans_and_fields, 0, sizeof spans / sizeof spans[0]);
 	tcase_add_test(tc, long_text);
-	tcase_add_test(tc, fixed_width_fields);
 	tcase_add_test(tc, one_message_shape);
 	suite_add_tcase(s, tc);
 	return s;
