@@ -11,10 +11,18 @@
 #ifndef LSR_CLOCK_H
 #define LSR_CLOCK_H
 
+#include <pthread.h>
 #include <stdbool.h>
+#include <time.h>
 
 /* Seconds on CLOCK_MONOTONIC. */
 double lsr_clock_mono(void);
+
+/* A condition variable whose timed waits run on the monotonic clock, and
+ * the deadline `in_s` seconds from now on that clock for them.  Returns
+ * pthread_cond_init's result. */
+int lsr_clock_cond_init(pthread_cond_t *c);
+void lsr_clock_deadline(struct timespec *ts, double in_s);
 
 /* Seconds since the Unix epoch now (CLOCK_REALTIME): for what is dated by
  * when it happens, not by stream time (a report file's name). */

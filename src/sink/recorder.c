@@ -312,12 +312,7 @@ static void *writer_main(void *arg)
 	for (;;) {
 		if (!r->head && !r->closing) {
 			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += (long)(SYNC_EVERY_S * 1e9);
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
+			lsr_clock_deadline(&ts, SYNC_EVERY_S);
 			pthread_cond_timedwait(&r->work, &r->mu, &ts);
 		}
 		struct msg *batch = r->head;
@@ -568,7 +563,7 @@ struct lsr_recorder *lsr_recorder_new(const char *path, bool force,
 	r->sink = (struct lsr_sink){ r, sink_event, sink_group_end };
 	signal(SIGXFSZ, SIG_IGN);
 	pthread_mutex_init(&r->mu, NULL);
-	pthread_cond_init(&r->work, NULL);
+	lsr_clock_cond_init(&r->work); /* its sync deadline: clock.h */
 	pthread_cond_init(&r->room, NULL);
 	if (lsr_thread_start(&r->thread, writer_main, r) != 0) {
 		snprintf(err, errlen, "--record %s: cannot start the writer thread", path);
