@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "recorder.h"
 #include "source_edf.h"
 #include "source_pump.h"
@@ -28,6 +27,10 @@ static void rm_dir(void)
 static float val(int c, int64_t i) { return (float)(((i * 29 + c * 700) % 3001 - 1500) * Q); }
 
 /* 1.5 s at 1 kHz, 2 channels, samples 700..729 lost, marks and settings. */
+/* The case's wall clock when the recording was made (src/clock.h):
+ * 2023-11-14 22:13:20 UTC; its header holds it, in whole seconds. */
+#define ORIGIN 1700000000.0
+
 static void make_recording(const char *path)
 {
 	char err[256];
@@ -43,7 +46,7 @@ static void make_recording(const char *path)
 	lsr_params_defaults(&p);
 	ck_assert_int_eq(lsr_params_set_kv(&p, "disappear_trials=7", err, sizeof err), 0);
 	ck_assert_int_eq(lsr_params_set_kv(&p, "stim_branch=mandibular", err, sizeof err), 0);
-	lsr_recorder_segment(r, &c, ch, 2, &p, 0, lsr_clock_wall());
+	lsr_recorder_segment(r, &c, ch, 2, &p, 0, ORIGIN);
 	static float s[2 * 1500];
 	static uint8_t m[1500];
 	for (int i = 0; i < 1500; i++) {
@@ -168,6 +171,7 @@ START_TEST(replays_what_was_recorded)
 	ck_assert_int_eq(p.disappear_trials, 7);
 	ck_assert_int_eq(p.stim_branch, LSR_BRANCH_MANDIBULAR);
 	ck_assert_str_eq(montage, "0:lsr,1:control");
+	ck_assert_double_eq(src->ops->wall_start(src->st), ORIGIN);
 	struct lsr_driver_stats st;
 	src->ops->stats(src->st, &st);
 	ck_assert_uint_ge(st.lost_samples, 30);
