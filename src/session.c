@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "capture_writer.h"
-#include "montage.h"
 #include "clock.h"
+#include "montage.h"
 #include "session_priv.h"
 #include "source_capture.h"
 #include "source_edf.h"
