@@ -6,13 +6,14 @@
  * (reserved bits cleared): the stimulus finder (lsr_stimfind_scan's
  * after_gap) must not see a rising edge at the first sample after an
  * index jump. */
-#include <errno.h>
-#include <math.h>
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "driver.h"
+#include "number.h"
+#include "text.h"
 
 #define ASCII_LINE_MAX 1024
 #define ASCII_BLOCK 256
@@ -73,64 +74,9 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static bool parse_int(const char *s, long lo, long hi, int *out)
+static bool parse_int(const char *s, int lo, int hi, int *out)
 {
-	long v = 0;
-	if (*s == '\0')
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > hi)
-			return false;
-		v = v * 10 + (*s - '0');
-	}
-	if (v < lo || v > hi)
-		return false;
-	*out = (int)v;
-	return true;
-}
-
-/* A plain decimal: [+-] digits [. digits] [e [+-] digits]; finite. */
-static bool parse_decimal(const char *s, double *out)
-{
-	const char *q = s;
-	if (*q == '+' || *q == '-')
-		q++;
-	size_t digits = 0;
-	while (*q >= '0' && *q <= '9')
-		q++, digits++;
-	if (*q == '.') {
-		q++;
-		while (*q >= '0' && *q <= '9')
-			q++, digits++;
-	}
-	if (digits == 0)
-		return false;
-	if (*q == 'e' || *q == 'E') {
-		q++;
-		if (*q == '+' || *q == '-')
-			q++;
-		if (!(*q >= '0' && *q <= '9'))
-			return false;
-		while (*q >= '0' && *q <= '9')
-			q++;
-	}
-	if (*q)
-		return false;
-	errno = 0;
-	double v = strtod(s, NULL);
-	if (!isfinite(v))
-		return false;
-	*out = v;
-	return true;
-}
-
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-	size_t l = strlen(src);
-	if (l >= cap)
-		l = cap - 1;
-	memcpy(dst, src, l);
-	dst[l] = '\0';
+	return lsr_number_int(s, lo, hi, out) == LSR_NUMBER_OK;
 }
 
 /* Applies one "#" line; an invalid value voids the whole line. */
@@ -173,9 +119,9 @@ static void settings_line(struct ascii *p, char *s)
 				l = comma + 1;
 			}
 		} else if (strcmp(key, "device") == 0) {
-			copy_text(n.device, sizeof n.device, val);
+			lsr_text_copy(n.device, sizeof n.device, val);
 		} else if (strcmp(key, "prefilter") == 0) {
-			copy_text(n.prefilter, sizeof n.prefilter, val);
+			lsr_text_copy(n.prefilter, sizeof n.prefilter, val);
 		}
 		if (!ok) {
 			p->st.info_invalid++;
@@ -247,8 +193,9 @@ static bool data_line(struct ascii *p, char *s)
 			if (!parse_int(tok, 0, 255, &marks))
 				return false;
 		} else {
+			/* a sample is a float: beyond FLT_MAX it is not a value */
 			double v;
-			if (field > C || !parse_decimal(tok, &v))
+			if (field > C || lsr_number_real(tok, -FLT_MAX, FLT_MAX, &v) != LSR_NUMBER_OK)
 				return false;
 			vals[field - 1] = (float)v;
 		}

@@ -6,15 +6,16 @@
  * index jumps, and the consumer of blocks (lsr_stimfind_scan's after_gap) must
  * not treat a mark already high at the first sample after a jump as a rising
  * edge. */
-#include <errno.h>
-#include <math.h>
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crc16.h"
 #include "driver.h"
+#include "number.h"
 #include "simd.h"
+#include "text.h"
 
 #define LSRB_HDR 6
 #define LSRB_MAX_PAYLOAD 4096
@@ -58,18 +59,9 @@ static void lsrb_destroy(void *st)
 	free(st);
 }
 
-/* Strict decimal integer in [lo, hi]. */
-static bool parse_int(const char *s, long lo, long hi, int *out)
+static bool parse_int(const char *s, int lo, int hi, int *out)
 {
-	if (*s == '\0' || *s == ' ' || *s == '+')
-		return false;
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		return false;
-	*out = (int)v;
-	return true;
+	return lsr_number_int(s, lo, hi, out) == LSR_NUMBER_OK;
 }
 
 /* Splits a comma-separated list into labels; returns how many, or -1 when
@@ -91,15 +83,6 @@ static int split_labels(const char *s, char labels[][LSR_LABEL_MAX])
 			return n;
 		s = comma + 1;
 	}
-}
-
-static void copy_text(char *dst, size_t cap, const char *src)
-{
-	size_t l = strlen(src);
-	if (l >= cap)
-		l = cap - 1;
-	memcpy(dst, src, l);
-	dst[l] = '\0';
 }
 
 /* Parses an INFO payload into cfg; false if a required key is missing or a
@@ -142,10 +125,8 @@ static bool parse_info(struct lsrb *p, const uint8_t *pl, size_t n,
 				return false;
 			have_fmt = true;
 		} else if (strcmp(key, "uv_per_lsb") == 0) {
-			char *end;
-			errno = 0;
-			double v = strtod(val, &end);
-			if (*val == '\0' || errno || *end || !isfinite(v) || !(v > 0))
+			double v;
+			if (lsr_number_real(val, DBL_MIN, DBL_MAX, &v) != LSR_NUMBER_OK)
 				return false;
 			cfg->uv_per_lsb = v;
 			have_uv = true;
@@ -154,9 +135,9 @@ static bool parse_info(struct lsrb *p, const uint8_t *pl, size_t n,
 			if (nlabels < 0)
 				return false;
 		} else if (strcmp(key, "device") == 0) {
-			copy_text(cfg->device, sizeof cfg->device, val);
+			lsr_text_copy(cfg->device, sizeof cfg->device, val);
 		} else if (strcmp(key, "prefilter") == 0) {
-			copy_text(cfg->prefilter, sizeof cfg->prefilter, val);
+			lsr_text_copy(cfg->prefilter, sizeof cfg->prefilter, val);
 		}
 	}
 	if (!have_rate || !have_ch || !have_fmt || !have_uv)

@@ -1,13 +1,13 @@
 /* src/cli.c — getopt_long parsing of the command line; every value is
  * checked here so a bad one exits 2 before anything is opened. */
-#include <errno.h>
+#include <float.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "number.h"
 #include "params.h"
 #include "sim.h"
 
@@ -95,20 +95,6 @@ static const char usage[] =
 
 const char *lsr_cli_usage(void) { return usage; }
 
-/* A finite decimal number and nothing else (no hex, inf or nan). */
-static int parse_number(const char *s, double *out)
-{
-	if (!*s || strspn(s, "0123456789+-.eE") != strlen(s))
-		return -1;
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (*end || errno == ERANGE || !isfinite(v))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int fail(char *err, size_t errlen, const char *opt, const char *val, const char *why)
 {
 	snprintf(err, errlen, "%s '%s': %s", opt, val, why);
@@ -127,8 +113,9 @@ static int add_mark(struct lsr_options *o, const char *arg, char *err, size_t er
 	memcpy(secs, arg, n);
 	secs[n] = '\0';
 	double t;
-	if (parse_number(secs, &t) < 0 || t < 0)
-		return fail(err, errlen, "--mark", arg, "SECONDS must be a number >= 0");
+	int r = lsr_number_real(secs, 0, DBL_MAX, &t);
+	if (r < 0)
+		return lsr_number_explain(err, errlen, "--mark", arg, r, "SECONDS:LABEL, SECONDS >= 0");
 	const char *label = colon + 1;
 	if (!*label || strlen(label) >= LSR_MARK_LABEL_MAX)
 		return fail(err, errlen, "--mark", arg, "the label must be 1-127 bytes");
@@ -157,9 +144,17 @@ static int add_set(struct lsr_options *o, const char *arg, char *err, size_t err
 	return 0;
 }
 
+/* A number option's value: R is lsr_number_*'s status, RANGE its words. */
+static int refused(int r, const char *opt, const char *arg, const char *range,
+                   char *err, size_t errlen)
+{
+	return r < 0 ? lsr_number_explain(err, errlen, opt, arg, r, range) : 0;
+}
+
 static int parse_one(struct lsr_options *o, int c, const char *arg, char *err, size_t errlen)
 {
 	double v;
+	int n;
 	switch (c) {
 	case 'p': o->port = arg; return 0;
 	case 'd': o->driver = arg; return 0;
@@ -167,33 +162,38 @@ static int parse_one(struct lsr_options *o, int c, const char *arg, char *err, s
 	case 'o': o->record = arg; return 0;
 	case 'l': o->layout = arg; return 0;
 	case 'b':
-		if (parse_number(arg, &v) < 0 || v != floor(v) || v < 50 || v > 20000000)
-			return fail(err, errlen, "--baud", arg, "expected a whole number of bits per second");
-		o->baud = (int)v;
+		if (refused(lsr_number_int(arg, 50, 20000000, &n), "--baud", arg,
+		            "50-20000000 bits per second", err, errlen))
+			return -1;
+		o->baud = (int)n;
 		return 0;
 	case OPT_SPEED:
 		if (strcmp(arg, "max") == 0) {
 			o->speed = 0;
 			return 0;
 		}
-		if (parse_number(arg, &v) < 0 || v < 0.25 || v > 64)
-			return fail(err, errlen, "--speed", arg, "expected 0.25 ... 64, or max");
+		if (refused(lsr_number_real(arg, 0.25, 64, &v), "--speed", arg, "0.25-64, or max",
+		            err, errlen))
+			return -1;
 		o->speed = v;
 		return 0;
 	case OPT_PAUSE_AT:
-		if (parse_number(arg, &v) < 0 || v < 0)
-			return fail(err, errlen, "--pause-at", arg, "expected seconds >= 0");
+		if (refused(lsr_number_real(arg, 0, DBL_MAX, &v), "--pause-at", arg, "seconds >= 0",
+		            err, errlen))
+			return -1;
 		o->pause_at = v;
 		return 0;
 	case OPT_SCENARIO: o->scenario = arg; return 0;
 	case OPT_SEED:
-		if (parse_number(arg, &v) < 0 || v != floor(v) || v < 0 || v > 9007199254740992.0)
-			return fail(err, errlen, "--seed", arg, "expected a whole number >= 0");
+		if (refused(lsr_number_parse(arg, strlen(arg), LSR_NUMBER_INTEGER, 0, 9007199254740992.0, &v),
+		            "--seed", arg, "a whole number 0-2^53", err, errlen))
+			return -1;
 		o->seed = (uint64_t)v;
 		return 0;
 	case OPT_DURATION:
-		if (parse_number(arg, &v) < 0 || v < 60 || v > 7 * 86400)
-			return fail(err, errlen, "--duration", arg, "expected seconds, at least 60");
+		if (refused(lsr_number_real(arg, 60, 7 * 86400, &v), "--duration", arg,
+		            "60-604800 seconds", err, errlen))
+			return -1;
 		o->duration = v;
 		return 0;
 	case OPT_CAPTURE: o->capture = arg; return 0;

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "montage.h"
+#include "number.h"
 
 static const char *skip_space(const char *s)
 {
@@ -44,25 +45,19 @@ int lsr_montage_parse(const char *spec, struct lsr_montage *m, char *err, size_t
 			return -1;
 		}
 		/* The index: decimal digits only, then optional blanks before ':'. */
-		long idx = 0;
-		const char *q = item;
-		while (q < colon && isdigit((unsigned char)*q)) {
-			idx = idx * 10 + (*q - '0');
-			if (idx > LSR_MAX_CHANNELS)
-				idx = LSR_MAX_CHANNELS; /* saturate: reported as out of range */
-			q++;
-		}
-		q = skip_space(q);
-		if (q != colon) {
+		size_t ndig = strspn(item, "0123456789");
+		double v = 0;
+		if (skip_space(item + ndig) != colon) {
 			snprintf(err, errlen, "--montage: item '%.*s': channel index is not a number",
 			         (int)ilen, item);
 			return -1;
 		}
-		if (idx >= LSR_MAX_CHANNELS) {
+		if (lsr_number_parse(item, ndig, LSR_NUMBER_INTEGER, 0, LSR_MAX_CHANNELS - 1, &v) < 0) {
 			snprintf(err, errlen, "--montage: item '%.*s': channel index out of range 0-%d",
 			         (int)ilen, item, LSR_MAX_CHANNELS - 1);
 			return -1;
 		}
+		int idx = (int)v;
 		const char *r = skip_space(colon + 1);
 		int role = role_parse_nocase(r, (size_t)(item + ilen - r));
 		if (role < 0) {
@@ -71,7 +66,7 @@ int lsr_montage_parse(const char *spec, struct lsr_montage *m, char *err, size_t
 			return -1;
 		}
 		if (out.set[idx]) {
-			snprintf(err, errlen, "--montage: channel %ld named twice", idx);
+			snprintf(err, errlen, "--montage: channel %d named twice", idx);
 			return -1;
 		}
 		out.set[idx] = true;

@@ -1,11 +1,10 @@
 /* src/params.c — the parameter table: names, defaults, ranges, parsing. */
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "number.h"
 #include "params.h"
 
 enum kind { K_REAL, K_INT, K_ENUM, K_TEXT };
@@ -101,24 +100,6 @@ static const struct param *find(const char *key)
 	return NULL;
 }
 
-bool lsr_params_is_known(const char *key) { return find(key) != NULL; }
-
-/* A finite decimal with nothing after it. */
-static int parse_real(const char *s, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v))
-		return -1;
-	/* strtod also takes hex and "inf"/"nan": refuse anything not decimal */
-	for (const char *c = s; *c; c++)
-		if (!strchr("0123456789+-.eE", *c))
-			return -1;
-	*out = v;
-	return 0;
-}
-
 int lsr_params_set(struct lsr_params *p, const char *key, const char *value,
                    char *err, size_t errlen)
 {
@@ -128,21 +109,15 @@ int lsr_params_set(struct lsr_params *p, const char *key, const char *value,
 		return -1;
 	}
 	double v;
+	int r;
 	switch (d->kind) {
 	case K_REAL:
 	case K_INT:
-		if (parse_real(value, &v) < 0) {
-			snprintf(err, errlen, "%s: '%s' is not a number", key, value);
-			return -1;
-		}
-		if (d->kind == K_INT && v != floor(v)) {
-			snprintf(err, errlen, "%s: '%s' is not a whole number", key, value);
-			return -1;
-		}
-		if (v < d->min || v > d->max) {
-			snprintf(err, errlen, "%s: %s is out of range (%s)", key, value, d->range);
-			return -1;
-		}
+		r = lsr_number_parse(value, strlen(value),
+		                     d->kind == K_INT ? LSR_NUMBER_INTEGER : LSR_NUMBER_DECIMAL,
+		                     d->min, d->max, &v);
+		if (r < 0)
+			return lsr_number_explain(err, errlen, key, value, r, d->range);
 		if (strcmp(key, "notch_hz") == 0 && v != 0 && v != 50 && v != 60) {
 			snprintf(err, errlen, "notch_hz: %s must be 0, 50 or 60", value);
 			return -1;
@@ -221,7 +196,6 @@ int lsr_params_check(const struct lsr_params *p, char *err, size_t errlen)
 
 int lsr_params_count(void) { return NPARAMS; }
 const char *lsr_params_key(int i) { return table[i].key; }
-const char *lsr_params_range(int i) { return table[i].range; }
 
 bool lsr_params_get(const struct lsr_params *p, int i, double *num, const char **text)
 {

@@ -64,8 +64,5 @@ const char *lsr_params_key(int i);
 bool lsr_params_get(const struct lsr_params *p, int i, double *num, const char **text);
 /* The value as text, as --set would accept it back. */
 void lsr_params_format(const struct lsr_params *p, int i, char *buf, size_t len);
-/* Default and range, for --help and the man page. */
-const char *lsr_params_range(int i);
-bool lsr_params_is_known(const char *key);
 
 #endif

@@ -86,14 +86,21 @@ static size_t escape(char *dst, size_t cap, const char *src)
 	return n;
 }
 
+/* One hex digit's value, or -1: the %XX of escape() is a byte, not a number. */
+static int nibble(char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *p = c ? strchr(hex, c | 0x20) : NULL;
+	return p ? (int)(p - hex) : -1;
+}
+
 static void unescape(char *s)
 {
 	char *d = s;
 	while (*s) {
-		unsigned v;
-		if (s[0] == '%' && s[1] && s[2] && sscanf(s + 1, "%2x", &v) == 1 &&
-		    strchr("0123456789abcdefABCDEF", s[2])) {
-			*d++ = (char)v;
+		int hi, lo;
+		if (s[0] == '%' && (hi = nibble(s[1])) >= 0 && (lo = nibble(s[2])) >= 0) {
+			*d++ = (char)(hi << 4 | lo);
 			s += 3;
 		} else {
 			*d++ = *s++;

@@ -3,6 +3,7 @@
  * number is checked against the others and the file size before use. */
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "driver.h"
 #include "edfwrite.h"
+#include "number.h"
 #include "recnotes.h"
 #include "repair.h"
 
@@ -29,23 +31,11 @@ struct layout {
 	double dur;
 };
 
-/* A numeric header field: digits with optional sign/point, space padded. */
-static bool field_num(const char *f, size_t w, double *out)
+/* A numeric header field, space padded (number.h's fixed-width form). */
+static bool field_num(const char *f, size_t w, enum lsr_number_form form, double lo, double hi,
+                      double *out)
 {
-	char b[96];
-	memcpy(b, f, w);
-	b[w] = 0;
-	size_t n = w;
-	while (n && b[n - 1] == ' ')
-		b[--n] = 0;
-	if (!n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!strchr("0123456789+-.", b[i]))
-			return false;
-	char *end;
-	*out = strtod(b, &end);
-	return *end == 0;
+	return lsr_number_field(f, w, form, lo, hi, out) == LSR_NUMBER_OK;
 }
 
 static bool field_is(const char *f, size_t w, const char *text)
@@ -74,17 +64,17 @@ static int parse(int fd, off_t size, struct layout *L, char **hdr_out, char *err
 		return -1;
 	}
 	L->bps = L->bdf ? 3 : 2;
-	if (!field_num(h + 252, 4, &v) || v < 1 || v > MAX_SIGNALS || v != (int)v) {
+	if (!field_num(h + 252, 4, LSR_NUMBER_INTEGER, 1, MAX_SIGNALS, &v)) {
 		snprintf(err, errlen, "the header's number of signals is invalid");
 		return -1;
 	}
 	L->ns = (int)v;
 	L->hdr = 256 * (size_t)(L->ns + 1);
-	if (!field_num(h + 184, 8, &v) || v != (double)L->hdr) {
+	if (!field_num(h + 184, 8, LSR_NUMBER_INTEGER, (double)L->hdr, (double)L->hdr, &v)) {
 		snprintf(err, errlen, "the header size field does not match %d signals", L->ns);
 		return -1;
 	}
-	if (!field_num(h + 244, 8, &L->dur) || !(L->dur > 0 && L->dur <= 3600)) {
+	if (!field_num(h + 244, 8, LSR_NUMBER_DECIMAL, DBL_MIN, 3600, &L->dur)) {
 		snprintf(err, errlen, "the data record duration is invalid");
 		return -1;
 	}
@@ -102,8 +92,8 @@ static int parse(int fd, off_t size, struct layout *L, char **hdr_out, char *err
 	L->rec = 0;
 	for (int i = 0; i < L->ns; i++) {
 		const char *label = H + 256 + 16 * i;
-		if (!field_num(H + 256 + L->ns * 216 + 8 * i, 8, &v) || v < 1 || v != (int)v ||
-		    v > MAX_RECORD / 3) {
+		if (!field_num(H + 256 + L->ns * 216 + 8 * i, 8, LSR_NUMBER_INTEGER, 1, MAX_RECORD / 3,
+		               &v)) {
 			snprintf(err, errlen, "signal %d: invalid samples per record", i + 1);
 			free(H);
 			return -1;
@@ -130,7 +120,7 @@ static void get(const uint8_t *p, int bps, uint8_t *out) { memcpy(out, p, (size_
 
 /* Complete the `have` bytes of a partial record in place. */
 static void complete(const struct layout *L, uint8_t *rec, size_t have,
-                     const uint8_t *prev, long long index, int *missing_out)
+                     const uint8_t *prev, long long index)
 {
 	/* Per signal, how many samples arrived; the instants every signal has
 	 * reached are the acquired ones. */
@@ -159,7 +149,7 @@ static void complete(const struct layout *L, uint8_t *rec, size_t have,
 				base[(size_t)i * L->bps] |= LSR_MARK_NOT_ACQUIRED;
 	}
 	int first_missing = L->trig >= 0 ? (int)(frac * L->spr[L->trig]) : 0;
-	*missing_out = L->trig >= 0 ? L->spr[L->trig] - first_missing : 0;
+	int missing = L->trig >= 0 ? L->spr[L->trig] - first_missing : 0;
 	if (L->annot < 0)
 		return;
 	/* The slot is rebuilt: time-keeping TAL and the note; what the writer
@@ -173,7 +163,7 @@ static void complete(const struct layout *L, uint8_t *rec, size_t have,
 	lsr_edfw_format_onset(on, sizeof on, t);
 	int n = snprintf(text, sizeof text, "%s\x14\x14%c%s\x14" LSR_RECNOTES_PREFIX
 	                 "Repaired: last record padded, %d samples not acquired\x14",
-	                 tk, 0, on, *missing_out);
+	                 tk, 0, on, missing);
 	if (n > 0 && (size_t)n < cap)
 		memcpy(slot, text, (size_t)n);
 	else if ((size_t)strlen(tk) + 3 <= cap)
@@ -219,6 +209,70 @@ static int copy_range(int in, int out, off_t from, off_t len, char *err, size_t 
 	return 0;
 }
 
+/* The last, partial record of `partial` bytes after n whole ones, padded
+ * (complete()) and written to out.  0, or -1 with a message. */
+static int write_last(int in, int out, const struct layout *L, long long n, size_t partial,
+                      const char *path, const char *out_path, char *err, size_t errlen)
+{
+	uint8_t *rec = calloc(1, L->rec), *prev = n > 0 ? malloc(L->rec) : NULL;
+	off_t at = (off_t)(L->hdr + (size_t)n * L->rec);
+	int rc = -1;
+	if (!rec || (n > 0 && !prev) ||
+	    pread(in, rec, partial, at) != (ssize_t)partial ||
+	    (prev && pread(in, prev, L->rec, at - (off_t)L->rec) != (ssize_t)L->rec)) {
+		snprintf(err, errlen, "--repair %s: cannot read the last record", path);
+	} else {
+		complete(L, rec, partial, prev, n);
+		if (write(out, rec, L->rec) != (ssize_t)L->rec)
+			snprintf(err, errlen, "--repair: writing %s: %s", out_path, strerror(errno));
+		else
+			rc = 0;
+	}
+	free(rec);
+	free(prev);
+	return rc;
+}
+
+/* The copy into out: the header H with its record count set to the
+ * records there are, the n whole records, the partial one completed.
+ * 0, or -1 with a message. */
+static int write_copy(int in, int out, const struct layout *L, char *H, long long n, size_t partial,
+                      const char *path, const char *out_path, char *err, size_t errlen)
+{
+	long long total = n + (partial ? 1 : 0);
+	char count[32], msg[200];
+	if (total > 99999999) {
+		snprintf(err, errlen, "--repair %s: too many records", path);
+		return -1;
+	}
+	snprintf(count, sizeof count, "%-8lld", total);
+	memcpy(H + 236, count, 8);
+	if (write(out, H, L->hdr) != (ssize_t)L->hdr) {
+		snprintf(err, errlen, "--repair: writing %s: %s", out_path, strerror(errno));
+		return -1;
+	}
+	if (copy_range(in, out, (off_t)L->hdr, (off_t)(n * (long long)L->rec), msg, sizeof msg) < 0) {
+		snprintf(err, errlen, "--repair %s: %s", path, msg);
+		return -1;
+	}
+	if (partial && write_last(in, out, L, n, partial, path, out_path, err, errlen) < 0)
+		return -1;
+	if (fsync(out) < 0) {
+		snprintf(err, errlen, "--repair: writing %s: %s", out_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* <stem>.repaired.<ext> beside path.  0, or -1 when it does not fit. */
+static int repaired_name(const char *path, char *out_path, size_t out_len)
+{
+	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+	int stem = dot && (!slash || dot > slash) ? (int)(dot - path) : (int)strlen(path);
+	int n = snprintf(out_path, out_len, "%.*s.repaired%s", stem, path, path + stem);
+	return n < 0 || (size_t)n >= out_len ? -1 : 0;
+}
+
 int lsr_repair(const char *path, char *out_path, size_t out_len, char *err, size_t errlen)
 {
 	char msg[200];
@@ -240,16 +294,12 @@ int lsr_repair(const char *path, char *out_path, size_t out_len, char *err, size
 	}
 	long long n = (long long)((size_t)(st.st_size - (off_t)L->hdr) / L->rec);
 	size_t partial = (size_t)(st.st_size - (off_t)L->hdr) % L->rec;
-	int rc = 2;
-	uint8_t *rec = NULL, *prev = NULL;
-	int out = -1;
+	int rc = 2, out = -1, code;
 	if (n == 0 && partial == 0) {
 		snprintf(err, errlen, "--repair %s: no data were recorded", path);
 		goto done;
 	}
-	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-	int stem = dot && (!slash || dot > slash) ? (int)(dot - path) : (int)strlen(path);
-	if (snprintf(out_path, out_len, "%.*s.repaired%s", stem, path, path + stem) >= (int)out_len) {
+	if (repaired_name(path, out_path, out_len) < 0) {
 		snprintf(err, errlen, "--repair %s: name too long", path);
 		goto done;
 	}
@@ -260,46 +310,15 @@ int lsr_repair(const char *path, char *out_path, size_t out_len, char *err, size
 		goto done;
 	}
 	rc = 1;
-	long long total = n + (partial ? 1 : 0);
-	char count[32];
-	snprintf(count, sizeof count, "%-8lld", total);
-	if (total > 99999999) {
-		snprintf(err, errlen, "--repair %s: too many records", path);
+	if (write_copy(in, out, L, H, n, partial, path, out_path, err, errlen) < 0)
 		goto done;
-	}
-	memcpy(H + 236, count, 8);
-	if (write(out, H, L->hdr) != (ssize_t)L->hdr) {
-		snprintf(err, errlen, "--repair: writing %s: %s", out_path, strerror(errno));
-		goto done;
-	}
-	if (copy_range(in, out, (off_t)L->hdr, (off_t)(n * (long long)L->rec), msg, sizeof msg) < 0) {
-		snprintf(err, errlen, "--repair %s: %s", path, msg);
-		goto done;
-	}
-	int missing = 0;
-	if (partial) {
-		rec = calloc(1, L->rec);
-		prev = n > 0 ? malloc(L->rec) : NULL;
-		off_t at = (off_t)(L->hdr + (size_t)n * L->rec);
-		if (!rec || (n > 0 && !prev) ||
-		    pread(in, rec, partial, at) != (ssize_t)partial ||
-		    (prev && pread(in, prev, L->rec, at - (off_t)L->rec) != (ssize_t)L->rec)) {
-			snprintf(err, errlen, "--repair %s: cannot read the last record", path);
-			goto done;
-		}
-		complete(L, rec, partial, prev, n, &missing);
-		if (write(out, rec, L->rec) != (ssize_t)L->rec) {
-			snprintf(err, errlen, "--repair: writing %s: %s", out_path, strerror(errno));
-			goto done;
-		}
-	}
-	if (fsync(out) < 0 || close(out) < 0) {
-		out = -1;
-		snprintf(err, errlen, "--repair: writing %s: %s", out_path, strerror(errno));
-		goto done;
-	}
+	int closed = close(out);
 	out = -1;
-	int code;
+	if (closed < 0) {
+		snprintf(err, errlen, "--repair: writing %s: %s", out_path, strerror(errno));
+		unlink(out_path);
+		goto done;
+	}
 	if (!strictly_valid(out_path, &code)) {
 		snprintf(err, errlen, "--repair %s: damaged inside, not only cut off: EDFlib still "
 		         "refuses the copy (error %d); nothing written", path, code);
@@ -307,7 +326,7 @@ int lsr_repair(const char *path, char *out_path, size_t out_len, char *err, size
 		rc = 2;
 		goto done;
 	}
-	snprintf(err, errlen, "%s: %lld data records%s", out_path, total,
+	snprintf(err, errlen, "%s: %lld data records%s", out_path, n + (partial ? 1 : 0),
 	         partial ? ", the last one completed with padding" : "");
 	rc = 0;
 done:
@@ -315,8 +334,6 @@ done:
 		close(out);
 		unlink(out_path);
 	}
-	free(rec);
-	free(prev);
 	free(H);
 	free(L);
 	close(in);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture_writer.h"
+#include "clock.h"
 #include "montage.h"
 #include "session_priv.h"
 #include "source_capture.h"
@@ -19,15 +20,6 @@
 #include "session_ui.h"
 #include "source_gen.h"
 #include "source_port.h"
-
-double lsr_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static bool is_recording(const char *path);
 
 static double stream_t(const struct lsr_session *s, int64_t index)
 {
@@ -111,27 +103,19 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 		return;
 	}
 	s->have_config = true;
+	if (!s->have_origin) {
+		/* One wall clock for the screen, the recording and the report
+		 * (clock.h); a replayed recording keeps its own start. */
+		double start = s->src->ops->wall_start ? s->src->ops->wall_start(s->src->st) : 0;
+		s->wall_origin = lsr_clock_origin(start, stream_t(s, s->stream_next), s->rec != NULL);
+		s->have_origin = true;
+		if (s->report)
+			lsr_report_set_origin(s->report, s->wall_origin, cfg->device);
+	}
 	/* Before start: its annotation belongs to the new segment's file. */
 	if (s->rec && stream_t(s, s->stream_next) >= s->high_water_t)
 		lsr_recorder_segment(s->rec, &s->cfg, s->chinfo, s->cfg.channels, &s->params,
-		                     stream_t(s, s->stream_next));
-	if (s->report && !s->report_origin) {
-		/* Wall clock of stream time 0: a replayed recording's own start,
-		 * so a report after the fact dates events as the live one did. */
-		double origin = is_recording(s->opt->replay) ? lsr_source_edf_start(s->src) : 0;
-		if (origin <= 0) {
-			struct timespec now;
-			clock_gettime(CLOCK_REALTIME, &now);
-			origin = (double)now.tv_sec + now.tv_nsec * 1e-9 - stream_t(s, s->stream_next);
-			/* The recording's header holds whole seconds: date the live
-			 * report by the same clock, so a report made later from the
-			 * recording agrees with it to the second. */
-			if (s->rec)
-				origin = floor(origin);
-		}
-		lsr_report_set_origin(s->report, origin, cfg->device);
-		s->report_origin = true;
-	}
+		                     stream_t(s, s->stream_next), s->wall_origin);
 	lsr_session_ui_config(s);
 	emit_start(s);
 }
@@ -194,7 +178,7 @@ static void on_block(void *ctx, const struct lsr_block *blk)
 		return;
 	if (s->outage) {
 		/* Across a disconnect, t advances by the outage's wall-clock length. */
-		int64_t n = (int64_t)llround((lsr_now() - s->outage_since) * s->cfg.rate);
+		int64_t n = (int64_t)llround((lsr_clock_mono() - s->outage_since) * s->cfg.rate);
 		s->outage = false;
 		if (n > 0) {
 			emit_gap(s, n);
@@ -257,7 +241,7 @@ static void on_link(void *ctx, enum lsr_link_status status)
 	struct lsr_session *s = ctx;
 	if (status == LSR_LINK_DISCONNECTED && !s->outage) {
 		s->outage = true;
-		s->outage_since = lsr_now();
+		s->outage_since = lsr_clock_mono();
 	}
 	struct lsr_event ev = { .type = LSR_EV_LINK, .t = stream_t(s, s->stream_next) };
 	ev.link.status = status;
@@ -361,9 +345,9 @@ static int build_params(struct lsr_session *s, char *err, size_t errlen)
 	lsr_params_defaults(&s->params);
 	if (!s->opt->layout && lsr_session_layout(s, err, errlen) < 0)
 		return -1;
-	if (is_recording(s->opt->replay)) {
+	if (s->src && s->src->ops->settings) {
 		char montage[LSR_MAX_CHANNELS * 16] = "";
-		lsr_source_edf_settings(s->src, &s->params, montage, sizeof montage);
+		s->src->ops->settings(s->src->st, &s->params, montage, sizeof montage);
 		char why[160];
 		if (!s->opt->montage && montage[0] &&
 		    lsr_montage_parse(montage, &s->montage, why, sizeof why) < 0)
@@ -377,8 +361,8 @@ static int build_params(struct lsr_session *s, char *err, size_t errlen)
 	/* Case details: --case (and --patient) > the replayed recording's own
 	 * > the layout's defaults for the team and the room. */
 	s->case_details = s->opt->case_details;
-	if (is_recording(s->opt->replay))
-		lsr_source_edf_case(s->src, &s->case_details);
+	if (s->src && s->src->ops->case_details)
+		s->src->ops->case_details(s->src->st, &s->case_details);
 	lsr_case_details_fill(&s->case_details, &s->layout.case_defaults);
 	return lsr_params_check(&s->params, err, errlen);
 }
@@ -430,7 +414,7 @@ static struct lsr_source *open_source(struct lsr_session *s, char *err, size_t e
 		return NULL;
 	}
 	struct lsr_driver_opts dopts = { o->scenario, o->seed, o->duration };
-	struct lsr_source *src = lsr_source_gen_new(drv, &dopts, s->speed, lsr_now(), err, errlen);
+	struct lsr_source *src = lsr_source_gen_new(drv, &dopts, s->speed, lsr_clock_mono(), err, errlen);
 	if (!src)
 		*exit_code = 2;
 	return src;
@@ -512,9 +496,8 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 		goto fail;
 	if (!s->src && !(s->src = open_source(s, err, errlen, exit_code)))
 		goto fail;
-	s->edf_replay = is_recording(o->replay);
 	lsr_progress_init(&s->progress, STDERR_FILENO, false);
-	if (!o->headless || s->speed != 0 || !s->edf_replay)
+	if (!o->headless || s->speed != 0 || !s->src->ops->position)
 		s->progress.fd = -1;
 	if (o->capture && !(s->capture = lsr_capture_writer_open(o->capture, o->force, err, errlen,
 	                                                  exit_code)))

@@ -51,19 +51,20 @@ struct lsr_session {
 	struct lsr_jsonl *json;
 	struct lsr_recorder *rec;        /* --record, or NULL */
 	struct lsr_recorder_status rec_status; /* for the screen's status line */
-	bool edf_replay;                 /* the source is a recording (source_edf) */
 	struct lsr_progress progress;    /* headless max-speed replay, on a tty */
 	struct lsr_capture_writer *capture;     /* --capture, or NULL */
 	struct lsr_osc *osc;             /* --osc, or NULL */
 	struct lsr_osc_listen *osc_in;   /* --osc-listen, or NULL */
 	struct lsr_report *report;       /* --report or on screen, else NULL */
-	bool report_origin;              /* its wall clock is set */
 	char ui_note[400];               /* key R's outcome, for the status line */
+	char osc_note[256];              /* the OSC senders' trouble, for the status line */
 	double ui_note_until;            /* monotonic s */
 	struct lsr_layout layout;        /* --layout, or standard */
 	struct lsr_case_details case_details; /* --case, the recording's, the layout's */
 	struct lsr_ui *ui;               /* the screen; NULL when headless */
-	double wall_start, mono_start;   /* for the screen's clock */
+	bool have_origin;                /* wall_origin is set (at the first configuration) */
+	double wall_origin;              /* wall-clock time of stream time 0 (clock.h) */
+	double mono_start;               /* the screen's elapsed time */
 
 	int next_cli_mark;               /* opt->marks, sorted by t */
 	double pause_at;                 /* < 0: none */
@@ -90,7 +91,6 @@ struct lsr_session {
 	int exit_code;
 };
 
-double lsr_now(void);
 /* The source has ended or the user stopped: flush the detector, emit end. */
 void lsr_session_finish(struct lsr_session *s);
 /* OSC each loop turn: remote marks in, sender alarms out. */
@@ -101,7 +101,6 @@ int lsr_session_replay_init(struct lsr_session *s);
 void lsr_session_apply_pace(struct lsr_session *s);
 void lsr_session_seek(void *ctx, double delta_s);
 void lsr_session_seek_event(void *ctx, int direction);
-void lsr_session_seek_to(struct lsr_session *s, double t);
 void lsr_session_seek_progress(struct lsr_session *s);
 void lsr_session_remember_mark(struct lsr_session *s, double t, const char *label,
                                enum lsr_mark_origin origin);

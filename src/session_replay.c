@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "session_priv.h"
 #include "session_ui.h"
 
@@ -25,7 +26,7 @@ static void note(struct lsr_session *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s->ui_note, sizeof s->ui_note, fmt, ap);
 	va_end(ap);
-	s->ui_note_until = lsr_now() + 5;
+	s->ui_note_until = lsr_clock_mono() + 5;
 }
 
 static bool reviewable(struct lsr_session *s)
@@ -42,10 +43,10 @@ void lsr_session_apply_pace(struct lsr_session *s)
 {
 	if (s->src->ops->set_speed)
 		s->src->ops->set_speed(s->src->st, s->catching_up ? 0 : s->speed,
-		                       s->catching_up ? false : s->paused, lsr_now());
+		                       s->catching_up ? false : s->paused, lsr_clock_mono());
 }
 
-void lsr_session_seek_to(struct lsr_session *s, double t)
+static void seek_to(struct lsr_session *s, double t)
 {
 	if (!reviewable(s))
 		return;
@@ -90,7 +91,7 @@ void lsr_session_seek_progress(struct lsr_session *s)
 void lsr_session_seek(void *ctx, double delta_s)
 {
 	struct lsr_session *s = ctx;
-	lsr_session_seek_to(s, now_t(s) + delta_s);
+	seek_to(s, now_t(s) + delta_s);
 }
 
 /* The next (direction > 0) or previous mark or state change, shown just
@@ -113,7 +114,7 @@ void lsr_session_seek_event(void *ctx, int direction)
 		note(s, "No %s mark or state change", direction > 0 ? "later" : "earlier");
 		return;
 	}
-	lsr_session_seek_to(s, target + settle);
+	seek_to(s, target + settle);
 }
 
 /* The review index: stream times of marks and state changes, kept in

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "judge.h"
 #include "layout.h"
 #include "session_priv.h"
 #include "session_ui.h"
-#include "source_edf.h"
 #include "ui.h"
 
 static void act_mark(void *ctx, const char *label)
@@ -70,7 +70,7 @@ static void act_report(void *ctx)
 {
 	struct lsr_session *s = ctx;
 	char stem[300], err[256], when[32];
-	time_t now = time(NULL);
+	time_t now = (time_t)lsr_clock_wall(); /* when it is written, not the case's time */
 	struct tm tm;
 	if (!s->report || !localtime_r(&now, &tm) ||
 	    strftime(when, sizeof when, "%Y%m%d-%H%M%S", &tm) == 0)
@@ -86,7 +86,7 @@ static void act_report(void *ctx)
 		snprintf(s->ui_note, sizeof s->ui_note, "Report written: %s.pdf, .txt", stem);
 	else
 		snprintf(s->ui_note, sizeof s->ui_note, "Report not written: %s", err);
-	s->ui_note_until = lsr_now() + 10;
+	s->ui_note_until = lsr_clock_mono() + 10;
 	/* In place of the key's own "Writing the report..." feedback. */
 	lsr_ui_message(s->ui, s->ui_note);
 }
@@ -123,8 +123,7 @@ int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	s->wall_start = (double)time(NULL);
-	s->mono_start = lsr_now();
+	s->mono_start = lsr_clock_mono();
 	return 0;
 }
 
@@ -170,29 +169,28 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	in->stream_t = s->cfg.rate > 0 ? (double)s->stream_next / s->cfg.rate : 0;
 	/* --pause-at: the screen is a function of the stream alone. */
 	in->frozen_clock = s->opt->pause_at >= 0;
-	double elapsed = lsr_now() - s->mono_start;
-	in->elapsed_s = elapsed;
-	if (s->speed == 1.0 && !in->frozen_clock)
-		in->epoch_at_t0 = s->wall_start;
+	in->elapsed_s = lsr_clock_mono() - s->mono_start;
+	/* Time of day only when stream time runs with the clock on the wall. */
+	if (s->speed == 1.0 && !in->frozen_clock && s->have_origin)
+		in->epoch_at_t0 = s->wall_origin;
 	in->speed = s->speed;
 	in->replay = s->opt->replay != NULL;
-	if (s->edf_replay) { /* position (stream_t) against the recording's length */
+	if (s->src->ops->position) { /* position (stream_t) against the recording's length */
 		double pos;
-		lsr_source_edf_position(s->src, &pos, &in->replay_len_s);
+		s->src->ops->position(s->src->st, &pos, &in->replay_len_s);
 	}
 	in->paused = s->paused || s->held;
-	static char osc_note[256];
 	if (s->rec && s->rec_status.failed)
 		in->message = s->rec_status.error;
 	else if (s->held)
 		in->message = "Held at --pause-at (q quits)";
 	else if (s->source_ended)
 		in->message = "Source ended (q quits)";
-	else if (s->ui_note[0] && lsr_now() < s->ui_note_until)
+	else if (s->ui_note[0] && lsr_clock_mono() < s->ui_note_until)
 		in->message = s->ui_note;
 	else if (s->osc && lsr_osc_failing(s->osc)) {
-		lsr_osc_status(s->osc, osc_note, sizeof osc_note);
-		in->message = osc_note;
+		lsr_osc_status(s->osc, s->osc_note, sizeof s->osc_note);
+		in->message = s->osc_note;
 	}
 }
 
@@ -203,7 +201,7 @@ int lsr_session_ui_poll(struct lsr_session *s, struct pollfd *pfd, int *n, int *
 	struct lsr_ui_info in;
 	fill_info(s, &in);
 	lsr_ui_set_info(s->ui, &in);
-	int w = lsr_ui_render(s->ui, lsr_now());
+	int w = lsr_ui_render(s->ui, lsr_clock_mono());
 	/* While running live the elapsed clock ticks once a second. */
 	if (!in.frozen_clock && !s->held && !s->source_ended) {
 		int tick = 1000 - (int)((in.elapsed_s - (long)in.elapsed_s) * 1000);
@@ -251,7 +249,7 @@ void lsr_session_ui_close(struct lsr_session *s)
 	if (!s->ui)
 		return;
 	uint64_t frames = lsr_ui_frames(s->ui);
-	double seconds = lsr_now() - s->mono_start;
+	double seconds = lsr_clock_mono() - s->mono_start;
 	lsr_ui_free(s->ui);
 	s->ui = NULL;
 	write_ui_stats(frames, seconds);

@@ -111,7 +111,8 @@ static bool judged_state(enum lsr_state s)
 	       s == LSR_STATE_NOT_DETECTED;
 }
 
-void lsr_judge_emit_state(struct lsr_judge *j, double t, enum lsr_state state, double since)
+/* Emit a state event and make it the overall state. */
+static void emit_state(struct lsr_judge *j, double t, enum lsr_state state, double since)
 {
 	struct lsr_event ev = { .type = LSR_EV_STATE, .t = t };
 	ev.state.state = state;
@@ -212,7 +213,7 @@ void lsr_judge_update_overall(struct lsr_judge *j, double t, bool resumed)
 		if (latest > -INFINITY)
 			since = latest;
 	}
-	lsr_judge_emit_state(j, t, s, since);
+	emit_state(j, t, s, since);
 }
 
 void lsr_judge_emit_channel_state(struct lsr_judge *j, int c, double t, enum lsr_state prev)
@@ -243,7 +244,7 @@ void lsr_judge_time(struct lsr_judge *j, double t)
 		limit = j->p.no_stim_min_s;
 	if (t - LSR_JUDGE_SWEEP_POST_S - j->last_stim_t > limit) {
 		j->no_stim = true;
-		lsr_judge_emit_state(j, t, LSR_STATE_NO_STIMULUS, j->last_stim_t);
+		emit_state(j, t, LSR_STATE_NO_STIMULUS, j->last_stim_t);
 		lsr_judge_group_end(j);
 	}
 }

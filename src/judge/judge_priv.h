@@ -67,8 +67,6 @@ struct lsr_judge {
 
 void lsr_judge_emit(struct lsr_judge *j, const struct lsr_event *ev);
 void lsr_judge_group_end(struct lsr_judge *j);
-/* Emit a state event and make it the overall state. */
-void lsr_judge_emit_state(struct lsr_judge *j, double t, enum lsr_state state, double since);
 /* premature / after_decompression for a state with this since. */
 void lsr_judge_phase(const struct lsr_judge *j, enum lsr_state state, double since,
                      bool *premature, bool *after);

@@ -1,13 +1,14 @@
 /* src/judge/marks.c — the marks table: what a label means, mark ids, and the
  * Decompression and Intensity marks that count after cancellations
  * (docs/interface.md "Marks").  What the judge does with them is judge_marks.c. */
-#include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "marks.h"
+#include "number.h"
 
 /* Does label (blanks trimmed) start with word, case-insensitively, followed
  * by the end or a blank?  *rest gets what follows, blanks skipped. */
@@ -31,14 +32,7 @@ static bool word_prefix(const char *label, const char *word, const char **rest)
  * typed by a person. */
 static double whole_number(const char *s, const char *unit)
 {
-	size_t n = 0;
-	int points = 0, digits = 0;
-	for (; isdigit((unsigned char)s[n]) || s[n] == '.'; n++) {
-		points += s[n] == '.';
-		digits += s[n] != '.';
-	}
-	if (digits == 0 || points > 1)
-		return NAN;
+	size_t n = strspn(s, "0123456789.");
 	const char *r = s + n;
 	while (*r == ' ' || *r == '\t')
 		r++;
@@ -46,10 +40,10 @@ static double whole_number(const char *s, const char *unit)
 		r += strlen(unit);
 	while (*r == ' ' || *r == '\t')
 		r++;
-	if (*r)
+	double v;
+	if (*r || lsr_number_parse(s, n, LSR_NUMBER_PLAIN, 0, DBL_MAX, &v) != LSR_NUMBER_OK)
 		return NAN;
-	double v = strtod(s, NULL);
-	return isfinite(v) ? v : NAN;
+	return v;
 }
 
 enum lsr_mark_kind lsr_mark_classify(const char *label, double *value)

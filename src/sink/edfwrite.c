@@ -1,6 +1,7 @@
 /* src/sink/edfwrite.c — streaming EDF+/BDF+ writer: header, records, TALs, the
  * record count kept current on disk (see edfwrite.h for the guarantees). */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "edfwrite.h"
+#include "number.h"
 
 #define COUNT_OFFSET 236
 
@@ -97,6 +99,13 @@ static void num8(char *out, double x, size_t width)
 	snprintf(out, width + 1, "%.0f", x); /* cannot happen for our ranges */
 }
 
+/* What a reader takes num8's text for (num8 writes plain decimals only). */
+static double read_back(const char *b)
+{
+	double v;
+	return lsr_number_real(b, -DBL_MAX, DBL_MAX, &v) == LSR_NUMBER_OK ? v : NAN;
+}
+
 /* Largest dmax ≤ limit whose physical maximum dmax × q survives the 8-byte
  * header field (and its negation) exactly, so readers scale digital values by exactly q. */
 static int pick_dmax(double q, int limit, char *pmax)
@@ -110,7 +119,7 @@ static int pick_dmax(double q, int limit, char *pmax)
 				break;
 			char b[16];
 			num8(b, (double)dm * q, 7);
-			if (fabs(strtod(b, NULL) - (double)dm * q) <= 1e-12 * (double)dm * q) {
+			if (fabs(read_back(b) - (double)dm * q) <= 1e-12 * (double)dm * q) {
 				strcpy(pmax, b);
 				return (int)dm;
 			}
@@ -239,7 +248,7 @@ static int write_header(struct lsr_edfw *w, const struct lsr_edfw_opts *o)
 		w->dmax = (int)dlim;
 		num8(pmax, range, 7);
 	}
-	w->quantum = strtod(pmax, NULL) / w->dmax;
+	w->quantum = read_back(pmax) / w->dmax;
 	snprintf(pmin, sizeof pmin, "-%s", pmax);
 	const char *pf = o->prefilter ? o->prefilter : "";
 	for (int c = 0; c < w->nch; c++)

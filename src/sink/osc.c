@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "osc.h"
 #include "osc_priv.h"
 #include "osc_send.h"
@@ -269,8 +270,7 @@ void lsr_osc_free(struct lsr_osc *osc)
 		return;
 	group_end(osc);
 	struct timespec deadline;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += FLUSH_WAIT_MS / 1000;
+	lsr_clock_deadline(&deadline, FLUSH_WAIT_MS / 1000.0);
 	for (int i = 0; i < osc->ndest; i++)
 		lsr_osc_dest_request_stop(osc->dests[i]);
 	for (int i = 0; i < osc->ndest; i++)

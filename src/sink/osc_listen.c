@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "number.h"
 #include "osc.h"
 #include "osc_priv.h"
 
@@ -45,12 +46,10 @@ static int parse_spec(const char *spec, struct sockaddr_storage *ss, socklen_t *
 		host[hl] = '\0';
 		portstr = colon + 1;
 	}
-	char *end;
-	errno = 0;
-	long port = strtol(portstr, &end, 10);
-	if (!*portstr || *end || errno || port < 0 || port > 65535 ||
-	    !(portstr[0] >= '0' && portstr[0] <= '9')) {
-		snprintf(err, errlen, "--osc-listen %s: PORT must be 0-65535", spec);
+	int port;
+	int r = lsr_number_int(portstr, 0, 65535, &port);
+	if (r < 0) {
+		lsr_number_explain(err, errlen, "--osc-listen PORT", portstr, r, "0-65535");
 		return -1;
 	}
 	memset(ss, 0, sizeof *ss);

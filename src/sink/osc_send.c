@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
+#include "number.h"
 #include "osc_send.h"
 #include "thread.h"
 
@@ -112,15 +114,8 @@ static bool valid_host(const char *h)
 
 static bool valid_port(const char *p)
 {
-	if (!p || !*p || strlen(p) > 5)
-		return false;
-	long v = 0;
-	for (const char *c = p; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return false;
-		v = v * 10 + (*c - '0');
-	}
-	return v >= 1 && v <= 65535;
+	int v;
+	return p && lsr_number_int(p, 1, 65535, &v) == LSR_NUMBER_OK;
 }
 
 /* liblo's own path parser misreads bracketed IPv6 hosts. */
@@ -202,15 +197,11 @@ struct lsr_osc_dest *lsr_osc_dest_new(const char *url, struct lsr_osc_alarms *al
 	d->proto = proto;
 	d->multicast = proto == LO_UDP && is_multicast(host);
 	d->alarms = alarms;
-	pthread_condattr_t ca;
 	/* Backoff and flush deadlines on the monotonic clock: a wall-clock step
 	 * must not stretch them. */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_mutex_init(&d->mu, NULL);
-	pthread_cond_init(&d->wake, &ca);
-	pthread_cond_init(&d->done, &ca);
-	pthread_condattr_destroy(&ca);
+	lsr_clock_cond_init(&d->wake);
+	lsr_clock_cond_init(&d->done);
 	return d;
 }
 
@@ -218,17 +209,6 @@ const char *lsr_osc_dest_url(const struct lsr_osc_dest *d) { return d->url; }
 bool lsr_osc_dest_multicast(const struct lsr_osc_dest *d) { return d->multicast; }
 
 /* ---- the sender thread ---- */
-
-static void deadline_after(struct timespec *ts, long ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
 
 static void set_failing(struct lsr_osc_dest *d, bool failing, const char *why)
 {
@@ -249,17 +229,10 @@ static void set_failing(struct lsr_osc_dest *d, bool failing, const char *why)
 		alarm_push(d->alarms, text);
 }
 
-static double mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* With d->mu held. */
 static void check_stuck(struct lsr_osc_dest *d)
 {
-	if (d->cur && !d->failing && mono_now() - d->send_since > STUCK_S)
+	if (d->cur && !d->failing && lsr_clock_mono() - d->send_since > STUCK_S)
 		set_failing(d, true, "a send has been blocked for over 1 s "
 		            "(receiver not reading, or not answering)");
 }
@@ -268,7 +241,7 @@ static void check_stuck(struct lsr_osc_dest *d)
 static bool backoff_wait(struct lsr_osc_dest *d, long ms)
 {
 	struct timespec until;
-	deadline_after(&until, ms);
+	lsr_clock_deadline(&until, (double)ms / 1000);
 	while (!d->stop)
 		if (pthread_cond_timedwait(&d->wake, &d->mu, &until) == ETIMEDOUT)
 			break;
@@ -314,7 +287,7 @@ static void *dest_run(void *arg)
 			d->tail = NULL;
 		d->n--;
 		d->bytes -= d->cur->bytes;
-		d->send_since = mono_now();
+		d->send_since = lsr_clock_mono();
 		pthread_mutex_unlock(&d->mu);
 
 		if (!d->addr)

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "edfwrite.h"
 #include "recnotes.h"
 #include "recorder.h"
@@ -32,6 +33,7 @@ struct msg {
 	bool sticky;            /* annotation repeated at the top of each file */
 	size_t cost;
 	double t;               /* segment start, annotation time */
+	double origin;          /* segment: wall-clock time of stream time 0 */
 	int64_t index;
 	int n, nch;
 	double edf_range;
@@ -65,7 +67,7 @@ struct lsr_recorder {
 	bool opened_any;
 	struct lsr_edfw *w;
 	struct lsr_stream_config cfg;
-	double edf_range, seg_t, last_sync, last_clip_alarm;
+	double edf_range, seg_t, origin, last_sync, last_clip_alarm;
 	int64_t idx0, next;
 	bool have_first, stopped;
 	uint64_t bytes_closed, clipped_closed;
@@ -86,13 +88,6 @@ static int owner_only(int fd)
 		return -1;
 	}
 	return fd;
-}
-
-static double mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* Caller holds mu. */
@@ -205,7 +200,7 @@ static void open_file(struct lsr_recorder *r)
 		.edf_range_uv = r->edf_range, .prefilter = r->cfg.prefilter,
 		.patient = r->case_details.value[LSR_CASE_PATIENT],
 		.technician = r->case_details.value[LSR_CASE_NEUROPHYSIOLOGIST],
-		.equipment = r->equipment, .start = time(NULL),
+		.equipment = r->equipment, .start = (time_t)floor(r->origin + r->seg_t),
 	};
 	char err[160];
 	r->w = lsr_edfw_open(fd, &o, err, sizeof err);
@@ -259,7 +254,7 @@ static void on_block(struct lsr_recorder *r, struct msg *m)
 	uint64_t clipped = r->clipped_closed + lsr_edfw_clipped(r->w);
 	pthread_mutex_lock(&r->mu);
 	if (clipped > r->st.clipped) {
-		double now = mono();
+		double now = lsr_clock_mono();
 		if (r->st.clipped == 0 || now - r->last_clip_alarm >= CLIP_ALARM_EVERY_S) {
 			char text[160];
 			snprintf(text, sizeof text, "%llu samples clipped at ±%g uV in the 16-bit recording",
@@ -284,6 +279,7 @@ static void process(struct lsr_recorder *r, struct msg *m)
 		r->cfg = *m->cfg;
 		r->edf_range = m->edf_range;
 		r->seg_t = m->t;
+		r->origin = m->origin;
 		r->have_first = false;
 		msg_free_list(r->sticky);
 		r->sticky = NULL;
@@ -318,12 +314,7 @@ static void *writer_main(void *arg)
 	for (;;) {
 		if (!r->head && !r->closing) {
 			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += (long)(SYNC_EVERY_S * 1e9);
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
+			lsr_clock_deadline(&ts, SYNC_EVERY_S);
 			pthread_cond_timedwait(&r->work, &r->mu, &ts);
 		}
 		struct msg *batch = r->head;
@@ -336,7 +327,7 @@ static void *writer_main(void *arg)
 			cost += m->cost;
 			process(r, m);
 		}
-		double now = mono();
+		double now = lsr_clock_mono();
 		if (r->w && now - r->last_sync >= SYNC_EVERY_S) {
 			lsr_edfw_sync(r->w);
 			r->last_sync = now;
@@ -367,7 +358,7 @@ static void enqueue(struct lsr_recorder *r, struct msg *m)
 		while (r->queued && r->queued + m->cost > LSR_RECORDER_QUEUE_BYTES) {
 			if (r->live) {
 				r->st.dropped += (uint64_t)m->n;
-				double now = mono();
+				double now = lsr_clock_mono();
 				if (now - r->last_drop_alarm >= CLIP_ALARM_EVERY_S) {
 					char text[160];
 					snprintf(text, sizeof text, "the disk cannot keep up: %llu samples not recorded",
@@ -434,7 +425,7 @@ static void emit_sticky(void *ctx, const char *text)
 
 void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_config *cfg,
                           const struct lsr_channel_info *ch, int nch,
-                          const struct lsr_params *p, double t)
+                          const struct lsr_params *p, double t, double origin)
 {
 	struct msg *m = new_msg(M_SEGMENT, sizeof *cfg);
 	if (!m) {
@@ -446,6 +437,7 @@ void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_conf
 	m->cfg = (struct lsr_stream_config *)(m + 1);
 	*m->cfg = *cfg;
 	m->t = t;
+	m->origin = origin;
 	m->edf_range = p->edf_range_uv;
 	enqueue(rec, m);
 	struct sticky_ctx c = { rec, t };
@@ -574,7 +566,7 @@ struct lsr_recorder *lsr_recorder_new(const char *path, bool force,
 	r->sink = (struct lsr_sink){ r, sink_event, sink_group_end };
 	signal(SIGXFSZ, SIG_IGN);
 	pthread_mutex_init(&r->mu, NULL);
-	pthread_cond_init(&r->work, NULL);
+	lsr_clock_cond_init(&r->work); /* its sync deadline: clock.h */
 	pthread_cond_init(&r->room, NULL);
 	if (lsr_thread_start(&r->thread, writer_main, r) != 0) {
 		snprintf(err, errlen, "--record %s: cannot start the writer thread", path);

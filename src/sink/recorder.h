@@ -46,10 +46,12 @@ void lsr_recorder_set_live(struct lsr_recorder *rec, bool live);
 /* A configuration begins at stream time t (the time of the first sample of
  * the next block): the first one goes to path, each later one to
  * <stem>-2.<ext>, -3, ….  Writes the parameters and montage as
- * "lsrmon: params …" and "lsrmon: montage …" annotations. */
+ * "lsrmon: params …" and "lsrmon: montage …" annotations.  origin is the
+ * wall-clock time (Unix s) of stream time 0 (src/clock.h): each file's
+ * header is dated origin + the stream time of its first sample. */
 void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_config *cfg,
                           const struct lsr_channel_info *ch, int nch,
-                          const struct lsr_params *p, double t);
+                          const struct lsr_params *p, double t, double origin);
 
 /* Samples; index is the stream sample index of blk's first sample.  A jump
  * forward is a gap: up to LSR_RECORDER_MAX_GAP_S padded (last value held,

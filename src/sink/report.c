@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "report_priv.h"
+#include "text.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -22,20 +23,6 @@ static char *dup_or(const char *s, const char *fallback)
 	return strdup(s ? s : fallback);
 }
 
-/* Copy text, cut at a character boundary if it must be cut. */
-static void copy_text(char *dst, size_t len, const char *src)
-{
-	size_t n = src ? strlen(src) : 0;
-	if (n >= len) {
-		n = len - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-			n--;
-	}
-	if (n)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 static void on_start(struct lsr_report *r, const struct lsr_event *ev)
 {
 	if (!r->have_start)
@@ -45,7 +32,7 @@ static void on_start(struct lsr_report *r, const struct lsr_event *ev)
 	r->rate = ev->start.rate;
 	r->nch = ev->start.nch < LSR_MAX_CHANNELS ? ev->start.nch : LSR_MAX_CHANNELS;
 	for (int i = 0; i < r->nch; i++) {
-		copy_text(r->labels[i], REP_TEXT, ev->start.channels[i].label);
+		lsr_text_copy(r->labels[i], REP_TEXT, ev->start.channels[i].label);
 		r->roles[i] = ev->start.channels[i].role;
 	}
 	if (ev->start.params)
@@ -54,7 +41,7 @@ static void on_start(struct lsr_report *r, const struct lsr_event *ev)
 		r->driver = dup_or(ev->start.driver, "");
 	r->nwarn = 0;
 	for (int i = 0; i < ev->start.nwarn && r->nwarn < 8; i++)
-		copy_text(r->warnings[r->nwarn++], REP_TEXT, ev->start.warnings[i]);
+		lsr_text_copy(r->warnings[r->nwarn++], REP_TEXT, ev->start.warnings[i]);
 }
 
 /* Thinning: when full, keep every other point and from then on one point
@@ -362,7 +349,7 @@ static void on_mark(struct lsr_report *r, const struct lsr_event *ev)
 	struct rep_mark *m = &r->marks[r->nmarks++];
 	m->id = ev->mark.id;
 	m->t = ev->t;
-	copy_text(m->label, sizeof m->label, label);
+	lsr_text_copy(m->label, sizeof m->label, label);
 	m->origin = ev->mark.origin;
 	m->kind = kind;
 	m->value = kind == LSR_MARK_INTENSITY || kind == LSR_MARK_CANCEL ? value : NAN;
@@ -380,7 +367,7 @@ static void add_note(struct lsr_report *r, const struct lsr_event *ev, const cha
 	struct rep_note *n = &r->notes[r->nnotes++];
 	n->t = ev->t;
 	n->type = ev->type;
-	copy_text(n->text, sizeof n->text, text);
+	lsr_text_copy(n->text, sizeof n->text, text);
 }
 
 static void on_event(void *ctx, const struct lsr_event *ev)

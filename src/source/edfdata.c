@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "edfdata.h"
+#include "number.h"
 #include "simd.h"
 
 #define MAX_FILE_SIGNALS 512   /* EDFlib's own limit is lower */
@@ -30,20 +31,14 @@ struct lsr_edfdata {
 	int64_t buf_first, buf_count, buf_cap;
 };
 
-/* An ASCII header field as a non-negative integer, or -1. */
+/* An ASCII header field (at most 8 characters) as a non-negative integer,
+ * or -1: number.h's fixed-width form, since other programs pad these
+ * fields on either side. */
 static long field(const char *p, size_t len)
 {
-	char tmp[17];
-	if (len >= sizeof tmp)
-		return -1;
-	memcpy(tmp, p, len);
-	tmp[len] = 0;
-	char *end;
-	errno = 0;
-	long v = strtol(tmp, &end, 10);
-	while (*end == ' ')
-		end++;
-	return errno || *end || v < 0 ? -1 : v;
+	double v;
+	int r = lsr_number_field(p, len, LSR_NUMBER_INTEGER, 0, 99999999, &v);
+	return r == LSR_NUMBER_OK ? (long)v : -1;
 }
 
 static bool is_annotation(const char *label16)

@@ -15,9 +15,9 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "port.h"
 
 struct lsr_port {
@@ -194,11 +194,6 @@ int lsr_port_fd(const struct lsr_port *p)
 	return p->fd;
 }
 
-const char *lsr_port_backend(const struct lsr_port *p)
-{
-	return p->sp ? "libserialport" : "termios";
-}
-
 ssize_t lsr_port_read(struct lsr_port *p, void *buf, size_t n)
 {
 	/* read() on the descriptor for both back-ends: sp_nonblocking_read
@@ -220,8 +215,7 @@ ssize_t lsr_port_read(struct lsr_port *p, void *buf, size_t n)
 int lsr_port_write(struct lsr_port *p, const void *buf, size_t n, int timeout_ms)
 {
 	const unsigned char *b = buf;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = lsr_clock_mono();
 	while (n) {
 		ssize_t w = write(p->fd, b, n);
 		if (w > 0) {
@@ -231,9 +225,7 @@ int lsr_port_write(struct lsr_port *p, const void *buf, size_t n, int timeout_ms
 		}
 		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			return -1;
-		struct timespec t;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		long spent = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+		long spent = (long)((lsr_clock_mono() - t0) * 1000);
 		if (spent >= timeout_ms)
 			return -1;
 		struct pollfd pfd = {.fd = p->fd, .events = POLLOUT};

@@ -17,9 +17,6 @@ struct lsr_port *lsr_port_open(const char *name, int baud, char *err, size_t err
 /* The descriptor to poll for POLLIN. */
 int lsr_port_fd(const struct lsr_port *p);
 
-/* "libserialport" or "termios": which back-end opened the port. */
-const char *lsr_port_backend(const struct lsr_port *p);
-
 /* Reads what is waiting: > 0 bytes, 0 when nothing is waiting, -1 when the
  * device hung up or failed (the caller closes and reopens). */
 ssize_t lsr_port_read(struct lsr_port *p, void *buf, size_t n);

@@ -7,10 +7,13 @@
 #define LSR_SOURCE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "case_details.h"
 #include "driver.h"
 #include "event.h"
+#include "params.h"
 
 #define LSR_SOURCE_END (-2)
 
@@ -46,6 +49,23 @@ struct lsr_source_ops {
 	 * (paused = true: pump produces nothing until resumed). */
 	void (*set_speed)(void *st, double speed, bool paused, double now);
 	void (*stats)(const void *st, struct lsr_driver_stats *out);
+	/* Recordings (NULL otherwise): where the replay is and how long the
+	 * recording is, in seconds of stream time (the screen's position, the
+	 * progress bar). */
+	void (*position)(const void *st, double *pos_s, double *len_s);
+	/* Recordings (NULL otherwise): wall-clock time (Unix s) of the first
+	 * sample, from the header; 0 when its date is unusable. */
+	double (*wall_start)(const void *st);
+	/* Recordings (NULL otherwise): apply the stored settings ("lsrmon:
+	 * params …" and "lsrmon: montage …" annotations, in file order) on top
+	 * of what p_out holds; montage_out gets the stored montage or stays
+	 * untouched.  Returns how many settings annotations applied (0: none). */
+	int (*settings)(const void *st, struct lsr_params *p_out, char *montage_out, size_t len);
+	/* Recordings (NULL otherwise): fill the case details out does not give
+	 * yet from the recording ("lsrmon: case …" annotations; the patient
+	 * from the header's own field when none is stored), so a report made
+	 * from a replay names the patient and the team the live one named. */
+	void (*case_details)(const void *st, struct lsr_case_details *out);
 	/* Write the driver's stop bytes, close everything. */
 	void (*destroy)(void *st);
 };

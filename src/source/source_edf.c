@@ -343,6 +343,43 @@ static void edf_destroy(void *st)
 	free(s);
 }
 
+static int edf_settings(const void *st, struct lsr_params *p_out, char *montage_out, size_t len)
+{
+	const struct edf_source *s = st;
+	int applied = 0, bad = 0;
+	for (size_t i = 0; i < s->nsettings; i++)
+		applied += lsr_recnotes_apply(s->settings[i], p_out, montage_out, len, &bad);
+	return applied;
+}
+
+static void edf_case_details(const void *st, struct lsr_case_details *out)
+{
+	const struct edf_source *s = st;
+	struct lsr_case_details stored = { 0 };
+	int bad = 0;
+	for (size_t i = 0; i < s->nsettings; i++)
+		lsr_recnotes_apply_case(s->settings[i], &stored, &bad);
+	if (!stored.value[LSR_CASE_PATIENT][0]) {
+		char e[160];
+		if (lsr_case_details_set(&stored, "patient", s->patient, e, sizeof e) < 0)
+			stored.value[LSR_CASE_PATIENT][0] = '\0';
+	}
+	lsr_case_details_fill(out, &stored);
+}
+
+static void edf_position(const void *st, double *pos_s, double *len_s)
+{
+	const struct edf_source *s = st;
+	*pos_s = (double)s->pos / s->cfg.rate;
+	*len_s = (double)s->total / s->cfg.rate;
+}
+
+static double edf_wall_start(const void *st)
+{
+	const struct edf_source *s = st;
+	return s->start_epoch;
+}
+
 static const struct lsr_source_ops edf_ops = {
 	.kind = "replay",
 	.button_from_annotations = true,
@@ -352,6 +389,10 @@ static const struct lsr_source_ops edf_ops = {
 	.rewind = edf_rewind,
 	.set_speed = edf_set_speed,
 	.stats = edf_stats,
+	.position = edf_position,
+	.wall_start = edf_wall_start,
+	.settings = edf_settings,
+	.case_details = edf_case_details,
 	.destroy = edf_destroy,
 };
 
@@ -535,40 +576,3 @@ fail:
 	return NULL;
 }
 
-int lsr_source_edf_settings(const struct lsr_source *src, struct lsr_params *p_out,
-                            char *montage_out, size_t len)
-{
-	const struct edf_source *s = src->st;
-	int applied = 0, bad = 0;
-	for (size_t i = 0; i < s->nsettings; i++)
-		applied += lsr_recnotes_apply(s->settings[i], p_out, montage_out, len, &bad);
-	return applied;
-}
-
-void lsr_source_edf_case(const struct lsr_source *src, struct lsr_case_details *out)
-{
-	const struct edf_source *s = src->st;
-	struct lsr_case_details stored = { 0 };
-	int bad = 0;
-	for (size_t i = 0; i < s->nsettings; i++)
-		lsr_recnotes_apply_case(s->settings[i], &stored, &bad);
-	if (!stored.value[LSR_CASE_PATIENT][0]) {
-		char e[160];
-		if (lsr_case_details_set(&stored, "patient", s->patient, e, sizeof e) < 0)
-			stored.value[LSR_CASE_PATIENT][0] = '\0';
-	}
-	lsr_case_details_fill(out, &stored);
-}
-
-void lsr_source_edf_position(const struct lsr_source *src, double *pos_s, double *len_s)
-{
-	const struct edf_source *s = src->st;
-	*pos_s = (double)s->pos / s->cfg.rate;
-	*len_s = (double)s->total / s->cfg.rate;
-}
-
-double lsr_source_edf_start(const struct lsr_source *src)
-{
-	const struct edf_source *s = src->st;
-	return s->start_epoch;
-}

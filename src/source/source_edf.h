@@ -6,38 +6,15 @@
 
 #include <stddef.h>
 
-#include "case_details.h"
-#include "params.h"
 #include "source.h"
 
 /* speed: 1 = the recording's own clock, 0 (LSR_SPEED_MAX) = as fast as
  * possible (a bounded chunk per pump).  NULL with a message and *exit_code 2
  * when the file cannot be replayed; a crashed recording EDFlib refuses gets
  * a message that says to run `lsrmon --repair FILE`.  ops->destroy(st)
- * frees everything, the returned struct included. */
+ * frees everything, the returned struct included.  Its ops have position,
+ * wall_start and settings (source.h). */
 struct lsr_source *lsr_source_edf_new(const char *path, double speed,
                                       char *err, size_t errlen, int *exit_code);
-
-/* Apply the recording's stored settings ("lsrmon: params …" and
- * "lsrmon: montage …" annotations, in file order) on top of what p_out
- * holds; montage_out gets the stored montage or stays untouched.  The
- * session calls it with defaults (+ the default layout), then applies
- * --layout and the command line over the result.  Returns the number of
- * settings annotations applied (0: none stored). */
-int lsr_source_edf_settings(const struct lsr_source *src, struct lsr_params *p_out,
-                            char *montage_out, size_t len);
-
-/* Fill the fields of out it does not give yet from the recording: its
- * "lsrmon: case …" annotations, and for the patient the header's patient
- * field (unless anonymous), so a report made from a replay names the
- * patient and the team the live one named. */
-void lsr_source_edf_case(const struct lsr_source *src, struct lsr_case_details *out);
-
-/* Where the replay is and how long the recording is, in seconds of stream
- * time (position shown on screen, progress bar). */
-/* Wall-clock time (epoch seconds) of the recording's first sample, from its
- * header; 0 when the header's date is unusable. */
-double lsr_source_edf_start(const struct lsr_source *src);
-void lsr_source_edf_position(const struct lsr_source *src, double *pos_s, double *len_s);
 
 #endif

@@ -2,13 +2,15 @@
  * what to redraw or quit) and the prompts for intensity, custom marks,
  * cancelling a mark and quitting while recording. */
 #include <ctype.h>
-#include <errno.h>
+#include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "keys.h"
+#include "number.h"
 #include "layout.h"
 
 typedef unsigned (*key_fn)(const struct lsr_keys_ctx *k, int key);
@@ -102,6 +104,7 @@ static unsigned k_freeze(const struct lsr_keys_ctx *k, int key)
 static const double gains[] = { 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000 };
 static const double timebases[] = { 1, 2, 5, 10, 20 };
 
+/* The gain and timebase steps (1-2-5): dir steps from the nearest to v. */
 static double step(const double *t, int n, double v, int dir)
 {
 	int best = 0;
@@ -112,20 +115,17 @@ static double step(const double *t, int n, double v, int dir)
 	return t[best < 0 ? 0 : best >= n ? n - 1 : best];
 }
 
-double lsr_keys_gain_step(double uv, int dir) { return step(gains, 12, uv, dir); }
-double lsr_keys_timebase_step(double ms, int dir) { return step(timebases, 5, ms, dir); }
-
 /* + magnifies: fewer µV per division. */
 static unsigned k_gain(const struct lsr_keys_ctx *k, int key)
 {
-	k->view->gain_uv = lsr_keys_gain_step(k->view->gain_uv, key == '-' ? 1 : -1);
+	k->view->gain_uv = step(gains, 12, k->view->gain_uv, key == '-' ? 1 : -1);
 	snprintf(k->view->message, sizeof k->view->message, "Gain %g uV/div", k->view->gain_uv);
 	return LSR_K_REDRAW;
 }
 
 static unsigned k_timebase(const struct lsr_keys_ctx *k, int key)
 {
-	k->view->timebase_ms = lsr_keys_timebase_step(k->view->timebase_ms, key == '[' ? -1 : 1);
+	k->view->timebase_ms = step(timebases, 5, k->view->timebase_ms, key == '[' ? -1 : 1);
 	snprintf(k->view->message, sizeof k->view->message, "Timebase %g ms/div", k->view->timebase_ms);
 	return LSR_K_REDRAW;
 }
@@ -313,10 +313,8 @@ static unsigned prompt_enter(const struct lsr_keys_ctx *k)
 	v->prompt = LSR_PROMPT_NONE;
 	char label[LSR_LABEL_MAX + 16];
 	if (p == LSR_PROMPT_INTENSITY) {
-		char *end;
-		errno = 0;
-		double mA = strtod(v->input, &end);
-		if (errno || end == v->input || *end || !(mA > 0 && mA <= 100)) {
+		double mA;
+		if (lsr_number_real(v->input, DBL_MIN, 100, &mA) != LSR_NUMBER_OK) {
 			say(v, "Intensity not marked: give mA between 0 and 100");
 			return LSR_K_REDRAW;
 		}
@@ -333,9 +331,10 @@ static unsigned prompt_enter(const struct lsr_keys_ctx *k)
 		else
 			mark(k, s);
 	} else if (p == LSR_PROMPT_CANCEL_ID) {
-		char *end;
-		long id = strtol(v->input, &end, 10);
-		const struct lsr_model_mark *mk = end != v->input && !*end && k->model ? lsr_model_mark_find(k->model, (int)id) : NULL;
+		int id;
+		const struct lsr_model_mark *mk =
+			lsr_number_int(v->input, 0, INT_MAX, &id) == LSR_NUMBER_OK && k->model
+			? lsr_model_mark_find(k->model, id) : NULL;
 		if (!mk || mk->cancelled) {
 			say(v, mk ? "That mark is already cancelled" : "No mark with that id");
 			return LSR_K_REDRAW;

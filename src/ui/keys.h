@@ -61,8 +61,4 @@ void lsr_keys_write_man(FILE *f);
 /* The prompt's question, for the status line ("" when none). */
 const char *lsr_keys_prompt_text(const struct lsr_view *v);
 
-/* The gain and timebase steps (1-2-5), nearest index to a value. */
-double lsr_keys_gain_step(double uv, int dir);
-double lsr_keys_timebase_step(double ms, int dir);
-
 #endif

@@ -9,6 +9,8 @@
 
 #include "ini_file.h"
 #include "layout.h"
+#include "panes.h"
+#include "number.h"
 
 #ifndef LSR_DATADIR
 #define LSR_DATADIR "/usr/local/share/lsrmon"
@@ -16,9 +18,6 @@
 
 #define SEEN_MAX 512
 
-static const char *const pane_types[LSR_PANE_TYPE_COUNT] = {
-	"banner", "sweeps", "freerun", "trend", "log", "status",
-};
 static const char *const color_names[LSR_COLOR_COUNT] = {
 	"text", "trace", "stack", "baseline", "window", "onset", "mark", "burst",
 	"selected", "acquiring", "present", "reduced", "disappeared", "alarm",
@@ -26,9 +25,6 @@ static const char *const color_names[LSR_COLOR_COUNT] = {
 static const char *const curses_colors[] = {
 	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
 };
-
-const char *lsr_pane_type_name(enum lsr_pane_type t) { return pane_types[t]; }
-const char *lsr_color_name(enum lsr_color c) { return color_names[c]; }
 
 /* Parser state: the file (its reader counts lines and checks what inih
  * would silently accept) and what the whole-file checks need. */
@@ -100,23 +96,30 @@ static void section_header(void *user, const char *s)
 
 static bool parse_int(const char *v, int lo, int hi, int *out)
 {
-	char *end;
-	errno = 0;
-	long x = strtol(v, &end, 10);
-	if (errno || end == v || *end || x < lo || x > hi)
+	return lsr_number_int(v, lo, hi, out) == LSR_NUMBER_OK;
+}
+
+/* A number-valued key: refused in number.h's one message shape. */
+static bool number_key(struct parse *p, const char *key, const char *v, enum lsr_number_form form,
+                       double lo, double hi, const char *range, double *out)
+{
+	int r = lsr_number_parse(v, strlen(v), form, lo, hi, out);
+	if (r < 0) {
+		char why[sizeof p->ini.err];
+		lsr_number_explain(why, sizeof why, key, v, r, range);
+		fail(p, "%s", why);
 		return false;
-	*out = (int)x;
+	}
 	return true;
 }
 
-static bool parse_real(const char *v, double lo, double hi, double *out)
+static bool int_key(struct parse *p, const char *key, const char *v, int lo, int hi,
+                    const char *range, int *out)
 {
-	char *end;
-	errno = 0;
-	double x = strtod(v, &end);
-	if (errno || end == v || *end || !(x >= lo && x <= hi))
+	double x;
+	if (!number_key(p, key, v, LSR_NUMBER_INTEGER, lo, hi, range, &x))
 		return false;
-	*out = x;
+	*out = (int)x;
 	return true;
 }
 
@@ -188,19 +191,19 @@ static bool parse_channels(const char *v, uint32_t *mask)
 	uint32_t m = 0;
 	const char *s = v;
 	while (*s) {
-		char *end;
-		long a = strtol(s, &end, 10), b;
-		if (end == s || a < 0 || a >= LSR_MAX_CHANNELS)
+		double a, b;
+		size_t n = strspn(s, "0123456789");
+		if (lsr_number_parse(s, n, LSR_NUMBER_INTEGER, 0, LSR_MAX_CHANNELS - 1, &a) < 0)
 			return false;
 		b = a;
-		s = end;
+		s += n;
 		if (*s == '-') {
-			b = strtol(s + 1, &end, 10);
-			if (end == s + 1 || b < a || b >= LSR_MAX_CHANNELS)
+			n = strspn(++s, "0123456789");
+			if (lsr_number_parse(s, n, LSR_NUMBER_INTEGER, a, LSR_MAX_CHANNELS - 1, &b) < 0)
 				return false;
-			s = end;
+			s += n;
 		}
-		for (long i = a; i <= b; i++)
+		for (int i = (int)a; i <= (int)b; i++)
 			m |= 1u << i;
 		while (*s == ' ')
 			s++;
@@ -222,6 +225,14 @@ static int lookup(const char *const *names, int n, const char *v)
 	for (int i = 0; i < n; i++)
 		if (!strcasecmp(names[i], v))
 			return i;
+	return -1;
+}
+
+static int pane_type(const char *v)
+{
+	for (int t = 0; t < LSR_PANE_TYPE_COUNT; t++)
+		if (!strcasecmp(lsr_pane_types[t].name, v))
+			return t;
 	return -1;
 }
 
@@ -264,14 +275,19 @@ static void key_pane(struct parse *p, struct lsr_layout_pane *pn, const char *k,
 {
 	int x;
 	if (!strcmp(k, "type")) {
-		if ((x = lookup(pane_types, LSR_PANE_TYPE_COUNT, v)) < 0)
-			fail(p, "type: '%.20s' is not a pane type (banner, sweeps, freerun, trend, log, status)", v);
-		else
+		if ((x = pane_type(v)) < 0) {
+			char names[LSR_PANE_TYPE_COUNT * 16] = "";
+			for (int t = 0, n = 0; t < LSR_PANE_TYPE_COUNT; t++)
+				n += snprintf(names + n, sizeof names - (size_t)n, "%s%s", t ? ", " : "",
+				              lsr_pane_types[t].name);
+			fail(p, "type: '%.20s' is not a pane type (%s)", v, names);
+		} else {
 			pn->type = (enum lsr_pane_type)x;
+		}
 	} else if (!strcmp(k, "row")) {
-		if (!parse_int(v, 1, LSR_LAYOUT_MAX_ROWS, &x))
-			fail(p, "row: '%.20s' is not a row number 1-%d", v, LSR_LAYOUT_MAX_ROWS);
-		else
+		char range[16];
+		snprintf(range, sizeof range, "1-%d", LSR_LAYOUT_MAX_ROWS);
+		if (int_key(p, k, v, 1, LSR_LAYOUT_MAX_ROWS, range, &x))
 			pn->row = x - 1;
 	} else if (!strcmp(k, "width")) {
 		if (!parse_size(v, &pn->width))
@@ -281,8 +297,7 @@ static void key_pane(struct parse *p, struct lsr_layout_pane *pn, const char *k,
 			fail(p, "channels: '%.30s' is not 'all' or a list like 0-2,5 (channels 0-%d)",
 			     v, LSR_MAX_CHANNELS - 1);
 	} else if (!strcmp(k, "columns")) {
-		if (!parse_int(v, 1, 8, &pn->columns))
-			fail(p, "columns: '%.20s' is not 1-8", v);
+		int_key(p, "columns", v, 1, 8, "1-8", &pn->columns);
 	} else {
 		fail(p, "unknown key '%.30s' in a pane (type, row, width, channels, columns)", k);
 	}
@@ -292,17 +307,13 @@ static void key_display(struct parse *p, const char *k, const char *v)
 {
 	struct lsr_layout *l = p->l;
 	if (!strcmp(k, "gain_uv")) {
-		if (!parse_real(v, 1, 10000, &l->gain_uv))
-			fail(p, "gain_uv: '%.20s' is not 1-10000 (uV per division)", v);
+		number_key(p, k, v, LSR_NUMBER_DECIMAL, 1, 10000, "1-10000 uV per division", &l->gain_uv);
 	} else if (!strcmp(k, "timebase_ms")) {
-		if (!parse_real(v, 1, 20, &l->timebase_ms))
-			fail(p, "timebase_ms: '%.20s' is not 1-20 (ms per division)", v);
+		number_key(p, k, v, LSR_NUMBER_DECIMAL, 1, 20, "1-20 ms per division", &l->timebase_ms);
 	} else if (!strcmp(k, "stack")) {
-		if (!parse_int(v, 0, 16, &l->stack))
-			fail(p, "stack: '%.20s' is not 0-16 (sweeps)", v);
+		int_key(p, k, v, 0, 16, "0-16 sweeps", &l->stack);
 	} else if (!strcmp(k, "average")) {
-		if (!parse_int(v, 1, 4, &l->average))
-			fail(p, "average: '%.20s' is not 1-4", v);
+		int_key(p, k, v, 1, 4, "1-4", &l->average);
 	} else if (!strcmp(k, "mode")) {
 		if (!strcmp(v, "overlay"))
 			l->stacked = false;
@@ -311,8 +322,7 @@ static void key_display(struct parse *p, const char *k, const char *v)
 		else
 			fail(p, "mode: '%.20s' is not overlay or stack", v);
 	} else if (!strcmp(k, "freerun_s")) {
-		if (!parse_real(v, 1, 60, &l->freerun_s))
-			fail(p, "freerun_s: '%.20s' is not 1-60 (seconds)", v);
+		number_key(p, k, v, LSR_NUMBER_DECIMAL, 1, 60, "1-60 seconds", &l->freerun_s);
 	} else {
 		fail(p, "unknown key '%.30s' in [display] (gain_uv, timebase_ms, stack, average, mode, freerun_s)", k);
 	}
@@ -330,10 +340,11 @@ static void key_montage(struct parse *p, const char *k, const char *v)
 		fail(p, "montage: '%.20s' is not a role (lsr, control, other)", v);
 		return;
 	}
-	if (isdigit((unsigned char)k[0]) && !parse_int(k, 0, LSR_MAX_CHANNELS - 1, &ch)) {
-		fail(p, "montage: channel '%.20s' is not 0-%d", k, LSR_MAX_CHANNELS - 1);
+	char range[16];
+	snprintf(range, sizeof range, "0-%d", LSR_MAX_CHANNELS - 1);
+	if (isdigit((unsigned char)k[0]) && !int_key(p, "montage: channel", k, 0, LSR_MAX_CHANNELS - 1,
+	                                             range, &ch))
 		return;
-	}
 	if (strlen(k) >= LSR_LABEL_MAX || l->nmontage == 2 * LSR_MAX_CHANNELS) {
 		fail(p, "montage: too many entries or label too long");
 		return;
@@ -467,17 +478,16 @@ void lsr_layout_defaults(struct lsr_layout *l)
 	static const struct lsr_size rows[] = {
 		{ LSR_SIZE_FIXED, 3 }, { LSR_SIZE_PERCENT, 60 }, { LSR_SIZE_FILL, 0 }, { LSR_SIZE_FIXED, 1 },
 	};
-	static const struct { const char *name; enum lsr_pane_type type; int row, pct; } panes[] = {
-		{ "banner", LSR_PANE_BANNER, 0, 0 }, { "sweeps", LSR_PANE_SWEEPS, 1, 60 },
-		{ "trend", LSR_PANE_TREND, 1, 0 }, { "freerun", LSR_PANE_FREERUN, 2, 60 },
-		{ "log", LSR_PANE_LOG, 2, 0 }, { "status", LSR_PANE_STATUS, 3, 0 },
+	static const struct { enum lsr_pane_type type; int row, pct; } panes[] = {
+		{ LSR_PANE_BANNER, 0, 0 }, { LSR_PANE_SWEEPS, 1, 60 }, { LSR_PANE_TREND, 1, 0 },
+		{ LSR_PANE_FREERUN, 2, 60 }, { LSR_PANE_LOG, 2, 0 }, { LSR_PANE_STATUS, 3, 0 },
 	};
 	l->nrows = 4;
 	memcpy(l->rows, rows, sizeof rows);
 	l->npanes = 6;
 	for (int i = 0; i < 6; i++) {
 		struct lsr_layout_pane *p = &l->panes[i];
-		snprintf(p->name, sizeof p->name, "%s", panes[i].name);
+		snprintf(p->name, sizeof p->name, "%s", lsr_pane_types[panes[i].type].name);
 		p->type = panes[i].type;
 		p->row = panes[i].row;
 		p->width = (struct lsr_size){ panes[i].pct ? LSR_SIZE_PERCENT : LSR_SIZE_FILL, panes[i].pct };

@@ -103,7 +103,4 @@ int lsr_layout_apply_params(const struct lsr_layout *l, struct lsr_params *p,
 void lsr_layout_apply_montage(const struct lsr_layout *l, const struct lsr_stream_config *cfg,
                               enum lsr_role *roles);
 
-const char *lsr_pane_type_name(enum lsr_pane_type t);
-const char *lsr_color_name(enum lsr_color c);
-
 #endif

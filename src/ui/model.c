@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "layout.h"
+#include "marks.h"
 #include "model.h"
 #include "params.h"
 
@@ -247,9 +248,10 @@ static void on_mark(struct lsr_model *m, const struct lsr_event *ev)
 	k->t = ev->t;
 	k->cancelled = false;
 	snprintf(k->label, sizeof k->label, "%s", label);
-	int target;
-	char extra;
-	if (!strncasecmp(label, "cancel ", 7) && sscanf(label + 7, "%d%c", &target, &extra) == 1)
+	/* What a Cancel label names is the judge's and the report's reading
+	 * (marks.h), so the screen never strikes out another mark than they do. */
+	double target;
+	if (lsr_mark_classify(label, &target) == LSR_MARK_CANCEL && isfinite(target))
 		for (int i = 0; i < m->nmarks; i++)
 			if (m->marks[i].id == target)
 				m->marks[i].cancelled = true;

@@ -26,7 +26,8 @@ bool lsr_pane_shows(const struct lsr_layout_pane *pane, int c)
 	return !pane || !pane->channels || (pane->channels >> c & 1u);
 }
 
-void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
+/* The banner's words for the current state (what the surgeon reads). */
+static void banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
                      char *l1, size_t n1, char *l2, size_t n2, int *color)
 {
 	char when[16];
@@ -92,7 +93,7 @@ void lsr_pane_banner(const struct lsr_pane_ctx *p, struct lsr_rect r)
 {
 	char l1[160], l2[80];
 	int color;
-	lsr_banner_text(p->m, p->info, l1, sizeof l1, l2, sizeof l2, &color);
+	banner_text(p->m, p->info, l1, sizeof l1, l2, sizeof l2, &color);
 	/* Alarms in reverse video so they read in monochrome too. */
 	bool alarm = color == LSR_COLOR_DISAPPEARED || color == LSR_COLOR_ALARM;
 	int attr = LSR_A_REVERSE | LSR_A_BOLD;

@@ -49,8 +49,9 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r, dou
 	lsr_plot_end(p->c);
 }
 
-void lsr_pane_freerun(const struct lsr_pane_ctx *p, struct lsr_rect r, double seconds)
+void lsr_pane_freerun(const struct lsr_pane_ctx *p, struct lsr_rect r)
 {
+	double seconds = p->freerun_s;
 	int list[LSR_MAX_CHANNELS], n = 0;
 	for (int c = 0; c < p->m->nch; c++)
 		if (lsr_pane_shows(p->pane, c))

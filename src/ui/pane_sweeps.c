@@ -165,6 +165,21 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 		lsr_canvas_put(p->c, pr.x + col_of(&s, mc->onset) / 2, pr.y, 0x25BC, LSR_COLOR_ONSET, LSR_A_BOLD);
 }
 
+void lsr_pane_sweeps_grid(const struct lsr_layout_pane *pane, int n, int h, int *cols, int *rows)
+{
+	int c = pane && pane->columns ? pane->columns : n <= 4 ? 1 : n <= 8 ? 2 : 4;
+	if (c > n)
+		c = n;
+	int r = (n + c - 1) / c;
+	/* Too many rows for the height: fewer, taller channels beat unreadable ones. */
+	while (r > 1 && h / r < 2 && c < n) {
+		c++;
+		r = (n + c - 1) / c;
+	}
+	*cols = c;
+	*rows = r;
+}
+
 void lsr_pane_sweeps(const struct lsr_pane_ctx *p, struct lsr_rect r)
 {
 	int list[LSR_MAX_CHANNELS], n = 0;
@@ -175,15 +190,8 @@ void lsr_pane_sweeps(const struct lsr_pane_ctx *p, struct lsr_rect r)
 		lsr_canvas_text(p->c, r.x + 1, r.y, r.w - 1, "no channels yet", LSR_COLOR_TEXT, LSR_A_DIM);
 		return;
 	}
-	int cols = p->pane && p->pane->columns ? p->pane->columns : n <= 4 ? 1 : n <= 8 ? 2 : 4;
-	if (cols > n)
-		cols = n;
-	int rows = (n + cols - 1) / cols;
-	/* Too many rows for the height: fewer, taller channels beat unreadable ones. */
-	while (rows > 1 && r.h / rows < 2 && cols < n) {
-		cols++;
-		rows = (n + cols - 1) / cols;
-	}
+	int cols, rows;
+	lsr_pane_sweeps_grid(p->pane, n, r.h, &cols, &rows);
 	for (int i = 0; i < n; i++) {
 		int gx = i % cols, gy = i / cols;
 		int x0 = r.x + r.w * gx / cols, x1 = r.x + r.w * (gx + 1) / cols;

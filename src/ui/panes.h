@@ -15,10 +15,23 @@ struct lsr_pane_ctx {
 	const struct lsr_view *v;
 	const struct lsr_ui_info *info;
 	const struct lsr_layout_pane *pane;
+	double freerun_s;       /* the layout's free-run window (seconds) */
 };
 
+/* The pane types, one entry each, indexed by enum lsr_pane_type (panes.c):
+ * the name a layout file gives the type (layout.c reads it), the model
+ * changes it is drawn again on and how it draws (screen.c).  A new pane is
+ * one enum value, one pane_*.c and one entry here. */
+struct lsr_pane_class {
+	const char *name;
+	unsigned dirty;         /* the LSR_DIRTY_* bits it is drawn again on */
+	bool full_width;        /* spans the screen: no gutter column on its right */
+	void (*draw)(const struct lsr_pane_ctx *p, struct lsr_rect r);
+};
+extern const struct lsr_pane_class lsr_pane_types[LSR_PANE_TYPE_COUNT];
+
 void lsr_pane_sweeps(const struct lsr_pane_ctx *p, struct lsr_rect r);
-void lsr_pane_freerun(const struct lsr_pane_ctx *p, struct lsr_rect r, double seconds);
+void lsr_pane_freerun(const struct lsr_pane_ctx *p, struct lsr_rect r);
 void lsr_pane_trend(const struct lsr_pane_ctx *p, struct lsr_rect r);
 void lsr_pane_banner(const struct lsr_pane_ctx *p, struct lsr_rect r);
 void lsr_pane_log(const struct lsr_pane_ctx *p, struct lsr_rect r);
@@ -26,14 +39,13 @@ void lsr_pane_status(const struct lsr_pane_ctx *p, struct lsr_rect r);
 void lsr_pane_help(const struct lsr_pane_ctx *p, struct lsr_rect screen);
 void lsr_pane_too_small(struct lsr_canvas *c, int w, int h);
 
-/* The banner's words for the current state (what the surgeon reads). */
-void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
-                     char *line1, size_t len1, char *line2, size_t len2, int *color);
-
 /* A stream time as shown: the time of day when the wall clock is known
  * and not frozen, else "+HH:MM:SS" of stream time. */
 void lsr_pane_time(const struct lsr_ui_info *info, double t, char *buf, size_t len);
 /* Whether channel c is shown by a pane (its channel mask). */
 bool lsr_pane_shows(const struct lsr_layout_pane *pane, int c);
+/* The sweeps pane's grid for n channels in h lines: its columns and rows
+ * (the screen maps a click with the same grid). */
+void lsr_pane_sweeps_grid(const struct lsr_layout_pane *pane, int n, int h, int *cols, int *rows);
 
 #endif

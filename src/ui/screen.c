@@ -4,12 +4,6 @@
 
 #include "screen.h"
 
-static const unsigned pane_dirty[LSR_PANE_TYPE_COUNT] = {
-	[LSR_PANE_BANNER] = LSR_DIRTY_BANNER, [LSR_PANE_SWEEPS] = LSR_DIRTY_SWEEPS,
-	[LSR_PANE_FREERUN] = LSR_DIRTY_FREERUN, [LSR_PANE_TREND] = LSR_DIRTY_TREND,
-	[LSR_PANE_LOG] = LSR_DIRTY_LOG, [LSR_PANE_STATUS] = LSR_DIRTY_STATUS,
-};
-
 int lsr_screen_resize(struct lsr_screen *s, int w, int h, bool utf8)
 {
 	if (lsr_canvas_resize(&s->canvas, w, h) < 0)
@@ -38,26 +32,19 @@ void lsr_screen_draw(struct lsr_screen *s, unsigned dirty, const struct lsr_mode
 	for (int i = 0; i < l->npanes; i++) {
 		const struct lsr_layout_pane *pn = &l->panes[i];
 		struct lsr_rect r = s->rects[i];
-		if (!(dirty & pane_dirty[pn->type]) || r.w <= 0 || r.h <= 0)
+		const struct lsr_pane_class *type = &lsr_pane_types[pn->type];
+		if (!(dirty & type->dirty) || r.w <= 0 || r.h <= 0)
 			continue;
 		lsr_canvas_fill(&s->canvas, r, ' ', LSR_COLOR_TEXT, 0);
 		s->drawn[s->ndrawn++] = r;
 		/* A blank gutter column between panes side by side. */
-		if (r.x + r.w < s->w && pn->type != LSR_PANE_BANNER && pn->type != LSR_PANE_STATUS && r.w > 2)
+		if (r.x + r.w < s->w && !type->full_width && r.w > 2)
 			r.w--;
-		struct lsr_pane_ctx p = { &s->canvas, m, v, info, pn };
-		switch (pn->type) {
-		case LSR_PANE_BANNER: lsr_pane_banner(&p, r); break;
-		case LSR_PANE_SWEEPS: lsr_pane_sweeps(&p, r); break;
-		case LSR_PANE_FREERUN: lsr_pane_freerun(&p, r, l->freerun_s); break;
-		case LSR_PANE_TREND: lsr_pane_trend(&p, r); break;
-		case LSR_PANE_LOG: lsr_pane_log(&p, r); break;
-		case LSR_PANE_STATUS: lsr_pane_status(&p, r); break;
-		default: break;
-		}
+		struct lsr_pane_ctx p = { &s->canvas, m, v, info, pn, l->freerun_s };
+		type->draw(&p, r);
 	}
 	if (v->help) {
-		struct lsr_pane_ctx p = { &s->canvas, m, v, info, NULL };
+		struct lsr_pane_ctx p = { &s->canvas, m, v, info, NULL, l->freerun_s };
 		lsr_pane_help(&p, (struct lsr_rect){ 0, 0, s->w, s->h });
 	}
 }
@@ -84,14 +71,8 @@ int lsr_screen_channel_at(const struct lsr_screen *s, const struct lsr_model *m,
 		}
 		if (pn->type == LSR_PANE_SWEEPS) {
 			/* Same grid as the sweeps pane. */
-			int cols = pn->columns ? pn->columns : n <= 4 ? 1 : n <= 8 ? 2 : 4;
-			if (cols > n)
-				cols = n;
-			int rows = (n + cols - 1) / cols;
-			while (rows > 1 && r.h / rows < 2 && cols < n) {
-				cols++;
-				rows = (n + cols - 1) / cols;
-			}
+			int cols, rows;
+			lsr_pane_sweeps_grid(pn, n, r.h, &cols, &rows);
 			int k = (y - r.y) * rows / r.h * cols + (x - r.x) * cols / r.w;
 			return k < n ? list[k] : -1;
 		}

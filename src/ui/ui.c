@@ -30,7 +30,9 @@ struct lsr_ui {
 	uint64_t frames;
 };
 
-void lsr_ui_log_path(char *buf, size_t len)
+/* The default log file: $XDG_STATE_HOME/lsrmon/lsrmon.log, else
+ * ~/.local/state/lsrmon/lsrmon.log, else /tmp/lsrmon-<uid>.log. */
+static void log_path(char *buf, size_t len)
 {
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
 	char dir[400];
@@ -68,14 +70,10 @@ static void on_group_end(void *ctx) { (void)ctx; }
 
 static void view_defaults(struct lsr_view *v, const struct lsr_layout *l, const struct lsr_ui_opts *o)
 {
-	memset(v, 0, sizeof *v);
-	v->gain_uv = l->gain_uv;
-	v->timebase_ms = l->timebase_ms;
-	v->average = l->average;
-	v->stack = l->stack;
-	v->stacked = l->stacked;
-	v->replay = o->replay;
-	v->recording = o->recording;
+	*v = (struct lsr_view){
+		.gain_uv = l->gain_uv, .timebase_ms = l->timebase_ms, .average = l->average,
+		.stack = l->stack, .stacked = l->stacked, .replay = o->replay, .recording = o->recording,
+	};
 }
 
 static int resize(struct lsr_ui *ui)
@@ -106,7 +104,7 @@ struct lsr_ui *lsr_ui_new(const struct lsr_ui_opts *opts, const struct lsr_ui_ac
 	if (opts->log_path)
 		snprintf(log, sizeof log, "%s", opts->log_path);
 	else
-		lsr_ui_log_path(log, sizeof log);
+		log_path(log, sizeof log);
 	ui->term = lsr_term_open(opts->layout->fg, opts->no_color, log, err, errlen);
 	if (!ui->term) {
 		lsr_model_free(ui->model);

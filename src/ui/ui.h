@@ -64,14 +64,10 @@ struct lsr_ui_opts {
 	const struct lsr_layout *layout; /* parsed; must outlive the ui */
 	bool no_color;            /* NO_COLOR set (the session reads the env) */
 	bool replay, recording;
-	const char *log_path;     /* library stderr; NULL = lsr_ui_log_path() */
+	const char *log_path;     /* library stderr; NULL = $XDG_STATE_HOME/lsrmon/lsrmon.log (ui.c) */
 };
 
 struct lsr_ui;
-
-/* The default log file: $XDG_STATE_HOME/lsrmon/lsrmon.log, else
- * ~/.local/state/lsrmon/lsrmon.log, else /tmp/lsrmon-<uid>.log. */
-void lsr_ui_log_path(char *buf, size_t len);
 
 /* Starts curses; NULL with a message when the terminal cannot be used. */
 struct lsr_ui *lsr_ui_new(const struct lsr_ui_opts *opts,

@@ -38,14 +38,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct lsr_params p;
 		lsr_params_defaults(&p);
 		char montage[400] = "";
-		lsr_source_edf_settings(src, &p, montage, sizeof montage);
+		src->ops->settings(src->st, &p, montage, sizeof montage);
 		FUZZ_REQUIRE(memchr(montage, 0, sizeof montage) != NULL);
 		struct fuzz_seen seen;
 		struct lsr_source_sink sink = fuzz_sink(&seen);
 		struct lsr_source_env env = { &sink, NULL, on_link, on_alarm, NULL };
 		replay(src, &env);
 		double pos, len;
-		lsr_source_edf_position(src, &pos, &len);
+		src->ops->position(src->st, &pos, &len);
 		FUZZ_REQUIRE(pos >= 0 && pos <= len + 1e-9);
 		uint64_t first = seen.samples;
 		if (src->ops->rewind && src->ops->rewind(src->st) == 0) {

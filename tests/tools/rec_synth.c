@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "recorder.h"
 
 #define RATE 2000
@@ -74,7 +75,7 @@ int main(int argc, char **argv)
 	}
 	struct lsr_params p;
 	lsr_params_defaults(&p);
-	lsr_recorder_segment(r, &cfg, ch, NCH, &p, 0);
+	lsr_recorder_segment(r, &cfg, ch, NCH, &p, 0, lsr_clock_wall());
 	static float s[NCH * BLOCK];
 	uint8_t m[BLOCK];
 	struct timespec next;

@@ -93,15 +93,16 @@ START_TEST(corrupt_lines_are_lost_instants)
 	         "0,,2\n"       /* 7: empty field */
 	         "0,1,2,\n"     /* 8: trailing comma */
 	         "0,1e999,2\n"  /* 9: not finite */
-	         "%s\n"         /* 10: overlong */
-	         "1,3,4\n",     /* 11 */
+	         "0,1e39,2\n"   /* 10: too large for a sample (a float) */
+	         "%s\n"         /* 11: overlong */
+	         "1,3,4\n",     /* 12 */
 	         overlong);
 	struct drv d;
 	run(&d, text, 64);
-	ck_assert_uint_eq(d.stats.corrupt_lines, 10);
+	ck_assert_uint_eq(d.stats.corrupt_lines, 11);
 	ck_assert_uint_eq(d.rec.n, 2);
 	ck_assert_uint_eq(d.rec.rows[0].index, 0);
-	ck_assert_uint_eq(d.rec.rows[1].index, 11);
+	ck_assert_uint_eq(d.rec.rows[1].index, 12);
 	ck_assert_uint_eq(d.rec.rows[1].marks, 1);
 	ck_assert_float_eq(d.rec.rows[1].v[1], 4.0f);
 	done(&d);

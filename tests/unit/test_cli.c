@@ -56,6 +56,12 @@ static const struct { const char *args[4]; const char *needle; } bad[] = {
 	{ { "--speed", "0" }, "--speed" },
 	{ { "--speed", "abc" }, "--speed" },
 	{ { "--speed", "65" }, "--speed" },
+	/* numbers are read one way everywhere (src/number.h) */
+	{ { "--speed", "0x2" }, "--speed: '0x2' is not a number" },
+	{ { "--baud", "9600.0" }, "--baud: '9600.0' is not a number" },
+	{ { "--baud", "10" }, "--baud: '10' is out of range" },
+	{ { "--seed", "+3" }, "--seed: '+3' is not a number" },
+	{ { "--pause-at", "inf" }, "--pause-at: 'inf' is not a number" },
 	{ { "--scenario", "nope" }, "--scenario" },
 	{ { "--set", "nope=1" }, "nope" },
 	{ { "--set", "hp_hz=5" }, "hp_hz" },

@@ -115,6 +115,26 @@ START_TEST(custom_mark_prompt)
 }
 END_TEST
 
+/* The screen strikes out the mark a Cancel label names as the judge and
+ * the report read it (lsr_mark_classify, marks.h): blanks around the words
+ * and the id do not count, a label that names no id cancels nothing. */
+START_TEST(cancel_label_read_as_the_judge_reads_it)
+{
+	add_mark(1, "Dura open");
+	add_mark(2, "Decompression");
+	add_mark(3, "Intensity 2 mA");
+	add_mark(4, "Cancel 0x1");
+	add_mark(5, "Cancel -3");
+	ck_assert(!lsr_model_mark_find(model, 1)->cancelled);
+	ck_assert(!lsr_model_mark_find(model, 3)->cancelled);
+	add_mark(6, "  cancel 2\t ");
+	ck_assert(lsr_model_mark_find(model, 2)->cancelled);
+	add_mark(7, "CANCEL   3 ");
+	ck_assert(lsr_model_mark_find(model, 3)->cancelled);
+	ck_assert(!lsr_model_mark_find(model, 1)->cancelled);
+}
+END_TEST
+
 START_TEST(cancel_choose_confirm)
 {
 	type("u");
@@ -271,6 +291,7 @@ Suite *suite_keys(void)
 	tcase_add_test(tc, intensity_prompt);
 	tcase_add_test(tc, custom_mark_prompt);
 	tcase_add_test(tc, cancel_choose_confirm);
+	tcase_add_test(tc, cancel_label_read_as_the_judge_reads_it);
 	tcase_add_test(tc, quit_confirms_while_recording);
 	tcase_add_test(tc, view_keys);
 	tcase_add_test(tc, replay_keys_only_in_replay);

@@ -8,6 +8,7 @@
 
 #include "ini_file.h"
 #include "layout.h"
+#include "panes.h"
 
 static char path[64];
 
@@ -52,6 +53,34 @@ START_TEST(shipped_layouts_parse)
 	struct lsr_params p;
 	lsr_params_defaults(&p);
 	ck_assert_int_eq(lsr_layout_apply_params(&l, &p, err, sizeof err), 0);
+}
+END_TEST
+
+/* The pane types man/lsrmon-layout.5 lists: a layout names each, and the
+ * screen draws it, through the one table (panes.h). */
+START_TEST(pane_types_from_the_one_table)
+{
+	static const struct { const char *name; enum lsr_pane_type type; } doc[] = {
+		{ "banner", LSR_PANE_BANNER }, { "sweeps", LSR_PANE_SWEEPS },
+		{ "freerun", LSR_PANE_FREERUN }, { "trend", LSR_PANE_TREND },
+		{ "log", LSR_PANE_LOG }, { "status", LSR_PANE_STATUS },
+	};
+	ck_assert_int_eq(LSR_PANE_TYPE_COUNT, 6);
+	struct lsr_layout l;
+	char text[128], err[300];
+	for (int i = 0; i < 6; i++) {
+		int n = snprintf(text, sizeof text, "[layout]\nrows = *\n[pane a]\ntype = %s\nrow = 1\n",
+		                 doc[i].name);
+		write_file(text, (size_t)n);
+		ck_assert_msg(lsr_layout_parse_file(&l, path, err, sizeof err) == 0, "%s", err);
+		unlink(path);
+		ck_assert_int_eq(l.panes[0].type, doc[i].type);
+		ck_assert_str_eq(lsr_pane_types[doc[i].type].name, doc[i].name);
+		ck_assert(lsr_pane_types[doc[i].type].draw != NULL);
+		ck_assert_uint_ne(lsr_pane_types[doc[i].type].dirty, 0);
+	}
+	EXPECT("[pane a]\ntype = gauge\n", 2,
+	       "'gauge' is not a pane type (banner, sweeps, freerun, trend, log, status)");
 }
 END_TEST
 
@@ -145,7 +174,14 @@ START_TEST(malformed_give_file_and_line)
 	EXPECT("[layout]\nrows = *\n[empty]\n", 3, "unknown section");
 	EXPECT("[layout]\nrows = *\ncolour = red\n", 3, "unknown key");
 	EXPECT("[display]\n\ngain_uv = lots\n", 3, "gain_uv");
-	EXPECT("[display]\ngain_uv = 0\n", 2, "gain_uv");
+	EXPECT("[display]\ngain_uv = 0\n", 2, "gain_uv: '0' is out of range");
+	/* hex, inf and nan are no more numbers in a layout than in --set */
+	EXPECT("[display]\ngain_uv = 0x64\n", 2, "gain_uv: '0x64' is not a number");
+	EXPECT("[display]\ntimebase_ms = inf\n", 2, "timebase_ms: 'inf' is not a number");
+	EXPECT("[display]\nfreerun_s = nan\n", 2, "freerun_s: 'nan' is not a number");
+	EXPECT("[display]\nstack = 0x4\n", 2, "stack: '0x4' is not a number");
+	EXPECT("[pane a]\ntype = sweeps\nrow = +1\n", 3, "row: '+1' is not a number");
+	EXPECT("[pane a]\ntype = sweeps\nchannels = 0x1\n", 3, "channels");
 	EXPECT("[display]\nmode = sideways\n", 2, "mode");
 	EXPECT("[colors]\ntrace = mauve\n", 2, "colour");
 	EXPECT("[colors]\nsparkle = red\n", 2, "colour role");
@@ -294,6 +330,7 @@ Suite *suite_layout(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_loop_test(tc, shipped_layouts_parse, 0, 3);
 	tcase_add_test(tc, values_are_read);
+	tcase_add_test(tc, pane_types_from_the_one_table);
 	tcase_add_test(tc, malformed_give_file_and_line);
 	tcase_add_test(tc, case_defaults_only_for_the_team);
 	tcase_add_test(tc, overlong_line);

@@ -385,7 +385,7 @@ END_TEST
 START_TEST(listen_specs)
 {
 	static const char *bad[] = { "", "abc", "70000", "-1", "localhost:9000", "1.2.3:9",
-		                     "127.0.0.1:", ":9000", "[::1]" };
+		                     "127.0.0.1:", ":9000", "[::1]", "0x50", "+80", "127.0.0.1:8e1" };
 	char err[200];
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		err[0] = '\0';

@@ -39,6 +39,11 @@ START_TEST(set_accepts_and_rejects)
 	ck_assert_int_eq(lsr_params_set_kv(&p, "disappear_trials=4.5", err, sizeof err), -1);
 	ck_assert_int_eq(lsr_params_set_kv(&p, "hp_hz=nan", err, sizeof err), -1);
 	ck_assert_int_eq(lsr_params_set_kv(&p, "hp_hz=0x10", err, sizeof err), -1);
+	ck_assert_str_eq(err, "hp_hz: '0x10' is not a number");
+	ck_assert_int_eq(lsr_params_set_kv(&p, "baseline_trials=0x10", err, sizeof err), -1);
+	ck_assert_str_eq(err, "baseline_trials: '0x10' is not a number");
+	ck_assert_int_eq(lsr_params_set_kv(&p, "baseline_trials=30", err, sizeof err), -1);
+	ck_assert_str_eq(err, "baseline_trials: '30' is out of range (5-20)");
 	ck_assert_int_eq(lsr_params_set_kv(&p, "notch_hz=55", err, sizeof err), -1);
 	ck_assert_int_eq(lsr_params_set_kv(&p, "hp_hz", err, sizeof err), -1);
 	ck_assert_int_eq(p.disappear_trials, 12); /* failed sets change nothing */

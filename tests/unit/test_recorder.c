@@ -11,6 +11,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "recnotes.h"
@@ -66,6 +67,24 @@ static void block(struct lsr_recorder *r, int64_t index, int n)
 	lsr_recorder_block(r, index, &b);
 }
 
+/* The case's wall clock at stream time 0 (src/clock.h): 2023-11-14 22:13:20 UTC. */
+#define ORIGIN 1700000000.0
+
+/* Each file's header is dated by the case's wall clock at its first sample
+ * (local time, whole seconds), not by when the writer thread opened it. */
+static void want_start(const struct edf_hdr_struct *h, double stream_t)
+{
+	time_t t = (time_t)floor(ORIGIN + stream_t);
+	struct tm tm;
+	ck_assert_ptr_nonnull(localtime_r(&t, &tm));
+	ck_assert_int_eq(h->startdate_year, tm.tm_year + 1900);
+	ck_assert_int_eq(h->startdate_month, tm.tm_mon + 1);
+	ck_assert_int_eq(h->startdate_day, tm.tm_mday);
+	ck_assert_int_eq(h->starttime_hour, tm.tm_hour);
+	ck_assert_int_eq(h->starttime_minute, tm.tm_min);
+	ck_assert_int_eq(h->starttime_second, tm.tm_sec);
+}
+
 static int find_annot(int hd, int count, const char *prefix, long long *onset)
 {
 	for (int k = 0; k < count; k++) {
@@ -91,7 +110,7 @@ START_TEST(segments_gaps_and_annotations)
 	lsr_params_defaults(&p);
 	ck_assert_int_eq(lsr_params_set_kv(&p, "button_label=Foot 100%", err, sizeof err), 0);
 	struct lsr_stream_config c = cfg2(1000);
-	lsr_recorder_segment(r, &c, chans, 2, &p, 0);
+	lsr_recorder_segment(r, &c, chans, 2, &p, 0, ORIGIN);
 	for (int64_t i = 0; i < 1000; i += 250)
 		block(r, i, 250);
 	struct lsr_event ev = { .type = LSR_EV_MARK, .t = 0.5, .mark = { 1, "Decompression", LSR_ORIGIN_KEY } };
@@ -104,13 +123,14 @@ START_TEST(segments_gaps_and_annotations)
 	block(r, 1050, 500);                  /* 50 samples lost: padded */
 	block(r, 1550 + 61 * 1000, 500);      /* 61 s outage: next file */
 	struct lsr_stream_config c3 = cfg2(2000);
-	lsr_recorder_segment(r, &c3, chans, 2, &p, 70);
+	lsr_recorder_segment(r, &c3, chans, 2, &p, 70, ORIGIN);
 	block(r, 0, 1000);
 	ck_assert_int_eq(lsr_recorder_close(r), 0);
 
 	struct edf_hdr_struct h;
 	ck_assert_int_eq(edfopen_file_readonly(path, &h, EDFLIB_READ_ALL_ANNOTATIONS), 0);
 	int hd = h.handle;
+	want_start(&h, 0);
 	ck_assert_int_eq(h.datarecords_in_file, 16); /* 1550 samples, last record padded */
 	static double got[1600];
 	ck_assert_int_eq(edfread_physical_samples(hd, 1, 1600, got), 1600);
@@ -156,6 +176,7 @@ START_TEST(segments_gaps_and_annotations)
 	snprintf(p2, sizeof p2, "%s/case-2.bdf", dir);
 	ck_assert_int_eq(edfopen_file_readonly(p2, &h, EDFLIB_READ_ALL_ANNOTATIONS), 0);
 	ck_assert_int_eq(h.datarecords_in_file, 5);
+	want_start(&h, (1550 + 61000) / 1000.0); /* after the outage */
 	ck_assert_int_ge(find_annot(hd = h.handle, (int)h.annotations_in_file, "lsrmon: Gap 61000 samples", &on), 0);
 	ck_assert_int_ge(find_annot(hd, (int)h.annotations_in_file, "lsrmon: montage", &on), 0);
 	ck_assert_int_eq(edfread_physical_samples(hd, 0, 1, got), 1);
@@ -165,6 +186,7 @@ START_TEST(segments_gaps_and_annotations)
 	ck_assert_int_eq(edfopen_file_readonly(p2, &h, EDFLIB_READ_ALL_ANNOTATIONS), 0);
 	ck_assert_int_eq(h.signalparam[0].smp_in_datarecord, 200);
 	ck_assert_int_eq(h.datarecords_in_file, 5);
+	want_start(&h, 70);
 	edfclose_file(h.handle);
 	struct stat st;
 	ck_assert_int_eq(stat(p2, &st), 0);
@@ -226,7 +248,7 @@ START_TEST(full_disk_alarm_and_valid_file)
 		struct lsr_params p;
 		lsr_params_defaults(&p);
 		struct lsr_stream_config c = cfg2(1000);
-		lsr_recorder_segment(r, &c, chans, 2, &p, 0);
+		lsr_recorder_segment(r, &c, chans, 2, &p, 0, ORIGIN);
 		for (int64_t i = 0; i < 30000; i += 500)
 			block(r, i, 500);
 		struct pollfd pf = { .fd = lsr_recorder_alarm_fd(r), .events = POLLIN };
@@ -273,7 +295,7 @@ START_TEST(live_drops_rather_than_waits)
 	}
 	struct lsr_params p;
 	lsr_params_defaults(&p);
-	lsr_recorder_segment(r, &c, ch, LSR_MAX_CHANNELS, &p, 0);
+	lsr_recorder_segment(r, &c, ch, LSR_MAX_CHANNELS, &p, 0, ORIGIN);
 	/* 100 blocks of 512 kB offered at once: 3 × the queue, far faster than
 	 * any disk takes them. */
 	static float s[LSR_MAX_CHANNELS * LSR_MAX_BLOCK];

@@ -65,6 +65,10 @@ START_TEST(max_speed_and_rewind)
 		ck_assert_int_eq(src->ops->rewind(src->st), 0);
 	}
 	ck_assert_int_eq(r.ncfg, 2);
+	/* Seekable (rewind), but a capture has no header: no length, no start
+	 * date, no stored settings (source.h), so the session asks nothing more. */
+	ck_assert(src->ops->position == NULL && src->ops->wall_start == NULL &&
+	          src->ops->settings == NULL);
 	struct lsr_driver_stats st;
 	src->ops->stats(src->st, &st);
 	ck_assert_uint_eq(st.frames, 0); /* rewound: a fresh driver */

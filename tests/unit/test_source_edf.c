@@ -27,6 +27,10 @@ static void rm_dir(void)
 static float val(int c, int64_t i) { return (float)(((i * 29 + c * 700) % 3001 - 1500) * Q); }
 
 /* 1.5 s at 1 kHz, 2 channels, samples 700..729 lost, marks and settings. */
+/* The case's wall clock when the recording was made (src/clock.h):
+ * 2023-11-14 22:13:20 UTC; its header holds it, in whole seconds. */
+#define ORIGIN 1700000000.0
+
 static void make_recording(const char *path)
 {
 	char err[256];
@@ -42,7 +46,7 @@ static void make_recording(const char *path)
 	lsr_params_defaults(&p);
 	ck_assert_int_eq(lsr_params_set_kv(&p, "disappear_trials=7", err, sizeof err), 0);
 	ck_assert_int_eq(lsr_params_set_kv(&p, "stim_branch=mandibular", err, sizeof err), 0);
-	lsr_recorder_segment(r, &c, ch, 2, &p, 0);
+	lsr_recorder_segment(r, &c, ch, 2, &p, 0, ORIGIN);
 	static float s[2 * 1500];
 	static uint8_t m[1500];
 	for (int i = 0; i < 1500; i++) {
@@ -163,10 +167,11 @@ START_TEST(replays_what_was_recorded)
 	struct lsr_params p;
 	lsr_params_defaults(&p);
 	char montage[64] = "";
-	ck_assert_int_ge(lsr_source_edf_settings(src, &p, montage, sizeof montage), 2);
+	ck_assert_int_ge(src->ops->settings(src->st, &p, montage, sizeof montage), 2);
 	ck_assert_int_eq(p.disappear_trials, 7);
 	ck_assert_int_eq(p.stim_branch, LSR_BRANCH_MANDIBULAR);
 	ck_assert_str_eq(montage, "0:lsr,1:control");
+	ck_assert_double_eq(src->ops->wall_start(src->st), ORIGIN);
 	struct lsr_driver_stats st;
 	src->ops->stats(src->st, &st);
 	ck_assert_uint_ge(st.lost_samples, 30);
@@ -190,7 +195,7 @@ START_TEST(replays_what_was_recorded)
 	ck_assert_int_ge(g.samples, 199);
 	ck_assert_int_le(g.samples, 201);
 	double pos, len;
-	lsr_source_edf_position(src, &pos, &len);
+	src->ops->position(src->st, &pos, &len);
 	ck_assert_double_eq_tol(pos, 0.2, 0.0011);
 	ck_assert_double_eq_tol(len, 1.5, 1e-9);
 	src->ops->destroy(src->st);
