@@ -69,7 +69,7 @@ DEB_PACKAGES := gcc make pkg-config libncurses-dev libserialport-dev liblo-dev \
 	liblo-tools libedf-dev libinih-dev check libcairo2-dev tmux socat \
 	biosig-tools python3-mne poppler-utils clang libclang-rt-14-dev valgrind
 
-.PHONY: show-cflags all check demo deps tests fixtures bench install uninstall clean fuzz fuzz-ci fuzz-targets soak
+.PHONY: show-cflags all check demo deps tests fixtures bench evaluate install uninstall clean fuzz fuzz-ci fuzz-targets soak
 
 all: $(BIN)
 
@@ -186,6 +186,18 @@ check: deps
 demo: deps
 	$(MAKE) all
 	./$(BIN)
+
+# The detector's error rates over the simulated population
+# (tests/eval/README.md): always the release build; EVAL_PATIENTS per
+# course, EVAL_SEED picks the set, EVAL_JOBS runs in parallel.
+EVAL_PATIENTS ?= 300
+EVAL_SEED ?= 1
+EVAL_JOBS ?= 2
+evaluate: deps
+	$(MAKE) SANITIZE=0 lsrmon build/rel/tools/simtruth
+	/usr/bin/python3 tests/eval/evaluate.py --lsrmon $(abspath lsrmon) \
+		--simtruth $(abspath build/rel/tools/simtruth) --patients $(EVAL_PATIENTS) \
+		--seed $(EVAL_SEED) --jobs $(EVAL_JOBS) --results tests/eval/RESULTS.md
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \

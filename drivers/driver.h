@@ -79,6 +79,7 @@ struct lsr_driver_opts {
 	const char *scenario;      /* sim: NULL = classic */
 	uint64_t seed;             /* sim */
 	double duration_s;         /* sim: length of the scripted case */
+	uint64_t sim_patient;      /* sim: 0 the reference patient, N > 0 drawn */
 };
 
 enum lsr_generate_status { LSR_GENERATE_MORE = 0, LSR_GENERATE_END = 1 };

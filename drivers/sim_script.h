@@ -69,30 +69,45 @@ static inline double lsr_sim_rng_gauss(struct lsr_sim_rng *r)
 
 struct lsr_sim_scenario;
 
+/* A course: a factor that moves linearly from the previous value to
+ * `to` over [at, at + ramp) samples (ramp 0: a step), piece after piece;
+ * 1 before the first.  The LSR, the direct response and the noise each
+ * follow one. */
+struct lsr_sim_course {
+	int n;
+	uint64_t at[LSR_SIM_MAX_EVENTS], ramp[LSR_SIM_MAX_EVENTS];
+	double to[LSR_SIM_MAX_EVENTS];
+};
+
+double lsr_sim_course_at(const struct lsr_sim_course *c, uint64_t index);
+
 /* A scripted case, advanced one stimulus at a time. */
 struct lsr_sim_script {
 	const struct lsr_sim_scenario *scn;
+	struct lsr_sim_patient pat;
 	uint64_t end;            /* samples in the case */
 	uint64_t limit;          /* stimuli end here: end, or past it once extended */
 	uint64_t next;           /* index of the next stimulus */
 	int n;                   /* stimuli so far */
 	int since_dropout;       /* stimuli since the last dropout */
 	struct lsr_sim_rng rng;  /* stimuli only: same sequence in every scenario */
-	int nsteps;
-	uint64_t step_at[LSR_SIM_MAX_EVENTS];
-	double step_scale[LSR_SIM_MAX_EVENTS];
+	/* The interval to the next stimulus: isi_min + u × isi_mul / isi_div
+	 * samples (the reference patient's 0.9 s + u × rate / 5). */
+	uint64_t isi_min;
+	double isi_mul, isi_div;
+	struct lsr_sim_course lsr, direct, noise;
 	uint64_t fail_from, fail_to;
 	int nmarks;
 	struct lsr_sim_mark marks[LSR_SIM_MAX_EVENTS];
 	int nbursts;
-	struct lsr_sim_burst bursts[2 * LSR_SIM_MAX_EVENTS];
-	bool sync, noisy;
+	struct lsr_sim_burst bursts[LSR_SIM_NBURSTS];
+	bool sync, hum, wander, has_lsr;
 };
 
 /* Checks the options and lays out the case.  Returns 0, or -1 with a
  * message in err. */
-int lsr_sim_script_init(struct lsr_sim_script *s, const char *scenario,
-                        uint64_t seed, double duration_s, char *err,
+int lsr_sim_script_init(struct lsr_sim_script *s,
+                        const struct lsr_driver_opts *opts, char *err,
                         size_t errlen);
 /* The next stimulus, or false when the case has no more. */
 bool lsr_sim_script_next(struct lsr_sim_script *s, struct lsr_sim_stim *out);

@@ -13,6 +13,7 @@
 
 enum {
 	OPT_SPEED = 256, OPT_PAUSE_AT, OPT_SCENARIO, OPT_SEED, OPT_DURATION,
+	OPT_SIM_PATIENT,
 	OPT_CAPTURE, OPT_FORCE, OPT_PATIENT, OPT_CASE, OPT_REPORT, OPT_OSC, OPT_OSC_SWEEPS,
 	OPT_OSC_LISTEN, OPT_HEADLESS, OPT_MONTAGE, OPT_MARK, OPT_SET, OPT_REPAIR,
 	OPT_LIST_PORTS, OPT_LIST_DRIVERS, OPT_VERSION,
@@ -28,6 +29,7 @@ static const struct option long_opts[] = {
 	{ "scenario", required_argument, NULL, OPT_SCENARIO },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "sim-patient", required_argument, NULL, OPT_SIM_PATIENT },
 	{ "record", required_argument, NULL, 'o' },
 	{ "capture", required_argument, NULL, OPT_CAPTURE },
 	{ "force", no_argument, NULL, OPT_FORCE },
@@ -63,9 +65,12 @@ static const char usage[] =
 "                           max with --headless\n"
 "      --pause-at SECONDS   stop the source at that stream time and hold\n"
 "      --scenario NAME      sim: classic (default), premature, persistent, partial,\n"
-"                           stim-failure, noisy, no-sync\n"
+"                           stim-failure, noisy, no-sync, intensity, blockade,\n"
+"                           noise-rise, no-lsr\n"
 "      --seed N             sim: random seed\n"
 "      --duration S         sim: length of the scripted case, >= 60 (default 300)\n"
+"      --sim-patient N      sim: 0 the reference patient (default), N > 0 one drawn\n"
+"                           from the population\n"
 "\n"
 "Outputs:\n"
 "  -o, --record FILE        record the session: BDF+ (.bdf, 24-bit) or EDF+ (.edf)\n"
@@ -196,6 +201,12 @@ static int parse_one(struct lsr_options *o, int c, const char *arg, char *err, s
 			return -1;
 		o->duration = v;
 		return 0;
+	case OPT_SIM_PATIENT:
+		if (refused(lsr_number_parse(arg, strlen(arg), LSR_NUMBER_INTEGER, 0, 9007199254740992.0, &v),
+		            "--sim-patient", arg, "a whole number 0-2^53", err, errlen))
+			return -1;
+		o->sim_patient = (uint64_t)v;
+		return 0;
 	case OPT_CAPTURE: o->capture = arg; return 0;
 	case OPT_FORCE: o->force = true; return 0;
 	case OPT_PATIENT: o->patient = arg; return 0;
@@ -234,11 +245,15 @@ static int check_combination(const struct lsr_options *o, char *err, size_t errl
 			known |= strcmp(o->scenario, lsr_sim_scenarios[i]) == 0;
 		if (!known)
 			return fail(err, errlen, "--scenario", o->scenario,
-			            "unknown scenario (classic, premature, persistent, partial, stim-failure, noisy, no-sync)");
+			            "unknown scenario (classic, premature, persistent, partial, stim-failure, noisy, no-sync, intensity, blockade, noise-rise, no-lsr)");
 		if (o->port || o->replay) {
 			snprintf(err, errlen, "--scenario applies only to the simulated patient");
 			return -1;
 		}
+	}
+	if (o->sim_patient && (o->port || o->replay)) {
+		snprintf(err, errlen, "--sim-patient applies only to the simulated patient");
+		return -1;
 	}
 	if (o->capture && !o->port) {
 		snprintf(err, errlen, "--capture keeps the bytes of a --port: give one");

@@ -24,6 +24,7 @@ struct lsr_options {
 	double pause_at;     /* negative = not given */
 	uint64_t seed;
 	double duration;     /* sim, s */
+	uint64_t sim_patient; /* sim: 0 the reference patient */
 	/* outputs */
 	const char *record, *capture, *patient, *report, *layout, *case_file;
 	/* --case FILE as read, with --patient as its patient */

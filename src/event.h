@@ -74,6 +74,7 @@ struct lsr_event {
 			int segment;
 			const char *source; /* port, replay, sim */
 			const char *driver;
+			uint64_t sim_patient; /* source sim: which patient */
 			int rate;
 			int nch;
 			const struct lsr_channel_info *channels;

@@ -61,6 +61,7 @@ static void emit_start(struct lsr_session *s)
 	ev.start.segment = s->segment;
 	ev.start.source = s->src->ops->kind;
 	ev.start.driver = s->src->ops->driver_name(s->src->st);
+	ev.start.sim_patient = s->opt->sim_patient;
 	ev.start.rate = s->cfg.rate;
 	ev.start.nch = s->cfg.channels;
 	ev.start.channels = s->chinfo;
@@ -413,7 +414,7 @@ static struct lsr_source *open_source(struct lsr_session *s, char *err, size_t e
 		*exit_code = 2;
 		return NULL;
 	}
-	struct lsr_driver_opts dopts = { o->scenario, o->seed, o->duration };
+	struct lsr_driver_opts dopts = { o->scenario, o->seed, o->duration, o->sim_patient };
 	struct lsr_source *src = lsr_source_gen_new(drv, &dopts, s->speed, lsr_clock_mono(), err, errlen);
 	if (!src)
 		*exit_code = 2;

@@ -138,6 +138,8 @@ static void start_fields(struct lsr_jsonl *j, const struct lsr_event *ev)
 	kint(j, "segment", ev->start.segment);
 	kstr(j, "source", ev->start.source);
 	kstr(j, "driver", ev->start.driver);
+	if (ev->start.source && strcmp(ev->start.source, "sim") == 0)
+		kint(j, "sim_patient", (long long)ev->start.sim_patient);
 	kint(j, "rate", ev->start.rate);
 	key(j, "channels");
 	put(j, "[", 1);

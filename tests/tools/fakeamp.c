@@ -589,7 +589,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		char err[256];
-		struct lsr_driver_opts o = {a.scenario, seed, a.sim_duration};
+		struct lsr_driver_opts o = {a.scenario, seed, a.sim_duration, 0};
 		a.sim_st = lsr_driver_sim.create(&o, err, sizeof err);
 		if (!a.sim_st) {
 			fprintf(stderr, "fakeamp: --sim %s: %s\n", a.scenario, err);

@@ -19,7 +19,7 @@ START_TEST(good_command_line)
 	struct lsr_options o;
 	char err[256];
 	ck_assert_int_eq(PARSE(&o, err, "--headless", "--speed", "max", "--scenario", "premature",
-	                       "--seed", "7", "--duration", "120", "--mark", "150:Decompression",
+	                       "--seed", "7", "--duration", "120", "--sim-patient", "42", "--mark", "150:Decompression",
 	                       "--mark", "20:Dura open", "--set", "disappear_trials=12",
 	                       "--osc", "osc.udp://127.0.0.1:9000/", "--osc-sweeps", "--pause-at", "30.5"), 0);
 	ck_assert(o.headless);
@@ -27,6 +27,7 @@ START_TEST(good_command_line)
 	ck_assert_str_eq(o.scenario, "premature");
 	ck_assert_uint_eq(o.seed, 7);
 	ck_assert_double_eq(o.duration, 120);
+	ck_assert_uint_eq(o.sim_patient, 42);
 	ck_assert_int_eq(o.nmarks, 2);
 	ck_assert_double_eq(o.marks[0].t, 150);
 	ck_assert_str_eq(o.marks[1].label, "Dura open");
@@ -67,6 +68,9 @@ static const struct { const char *args[4]; const char *needle; } bad[] = {
 	{ { "--set", "hp_hz=5" }, "hp_hz" },
 	{ { "--duration", "59" }, "--duration" },
 	{ { "--seed", "-1" }, "--seed" },
+	{ { "--sim-patient", "-1" }, "--sim-patient" },
+	{ { "--sim-patient", "1.5" }, "--sim-patient" },
+	{ { "--replay", "f.bdf", "--sim-patient", "3" }, "--sim-patient" },
 	{ { "--mark", "abc" }, "--mark" },
 	{ { "--mark", "10:" }, "--mark" },
 	{ { "--mark", "inf:Decompression" }, "--mark" },
