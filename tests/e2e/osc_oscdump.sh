@@ -2,7 +2,8 @@
 # OSC interop: oscdump (liblo-tools) receives a headless simulated case over
 # TCP; every JSON Lines event of the same run arrives as /lsrmon/<type>, in
 # order, with the documented type tags and list lengths and the same values
-# (float32 precision).  The expected messages are built here from the JSON
+# (float32 precision; a JSON null is f NaN, s "" or i -1 as lsrmon(1) says),
+# and every address but start and end keeps one type signature.  The expected messages are built here from the JSON
 # by docs/interface.md's table, not by lsrmon's encoder.  With --osc-sweeps, one
 # /lsrmon/sweep follows each stimulus per channel.
 set -u
@@ -45,12 +46,12 @@ events = [json.loads(l) for l in open(sys.argv[1])]
 lines = [l.rstrip('\n') for l in open(sys.argv[2])]
 sweeps = sys.argv[3] == 'yes'
 
-NUM, INT, BOOL, TEXT = 'num', 'int', 'bool', 'text'
+NUM, INT, BOOL, TRI, TEXT = 'num', 'int', 'bool', 'tri', 'text'
 FIELDS = {
     'start': None,
     'stim': [('n', INT), ('origin', TEXT)],
     'response': [('n', INT), ('ch', INT), ('role', TEXT), ('valid', BOOL),
-                 ('invalid_reason', TEXT), ('present', BOOL), ('p2p_uv', NUM),
+                 ('invalid_reason', TEXT), ('present', TRI), ('p2p_uv', NUM),
                  ('onset_ms', NUM), ('area_uv_ms', NUM), ('late_p2p_uv', NUM),
                  ('noise_uv', NUM), ('threshold_uv', NUM)],
     'baseline': [('ch', INT), ('p2p_uv', NUM), ('onset_ms', NUM), ('trials', INT),
@@ -66,12 +67,14 @@ FIELDS = {
     'end': None,
 }
 
+MISSING = {NUM: ('f', math.nan), TRI: ('i', -1), TEXT: ('s', '')}
+
 def arg(v, kind):
     if v is None:
-        return ('N', None)
+        return MISSING[kind]
     if kind == NUM:
         return ('f', float(v))
-    if kind in (INT, BOOL):
+    if kind in (INT, BOOL, TRI):
         return ('i', int(v))
     return ('s', v)
 
@@ -101,14 +104,15 @@ def parse(line):
     return parts[1], parts[2], parts[3:]
 
 def same(tag, want, got):
-    if tag == 'N':
-        return got == 'Nil'
+    if tag == 'f' and math.isnan(want):
+        return got in ('nan', '-nan')
     if tag == 'f':
         return abs(float(got) - want) <= 1e-6 + 1.2e-7 * abs(want)
     if tag == 'i':
         return int(got) == want
     return got == want
 
+signature = {}
 i = 0
 nsweep = 0
 stim_n, stim_resp, sizes = None, 0, set()
@@ -117,6 +121,8 @@ for n, e in enumerate(events):
     assert path == '/lsrmon/' + e['type'], (n, path, e['type'])
     exp = expected(e)
     assert tags == ''.join(t for t, _ in exp), (n, e['type'], tags, ''.join(t for t, _ in exp))
+    if e['type'] not in ('start', 'end'):
+        assert signature.setdefault(path, tags) == tags, (n, path, signature[path], tags)
     for k, ((t, v), g) in enumerate(zip(exp, args)):
         assert same(t, v, g), (n, e['type'], k, v, g)
     if e['type'] == 'stim':
