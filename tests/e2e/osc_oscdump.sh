@@ -3,8 +3,9 @@
 # TCP; every JSON Lines event of the same run arrives as /lsrmon/<type>, in
 # order, with the documented type tags and list lengths and the same values
 # (float32 precision; a JSON null is f NaN, s "" or i -1 as lsrmon(1) says),
-# and every address but start and end keeps one type signature.  The expected messages are built here from the JSON
-# by docs/interface.md's table, not by lsrmon's encoder.  With --osc-sweeps, one
+# and every address but start and end keeps one type signature.  The
+# expected messages come from the JSON by lsrmon(1)'s field lists
+# (oscspec.py), not from lsrmon's encoder.  With --osc-sweeps, one
 # /lsrmon/sweep follows each stimulus per channel.
 set -u
 dir=$(mktemp -d)
@@ -40,64 +41,12 @@ for sweeps in no yes; do
 	[ $sweeps = yes ] && want=$((want + $(grep -c '"type":"response"' "$dir/ev.jsonl")))
 	wait_lines "$dir/dump.txt" "$want" || exit 1
 	kill "$dump_pid"; wait "$dump_pid" 2>/dev/null; dump_pid=
-	/usr/bin/python3 - "$dir/ev.jsonl" "$dir/dump.txt" $sweeps <<'PY' || exit 1
+	PYTHONPATH=$(dirname "$0") /usr/bin/python3 - "$dir/ev.jsonl" "$dir/dump.txt" $sweeps <<'PY' || exit 1
 import json, math, shlex, sys
+from oscspec import expected
 events = [json.loads(l) for l in open(sys.argv[1])]
 lines = [l.rstrip('\n') for l in open(sys.argv[2])]
 sweeps = sys.argv[3] == 'yes'
-
-NUM, INT, BOOL, TRI, TEXT = 'num', 'int', 'bool', 'tri', 'text'
-FIELDS = {
-    'start': None,
-    'stim': [('n', INT), ('origin', TEXT)],
-    'response': [('n', INT), ('ch', INT), ('role', TEXT), ('valid', BOOL),
-                 ('invalid_reason', TEXT), ('present', TRI), ('p2p_uv', NUM),
-                 ('onset_ms', NUM), ('area_uv_ms', NUM), ('late_p2p_uv', NUM),
-                 ('noise_uv', NUM), ('threshold_uv', NUM)],
-    'baseline': [('ch', INT), ('p2p_uv', NUM), ('onset_ms', NUM), ('trials', INT),
-                 ('provisional', BOOL)],
-    'channel_state': [('ch', INT), ('state', TEXT), ('prev', TEXT)],
-    'state': [('state', TEXT), ('prev', TEXT), ('since', NUM), ('premature', BOOL),
-              ('after_decompression', BOOL), ('ratio', NUM), ('verified', BOOL),
-              ('provisional', BOOL)],
-    'mark': [('id', INT), ('label', TEXT), ('origin', TEXT)],
-    'link': [('status', TEXT)],
-    'gap': [('samples', INT)],
-    'alarm': [('what', TEXT), ('text', TEXT)],
-    'end': None,
-}
-
-MISSING = {NUM: ('f', math.nan), TRI: ('i', -1), TEXT: ('s', '')}
-
-def arg(v, kind):
-    if v is None:
-        return MISSING[kind]
-    if kind == NUM:
-        return ('f', float(v))
-    if kind in (INT, BOOL, TRI):
-        return ('i', int(v))
-    return ('s', v)
-
-def expected(e):
-    out = [arg(e['t'], NUM)]
-    if e['type'] == 'start':
-        out += [arg(e['segment'], INT), arg(e['source'], TEXT), arg(e['driver'], TEXT),
-                arg(e['rate'], NUM), arg(len(e['channels']), INT)]
-        for c in e['channels']:
-            out += [arg(c['index'], INT), arg(c['label'], TEXT), arg(c['role'], TEXT)]
-        out.append(arg(len(e['params']), INT))
-        for k, v in e['params'].items():
-            out += [arg(k, TEXT), arg(v, TEXT if isinstance(v, str) else NUM)]
-        out.append(arg(len(e['warnings']), INT))
-        out += [arg(w, TEXT) for w in e['warnings']]
-    elif e['type'] == 'end':
-        out += [arg(e['final'], TEXT), arg(e['final_phase'], TEXT), arg(e['stims'], INT),
-                arg(len(e['stats']), INT)]
-        for k, v in e['stats'].items():
-            out += [arg(k, TEXT), arg(v, NUM)]
-    else:
-        out += [arg(e[k], kind) for k, kind in FIELDS[e['type']]]
-    return out
 
 def parse(line):
     parts = shlex.split(line)
