@@ -11,9 +11,18 @@
 #include "params.h"
 
 #define LSR_RECNOTES_PREFIX "lsrmon: "
-/* Longest parameter annotation: several are written when all of them do
- * not fit one. */
-#define LSR_RECNOTES_PARAMS_MAX 200
+/* Padding ("not acquired") is an annotation with its duration whose text
+ * starts "BAD" (MNE leaves such spans out of epochs), never a Trigger
+ * value; each text goes on with "<n> samples".  A gap's and a crash's
+ * samples were lost; the end's complete the last record and were never
+ * due. */
+#define LSR_RECNOTES_BAD "BAD lsrmon "
+#define LSR_RECNOTES_PAD_GAP "BAD lsrmon gap "
+#define LSR_RECNOTES_PAD_END "BAD lsrmon end padding "
+#define LSR_RECNOTES_PAD_CRASH "BAD lsrmon crash padding "
+/* Longest parameter annotation: the parameters take two (docs/interface.md
+ * "Recordings": the settings, montage included, in at most three). */
+#define LSR_RECNOTES_PARAMS_MAX 400
 
 /* The annotation for an event, or false when the event is not recorded as
  * text (stim and response live in the Trigger channel and the samples; gaps

@@ -44,15 +44,16 @@ void lsr_recorder_set_live(struct lsr_recorder *rec, bool live);
 /* A configuration begins at stream time t (the time of the first sample of
  * the next block): the first one goes to path, each later one to
  * <stem>-2.<ext>, -3, ….  Writes the parameters and montage as
- * "lsrmon: params …" and "lsrmon: montage …" annotations. */
+ * "lsrmon: params …" and "lsrmon: montage …" annotations, which each
+ * file's close moves behind the case (edfwrite.h). */
 void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_config *cfg,
                           const struct lsr_channel_info *ch, int nch,
                           const struct lsr_params *p, double t);
 
 /* Samples; index is the stream sample index of blk's first sample.  A jump
  * forward is a gap: up to LSR_RECORDER_MAX_GAP_S padded (last value held,
- * Trigger bit 7 set, "lsrmon: Gap <n> samples"), longer continues in the
- * next numbered file.  Samples before the expected index are dropped. */
+ * marked by "BAD lsrmon gap <n> samples" with its duration), longer
+ * continues in the next numbered file.  Samples before the expected index are dropped. */
 void lsr_recorder_block(struct lsr_recorder *rec, int64_t index, const struct lsr_block *blk);
 
 /* Free-form annotation at stream time t (plain, as given). */
