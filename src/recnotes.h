@@ -35,13 +35,34 @@ bool lsr_recnotes_event(const struct lsr_event *ev, char *buf, size_t len);
 void lsr_recnotes_params(const struct lsr_params *p,
                          void (*emit)(void *ctx, const char *text), void *ctx);
 
-/* "lsrmon: montage 0:lsr,1:control,…" */
-void lsr_recnotes_montage(const struct lsr_channel_info *ch, int nch,
+/* "lsrmon: montage 0:lsr,1:control,… utc=+01:00 labels=Mentalis,…": the
+ * roles, the UTC offset of the header's local start time (EDF has no
+ * zone), and the full channel labels (escaped as parameter values, ','
+ * too), which the header's 16 characters cannot hold. */
+void lsr_recnotes_montage(const struct lsr_channel_info *ch, int nch, long utc_offset_s,
                           char *buf, size_t len);
+
+/* What a montage annotation says about its recording. */
+struct lsr_recnotes_rec {
+	bool has_utc;
+	long utc_offset_s;
+	int nlabels;                               /* 0: none stored */
+	char labels[LSR_MAX_CHANNELS][LSR_LABEL_MAX];
+};
+/* Parse the utc= and labels= parts of a montage text into out (fields it
+ * lacks are left alone).  False when text is not a montage annotation. */
+bool lsr_recnotes_recording(const char *text, struct lsr_recnotes_rec *out);
+
+/* EDF+'s "EMG <muscle>" label of at most 16 characters for a channel
+ * label: a leading "EMG" kept once, the side as L or R after it, and the
+ * facial muscles' standard abbreviations (Orb, Dep, Zyg, …) used only
+ * while the label is too long; what is still too long is cut. */
+#define LSR_RECNOTES_EDF_LABEL 16
+void lsr_recnotes_edf_label(const char *label, char out[LSR_RECNOTES_EDF_LABEL + 1]);
 
 /* Apply a stored-settings annotation: a params text sets each key it names
  * in p (unknown keys and bad values are skipped and counted in *bad); a
- * montage text is copied to montage.  Returns true when text was one of
+ * montage text's spec ("0:lsr,…") is copied to montage.  Returns true when text was one of
  * these two. */
 bool lsr_recnotes_apply(const char *text, struct lsr_params *p, char *montage,
                         size_t montage_len, int *bad);

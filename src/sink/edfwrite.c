@@ -257,9 +257,11 @@ static int write_header(struct lsr_edfw *w, const struct lsr_edfw_opts *o)
 	w->quantum = strtod(pmax, NULL) / w->dmax;
 	snprintf(pmin, sizeof pmin, "-%s", pmax);
 	const char *pf = o->prefilter ? o->prefilter : "";
-	for (int c = 0; c < w->nch; c++)
-		signal_header(w, h, ns, c, o->labels[c], "uV", pmin, pmax, -w->dmax,
-		              w->dmax, pf, w->spr);
+	for (int c = 0; c < w->nch; c++) {
+		char label[LSR_RECNOTES_EDF_LABEL + 1];
+		lsr_recnotes_edf_label(o->labels[c], label);
+		signal_header(w, h, ns, c, label, "uV", pmin, pmax, -w->dmax, w->dmax, pf, w->spr);
+	}
 	signal_header(w, h, ns, w->nch, "Trigger", "", "0", "255", 0, 255, "", w->spr);
 	signal_header(w, h, ns, w->nch + 1, w->bdf ? "BDF Annotations" : "EDF Annotations",
 	              "", "-1", "1", -dlim - 1, dlim, "", LSR_EDFW_ANNOT_BYTES / w->bps);
@@ -622,13 +624,31 @@ static int unplace_setting(struct lsr_edfw *w, const struct setting *st)
 	return 0;
 }
 
+/* Whether TALs of these lengths fit, in order, the written records from k0
+ * on (each in the first with room from the previous one's). */
+static bool fit_from(const struct lsr_edfw *w, int64_t k0, const size_t *len, int n)
+{
+	int64_t k = k0;
+	size_t used = w->late_used[k0 % LSR_EDFW_LATE_RECORDS];
+	for (int i = 0; i < n; i++) {
+		while (!fits(used, len[i])) {
+			if (++k >= w->nrec)
+				return false;
+			used = w->late_used[k % LSR_EDFW_LATE_RECORDS];
+		}
+		used += len[i];
+	}
+	return true;
+}
+
 /* The settings leave the start of the file for its end (at `onset`, the
  * last sample), so that a reader's annotation list begins with the case.
- * They take the room left in the last records written, where the case
- * is over, before any padding is added for them. */
+ * In their order they take the room left in the last records written,
+ * where the case is over, or else padding added for them. */
 static void settings_to_end(struct lsr_edfw *w, double onset)
 {
-	char tal[TAL_MAX];
+	char tal[SETTINGS_MAX][TAL_MAX];
+	size_t len[SETTINGS_MAX];
 	for (int i = 0; i < w->nsettings; i++) {
 		struct setting *st = &w->settings[i];
 		if (st->rec >= 0) {
@@ -644,13 +664,19 @@ static void settings_to_end(struct lsr_edfw *w, double onset)
 			}
 			w->npend = keep;
 		}
-		size_t len = make_tal(tal, onset, 0, st->text);
-		int placed = 1;
-		for (int64_t k = w->nrec - 1; placed == 1 && k >= 0 &&
-		     w->nrec - k <= LSR_EDFW_LATE_RECORDS; k--)
-			placed = put_late(w, k, tal, len);
-		if (placed == 1)
-			lsr_edfw_annotate(w, onset, st->text);
+		len[i] = make_tal(tal[i], onset, 0, st->text);
+	}
+	int64_t k0 = -1;
+	for (int64_t k = w->nrec - 1; k >= 0 && w->nrec - k <= LSR_EDFW_LATE_RECORDS && k0 < 0; k--)
+		if (fit_from(w, k, len, w->nsettings))
+			k0 = k;
+	for (int i = 0; i < w->nsettings; i++) {
+		if (k0 < 0) {
+			lsr_edfw_annotate(w, onset, w->settings[i].text);
+			continue;
+		}
+		while (put_late(w, k0, tal[i], len[i]) == 1)
+			k0++;
 	}
 }
 

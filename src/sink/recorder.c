@@ -454,8 +454,12 @@ void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_conf
 	enqueue(rec, m);
 	struct sticky_ctx c = { rec, t };
 	lsr_recnotes_params(p, emit_sticky, &c);
-	char text[LSR_MAX_CHANNELS * 16 + 32];
-	lsr_recnotes_montage(ch, nch, text, sizeof text);
+	/* The header's start time is local time; its offset goes with it. */
+	time_t now = time(NULL);
+	struct tm tm;
+	long utc = localtime_r(&now, &tm) ? tm.tm_gmtoff : 0;
+	char text[LSR_RECNOTES_PARAMS_MAX + 1];
+	lsr_recnotes_montage(ch, nch, utc, text, sizeof text);
 	annotate(rec, t, text, true);
 }
 

@@ -119,21 +119,33 @@ START_TEST(segments_gaps_and_annotations)
 		ck_assert_msg(fabs(got[i] - want) < Q * 1e-3, "sample %d: %f vs %f", i, got[i], want);
 	}
 	ck_assert_int_eq(edfread_physical_samples(hd, 2, 1600, got), 1600);
+	/* Trigger holds the marks and nothing else: no value in the padding. */
 	ck_assert_double_eq(got[200], LSR_MARK_STIM);
-	ck_assert_double_eq(got[1000], LSR_MARK_NOT_ACQUIRED);
-	ck_assert_double_eq(got[1049], LSR_MARK_NOT_ACQUIRED);
+	ck_assert_double_eq(got[1000], 0);
+	ck_assert_double_eq(got[1049], 0);
 	ck_assert_double_eq(got[1051], 0);
-	ck_assert_double_eq(got[1560], LSR_MARK_NOT_ACQUIRED);
+	ck_assert_double_eq(got[1560], 0);
 	long long on;
 	int n = (int)h.annotations_in_file;
 	ck_assert_int_ge(find_annot(hd, n, "Decompression", &on), 0);
 	ck_assert_int_eq(on, 5000000);
-	ck_assert_int_ge(find_annot(hd, n, "lsrmon: Gap 50 samples", &on), 0);
+	/* The padding: BAD spans with their durations (50 ms, 50 ms). */
+	int k = find_annot(hd, n, "BAD lsrmon gap 50 samples", &on);
+	ck_assert_int_ge(k, 0);
 	ck_assert_int_eq(on, 10000000);
-	ck_assert_int_ge(find_annot(hd, n, "lsrmon: State disappeared (was reduced) since 0.6000 after_decompression", &on), 0);
+	struct edf_annotation_struct span;
+	ck_assert_int_eq(edf_get_annotation(hd, k, &span), 0);
+	ck_assert_int_eq(span.duration_l, 500000);
+	k = find_annot(hd, n, "BAD lsrmon end padding 50 samples", &on);
+	ck_assert_int_ge(k, 0);
+	ck_assert_int_eq(on, 15500000);
+	ck_assert_int_eq(edf_get_annotation(hd, k, &span), 0);
+	ck_assert_int_eq(span.duration_l, 500000);
+	ck_assert_int_ge(find_annot(hd, n, "lsrmon: LSR disappeared after decompression (was reduced; since 0.6000 s", &on), 0);
 	ck_assert_int_eq(on, 8000000);
-	ck_assert_int_ge(find_annot(hd, n, "lsrmon: montage 0:lsr,1:control", &on), 0);
-	ck_assert_int_eq(on, 0);
+	/* The settings follow the case, at the last sample (1.549 s). */
+	ck_assert_int_ge(find_annot(hd, n, "lsrmon: montage 0:lsr,1:control utc=", &on), 0);
+	ck_assert_int_eq(on, 15490000);
 	/* The stored parameters come back exactly, escaped text included. */
 	struct lsr_params q;
 	lsr_params_defaults(&q);
@@ -145,7 +157,7 @@ START_TEST(segments_gaps_and_annotations)
 		if (lsr_recnotes_apply(a.annotation, &q, montage, sizeof montage, &bad))
 			params_notes++;
 	}
-	ck_assert_int_ge(params_notes, 3);
+	ck_assert_int_eq(params_notes, 3); /* at most three settings notes */
 	ck_assert_int_eq(bad, 0);
 	ck_assert_str_eq(q.button_label, "Foot 100%");
 	ck_assert_mem_eq(&p, &q, sizeof p);
@@ -156,7 +168,7 @@ START_TEST(segments_gaps_and_annotations)
 	snprintf(p2, sizeof p2, "%s/case-2.bdf", dir);
 	ck_assert_int_eq(edfopen_file_readonly(p2, &h, EDFLIB_READ_ALL_ANNOTATIONS), 0);
 	ck_assert_int_eq(h.datarecords_in_file, 5);
-	ck_assert_int_ge(find_annot(hd = h.handle, (int)h.annotations_in_file, "lsrmon: Gap 61000 samples", &on), 0);
+	ck_assert_int_ge(find_annot(hd = h.handle, (int)h.annotations_in_file, "lsrmon: 61000 samples not acquired before this file", &on), 0);
 	ck_assert_int_ge(find_annot(hd, (int)h.annotations_in_file, "lsrmon: montage", &on), 0);
 	ck_assert_int_eq(edfread_physical_samples(hd, 0, 1, got), 1);
 	ck_assert_double_eq_tol(got[0], val(0, 1550 + 61000), Q * 1e-3);
@@ -299,20 +311,24 @@ START_TEST(live_drops_rather_than_waits)
 	/* The dropped samples are padding (bit 7) with gap notes. */
 	struct edf_hdr_struct h;
 	ck_assert_int_eq(edfopen_file_readonly(path, &h, EDFLIB_READ_ALL_ANNOTATIONS), 0);
-	long long gap_notes = 0, total = h.signalparam[0].smp_in_file, offered = (BLOCKS + 1) * LSR_MAX_BLOCK;
+	long long gap_notes = 0, padded = 0, total = h.signalparam[0].smp_in_file, offered = (BLOCKS + 1) * LSR_MAX_BLOCK;
 	for (int k = 0; k < h.annotations_in_file; k++) {
 		struct edf_annotation_struct a;
 		edf_get_annotation(h.handle, k, &a);
-		gap_notes += strncmp(a.annotation, "lsrmon: Gap ", 12) == 0;
+		if (strncmp(a.annotation, "BAD lsrmon gap ", 15) == 0) {
+			gap_notes++;
+			padded += a.duration_l / 500; /* 100 ns units at 20 kHz */
+		} else if (strncmp(a.annotation, "BAD lsrmon end padding ", 23) == 0) {
+			padded += a.duration_l / 500;
+		}
 	}
 	ck_assert_int_eq(total, (offered + 1999) / 2000 * 2000);
 	ck_assert_int_ge(gap_notes, 1);
 	int *trig = malloc((size_t)total * sizeof *trig);
 	ck_assert_ptr_nonnull(trig);
 	ck_assert_int_eq(edfread_digital_samples(h.handle, LSR_MAX_CHANNELS, (int)total, trig), total);
-	long long padded = 0;
 	for (long long i = 0; i < total; i++)
-		padded += (trig[i] & LSR_MARK_NOT_ACQUIRED) != 0;
+		ck_assert_int_eq(trig[i] & ~(int)LSR_MARK_STIM, 0);
 	ck_assert_int_eq(padded, (long long)st.dropped + (total - offered));
 	free(trig);
 	edfclose_file(h.handle);
@@ -326,7 +342,16 @@ START_TEST(event_texts)
 	struct lsr_event ev = { .type = LSR_EV_STATE, .t = 3, .state = { LSR_STATE_DISAPPEARED,
 		LSR_STATE_PRESENT, 2.5, true, false, NAN, false, true } };
 	ck_assert(lsr_recnotes_event(&ev, b, sizeof b));
-	ck_assert_str_eq(b, "lsrmon: State disappeared (was present) since 2.5000 premature ratio null unverified provisional");
+	ck_assert_str_eq(b, "lsrmon: LSR disappeared before decompression (was present; since 2.5000 s, "
+	                    "ratio null, unverified, provisional baseline)");
+	ev.state.premature = false;
+	ev.state.after_decompression = true;
+	ck_assert(lsr_recnotes_event(&ev, b, sizeof b));
+	ck_assert_ptr_nonnull(strstr(b, "lsrmon: LSR disappeared after decompression (was present;"));
+	ev = (struct lsr_event){ .type = LSR_EV_CHANNEL_STATE, .channel_state = { 1, LSR_STATE_REDUCED,
+		LSR_STATE_PRESENT } };
+	ck_assert(lsr_recnotes_event(&ev, b, sizeof b));
+	ck_assert_str_eq(b, "lsrmon: channel 1: LSR reduced (was present)");
 	ev = (struct lsr_event){ .type = LSR_EV_MARK, .mark = { 3, "Dura open", LSR_ORIGIN_CLI } };
 	ck_assert(lsr_recnotes_event(&ev, b, sizeof b));
 	ck_assert_str_eq(b, "Dura open");
