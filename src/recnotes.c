@@ -255,6 +255,8 @@ void lsr_recnotes_edf_label(const char *label, char out[LSR_RECNOTES_EDF_LABEL +
 		next++;
 	}
 	size_t n = strnlen(b, LSR_RECNOTES_EDF_LABEL);
+	while (n > 0 && b[n - 1] == ' ') /* cut between words */
+		n--;
 	memcpy(out, b, n);
 	out[n] = 0;
 }

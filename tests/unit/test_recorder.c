@@ -370,6 +370,61 @@ START_TEST(event_texts)
 }
 END_TEST
 
+/* EDF+ labels (lsrmon(1), RECORDINGS): "EMG", the side, the muscle,
+ * abbreviated only while longer than 16 characters, cut past that. */
+START_TEST(edf_labels)
+{
+	static const char *const cases[][2] = {
+		{ "Mentalis", "EMG Mentalis" },
+		{ "Orbicularis oculi", "EMG Orb oculi" },
+		{ "R Orbicularis oris", "EMG R Orb oris" },
+		{ "left_Orbicularis-oculi", "EMG L Orb oculi" },
+		{ "Depressor anguli oris", "EMG Dep ang oris" },
+		{ "EMG R Mentalis", "EMG R Mentalis" },
+		{ "Right zygomaticus major", "EMG R Zyg major" },
+		{ "Levator labii superioris alaeque nasi", "EMG Lev lab sup" },
+		{ "", "EMG" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[LSR_RECNOTES_EDF_LABEL + 1];
+		lsr_recnotes_edf_label(cases[i][0], out);
+		ck_assert_str_eq(out, cases[i][1]);
+	}
+}
+END_TEST
+
+/* The montage note carries the UTC offset and the full labels, which come
+ * back exactly, a comma and a space in a label included. */
+START_TEST(montage_note_round_trip)
+{
+	const struct lsr_channel_info ch[2] = { { 0, "Orbicularis oris, upper", LSR_ROLE_LSR },
+		{ 1, "Orbicularis 100% oculi", LSR_ROLE_CONTROL } };
+	char b[LSR_RECNOTES_PARAMS_MAX + 1];
+	lsr_recnotes_montage(ch, 2, -(3 * 3600 + 1800), b, sizeof b);
+	ck_assert_str_eq(b, "lsrmon: montage 0:lsr,1:control utc=-03:30 "
+	                    "labels=Orbicularis%20oris%2C%20upper,Orbicularis%20100%25%20oculi");
+	struct lsr_recnotes_rec r = { .nlabels = 0 };
+	ck_assert(lsr_recnotes_recording(b, &r));
+	ck_assert(r.has_utc);
+	ck_assert_int_eq(r.utc_offset_s, -(3 * 3600 + 1800));
+	ck_assert_int_eq(r.nlabels, 2);
+	ck_assert_str_eq(r.labels[0], ch[0].label);
+	ck_assert_str_eq(r.labels[1], ch[1].label);
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	char m[64];
+	int bad = 0;
+	ck_assert(lsr_recnotes_apply(b, &p, m, sizeof m, &bad));
+	ck_assert_str_eq(m, "0:lsr,1:control");
+	/* An earlier version's note: roles only. */
+	r = (struct lsr_recnotes_rec){ .nlabels = 0 };
+	ck_assert(lsr_recnotes_recording("lsrmon: montage 0:lsr", &r));
+	ck_assert(!r.has_utc);
+	ck_assert_int_eq(r.nlabels, 0);
+	ck_assert(!lsr_recnotes_recording("Decompression", &r));
+}
+END_TEST
+
 Suite *suite_recorder(void)
 {
 	Suite *s = suite_create("recorder");
@@ -380,6 +435,8 @@ Suite *suite_recorder(void)
 	tcase_add_test(tc, full_disk_alarm_and_valid_file);
 	tcase_add_test(tc, live_drops_rather_than_waits);
 	tcase_add_test(tc, event_texts);
+	tcase_add_test(tc, edf_labels);
+	tcase_add_test(tc, montage_note_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
