@@ -593,7 +593,8 @@ static long find_tal(const uint8_t *slot, size_t used, const char *tal, size_t l
 }
 
 /* Take a settings TAL out of the record that holds it (the one in
- * progress, or a written one whose slot is kept). */
+ * progress, or a written one whose slot is kept): 1 done, 0 left where it
+ * is (at onset 0, which is still true), -1 write error. */
 static int unplace_setting(struct lsr_edfw *w, const struct setting *st)
 {
 	if (st->rec == w->nrec) {
@@ -602,10 +603,10 @@ static int unplace_setting(struct lsr_edfw *w, const struct setting *st)
 			cut_tal(w->rec + w->annot_off, w->used, (size_t)off, st->len);
 			w->used -= st->len;
 		}
-		return 0;
+		return off >= 0;
 	}
 	if (st->rec >= HEAD_RECORDS)
-		return 0; /* not kept: the note stays at 0, which is still true */
+		return 0;
 	uint8_t *slot = w->head[st->rec];
 	size_t used = w->head_used[st->rec];
 	long off = find_tal(slot, used, st->tal, st->len);
@@ -621,7 +622,7 @@ static int unplace_setting(struct lsr_edfw *w, const struct setting *st)
 		memcpy(w->late[k], slot, LSR_EDFW_ANNOT_BYTES);
 		w->late_used[k] = w->head_used[st->rec];
 	}
-	return 0;
+	return 1;
 }
 
 /* Whether TALs of these lengths fit, in order, the written records from k0
@@ -649,11 +650,15 @@ static void settings_to_end(struct lsr_edfw *w, double onset)
 {
 	char tal[SETTINGS_MAX][TAL_MAX];
 	size_t len[SETTINGS_MAX];
+	int moved[SETTINGS_MAX], n = 0;
 	for (int i = 0; i < w->nsettings; i++) {
 		struct setting *st = &w->settings[i];
 		if (st->rec >= 0) {
-			if (unplace_setting(w, st) < 0)
+			int rc = unplace_setting(w, st);
+			if (rc < 0)
 				return;
+			if (rc == 0)
+				continue;
 		} else {
 			size_t keep = 0;
 			for (size_t j = 0; j < w->npend; j++) {
@@ -664,18 +669,20 @@ static void settings_to_end(struct lsr_edfw *w, double onset)
 			}
 			w->npend = keep;
 		}
-		len[i] = make_tal(tal[i], onset, 0, st->text);
+		moved[n] = i;
+		len[n] = make_tal(tal[n], onset, 0, st->text);
+		n++;
 	}
 	int64_t k0 = -1;
 	for (int64_t k = w->nrec - 1; k >= 0 && w->nrec - k <= LSR_EDFW_LATE_RECORDS && k0 < 0; k--)
-		if (fit_from(w, k, len, w->nsettings))
+		if (fit_from(w, k, len, n))
 			k0 = k;
-	for (int i = 0; i < w->nsettings; i++) {
+	for (int j = 0; j < n; j++) {
 		if (k0 < 0) {
-			lsr_edfw_annotate(w, onset, w->settings[i].text);
+			lsr_edfw_annotate(w, onset, w->settings[moved[j]].text);
 			continue;
 		}
-		while (put_late(w, k0, tal[i], len[i]) == 1)
+		while (put_late(w, k0, tal[j], len[j]) == 1)
 			k0++;
 	}
 }

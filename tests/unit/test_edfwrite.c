@@ -299,6 +299,42 @@ START_TEST(settings_move_to_the_end)
 }
 END_TEST
 
+/* A setting crowded out of the first records stays at onset 0, once. */
+START_TEST(crowded_setting_stays_once)
+{
+	mk_dir();
+	char path[128], t[400];
+	struct lsr_edfw *w = open_w("t.bdf", true, 1000, path);
+	for (int k = 0; k < 20; k++) { /* two 399-byte notes a record: 10 records */
+		memset(t, 'a' + k, sizeof t - 1);
+		t[sizeof t - 1] = 0;
+		ck_assert_int_eq(lsr_edfw_annotate(w, 0, t), 0);
+	}
+	char setting[400];
+	memset(setting, 'z', sizeof setting - 1);
+	setting[sizeof setting - 1] = 0;
+	memcpy(setting, "lsrmon: montage ", 16);
+	ck_assert_int_eq(lsr_edfw_setting(w, setting), 0); /* fits no room left before record 10 */
+	static float s[3 * 2000];
+	ck_assert_int_eq(lsr_edfw_write(w, s, 2000, NULL, 2000), 0);
+	ck_assert_int_eq(lsr_edfw_close(w), 0);
+	struct edf_hdr_struct h;
+	int hd = open_r(path, &h);
+	int found = 0;
+	for (int k = 0; k < h.annotations_in_file; k++) {
+		struct edf_annotation_struct a;
+		ck_assert_int_eq(edf_get_annotation(hd, k, &a), 0);
+		if (strcmp(a.annotation, setting) == 0) {
+			found++;
+			ck_assert_int_eq(a.onset, 0);
+		}
+	}
+	ck_assert_int_eq(found, 1);
+	edfclose_file(hd);
+	rm_dir();
+}
+END_TEST
+
 START_TEST(onset_text)
 {
 	char b[32];
@@ -323,6 +359,7 @@ Suite *suite_edfwrite(void)
 	tcase_add_test(tc, valid_while_writing);
 	tcase_add_test(tc, crowded_records_and_odd_rates);
 	tcase_add_test(tc, settings_move_to_the_end);
+	tcase_add_test(tc, crowded_setting_stays_once);
 	tcase_add_test(tc, onset_text);
 	suite_add_tcase(s, tc);
 	return s;
