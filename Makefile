@@ -67,7 +67,8 @@ RUNNER := $(BUILD)/run_tests
 
 DEB_PACKAGES := gcc make pkg-config libncurses-dev libserialport-dev liblo-dev \
 	liblo-tools libedf-dev libinih-dev check libcairo2-dev tmux socat \
-	biosig-tools python3-mne poppler-utils clang libclang-rt-14-dev valgrind
+	biosig-tools python3-mne poppler-utils clang libclang-rt-14-dev valgrind \
+	puredata-core
 
 .PHONY: show-cflags all check demo deps tests fixtures bench evaluate install uninstall clean fuzz fuzz-ci fuzz-targets soak
 

@@ -19,7 +19,7 @@
 /* Bits of the marks byte, one per sample instant (same as LSRB). */
 #define LSR_MARK_STIM 0x01u
 #define LSR_MARK_BUTTON 0x02u
-#define LSR_MARK_NOT_ACQUIRED 0x80u /* recordings only: padding */
+#define LSR_MARK_NOT_ACQUIRED 0x80u /* padding in recordings of earlier versions (replay only) */
 
 struct lsr_stream_config {
 	int rate;                  /* samples per second per channel */

@@ -120,8 +120,11 @@ enum lsr_role lsr_montage_role_from_label(const char *label, enum lsr_stim_branc
 		return LSR_ROLE_OTHER;
 	char n[LSR_LABEL_MAX * 2];
 	normalise(label, n, sizeof n);
-	bool lower_face = strstr(n, "mentalis") || strstr(n, "orbicularis oris");
-	bool eye = strstr(n, "orbicularis oculi") != NULL;
+	/* Also the abbreviations of a recording's EDF labels ("EMG Orb oris",
+	 * recnotes.h), for a file whose stored montage was lost. */
+	bool lower_face = strstr(n, "mentalis") || strstr(n, "orbicularis oris") ||
+	                  strstr(n, "orb oris");
+	bool eye = strstr(n, "orbicularis oculi") || strstr(n, "orb oculi");
 	if (lower_face == eye) /* neither, or an ambiguous label naming both */
 		return LSR_ROLE_OTHER;
 	bool zyg = branch == LSR_BRANCH_ZYGOMATIC;

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "number.h"
 #include "recnotes.h"
 
 #define P LSR_RECNOTES_PREFIX
@@ -15,6 +17,24 @@ static void num(char *b, size_t len, double x, const char *fmt)
 		snprintf(b, len, fmt, x);
 	else
 		snprintf(b, len, "null");
+}
+
+/* A state in plain words, for a clinician reading the annotation list. */
+static const char *state_words(enum lsr_state st, bool premature, bool after)
+{
+	switch (st) {
+	case LSR_STATE_ACQUIRING: return "acquiring the baseline";
+	case LSR_STATE_PRESENT: return "LSR present";
+	case LSR_STATE_REDUCED: return "LSR reduced";
+	case LSR_STATE_DISAPPEARED:
+		return premature ? "LSR disappeared before decompression" :
+		       after ? "LSR disappeared after decompression" : "LSR disappeared";
+	case LSR_STATE_STIMULATION_FAILURE: return "stimulation failure";
+	case LSR_STATE_NO_STIMULUS: return "no stimulus";
+	case LSR_STATE_NOT_DETECTED: return "no LSR detected";
+	case LSR_STATE_COUNT: break;
+	}
+	return lsr_state_name(st);
 }
 
 bool lsr_recnotes_event(const struct lsr_event *ev, char *buf, size_t len)
@@ -31,16 +51,15 @@ bool lsr_recnotes_event(const struct lsr_event *ev, char *buf, size_t len)
 		return true;
 	case LSR_EV_STATE:
 		num(a, sizeof a, ev->state.ratio, "%.3f");
-		snprintf(buf, len, P "State %s (was %s) since %.4f%s%s ratio %s%s%s",
-		         lsr_state_name(ev->state.state), lsr_state_name(ev->state.prev),
-		         ev->state.since, ev->state.premature ? " premature" : "",
-		         ev->state.after_decompression ? " after_decompression" : "", a,
-		         ev->state.verified ? " verified" : " unverified",
-		         ev->state.provisional ? " provisional" : "");
+		snprintf(buf, len, P "%s (was %s; since %.4f s, ratio %s, %s%s)",
+		         state_words(ev->state.state, ev->state.premature, ev->state.after_decompression),
+		         lsr_state_name(ev->state.prev), ev->state.since, a,
+		         ev->state.verified ? "verified" : "unverified",
+		         ev->state.provisional ? ", provisional baseline" : "");
 		return true;
 	case LSR_EV_CHANNEL_STATE:
-		snprintf(buf, len, P "Channel %d %s (was %s)", ev->channel_state.ch,
-		         lsr_state_name(ev->channel_state.state),
+		snprintf(buf, len, P "channel %d: %s (was %s)", ev->channel_state.ch,
+		         state_words(ev->channel_state.state, false, false),
 		         lsr_state_name(ev->channel_state.prev));
 		return true;
 	case LSR_EV_BASELINE:
@@ -68,13 +87,13 @@ bool lsr_recnotes_event(const struct lsr_event *ev, char *buf, size_t len)
 	}
 }
 
-/* Escape what would break "k=v k=v" splitting or a TAL. */
+/* Escape what would break "k=v k=v" or "a,b" splitting, or a TAL. */
 static size_t escape(char *dst, size_t cap, const char *src)
 {
 	size_t n = 0;
 	for (const unsigned char *s = (const unsigned char *)src; *s; s++) {
 		char e[4] = { (char)*s, 0 };
-		if (*s <= ' ' || *s == '%' || *s == 127)
+		if (*s <= ' ' || *s == '%' || *s == ',' || *s == 127)
 			snprintf(e, sizeof e, "%%%02X", *s);
 		size_t el = strlen(e);
 		if (n + el >= cap)
@@ -135,13 +154,120 @@ void lsr_recnotes_params(const struct lsr_params *p,
 		emit(ctx, buf);
 }
 
-void lsr_recnotes_montage(const struct lsr_channel_info *ch, int nch,
+void lsr_recnotes_montage(const struct lsr_channel_info *ch, int nch, long utc_offset_s,
                           char *buf, size_t len)
 {
 	size_t n = (size_t)snprintf(buf, len, P "montage ");
 	for (int i = 0; i < nch && n < len; i++)
 		n += (size_t)snprintf(buf + n, len - n, "%s%d:%s", i ? "," : "",
 		                      ch[i].index, lsr_role_name(ch[i].role));
+	long a = utc_offset_s < 0 ? -utc_offset_s : utc_offset_s;
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, " utc=%c%02ld:%02ld labels=",
+		                      utc_offset_s < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+	/* Whole labels only: a list cut short is one a reader ignores. */
+	for (int i = 0; i < nch && n < len; i++) {
+		char e[3 * LSR_LABEL_MAX];
+		size_t el = escape(e, sizeof e, ch[i].label ? ch[i].label : "") + (i > 0);
+		if (n + el >= len)
+			break;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "," : "", e);
+	}
+}
+
+bool lsr_recnotes_recording(const char *text, struct lsr_recnotes_rec *out)
+{
+	static const char mh[] = P "montage ";
+	if (strncmp(text, mh, sizeof mh - 1) != 0)
+		return false;
+	const char *u = strstr(text, " utc="), *l = strstr(text, " labels=");
+	/* utc=±HH:MM, two digits each */
+	double h, m;
+	if (u && strnlen(u + 5, 6) == 6 && (u[5] == '+' || u[5] == '-') && u[8] == ':' &&
+	    lsr_number_field(u + 6, 2, LSR_NUMBER_INTEGER, 0, 18, &h) == LSR_NUMBER_OK &&
+	    lsr_number_field(u + 9, 2, LSR_NUMBER_INTEGER, 0, 59, &m) == LSR_NUMBER_OK) {
+		out->has_utc = true;
+		out->utc_offset_s = (u[5] == '-' ? -1L : 1L) * (long)(h * 3600 + m * 60);
+	}
+	if (!l)
+		return true;
+	const char *p = l + 8;
+	out->nlabels = 0;
+	while (*p && *p != ' ' && out->nlabels < LSR_MAX_CHANNELS) {
+		size_t k = strcspn(p, ", ");
+		char raw[3 * LSR_LABEL_MAX];
+		snprintf(raw, sizeof raw, "%.*s", (int)(k < sizeof raw ? k : sizeof raw - 1), p);
+		unescape(raw);
+		size_t rl = strnlen(raw, LSR_LABEL_MAX - 1);
+		memcpy(out->labels[out->nlabels], raw, rl);
+		out->labels[out->nlabels++][rl] = 0;
+		p += k;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return true;
+}
+
+/* Abbreviations of the facial muscles' words, applied one by one (in this
+ * order) only while an EDF label is still too long. */
+static const struct { const char *word, *abbr; } abbreviations[] = {
+	{ "orbicularis", "Orb" }, { "superioris", "sup" }, { "inferioris", "inf" },
+	{ "depressor", "Dep" }, { "levator", "Lev" }, { "zygomaticus", "Zyg" },
+	{ "anguli", "ang" }, { "labii", "lab" }, { "corrugator", "Corr" },
+	{ "supercilii", "sup" }, { "frontalis", "Front" }, { "mentalis", "Ment" },
+	{ "buccinator", "Bucc" }, { "platysma", "Plat" }, { "masseter", "Mass" },
+	{ "temporalis", "Temp" }, { "nasalis", "Nas" }, { "risorius", "Ris" },
+	{ "major", "maj" }, { "minor", "min" },
+};
+
+static bool word_is(const char *w, size_t n, const char *ref)
+{
+	return strlen(ref) == n && strncasecmp(w, ref, n) == 0;
+}
+
+void lsr_recnotes_edf_label(const char *label, char out[LSR_RECNOTES_EDF_LABEL + 1])
+{
+	char words[8][LSR_LABEL_MAX];
+	int nw = 0;
+	char side = 0;
+	for (const char *p = label ? label : ""; *p && nw < 8;) {
+		while (*p == ' ' || *p == '_' || *p == '-' || *p == '\t')
+			p++;
+		size_t n = strcspn(p, " _-\t");
+		if (!n)
+			break;
+		if (nw == 0 && !side && word_is(p, n, "EMG")) {
+			/* already in the EDF+ form */
+		} else if (!side && (word_is(p, n, "L") || word_is(p, n, "left") || word_is(p, n, "lt"))) {
+			side = 'L';
+		} else if (!side && (word_is(p, n, "R") || word_is(p, n, "right") || word_is(p, n, "rt"))) {
+			side = 'R';
+		} else {
+			snprintf(words[nw++], LSR_LABEL_MAX, "%.*s", (int)n, p);
+		}
+		p += n;
+	}
+	size_t next = 0;
+	char b[8 * LSR_LABEL_MAX + 8];
+	for (;;) {
+		size_t n = (size_t)snprintf(b, sizeof b, "EMG");
+		if (side)
+			n += (size_t)snprintf(b + n, sizeof b - n, " %c", side);
+		for (int i = 0; i < nw; i++)
+			n += (size_t)snprintf(b + n, sizeof b - n, " %s", words[i]);
+		if (n <= LSR_RECNOTES_EDF_LABEL || next == sizeof abbreviations / sizeof abbreviations[0])
+			break;
+		for (int i = 0; i < nw; i++)
+			if (!strcasecmp(words[i], abbreviations[next].word))
+				snprintf(words[i], LSR_LABEL_MAX, "%s", abbreviations[next].abbr);
+		next++;
+	}
+	size_t n = strnlen(b, LSR_RECNOTES_EDF_LABEL);
+	while (n > 0 && b[n - 1] == ' ') /* cut between words */
+		n--;
+	memcpy(out, b, n);
+	out[n] = 0;
 }
 
 void lsr_recnotes_case(const struct lsr_case_details *c,
@@ -201,8 +327,9 @@ bool lsr_recnotes_apply(const char *text, struct lsr_params *p, char *montage,
                         size_t montage_len, int *bad)
 {
 	static const char ph[] = P "params ", mh[] = P "montage ";
-	if (strncmp(text, mh, sizeof mh - 1) == 0) {
-		snprintf(montage, montage_len, "%s", text + sizeof mh - 1);
+	if (strncmp(text, mh, sizeof mh - 1) == 0) { /* the spec; then utc=, labels= */
+		const char *spec = text + sizeof mh - 1;
+		snprintf(montage, montage_len, "%.*s", (int)strcspn(spec, " "), spec);
 		return true;
 	}
 	if (strncmp(text, ph, sizeof ph - 1) != 0)

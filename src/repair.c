@@ -142,11 +142,12 @@ static void complete(const struct layout *L, uint8_t *rec, size_t have,
 			get(base + (size_t)(avail[s] - 1) * L->bps, L->bps, hold);
 		else if (prev)
 			get(prev + L->off[s] + (size_t)(L->spr[s] - 1) * L->bps, L->bps, hold);
-		for (int i = avail[s]; i < L->spr[s]; i++)
-			memcpy(base + (size_t)i * L->bps, hold, (size_t)L->bps);
+		/* The marks channel holds marks only: none where nothing was
+		 * acquired (the annotation below marks the span). */
 		if (s == L->trig)
-			for (int i = (int)(frac * L->spr[s]); i < L->spr[s]; i++)
-				base[(size_t)i * L->bps] |= LSR_MARK_NOT_ACQUIRED;
+			memset(hold, 0, sizeof hold);
+		for (int i = s == L->trig ? (int)(frac * L->spr[s]) : avail[s]; i < L->spr[s]; i++)
+			memcpy(base + (size_t)i * L->bps, hold, (size_t)L->bps);
 	}
 	int first_missing = L->trig >= 0 ? (int)(frac * L->spr[L->trig]) : 0;
 	int missing = L->trig >= 0 ? L->spr[L->trig] - first_missing : 0;
@@ -157,13 +158,15 @@ static void complete(const struct layout *L, uint8_t *rec, size_t have,
 	size_t cap = (size_t)L->spr[L->annot] * L->bps;
 	uint8_t *slot = rec + L->off[L->annot];
 	memset(slot, 0, cap);
-	char tk[48], on[48], text[160];
+	char tk[48], on[48], dur[48], text[200];
 	lsr_edfw_format_onset(tk, sizeof tk, index * L->dur);
 	double t = index * L->dur + (L->trig >= 0 ? first_missing * L->dur / L->spr[L->trig] : 0);
 	lsr_edfw_format_onset(on, sizeof on, t);
-	int n = snprintf(text, sizeof text, "%s\x14\x14%c%s\x14" LSR_RECNOTES_PREFIX
-	                 "Repaired: last record padded, %d samples not acquired\x14",
-	                 tk, 0, on, missing);
+	lsr_edfw_format_onset(dur, sizeof dur, (index + 1) * L->dur - t);
+	/* A BAD span with its duration, as the recorder marks padding
+	 * (recnotes.h); the duration is unsigned, so without its '+'. */
+	int n = snprintf(text, sizeof text, "%s\x14\x14%c%s\x15%s\x14" LSR_RECNOTES_PAD_CRASH
+	                 "%d samples\x14", tk, 0, on, dur + 1, missing);
 	if (n > 0 && (size_t)n < cap)
 		memcpy(slot, text, (size_t)n);
 	else if ((size_t)strlen(tk) + 3 <= cap)

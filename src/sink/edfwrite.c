@@ -10,13 +10,30 @@
 
 #include "edfwrite.h"
 #include "number.h"
+#include "recnotes.h"
 
 #define COUNT_OFFSET 236
+/* Longest TAL: onset and duration (each at most 16 characters), the text,
+ * three delimiters and the 0 byte. */
+#define TAL_MAX (LSR_EDFW_TEXT_MAX + 40)
+#define SETTINGS_MAX 8
+/* First records whose annotation slots are kept: the settings land there. */
+#define HEAD_RECORDS 8
 
 struct pending {
 	int64_t rec;           /* earliest record that may take it */
 	char *tal;
 	size_t len;
+	int setting;           /* index in settings[], or -1 */
+};
+
+/* A settings note: written at onset 0 so that a crashed file keeps it,
+ * moved behind the case at close. */
+struct setting {
+	char *text;
+	char tal[TAL_MAX];
+	size_t len;
+	int64_t rec;           /* record whose slot holds it, -1 while pending */
 };
 
 struct lsr_edfw {
@@ -35,8 +52,12 @@ struct lsr_edfw {
 	float last[LSR_MAX_CHANNELS];
 	uint8_t late[LSR_EDFW_LATE_RECORDS][LSR_EDFW_ANNOT_BYTES];
 	size_t late_used[LSR_EDFW_LATE_RECORDS];
+	uint8_t head[HEAD_RECORDS][LSR_EDFW_ANNOT_BYTES];
+	size_t head_used[HEAD_RECORDS];
 	struct pending *pend;
 	size_t npend, cap_pend;
+	struct setting settings[SETTINGS_MAX];
+	int nsettings;
 	uint64_t bytes, clipped;
 	int err;
 	bool dirty;
@@ -251,9 +272,11 @@ static int write_header(struct lsr_edfw *w, const struct lsr_edfw_opts *o)
 	w->quantum = read_back(pmax) / w->dmax;
 	snprintf(pmin, sizeof pmin, "-%s", pmax);
 	const char *pf = o->prefilter ? o->prefilter : "";
-	for (int c = 0; c < w->nch; c++)
-		signal_header(w, h, ns, c, o->labels[c], "uV", pmin, pmax, -w->dmax,
-		              w->dmax, pf, w->spr);
+	for (int c = 0; c < w->nch; c++) {
+		char label[LSR_RECNOTES_EDF_LABEL + 1];
+		lsr_recnotes_edf_label(o->labels[c], label);
+		signal_header(w, h, ns, c, label, "uV", pmin, pmax, -w->dmax, w->dmax, pf, w->spr);
+	}
 	signal_header(w, h, ns, w->nch, "Trigger", "", "0", "255", 0, 255, "", w->spr);
 	signal_header(w, h, ns, w->nch + 1, w->bdf ? "BDF Annotations" : "EDF Annotations",
 	              "", "-1", "1", -dlim - 1, dlim, "", LSR_EDFW_ANNOT_BYTES / w->bps);
@@ -333,6 +356,10 @@ static int finish_record(struct lsr_edfw *w)
 	int slot = (int)(w->nrec % LSR_EDFW_LATE_RECORDS);
 	memcpy(w->late[slot], w->rec + w->annot_off, LSR_EDFW_ANNOT_BYTES);
 	w->late_used[slot] = w->used;
+	if (w->nrec < HEAD_RECORDS) {
+		memcpy(w->head[w->nrec], w->rec + w->annot_off, LSR_EDFW_ANNOT_BYTES);
+		w->head_used[w->nrec] = w->used;
+	}
 	w->nrec++;
 	char b[32];
 	snprintf(b, sizeof b, "%-8lld", (long long)w->nrec);
@@ -386,7 +413,7 @@ int lsr_edfw_pad(struct lsr_edfw *w, int64_t n)
 	for (int64_t i = 0; i < n; i++) {
 		if (w->err)
 			return -1;
-		sample_at(w, w->last, LSR_MARK_NOT_ACQUIRED);
+		sample_at(w, w->last, 0);
 		if (w->fill == w->spr && finish_record(w) < 0)
 			return -1;
 	}
@@ -399,7 +426,8 @@ static bool fits(size_t used, size_t len)
 	return used + len < LSR_EDFW_ANNOT_BYTES;
 }
 
-static int keep_pending(struct lsr_edfw *w, int64_t rec, const char *tal, size_t len)
+static int keep_pending(struct lsr_edfw *w, int64_t rec, const char *tal, size_t len,
+                        int setting)
 {
 	if (w->npend == w->cap_pend) {
 		size_t cap = w->cap_pend ? 2 * w->cap_pend : 16;
@@ -413,7 +441,7 @@ static int keep_pending(struct lsr_edfw *w, int64_t rec, const char *tal, size_t
 	if (!copy)
 		return -1;
 	memcpy(copy, tal, len);
-	w->pend[w->npend++] = (struct pending){ rec, copy, len };
+	w->pend[w->npend++] = (struct pending){ rec, copy, len, setting };
 	return 0;
 }
 
@@ -442,6 +470,8 @@ static void place_pending(struct lsr_edfw *w)
 		if (p->rec <= w->nrec && fits(w->used, p->len)) {
 			memcpy(slot + w->used, p->tal, p->len);
 			w->used += p->len;
+			if (p->setting >= 0)
+				w->settings[p->setting].rec = w->nrec;
 			free(p->tal);
 		} else {
 			w->pend[keep++] = *p;
@@ -464,18 +494,25 @@ static int put_late(struct lsr_edfw *w, int64_t k, const char *tal, size_t len)
 	if (put(w, tal, len, off) < 0)
 		return -1;
 	memcpy(w->late[slot] + w->late_used[slot], tal, len);
+	if (k < HEAD_RECORDS) {
+		memcpy(w->head[k] + w->head_used[k], tal, len);
+		w->head_used[k] += len;
+	}
 	w->late_used[slot] += len;
 	return 0;
 }
 
-int lsr_edfw_annotate(struct lsr_edfw *w, double onset, const char *text)
+/* The TAL of an annotation (duration ≤ 0: none); its length. */
+static size_t make_tal(char *tal, double onset, double duration, const char *text)
 {
-	if (w->err)
-		return -1;
-	if (!(onset > 0))
-		onset = 0;
-	char tal[LSR_EDFW_TEXT_MAX + 40];
-	int n = lsr_edfw_format_onset(tal, sizeof tal, onset);
+	int n = lsr_edfw_format_onset(tal, TAL_MAX, onset);
+	if (duration > 0) { /* a duration is unsigned: "+1.2" without its '+' */
+		char d[32];
+		int dl = lsr_edfw_format_onset(d, sizeof d, duration);
+		tal[n++] = 0x15;
+		memcpy(tal + n, d + 1, (size_t)dl - 1);
+		n += dl - 1;
+	}
 	tal[n++] = 0x14;
 	size_t tl = strlen(text);
 	if (tl > LSR_EDFW_TEXT_MAX) {
@@ -489,23 +526,196 @@ int lsr_edfw_annotate(struct lsr_edfw *w, double onset, const char *text)
 	}
 	tal[n++] = 0x14;
 	tal[n++] = 0;
-	size_t len = (size_t)n;
+	return (size_t)n;
+}
+
+/* Place a TAL for onset: 0, or -1 on error; *rec is where it went (-1:
+ * pending). */
+static int place(struct lsr_edfw *w, double onset, const char *tal, size_t len,
+                 int setting, int64_t *rec)
+{
 	int64_t k = (int64_t)floor(onset * w->den + 1e-9);
+	*rec = -1;
 	if (k < w->nrec) {
 		int rc = put_late(w, k, tal, len);
-		if (rc != 1)
+		if (rc != 1) {
+			*rec = k;
 			return rc;
+		}
 	}
 	if (k <= w->nrec && w->npend == 0 && fits(w->used, len)) {
 		memcpy(w->rec + w->annot_off + w->used, tal, len);
 		w->used += len;
+		*rec = w->nrec;
 		return 0;
 	}
-	if (keep_pending(w, k < w->nrec ? w->nrec : k, tal, len) < 0) {
+	if (keep_pending(w, k < w->nrec ? w->nrec : k, tal, len, setting) < 0) {
 		w->err = ENOMEM;
 		return -1;
 	}
 	return 0;
+}
+
+int lsr_edfw_annotate_span(struct lsr_edfw *w, double onset, double duration,
+                           const char *text)
+{
+	if (w->err)
+		return -1;
+	if (!(onset > 0))
+		onset = 0;
+	char tal[TAL_MAX];
+	size_t len = make_tal(tal, onset, duration, text);
+	int64_t rec;
+	return place(w, onset, tal, len, -1, &rec);
+}
+
+int lsr_edfw_annotate(struct lsr_edfw *w, double onset, const char *text)
+{
+	return lsr_edfw_annotate_span(w, onset, 0, text);
+}
+
+int lsr_edfw_setting(struct lsr_edfw *w, const char *text)
+{
+	if (w->err)
+		return -1;
+	if (w->nsettings == SETTINGS_MAX)
+		return lsr_edfw_annotate(w, 0, text);
+	struct setting *st = &w->settings[w->nsettings];
+	st->text = strdup(text);
+	if (!st->text) {
+		w->err = ENOMEM;
+		return -1;
+	}
+	st->len = make_tal(st->tal, 0, 0, text);
+	int i = w->nsettings++;
+	return place(w, 0, st->tal, st->len, i, &st->rec);
+}
+
+/* Cut the TAL at off (len bytes) out of a slot of `used` bytes. */
+static void cut_tal(uint8_t *slot, size_t used, size_t off, size_t len)
+{
+	memmove(slot + off, slot + off + len, used - off - len);
+	memset(slot + used - len, 0, len);
+}
+
+/* Where a TAL sits in a slot (TALs start after a 0 byte), or -1. */
+static long find_tal(const uint8_t *slot, size_t used, const char *tal, size_t len)
+{
+	for (size_t off = 0; off + len <= used; off++)
+		if ((off == 0 || slot[off - 1] == 0) && memcmp(slot + off, tal, len) == 0)
+			return (long)off;
+	return -1;
+}
+
+/* Take a settings TAL out of the record that holds it (the one in
+ * progress, or a written one whose slot is kept): 1 done, 0 left where it
+ * is (at onset 0, which is still true), -1 write error. */
+static int unplace_setting(struct lsr_edfw *w, const struct setting *st)
+{
+	if (st->rec == w->nrec) {
+		long off = find_tal(w->rec + w->annot_off, w->used, st->tal, st->len);
+		if (off >= 0) {
+			cut_tal(w->rec + w->annot_off, w->used, (size_t)off, st->len);
+			w->used -= st->len;
+		}
+		return off >= 0;
+	}
+	if (st->rec >= HEAD_RECORDS)
+		return 0;
+	uint8_t *slot = w->head[st->rec];
+	size_t used = w->head_used[st->rec];
+	long off = find_tal(slot, used, st->tal, st->len);
+	if (off < 0)
+		return 0;
+	cut_tal(slot, used, (size_t)off, st->len);
+	w->head_used[st->rec] -= st->len;
+	off_t at = (off_t)(w->hdr_size + (size_t)st->rec * w->rec_size + w->annot_off);
+	if (put(w, slot, LSR_EDFW_ANNOT_BYTES, at) < 0)
+		return -1;
+	if (w->nrec - st->rec <= LSR_EDFW_LATE_RECORDS) {
+		int k = (int)(st->rec % LSR_EDFW_LATE_RECORDS);
+		memcpy(w->late[k], slot, LSR_EDFW_ANNOT_BYTES);
+		w->late_used[k] = w->head_used[st->rec];
+	}
+	return 1;
+}
+
+/* Whether TALs of these lengths fit, in order, the written records from k0
+ * on (each in the first with room from the previous one's). */
+static bool fit_from(const struct lsr_edfw *w, int64_t k0, const size_t *len, int n)
+{
+	int64_t k = k0;
+	size_t used = w->late_used[k0 % LSR_EDFW_LATE_RECORDS];
+	for (int i = 0; i < n; i++) {
+		while (!fits(used, len[i])) {
+			if (++k >= w->nrec)
+				return false;
+			used = w->late_used[k % LSR_EDFW_LATE_RECORDS];
+		}
+		used += len[i];
+	}
+	return true;
+}
+
+/* The settings leave the start of the file for its end (at `onset`, the
+ * last sample), so that a reader's annotation list begins with the case.
+ * In their order they take the room left in the last records written,
+ * where the case is over, or else padding added for them. */
+static void settings_to_end(struct lsr_edfw *w, double onset)
+{
+	char tal[SETTINGS_MAX][TAL_MAX];
+	size_t len[SETTINGS_MAX];
+	int moved[SETTINGS_MAX], n = 0;
+	for (int i = 0; i < w->nsettings; i++) {
+		struct setting *st = &w->settings[i];
+		if (st->rec >= 0) {
+			int rc = unplace_setting(w, st);
+			if (rc < 0)
+				return;
+			if (rc == 0)
+				continue;
+		} else {
+			size_t keep = 0;
+			for (size_t j = 0; j < w->npend; j++) {
+				if (w->pend[j].setting == i)
+					free(w->pend[j].tal);
+				else
+					w->pend[keep++] = w->pend[j];
+			}
+			w->npend = keep;
+		}
+		moved[n] = i;
+		len[n] = make_tal(tal[n], onset, 0, st->text);
+		n++;
+	}
+	int64_t k0 = -1;
+	for (int64_t k = w->nrec - 1; k >= 0 && w->nrec - k <= LSR_EDFW_LATE_RECORDS && k0 < 0; k--)
+		if (fit_from(w, k, len, n))
+			k0 = k;
+	for (int j = 0; j < n; j++) {
+		if (k0 < 0) {
+			lsr_edfw_annotate(w, onset, w->settings[moved[j]].text);
+			continue;
+		}
+		while (put_late(w, k0, tal[j], len[j]) == 1)
+			k0++;
+	}
+}
+
+/* Records of padding from the one in progress that hold what is pending
+ * plus `extra` bytes.  A record that cannot take the next TAL holds at
+ * least its room less one TAL, so this bound is never short. */
+static int64_t records_for_pending(const struct lsr_edfw *w, size_t extra)
+{
+	size_t total = extra;
+	for (size_t i = 0; i < w->npend; i++)
+		total += w->pend[i].len;
+	size_t room0 = LSR_EDFW_ANNOT_BYTES - 1 - w->used;
+	size_t per = LSR_EDFW_ANNOT_BYTES - 1 - 16 - TAL_MAX;
+	if (total <= room0)
+		return 1;
+	size_t first = room0 > TAL_MAX ? room0 - TAL_MAX : 0;
+	return 1 + (int64_t)((total - first + per - 1) / per);
 }
 
 int lsr_edfw_sync(struct lsr_edfw *w)
@@ -522,21 +732,23 @@ int lsr_edfw_sync(struct lsr_edfw *w)
 
 int lsr_edfw_close(struct lsr_edfw *w)
 {
-	if (w->fill > 0) {
-		/* What is still pending goes into this last record, due or not;
-		 * what does not fit there is lost with the missing future. */
+	int64_t end = w->nrec * w->spr + w->fill; /* samples acquired */
+	if (end > 0)
+		settings_to_end(w, (double)(end - 1) / (w->spr * w->den));
+	/* A partial last record, or words at the very end (EDFlib ignores
+	 * onsets at or past the end of the file), are completed with padding
+	 * that an annotation marks BAD, long enough for all that is pending. */
+	if (end > 0 && (w->fill > 0 || w->npend > 0 || w->used > w->tk_used)) {
+		int64_t recs = records_for_pending(w, TAL_MAX);
+		int64_t n = recs * w->spr - w->fill;
+		char text[64];
+		snprintf(text, sizeof text, LSR_RECNOTES_PAD_END "%lld samples", (long long)n);
+		double rate = (double)w->spr * w->den;
+		lsr_edfw_annotate_span(w, (double)end / rate, (double)n / rate, text);
 		for (size_t i = 0; i < w->npend; i++)
 			w->pend[i].rec = w->nrec;
 		place_pending(w);
-		lsr_edfw_pad(w, w->spr - w->fill);
-	} else if ((w->npend > 0 || w->used > w->tk_used) && w->nrec > 0) {
-		/* Annotations at the very end (the session's last words, at the
-		 * time after the last sample): EDFlib ignores onsets at or past
-		 * the end of the file, so one record of padding holds them. */
-		for (size_t i = 0; i < w->npend; i++)
-			w->pend[i].rec = w->nrec;
-		place_pending(w);
-		lsr_edfw_pad(w, w->spr);
+		lsr_edfw_pad(w, n);
 	}
 	lsr_edfw_sync(w);
 	int err = w->err;
@@ -544,6 +756,8 @@ int lsr_edfw_close(struct lsr_edfw *w)
 		err = errno;
 	for (size_t i = 0; i < w->npend; i++)
 		free(w->pend[i].tal);
+	for (int i = 0; i < w->nsettings; i++)
+		free(w->settings[i].text);
 	free(w->pend);
 	free(w->rec);
 	free(w);

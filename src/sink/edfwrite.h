@@ -47,8 +47,8 @@ struct lsr_edfw *lsr_edfw_open(int fd, const struct lsr_edfw_opts *o,
  * kept in lsr_edfw_errno; the file stays valid up to the last record). */
 int lsr_edfw_write(struct lsr_edfw *w, const float *samples, size_t stride,
                    const uint8_t *marks, int n);
-/* Append n samples of padding: each channel's last value held, marks bit 7
- * ("not acquired") set. */
+/* Append n samples of padding: each channel's last value held, marks 0.
+ * The caller marks the span with a BAD annotation (recnotes.h). */
 int lsr_edfw_pad(struct lsr_edfw *w, int64_t n);
 /* An annotation at `onset` seconds from the file's start (clamped to 0).
  * Placed in the record that covers it — a record already written is
@@ -57,9 +57,18 @@ int lsr_edfw_pad(struct lsr_edfw *w, int64_t n);
  * onset.  Texts are cut at LSR_EDFW_TEXT_MAX bytes; bytes 0x14, 0x15 and
  * control characters become spaces. */
 int lsr_edfw_annotate(struct lsr_edfw *w, double onset, const char *text);
+/* The same with a duration in seconds (EDF+ TAL "+onset\x15duration"). */
+int lsr_edfw_annotate_span(struct lsr_edfw *w, double onset, double duration,
+                           const char *text);
+/* A stored setting: annotated at onset 0 at once, so that a file cut short
+ * by a crash keeps it, and moved to the end of the file at close, so that
+ * readers list the case first. */
+int lsr_edfw_setting(struct lsr_edfw *w, const char *text);
 /* fdatasync if anything was written since the last sync. */
 int lsr_edfw_sync(struct lsr_edfw *w);
-/* Complete a partial last record with padding, place any annotation still
+/* Move the settings to the end, complete a partial last record with
+ * padding (more records when what is pending needs them) marked
+ * LSR_RECNOTES_PAD_END with its duration, place every annotation still
  * pending, sync and close.  Frees w.  Returns 0 or -1 (errno set). */
 int lsr_edfw_close(struct lsr_edfw *w);
 

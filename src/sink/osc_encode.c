@@ -1,6 +1,10 @@
 /* src/sink/osc_encode.c — one event into one OSC message with the type tags of
- * docs/interface.md "OSC": numbers f, counts and indices i, booleans i, null N,
- * text s, lists preceded by their length. */
+ * lsrmon(1) "OSC": numbers f, counts and indices i, booleans i, text s, lists
+ * in start and end preceded by their length.  Every other address has one
+ * fixed signature, so a receiver that unpacks by position ([unpack] in Pd,
+ * Max) never sees an argument shift: nothing is ever sent as N (Pd's
+ * [oscparse] rejects it); a missing number is f NaN, a missing text s "",
+ * a true/false/null field i 1/0/-1. */
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -84,14 +88,10 @@ static int add_text(lo_message m, const char *s)
 	return r;
 }
 
-static int add_opt_text(lo_message m, const char *s)
-{
-	return s ? add_text(m, s) : lo_message_add_nil(m);
-}
-
+/* A number, NaN when missing (the JSON Lines' null: NaN or infinite). */
 static int add_num(lo_message m, double v)
 {
-	return isfinite(v) ? lo_message_add_float(m, (float)v) : lo_message_add_nil(m);
+	return lo_message_add_float(m, isfinite(v) ? (float)v : NAN);
 }
 
 static int add_int(lo_message m, int64_t v)
@@ -104,6 +104,12 @@ static int add_int(lo_message m, int64_t v)
 }
 
 static int add_bool(lo_message m, bool b) { return lo_message_add_int32(m, b ? 1 : 0); }
+
+/* true/false/null as 1/0/-1: the values of enum lsr_tristate. */
+static int add_tristate(lo_message m, enum lsr_tristate v)
+{
+	return lo_message_add_int32(m, v == LSR_TRUE ? 1 : v == LSR_FALSE ? 0 : -1);
+}
 
 static int add_start(lo_message m, const struct lsr_event *ev)
 {
@@ -143,11 +149,8 @@ static int add_response(lo_message m, const struct lsr_event *ev)
 	r |= add_int(m, ev->response.ch);
 	r |= add_text(m, lsr_role_name(ev->response.role));
 	r |= add_bool(m, ev->response.valid);
-	r |= add_opt_text(m, lsr_invalid_name(ev->response.invalid_reason));
-	if (ev->response.present == LSR_NULL)
-		r |= lo_message_add_nil(m);
-	else
-		r |= add_bool(m, ev->response.present == LSR_TRUE);
+	r |= add_text(m, lsr_invalid_name(ev->response.invalid_reason));
+	r |= add_tristate(m, ev->response.present);
 	r |= add_num(m, ev->response.p2p_uv);
 	r |= add_num(m, ev->response.onset_ms);
 	r |= add_num(m, ev->response.area_uv_ms);
@@ -160,7 +163,7 @@ static int add_response(lo_message m, const struct lsr_event *ev)
 static int add_end(lo_message m, const struct lsr_event *ev)
 {
 	int r = add_text(m, lsr_final_name(ev->end.final));
-	r |= add_opt_text(m, lsr_phase_name(ev->end.final_phase));
+	r |= add_text(m, lsr_phase_name(ev->end.final_phase));
 	r |= add_int(m, ev->end.stims);
 	const struct lsr_stats *s = ev->end.stats;
 	if (!s)

@@ -209,7 +209,7 @@ static void open_file(struct lsr_recorder *r)
 		return;
 	}
 	for (struct msg *m = r->sticky; m; m = m->next)
-		lsr_edfw_annotate(r->w, 0, m->text);
+		lsr_edfw_setting(r->w, m->text);
 	check(r);
 }
 
@@ -225,12 +225,15 @@ static void on_block(struct lsr_recorder *r, struct msg *m)
 	}
 	if (index > r->next) {
 		int64_t gap = index - r->next;
-		char text[64];
-		snprintf(text, sizeof text, LSR_RECNOTES_PREFIX "Gap %lld samples", (long long)gap);
+		char text[80];
 		if (gap <= (int64_t)LSR_RECORDER_MAX_GAP_S * r->cfg.rate) {
-			lsr_edfw_annotate(r->w, (double)(r->next - r->idx0) / r->cfg.rate, text);
+			snprintf(text, sizeof text, LSR_RECNOTES_PAD_GAP "%lld samples", (long long)gap);
+			lsr_edfw_annotate_span(r->w, (double)(r->next - r->idx0) / r->cfg.rate,
+			                       (double)gap / r->cfg.rate, text);
 			lsr_edfw_pad(r->w, gap);
 		} else {
+			snprintf(text, sizeof text, LSR_RECNOTES_PREFIX "%lld samples not acquired before this file",
+			         (long long)gap);
 			double t = r->seg_t + (double)(index - r->idx0) / r->cfg.rate;
 			close_file(r);
 			if (r->stopped)
@@ -294,11 +297,15 @@ static void process(struct lsr_recorder *r, struct msg *m)
 			append(&r->held, m);
 			return;
 		}
-		note(r, m->t, m->text);
-		if (m->sticky) {
+		if (m->sticky) { /* a setting of this segment, at its start */
+			if (r->w) {
+				lsr_edfw_setting(r->w, m->text);
+				check(r);
+			}
 			append(&r->sticky, m);
 			return;
 		}
+		note(r, m->t, m->text);
 		break;
 	case M_BLOCK:
 		on_block(r, m);
@@ -443,8 +450,12 @@ void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_conf
 	struct sticky_ctx c = { rec, t };
 	lsr_recnotes_params(p, emit_sticky, &c);
 	lsr_recnotes_case(&rec->case_details, emit_sticky, &c);
-	char text[LSR_MAX_CHANNELS * 16 + 32];
-	lsr_recnotes_montage(ch, nch, text, sizeof text);
+	/* The header's start time is local time; its offset goes with it. */
+	time_t at = (time_t)floor(origin + t);
+	struct tm tm;
+	long utc = localtime_r(&at, &tm) ? tm.tm_gmtoff : 0;
+	char text[LSR_RECNOTES_PARAMS_MAX + 1];
+	lsr_recnotes_montage(ch, nch, utc, text, sizeof text);
 	annotate(rec, t, text, true);
 }
 

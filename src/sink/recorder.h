@@ -46,7 +46,8 @@ void lsr_recorder_set_live(struct lsr_recorder *rec, bool live);
 /* A configuration begins at stream time t (the time of the first sample of
  * the next block): the first one goes to path, each later one to
  * <stem>-2.<ext>, -3, ….  Writes the parameters and montage as
- * "lsrmon: params …" and "lsrmon: montage …" annotations.  origin is the
+ * "lsrmon: params …" and "lsrmon: montage …" annotations, which each
+ * file's close moves behind the case (edfwrite.h).  origin is the
  * wall-clock time (Unix s) of stream time 0 (src/clock.h): each file's
  * header is dated origin + the stream time of its first sample. */
 void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_config *cfg,
@@ -55,8 +56,8 @@ void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_conf
 
 /* Samples; index is the stream sample index of blk's first sample.  A jump
  * forward is a gap: up to LSR_RECORDER_MAX_GAP_S padded (last value held,
- * Trigger bit 7 set, "lsrmon: Gap <n> samples"), longer continues in the
- * next numbered file.  Samples before the expected index are dropped. */
+ * marked by "BAD lsrmon gap <n> samples" with its duration), longer
+ * continues in the next numbered file.  Samples before the expected index are dropped. */
 void lsr_recorder_block(struct lsr_recorder *rec, int64_t index, const struct lsr_block *blk);
 
 /* Free-form annotation at stream time t (plain, as given). */

@@ -38,6 +38,18 @@ static int by_index(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Padding: the instants [from, to), lost or only completing the file. */
+struct pad {
+	int64_t from, to;
+	bool lost;
+};
+
+static int by_from(const void *a, const void *b)
+{
+	const struct pad *x = a, *y = b;
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
 struct edf_source {
 	struct lsr_source src;             /* what the session holds */
 	int hd;
@@ -55,12 +67,16 @@ struct edf_source {
 	size_t nlabels;
 	char **settings;
 	size_t nsettings;
-	double start_epoch;                /* header start date/time (local clock) */
+	struct pad *pads;
+	size_t npads;
+	double start_epoch;                /* header start date/time */
+	bool has_utc;                      /* the recording stored its UTC offset */
+	long utc_offset_s;
 	char patient[81];                  /* the header's patient field; "" when anonymous */
 	/* the decoding thread's while it runs */
 	struct lsr_edfdata *data;
 	int64_t read_pos;                  /* instants read */
-	size_t next_label;
+	size_t next_label, next_pad;
 	bool configured;
 	struct lsr_driver_stats dstats;
 	int32_t ibuf[LSR_MAX_CHANNELS + 1][CHUNK];
@@ -187,13 +203,18 @@ static bool chunk(struct edf_source *s, int n, const struct lsr_source_sink *sin
 	int64_t base = s->read_pos;
 	labels_until(s, base + n, sink);
 	int run = 0;
+	size_t p = s->next_pad;
 	for (int i = 0; i < n; i++) {
-		if (s->marks[i] & LSR_MARK_NOT_ACQUIRED) { /* padding: a gap, not samples */
+		while (p < s->npads && s->pads[p].to <= base + i)
+			p++;
+		bool in_pad = p < s->npads && s->pads[p].from <= base + i;
+		if (in_pad || (s->marks[i] & LSR_MARK_NOT_ACQUIRED)) { /* a gap, not samples */
 			deliver(s, base, run, i, sink);
 			run = i + 1;
-			s->dstats.lost_samples++;
+			s->dstats.lost_samples += !in_pad || s->pads[p].lost;
 		}
 	}
+	s->next_pad = p;
 	deliver(s, base, run, n, sink);
 	s->read_pos += n;
 	s->dstats.frames++;
@@ -305,6 +326,7 @@ static int edf_rewind(void *st)
 	s->ahead = NULL;
 	s->read_pos = 0;
 	s->next_label = 0;
+	s->next_pad = 0;
 	s->configured = false;
 	s->pos = 0; /* the counters go on: a second pass reads the bytes again */
 	s->started = false;
@@ -340,6 +362,7 @@ static void edf_destroy(void *st)
 		free(s->settings[i]);
 	free(s->labels);
 	free(s->settings);
+	free(s->pads);
 	free(s);
 }
 
@@ -474,7 +497,8 @@ static bool annotations(struct edf_source *s, const struct edf_hdr_struct *h)
 	size_t n = h->annotations_in_file > 0 ? (size_t)h->annotations_in_file : 0;
 	s->labels = calloc(n ? n : 1, sizeof *s->labels);
 	s->settings = calloc(n ? n : 1, sizeof *s->settings);
-	if (!s->labels || !s->settings)
+	s->pads = calloc(n ? n : 1, sizeof *s->pads);
+	if (!s->labels || !s->settings || !s->pads)
 		return false;
 	for (size_t k = 0; k < n; k++) {
 		struct edf_annotation_struct a;
@@ -484,7 +508,32 @@ static bool annotations(struct edf_source *s, const struct edf_hdr_struct *h)
 		if (!text)
 			return false;
 		trim(text);
+		if (!strncmp(text, LSR_RECNOTES_BAD, strlen(LSR_RECNOTES_BAD))) {
+			/* Onset and duration in 100 ns units; a hostile file's values
+			 * are bounded to the file. */
+			double r = s->cfg.rate / (double)EDFLIB_TIME_DIMENSION;
+			double from = round((double)a.onset * r);
+			double to = a.duration_l > 0 ? round(((double)a.onset + (double)a.duration_l) * r) : from;
+			from = fmax(from, 0);
+			to = fmin(to, (double)s->total);
+			if (to > from)
+				s->pads[s->npads++] = (struct pad){ (int64_t)from, (int64_t)to,
+					strncmp(text, LSR_RECNOTES_PAD_END, strlen(LSR_RECNOTES_PAD_END)) != 0 };
+			free(text);
+			continue;
+		}
 		if (!strncmp(text, LSR_RECNOTES_PREFIX, strlen(LSR_RECNOTES_PREFIX))) {
+			struct lsr_recnotes_rec rec = { .nlabels = 0 };
+			if (lsr_recnotes_recording(text, &rec)) {
+				/* The full labels, which the header had to shorten. */
+				if (rec.nlabels == s->cfg.channels)
+					for (int c = 0; c < rec.nlabels; c++)
+						memcpy(s->cfg.labels[c], rec.labels[c], LSR_LABEL_MAX);
+				if (rec.has_utc) {
+					s->has_utc = true;
+					s->utc_offset_s = rec.utc_offset_s;
+				}
+			}
 			s->settings[s->nsettings++] = text; /* states etc. are recomputed */
 			continue;
 		}
@@ -494,6 +543,7 @@ static bool annotations(struct edf_source *s, const struct edf_hdr_struct *h)
 	}
 	/* Late annotations may sit in a later record than their onset. */
 	qsort(s->labels, s->nlabels, sizeof *s->labels, by_index);
+	qsort(s->pads, s->npads, sizeof *s->pads, by_from);
 	return true;
 }
 
@@ -561,12 +611,15 @@ struct lsr_source *lsr_source_edf_new(const char *path, double speed,
 	}
 	s->speed = speed > 0 && isfinite(speed) ? speed : 0;
 	/* EDF start times are the local clock of the recording machine, as our
-	 * writer stores them. */
+	 * writer stores them; with the offset it stored that clock is known,
+	 * without it the replaying machine's zone is the best guess. */
 	struct tm tm = { .tm_year = h->startdate_year - 1900, .tm_mon = h->startdate_month - 1,
 	                 .tm_mday = h->startdate_day, .tm_hour = h->starttime_hour,
 	                 .tm_min = h->starttime_minute, .tm_sec = h->starttime_second,
 	                 .tm_isdst = -1 };
-	time_t start = mktime(&tm);
+	time_t start = s->has_utc ? timegm(&tm) : mktime(&tm);
+	if (s->has_utc && start != (time_t)-1)
+		start -= s->utc_offset_s;
 	s->start_epoch = start == (time_t)-1 ? 0 : (double)start + h->starttime_subsecond * 1e-7;
 	free(h);
 	return &s->src;

@@ -2,8 +2,10 @@
 # OSC interop: oscdump (liblo-tools) receives a headless simulated case over
 # TCP; every JSON Lines event of the same run arrives as /lsrmon/<type>, in
 # order, with the documented type tags and list lengths and the same values
-# (float32 precision).  The expected messages are built here from the JSON
-# by docs/interface.md's table, not by lsrmon's encoder.  With --osc-sweeps, one
+# (float32 precision; a JSON null is f NaN, s "" or i -1 as lsrmon(1) says),
+# and every address but start and end keeps one type signature.  The
+# expected messages come from the JSON by lsrmon(1)'s field lists
+# (oscspec.py), not from lsrmon's encoder.  With --osc-sweeps, one
 # /lsrmon/sweep follows each stimulus per channel.
 set -u
 dir=$(mktemp -d)
@@ -39,76 +41,27 @@ for sweeps in no yes; do
 	[ $sweeps = yes ] && want=$((want + $(grep -c '"type":"response"' "$dir/ev.jsonl")))
 	wait_lines "$dir/dump.txt" "$want" || exit 1
 	kill "$dump_pid"; wait "$dump_pid" 2>/dev/null; dump_pid=
-	/usr/bin/python3 - "$dir/ev.jsonl" "$dir/dump.txt" $sweeps <<'PY' || exit 1
+	PYTHONPATH=$(dirname "$0") /usr/bin/python3 - "$dir/ev.jsonl" "$dir/dump.txt" $sweeps <<'PY' || exit 1
 import json, math, shlex, sys
+from oscspec import expected
 events = [json.loads(l) for l in open(sys.argv[1])]
 lines = [l.rstrip('\n') for l in open(sys.argv[2])]
 sweeps = sys.argv[3] == 'yes'
-
-NUM, INT, BOOL, TEXT = 'num', 'int', 'bool', 'text'
-FIELDS = {
-    'start': None,
-    'stim': [('n', INT), ('origin', TEXT)],
-    'response': [('n', INT), ('ch', INT), ('role', TEXT), ('valid', BOOL),
-                 ('invalid_reason', TEXT), ('present', BOOL), ('p2p_uv', NUM),
-                 ('onset_ms', NUM), ('area_uv_ms', NUM), ('late_p2p_uv', NUM),
-                 ('noise_uv', NUM), ('threshold_uv', NUM)],
-    'baseline': [('ch', INT), ('p2p_uv', NUM), ('onset_ms', NUM), ('trials', INT),
-                 ('provisional', BOOL)],
-    'channel_state': [('ch', INT), ('state', TEXT), ('prev', TEXT)],
-    'state': [('state', TEXT), ('prev', TEXT), ('since', NUM), ('premature', BOOL),
-              ('after_decompression', BOOL), ('ratio', NUM), ('verified', BOOL),
-              ('provisional', BOOL)],
-    'mark': [('id', INT), ('label', TEXT), ('origin', TEXT)],
-    'link': [('status', TEXT)],
-    'gap': [('samples', INT)],
-    'alarm': [('what', TEXT), ('text', TEXT)],
-    'end': None,
-}
-
-def arg(v, kind):
-    if v is None:
-        return ('N', None)
-    if kind == NUM:
-        return ('f', float(v))
-    if kind in (INT, BOOL):
-        return ('i', int(v))
-    return ('s', v)
-
-def expected(e):
-    out = [arg(e['t'], NUM)]
-    if e['type'] == 'start':
-        out += [arg(e['segment'], INT), arg(e['source'], TEXT), arg(e['driver'], TEXT),
-                arg(e['rate'], NUM), arg(len(e['channels']), INT)]
-        for c in e['channels']:
-            out += [arg(c['index'], INT), arg(c['label'], TEXT), arg(c['role'], TEXT)]
-        out.append(arg(len(e['params']), INT))
-        for k, v in e['params'].items():
-            out += [arg(k, TEXT), arg(v, TEXT if isinstance(v, str) else NUM)]
-        out.append(arg(len(e['warnings']), INT))
-        out += [arg(w, TEXT) for w in e['warnings']]
-    elif e['type'] == 'end':
-        out += [arg(e['final'], TEXT), arg(e['final_phase'], TEXT), arg(e['stims'], INT),
-                arg(len(e['stats']), INT)]
-        for k, v in e['stats'].items():
-            out += [arg(k, TEXT), arg(v, NUM)]
-    else:
-        out += [arg(e[k], kind) for k, kind in FIELDS[e['type']]]
-    return out
 
 def parse(line):
     parts = shlex.split(line)
     return parts[1], parts[2], parts[3:]
 
 def same(tag, want, got):
-    if tag == 'N':
-        return got == 'Nil'
+    if tag == 'f' and math.isnan(want):
+        return got in ('nan', '-nan')
     if tag == 'f':
         return abs(float(got) - want) <= 1e-6 + 1.2e-7 * abs(want)
     if tag == 'i':
         return int(got) == want
     return got == want
 
+signature = {}
 i = 0
 nsweep = 0
 stim_n, stim_resp, sizes = None, 0, set()
@@ -117,6 +70,8 @@ for n, e in enumerate(events):
     assert path == '/lsrmon/' + e['type'], (n, path, e['type'])
     exp = expected(e)
     assert tags == ''.join(t for t, _ in exp), (n, e['type'], tags, ''.join(t for t, _ in exp))
+    if e['type'] not in ('start', 'end'):
+        assert signature.setdefault(path, tags) == tags, (n, path, signature[path], tags)
     for k, ((t, v), g) in enumerate(zip(exp, args)):
         assert same(t, v, g), (n, e['type'], k, v, g)
     if e['type'] == 'stim':

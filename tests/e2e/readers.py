@@ -5,6 +5,7 @@ usage: /usr/bin/python3 readers.py FILE [--synth LOG] [--killed-at T]
                                          [--no-edflib] [--ref-edflib]
                                          [--ref-file FULL --min-samples N]
                                          [--events JSONL [--until T]]
+                                         [--gaps LOG]
 --synth LOG   expected values are rec_synth's formula, expected annotations
               the "A" lines of LOG (all of them, or with --killed-at only
               those handed over at least 1 s before T, as the "P" lines say)
@@ -13,8 +14,14 @@ usage: /usr/bin/python3 readers.py FILE [--synth LOG] [--killed-at T]
               what EDFlib reads in FULL (a complete run of the same case)
 --events      lsrmon's JSON Lines: every start, mark and state (up to
               stream time T) must be an annotation at its t, as its label or
-              as "lsrmon: Start segment <n>…", "lsrmon: State <state> (was
-              <prev>)…"
+              as "lsrmon: Start segment <n>…", "lsrmon: LSR disappeared after
+              decompression (was <prev>;…" (the state in words)
+--gaps LOG    rec_synth's gaps case (LOG: its S, B, G and E lines): on
+              Trigger every reader finds exactly the stimuli and presses,
+              MNE's find_events included; MNE drops as BAD the epochs of
+              stimuli over a gap and keeps every other whole one; MNE's
+              annotation list starts with the marks and state changes and
+              ends with at most three settings notes
 --no-edflib   the file is read as it lies after a crash: EDFlib may refuse it
 Exit 0 when every reader agrees within one quantum; messages name the
 reader, channel and sample otherwise."""
@@ -154,6 +161,18 @@ def compare(name, got, ref_data, ref_annots, quantum, n_samples, exact_count):
         fail(f"{name}: {len(got_annots)} annotations, expected {len(ref_annots)}; extra {sorted(extra)[:5]}")
 
 
+def state_words(ev):
+    """A state event in the plain words of lsrmon(1), RECORDINGS."""
+    st = ev["state"]
+    if st == "disappeared":
+        return ("LSR disappeared before decompression" if ev["premature"] else
+                "LSR disappeared after decompression" if ev["after_decompression"] else
+                "LSR disappeared")
+    return {"acquiring": "acquiring the baseline", "present": "LSR present",
+            "reduced": "LSR reduced", "stimulation_failure": "stimulation failure",
+            "no_stimulus": "no stimulus", "not_detected": "no LSR detected"}.get(st, st)
+
+
 def check_events(name, got, jsonl, until):
     want = []
     with open(jsonl, encoding="utf-8") as f:
@@ -166,12 +185,76 @@ def check_events(name, got, jsonl, until):
             elif ev["type"] == "start":
                 want.append((ev["t"], f"lsrmon: Start segment {ev['segment']}", False))
             elif ev["type"] == "state":
-                want.append((ev["t"], f"lsrmon: State {ev['state']} (was {ev['prev']})", False))
+                want.append((ev["t"], f"lsrmon: {state_words(ev)} (was {ev['prev']};", False))
     for t, text, exact in want:
         if not any(abs(o - t) < 1e-4 and (a == text if exact else a.startswith(text))
                    for o, a in got["annots"]):
             fail(f"{name}: no annotation {text!r} at {t}")
     return len(want)
+
+
+SETTINGS = ("lsrmon: params", "lsrmon: montage")
+
+
+def check_gaps(path, log, readers):
+    stims, presses, gaps, end = [], [], [], None
+    for line in open(log, encoding="utf-8"):
+        k, *v = line.split()
+        if k == "S":
+            stims.append(int(v[0]))
+        elif k == "B":
+            presses.append(int(v[0]))
+        elif k == "G":
+            gaps.append((int(v[0]), int(v[1])))
+        elif k == "E":
+            end = int(v[0])
+    marks = sorted([(i, 1) for i in stims] + [(i, 2) for i in presses])
+    # Trigger holds the marks and nothing else, in every reader.
+    for name, got in readers.items():
+        trig = np.rint(got["data"]["Trigger"]).astype(int)
+        found = [(int(i), int(trig[i])) for i in np.flatnonzero(trig)]
+        if found != marks:
+            fail(f"{name}: Trigger holds {len(found)} marks, expected {len(marks)}: "
+                 f"{sorted(set(found) ^ set(marks))[:5]}")
+    import mne
+    reader = mne.io.read_raw_bdf if path.lower().endswith(".bdf") else mne.io.read_raw_edf
+    raw = reader(path, preload=True, verbose="error")
+    # initial_event: the case starts with a stimulus at sample 0
+    ev = mne.find_events(raw, stim_channel="Trigger", shortest_event=1, initial_event=True,
+                         verbose="error")
+    got = [(int(e[0]), int(e[2])) for e in ev]
+    if got != marks:
+        fail(f"MNE find_events: {len(got)} events, expected {len(marks)} stimuli + presses: "
+             f"{sorted(set(got) ^ set(marks))[:5]}")
+    # Epochs of -10 ... +100 ms: those over padding are not data.
+    rate = raw.info["sfreq"]
+    pre, post = round(0.01 * rate), round(0.1 * rate)
+    pads = gaps + [(end, raw.n_times - end)]
+    stim_ev = ev[ev[:, 2] == 1]
+    epochs = mne.Epochs(raw, stim_ev, event_id=1, tmin=-0.01, tmax=0.1, baseline=None,
+                        reject_by_annotation=True, preload=True, verbose="error")
+    kept = set(int(e[0]) for e in epochs.events)
+    over = lambda i, g: i - pre < g[0] + g[1] and i + post >= g[0]
+    want_kept = set(i for i in stims if i - pre >= 0 and i + post < raw.n_times and
+                    not any(over(i, g) for g in pads))
+    if kept != want_kept:
+        fail(f"MNE epochs: kept {sorted(kept ^ want_kept)[:5]} wrongly (kept {len(kept)}, "
+             f"expected {len(want_kept)})")
+    bad_gap = [i for i in stims if any(over(i, g) for g in gaps)]
+    for i, reasons in zip(stim_ev[:, 0], epochs.drop_log):
+        if int(i) in bad_gap and not any(r.startswith("BAD lsrmon gap") for r in reasons):
+            fail(f"MNE epochs: the stimulus at {i} over a gap was dropped for {reasons}")
+    if len(bad_gap) < len(gaps):
+        fail("the case has no stimulus over each gap: nothing was tested")
+    # The annotation list: the case first, the settings last (at most 3).
+    texts = [a["description"] for a in raw.annotations if not a["description"].startswith("BAD")]
+    settings = [t for t in texts if t.startswith(SETTINGS)]
+    if not 1 <= len(settings) <= 3 or texts[-len(settings):] != settings:
+        fail(f"MNE annotations: the settings are not the last at most three: {texts}")
+    case = texts[:-len(settings)]
+    if not case or case[0].startswith(SETTINGS) or "Decompression" not in case:
+        fail(f"MNE annotations do not start with the case: {texts}")
+    return len(marks), len(bad_gap)
 
 
 def main():
@@ -189,7 +272,8 @@ def main():
         n_samples, annots = read_log(log, killed)
         bdf = path.lower().endswith(".bdf")
         q = Q24 if bdf else 5000.0 / 32767
-        labels = ["R Mentalis", "R Orb oris", "R Orb oculi"]
+        # rec_synth's labels in EDF+'s "EMG <muscle>" form (lsrmon(1))
+        labels = ["EMG R Mentalis", "EMG R Orb oris", "EMG R Orb oculi"]
         n_ref = n_samples if n_samples is not None else len(readers["MNE"]["data"][labels[0]])
         ref = {lab: np.array([synth_value(c, i) for i in range(n_ref)]) for c, lab in enumerate(labels)}
         quantum = {lab: q for lab in labels}
@@ -213,6 +297,9 @@ def main():
         ref = {k: v for k, v in ed["data"].items() if k != "Trigger"}
         for name in ("MNE", "biosig"):
             compare(name, readers[name], ref, ed["annots"], ed["quantum"], None, True)
+    if "--gaps" in args:
+        n, bad = check_gaps(path, args[args.index("--gaps") + 1], readers)
+        print(f"{n} stimuli and presses on Trigger; {bad} epochs over gaps dropped as BAD")
     if "--events" in args:
         until = float(args[args.index("--until") + 1]) if "--until" in args else float("inf")
         for name, got in readers.items():

@@ -60,7 +60,8 @@ dump = open(sys.argv[1]).read().splitlines()
 h = dump[0].split()
 records, rec_s = int(h[2]), float(h[3])
 assert abs(records * rec_s - 45.0) <= 0.11, f"recording is {records * rec_s} s, want 45"
-states = [l for l in dump if l.startswith('A ') and ' lsrmon: State ' in l]
+# a state change reads "lsrmon: <state in words> (was <prev>; since …" (lsrmon(1))
+states = [l for l in dump if l.startswith('A ') and ' lsrmon: ' in l and '; since ' in l]
 want = [e for e in map(json.loads, open(sys.argv[2])) if e['type'] == 'state']
 assert len(states) == len(want), f"{len(states)} state annotations, the linear pass has {len(want)}"
 print(f"recording {records * rec_s:.1f} s, {len(states)} state annotations")

@@ -128,8 +128,7 @@ for title in ("Baseline", "Before decompression" if "Decompression" in marks els
 # the replay's report equals the live one, but for where it came from
 pkv, plines = kv_of(d + "/p.txt")
 # Where it came from differs, and marks come back with origin=recording.
-skip = ("source:", "device:", "driver:", "stats_", "case_start:", "case_end:", "duration_s:", "segments:",
-        "montage:")
+skip = ("source:", "device:", "driver:", "stats_")
 norm = lambda l: re.sub(r" origin=[a-z]+ ", " origin=* ", l)
 a = [norm(l) for l in lines if not l.startswith(skip)]
 b = [norm(l) for l in plines if not l.startswith(skip)]

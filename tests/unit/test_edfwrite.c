@@ -105,7 +105,9 @@ START_TEST(bdf_samples_exact_and_annotations_in_place)
 	ck_assert_int_eq(h.edfsignals, 4);
 	ck_assert_int_eq(h.datarecords_in_file, 11);
 	ck_assert_int_eq(h.datarecord_duration, EDFLIB_TIME_DIMENSION / 10);
-	ck_assert_str_eq(h.signalparam[0].label, "L Mentalis      ");
+	/* EDF+'s "EMG <muscle>" form, side first (lsrmon(1), RECORDINGS). */
+	ck_assert_str_eq(h.signalparam[0].label, "EMG L Mentalis  ");
+	ck_assert_str_eq(h.signalparam[2].label, "EMG L Orb oculi ");
 	ck_assert_ptr_nonnull(strstr(h.signalparam[0].prefilter, "HP:10Hz LP:5000Hz"));
 	ck_assert_str_eq(h.equipment, "sim patient");
 	static double got[2200];
@@ -120,18 +122,24 @@ START_TEST(bdf_samples_exact_and_annotations_in_place)
 	ck_assert_int_eq(edfread_physical_samples(hd, 3, 2200, got), 2200);
 	ck_assert_double_eq(got[5], 1);
 	ck_assert_double_eq(got[6], 0);
-	ck_assert_double_eq(got[2150], 128);
-	ck_assert_int_eq(h.annotations_in_file, 9);
+	/* Padding holds no mark: Trigger is the marks and nothing else. */
+	for (int i = N; i < 2200; i++)
+		ck_assert_double_eq(got[i], 0);
+	ck_assert_int_eq(h.annotations_in_file, 10);
 	const char *want[] = { "early 0", "early 1", "early 2", "early 3", "early 4",
-		"early 5", "Decompression", longtext, "Dura  open  ü" };
+		"early 5", "Decompression", longtext, "Dura  open  ü",
+		"BAD lsrmon end padding 100 samples" };
 	const long long onset[] = { 0, 100000, 200000, 300000, 400000, 500000, 2345000,
-		3100000, 5000000 };
-	for (int k = 0; k < 9; k++) {
+		3100000, 5000000, 10500000 };
+	for (int k = 0; k < 10; k++) {
 		struct edf_annotation_struct a;
 		ck_assert_int_eq(edf_get_annotation(hd, k, &a), 0);
 		ck_assert_str_eq(a.annotation, want[k]);
 		ck_assert_int_eq(a.onset, onset[k]);
 	}
+	struct edf_annotation_struct a; /* the padding's span: 100 samples at 2 kHz */
+	ck_assert_int_eq(edf_get_annotation(hd, 9, &a), 0);
+	ck_assert_int_eq(a.duration_l, 500000);
 	edfclose_file(hd);
 	rm_dir();
 }
@@ -198,10 +206,14 @@ START_TEST(valid_while_writing)
 	ck_assert_int_eq(lsr_edfw_close(w), 0);
 	hd = open_r(path, &h); /* the end needs a record of padding to hold it */
 	ck_assert_int_eq(h.datarecords_in_file, 4);
-	ck_assert_int_eq(h.annotations_in_file, 3);
+	ck_assert_int_eq(h.annotations_in_file, 4);
 	ck_assert_int_eq(edf_get_annotation(hd, 2, &a), 0);
 	ck_assert_str_eq(a.annotation, "lsrmon: End");
 	ck_assert_int_eq(a.onset, 3000000);
+	ck_assert_int_eq(edf_get_annotation(hd, 3, &a), 0);
+	ck_assert_str_eq(a.annotation, "BAD lsrmon end padding 100 samples");
+	ck_assert_int_eq(a.onset, 3000000);
+	ck_assert_int_eq(a.duration_l, 1000000);
 	edfclose_file(hd);
 	rm_dir();
 }
@@ -239,6 +251,90 @@ START_TEST(crowded_records_and_odd_rates)
 }
 END_TEST
 
+/* A setting is at onset 0 while the file is written (a crash keeps it)
+ * and at the last sample once it is closed, so readers list the case
+ * first; it is there once. */
+START_TEST(settings_move_to_the_end)
+{
+	mk_dir();
+	char path[128];
+	struct lsr_edfw *w = open_w("s.bdf", true, 1000, path);
+	char t[3][400];
+	for (int k = 0; k < 3; k++) { /* 3 × 399 bytes: more than one record's slot */
+		memset(t[k], 'a' + k, sizeof t[k] - 1);
+		t[k][sizeof t[k] - 1] = 0;
+		memcpy(t[k], "lsrmon: params ", 15);
+		ck_assert_int_eq(lsr_edfw_setting(w, t[k]), 0);
+	}
+	ck_assert_int_eq(lsr_edfw_annotate(w, 0, "lsrmon: Start"), 0);
+	static float s[3 * 2000];
+	ck_assert_int_eq(lsr_edfw_write(w, s, 2000, NULL, 2000), 0); /* 20 records */
+	ck_assert_int_eq(lsr_edfw_annotate(w, 1.05, "Decompression"), 0);
+	struct edf_hdr_struct h;
+	int hd = open_r(path, &h);
+	ck_assert_int_eq(h.annotations_in_file, 5);
+	for (int k = 0; k < 4; k++) {
+		struct edf_annotation_struct a;
+		ck_assert_int_eq(edf_get_annotation(hd, k, &a), 0);
+		ck_assert_int_eq(a.onset, 0);
+	}
+	edfclose_file(hd);
+	ck_assert_int_eq(lsr_edfw_close(w), 0);
+	hd = open_r(path, &h);
+	ck_assert_int_eq(h.datarecords_in_file, 20); /* they fit the last records */
+	ck_assert_int_eq(h.annotations_in_file, 5);
+	struct edf_annotation_struct a;
+	const char *const first[] = { "lsrmon: Start", "Decompression" };
+	for (int k = 0; k < 2; k++) {
+		ck_assert_int_eq(edf_get_annotation(hd, k, &a), 0);
+		ck_assert_str_eq(a.annotation, first[k]);
+	}
+	for (int k = 0; k < 3; k++) {
+		ck_assert_int_eq(edf_get_annotation(hd, 2 + k, &a), 0);
+		ck_assert_int_eq(a.onset, 19990000); /* the last sample, 1.999 s */
+		ck_assert_str_eq(a.annotation, t[k]);
+	}
+	edfclose_file(hd);
+	rm_dir();
+}
+END_TEST
+
+/* A setting crowded out of the first records stays at onset 0, once. */
+START_TEST(crowded_setting_stays_once)
+{
+	mk_dir();
+	char path[128], t[400];
+	struct lsr_edfw *w = open_w("t.bdf", true, 1000, path);
+	for (int k = 0; k < 20; k++) { /* two 399-byte notes a record: 10 records */
+		memset(t, 'a' + k, sizeof t - 1);
+		t[sizeof t - 1] = 0;
+		ck_assert_int_eq(lsr_edfw_annotate(w, 0, t), 0);
+	}
+	char setting[400];
+	memset(setting, 'z', sizeof setting - 1);
+	setting[sizeof setting - 1] = 0;
+	memcpy(setting, "lsrmon: montage ", 16);
+	ck_assert_int_eq(lsr_edfw_setting(w, setting), 0); /* fits no room left before record 10 */
+	static float s[3 * 2000];
+	ck_assert_int_eq(lsr_edfw_write(w, s, 2000, NULL, 2000), 0);
+	ck_assert_int_eq(lsr_edfw_close(w), 0);
+	struct edf_hdr_struct h;
+	int hd = open_r(path, &h);
+	int found = 0;
+	for (int k = 0; k < h.annotations_in_file; k++) {
+		struct edf_annotation_struct a;
+		ck_assert_int_eq(edf_get_annotation(hd, k, &a), 0);
+		if (strcmp(a.annotation, setting) == 0) {
+			found++;
+			ck_assert_int_eq(a.onset, 0);
+		}
+	}
+	ck_assert_int_eq(found, 1);
+	edfclose_file(hd);
+	rm_dir();
+}
+END_TEST
+
 START_TEST(onset_text)
 {
 	char b[32];
@@ -262,6 +358,8 @@ Suite *suite_edfwrite(void)
 	tcase_add_test(tc, edf_clips_and_counts);
 	tcase_add_test(tc, valid_while_writing);
 	tcase_add_test(tc, crowded_records_and_odd_rates);
+	tcase_add_test(tc, settings_move_to_the_end);
+	tcase_add_test(tc, crowded_setting_stays_once);
 	tcase_add_test(tc, onset_text);
 	suite_add_tcase(s, tc);
 	return s;

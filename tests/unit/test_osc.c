@@ -201,16 +201,17 @@ START_TEST(every_event_type)
 	ck_assert(rx_wait_msgs(r, 12, WAIT_MS));
 	check_msg(r, 0, "/lsrmon/start", tags_start());
 	check_msg(r, 1, "/lsrmon/stim", "fis");
-	check_msg(r, 2, "/lsrmon/response", "fiisiNiffffff");
-	check_msg(r, 3, "/lsrmon/response", "fiisisNfNfffN");
+	/* One signature per address whatever is missing (lsrmon(1), OSC). */
+	check_msg(r, 2, "/lsrmon/response", "fiisisiffffff");
+	check_msg(r, 3, "/lsrmon/response", "fiisisiffffff");
 	check_msg(r, 4, "/lsrmon/channel_state", "fiss");
-	check_msg(r, 5, "/lsrmon/state", "fssfiiNii");
+	check_msg(r, 5, "/lsrmon/state", "fssfiifii");
 	check_msg(r, 6, "/lsrmon/baseline", "fiffii");
 	check_msg(r, 7, "/lsrmon/mark", "fiss");
 	check_msg(r, 8, "/lsrmon/link", "fs");
 	check_msg(r, 9, "/lsrmon/gap", "fi");
 	check_msg(r, 10, "/lsrmon/alarm", "fss");
-	check_msg(r, 11, "/lsrmon/end", "fsNii" "sfsfsfsfsfsfsfsfsfsfsfsf");
+	check_msg(r, 11, "/lsrmon/end", "fssii" "sfsfsfsfsfsfsfsfsfsfsfsf");
 
 	lo_arg **a = args_of(rx_msg(r, 0));
 	ck_assert_int_eq(ai(a[1]), 1);
@@ -237,6 +238,7 @@ START_TEST(every_event_type)
 	ck_assert_int_eq(ai(a[2]), 0);
 	ck_assert_str_eq(as(a[3]), "lsr");
 	ck_assert_int_eq(ai(a[4]), 1);
+	ck_assert_str_eq(as(a[5]), ""); /* no invalid_reason */
 	ck_assert_int_eq(ai(a[6]), 1);
 	ck_assert_float_eq(af(a[7]), 123.456f);
 	ck_assert_float_eq(af(a[8]), 10.25f);
@@ -244,12 +246,16 @@ START_TEST(every_event_type)
 	a = args_of(rx_msg(r, 3));
 	ck_assert_int_eq(ai(a[4]), 0);
 	ck_assert_str_eq(as(a[5]), "saturated");
+	ck_assert_int_eq(ai(a[6]), -1); /* present: null */
+	ck_assert(isnan(af(a[8])));     /* onset_ms: absent */
+	ck_assert(isnan(af(a[12])));    /* threshold_uv: infinite */
 	a = args_of(rx_msg(r, 5));
 	ck_assert_str_eq(as(a[1]), "disappeared");
 	ck_assert_str_eq(as(a[2]), "reduced");
 	ck_assert_float_eq(af(a[3]), 0.5f);
 	ck_assert_int_eq(ai(a[4]), 1);
 	ck_assert_int_eq(ai(a[5]), 0);
+	ck_assert(isnan(af(a[6]))); /* ratio: null */
 	ck_assert_int_eq(ai(a[7]), 1);
 	ck_assert_int_eq(ai(a[8]), 0);
 	a = args_of(rx_msg(r, 6));
@@ -267,6 +273,7 @@ START_TEST(every_event_type)
 	ck_assert_str_eq(as(a[2]), "disk full");
 	a = args_of(rx_msg(r, 11));
 	ck_assert_str_eq(as(a[1]), "disappeared");
+	ck_assert_str_eq(as(a[2]), ""); /* no final_phase */
 	ck_assert_int_eq(ai(a[3]), 1);
 	ck_assert_int_eq(ai(a[4]), 12);
 	ck_assert_str_eq(as(a[5]), "bytes");

@@ -139,21 +139,33 @@ START_TEST(segments_gaps_and_annotations)
 		ck_assert_msg(fabs(got[i] - want) < Q * 1e-3, "sample %d: %f vs %f", i, got[i], want);
 	}
 	ck_assert_int_eq(edfread_physical_samples(hd, 2, 1600, got), 1600);
+	/* Trigger holds the marks and nothing else: no value in the padding. */
 	ck_assert_double_eq(got[200], LSR_MARK_STIM);
-	ck_assert_double_eq(got[1000], LSR_MARK_NOT_ACQUIRED);
-	ck_assert_double_eq(got[1049], LSR_MARK_NOT_ACQUIRED);
+	ck_assert_double_eq(got[1000], 0);
+	ck_assert_double_eq(got[1049], 0);
 	ck_assert_double_eq(got[1051], 0);
-	ck_assert_double_eq(got[1560], LSR_MARK_NOT_ACQUIRED);
+	ck_assert_double_eq(got[1560], 0);
 	long long on;
 	int n = (int)h.annotations_in_file;
 	ck_assert_int_ge(find_annot(hd, n, "Decompression", &on), 0);
 	ck_assert_int_eq(on, 5000000);
-	ck_assert_int_ge(find_annot(hd, n, "lsrmon: Gap 50 samples", &on), 0);
+	/* The padding: BAD spans with their durations (50 ms, 50 ms). */
+	int k = find_annot(hd, n, "BAD lsrmon gap 50 samples", &on);
+	ck_assert_int_ge(k, 0);
 	ck_assert_int_eq(on, 10000000);
-	ck_assert_int_ge(find_annot(hd, n, "lsrmon: State disappeared (was reduced) since 0.6000 after_decompression", &on), 0);
+	struct edf_annotation_struct span;
+	ck_assert_int_eq(edf_get_annotation(hd, k, &span), 0);
+	ck_assert_int_eq(span.duration_l, 500000);
+	k = find_annot(hd, n, "BAD lsrmon end padding 50 samples", &on);
+	ck_assert_int_ge(k, 0);
+	ck_assert_int_eq(on, 15500000);
+	ck_assert_int_eq(edf_get_annotation(hd, k, &span), 0);
+	ck_assert_int_eq(span.duration_l, 500000);
+	ck_assert_int_ge(find_annot(hd, n, "lsrmon: LSR disappeared after decompression (was reduced; since 0.6000 s", &on), 0);
 	ck_assert_int_eq(on, 8000000);
-	ck_assert_int_ge(find_annot(hd, n, "lsrmon: montage 0:lsr,1:control", &on), 0);
-	ck_assert_int_eq(on, 0);
+	/* The settings follow the case, at the last sample (1.549 s). */
+	ck_assert_int_ge(find_annot(hd, n, "lsrmon: montage 0:lsr,1:control utc=", &on), 0);
+	ck_assert_int_eq(on, 15490000);
 	/* The stored parameters come back exactly, escaped text included. */
 	struct lsr_params q;
 	lsr_params_defaults(&q);
@@ -165,7 +177,7 @@ START_TEST(segments_gaps_and_annotations)
 		if (lsr_recnotes_apply(a.annotation, &q, montage, sizeof montage, &bad))
 			params_notes++;
 	}
-	ck_assert_int_ge(params_notes, 3);
+	ck_assert_int_eq(params_notes, 3); /* at most three settings notes */
 	ck_assert_int_eq(bad, 0);
 	ck_assert_str_eq(q.button_label, "Foot 100%");
 	ck_assert_mem_eq(&p, &q, sizeof p);
@@ -177,7 +189,7 @@ START_TEST(segments_gaps_and_annotations)
 	ck_assert_int_eq(edfopen_file_readonly(p2, &h, EDFLIB_READ_ALL_ANNOTATIONS), 0);
 	ck_assert_int_eq(h.datarecords_in_file, 5);
 	want_start(&h, (1550 + 61000) / 1000.0); /* after the outage */
-	ck_assert_int_ge(find_annot(hd = h.handle, (int)h.annotations_in_file, "lsrmon: Gap 61000 samples", &on), 0);
+	ck_assert_int_ge(find_annot(hd = h.handle, (int)h.annotations_in_file, "lsrmon: 61000 samples not acquired before this file", &on), 0);
 	ck_assert_int_ge(find_annot(hd, (int)h.annotations_in_file, "lsrmon: montage", &on), 0);
 	ck_assert_int_eq(edfread_physical_samples(hd, 0, 1, got), 1);
 	ck_assert_double_eq_tol(got[0], val(0, 1550 + 61000), Q * 1e-3);
@@ -321,20 +333,24 @@ START_TEST(live_drops_rather_than_waits)
 	/* The dropped samples are padding (bit 7) with gap notes. */
 	struct edf_hdr_struct h;
 	ck_assert_int_eq(edfopen_file_readonly(path, &h, EDFLIB_READ_ALL_ANNOTATIONS), 0);
-	long long gap_notes = 0, total = h.signalparam[0].smp_in_file, offered = (BLOCKS + 1) * LSR_MAX_BLOCK;
+	long long gap_notes = 0, padded = 0, total = h.signalparam[0].smp_in_file, offered = (BLOCKS + 1) * LSR_MAX_BLOCK;
 	for (int k = 0; k < h.annotations_in_file; k++) {
 		struct edf_annotation_struct a;
 		edf_get_annotation(h.handle, k, &a);
-		gap_notes += strncmp(a.annotation, "lsrmon: Gap ", 12) == 0;
+		if (strncmp(a.annotation, "BAD lsrmon gap ", 15) == 0) {
+			gap_notes++;
+			padded += a.duration_l / 500; /* 100 ns units at 20 kHz */
+		} else if (strncmp(a.annotation, "BAD lsrmon end padding ", 23) == 0) {
+			padded += a.duration_l / 500;
+		}
 	}
 	ck_assert_int_eq(total, (offered + 1999) / 2000 * 2000);
 	ck_assert_int_ge(gap_notes, 1);
 	int *trig = malloc((size_t)total * sizeof *trig);
 	ck_assert_ptr_nonnull(trig);
 	ck_assert_int_eq(edfread_digital_samples(h.handle, LSR_MAX_CHANNELS, (int)total, trig), total);
-	long long padded = 0;
 	for (long long i = 0; i < total; i++)
-		padded += (trig[i] & LSR_MARK_NOT_ACQUIRED) != 0;
+		ck_assert_int_eq(trig[i] & ~(int)LSR_MARK_STIM, 0);
 	ck_assert_int_eq(padded, (long long)st.dropped + (total - offered));
 	free(trig);
 	edfclose_file(h.handle);
@@ -348,7 +364,16 @@ START_TEST(event_texts)
 	struct lsr_event ev = { .type = LSR_EV_STATE, .t = 3, .state = { LSR_STATE_DISAPPEARED,
 		LSR_STATE_PRESENT, 2.5, true, false, NAN, false, true } };
 	ck_assert(lsr_recnotes_event(&ev, b, sizeof b));
-	ck_assert_str_eq(b, "lsrmon: State disappeared (was present) since 2.5000 premature ratio null unverified provisional");
+	ck_assert_str_eq(b, "lsrmon: LSR disappeared before decompression (was present; since 2.5000 s, "
+	                    "ratio null, unverified, provisional baseline)");
+	ev.state.premature = false;
+	ev.state.after_decompression = true;
+	ck_assert(lsr_recnotes_event(&ev, b, sizeof b));
+	ck_assert_ptr_nonnull(strstr(b, "lsrmon: LSR disappeared after decompression (was present;"));
+	ev = (struct lsr_event){ .type = LSR_EV_CHANNEL_STATE, .channel_state = { 1, LSR_STATE_REDUCED,
+		LSR_STATE_PRESENT } };
+	ck_assert(lsr_recnotes_event(&ev, b, sizeof b));
+	ck_assert_str_eq(b, "lsrmon: channel 1: LSR reduced (was present)");
 	ev = (struct lsr_event){ .type = LSR_EV_MARK, .mark = { 3, "Dura open", LSR_ORIGIN_CLI } };
 	ck_assert(lsr_recnotes_event(&ev, b, sizeof b));
 	ck_assert_str_eq(b, "Dura open");
@@ -367,6 +392,61 @@ START_TEST(event_texts)
 }
 END_TEST
 
+/* EDF+ labels (lsrmon(1), RECORDINGS): "EMG", the side, the muscle,
+ * abbreviated only while longer than 16 characters, cut past that. */
+START_TEST(edf_labels)
+{
+	static const char *const cases[][2] = {
+		{ "Mentalis", "EMG Mentalis" },
+		{ "Orbicularis oculi", "EMG Orb oculi" },
+		{ "R Orbicularis oris", "EMG R Orb oris" },
+		{ "left_Orbicularis-oculi", "EMG L Orb oculi" },
+		{ "Depressor anguli oris", "EMG Dep ang oris" },
+		{ "EMG R Mentalis", "EMG R Mentalis" },
+		{ "Right zygomaticus major", "EMG R Zyg major" },
+		{ "Levator labii superioris alaeque nasi", "EMG Lev lab sup" },
+		{ "", "EMG" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[LSR_RECNOTES_EDF_LABEL + 1];
+		lsr_recnotes_edf_label(cases[i][0], out);
+		ck_assert_str_eq(out, cases[i][1]);
+	}
+}
+END_TEST
+
+/* The montage note carries the UTC offset and the full labels, which come
+ * back exactly, a comma and a space in a label included. */
+START_TEST(montage_note_round_trip)
+{
+	const struct lsr_channel_info ch[2] = { { 0, "Orbicularis oris, upper", LSR_ROLE_LSR },
+		{ 1, "Orbicularis 100% oculi", LSR_ROLE_CONTROL } };
+	char b[LSR_RECNOTES_PARAMS_MAX + 1];
+	lsr_recnotes_montage(ch, 2, -(3 * 3600 + 1800), b, sizeof b);
+	ck_assert_str_eq(b, "lsrmon: montage 0:lsr,1:control utc=-03:30 "
+	                    "labels=Orbicularis%20oris%2C%20upper,Orbicularis%20100%25%20oculi");
+	struct lsr_recnotes_rec r = { .nlabels = 0 };
+	ck_assert(lsr_recnotes_recording(b, &r));
+	ck_assert(r.has_utc);
+	ck_assert_int_eq(r.utc_offset_s, -(3 * 3600 + 1800));
+	ck_assert_int_eq(r.nlabels, 2);
+	ck_assert_str_eq(r.labels[0], ch[0].label);
+	ck_assert_str_eq(r.labels[1], ch[1].label);
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	char m[64];
+	int bad = 0;
+	ck_assert(lsr_recnotes_apply(b, &p, m, sizeof m, &bad));
+	ck_assert_str_eq(m, "0:lsr,1:control");
+	/* An earlier version's note: roles only. */
+	r = (struct lsr_recnotes_rec){ .nlabels = 0 };
+	ck_assert(lsr_recnotes_recording("lsrmon: montage 0:lsr", &r));
+	ck_assert(!r.has_utc);
+	ck_assert_int_eq(r.nlabels, 0);
+	ck_assert(!lsr_recnotes_recording("Decompression", &r));
+}
+END_TEST
+
 Suite *suite_recorder(void)
 {
 	Suite *s = suite_create("recorder");
@@ -377,6 +457,8 @@ Suite *suite_recorder(void)
 	tcase_add_test(tc, full_disk_alarm_and_valid_file);
 	tcase_add_test(tc, live_drops_rather_than_waits);
 	tcase_add_test(tc, event_texts);
+	tcase_add_test(tc, edf_labels);
+	tcase_add_test(tc, montage_note_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
