@@ -148,7 +148,7 @@ static void *sim_create(const struct lsr_driver_opts *opts, char *err,
 	cfg->full_scale_uv = LSR_SIM_FULL_SCALE_UV;
 	cfg->format_bits = 24;
 	snprintf(cfg->device, sizeof cfg->device,
-	         "lsrmon simulated patient (%s, seed %llu, %g s)",
+	         "lsrmon " LSR_SIMULATION_WORD ": simulated patient (%s, seed %llu, %g s)",
 	         lsr_sim_script_name(&s->sc), (unsigned long long)opts->seed,
 	         (double)s->sc.end / LSR_SIM_RATE);
 	snprintf(cfg->prefilter, sizeof cfg->prefilter, "HP:10Hz LP:5000Hz");

@@ -86,6 +86,11 @@ static int resize(struct lsr_ui *ui)
 	return lsr_screen_resize(&ui->screen, w, h, lsr_term_utf8(ui->term));
 }
 
+int lsr_ui_check_terminal(char *err, size_t errlen)
+{
+	return lsr_term_check(err, errlen);
+}
+
 struct lsr_ui *lsr_ui_new(const struct lsr_ui_opts *opts, const struct lsr_ui_actions *actions,
                           char *err, size_t errlen)
 {

@@ -308,7 +308,7 @@ static void gen_lsrb(struct amp *a, uint64_t until)
 			char info[4096];
 			int n = snprintf(info, sizeof info,
 			                 "rate=%d\nchannels=%d\nformat=s24\nuv_per_lsb=%.17g\n"
-			                 "labels=%s\ndevice=fakeamp test emulator\n"
+			                 "labels=%s\ndevice=fakeamp " LSR_SIMULATION_WORD " test emulator\n"
 			                 "prefilter=HP:10Hz LP:5000Hz",
 			                 a->rate, a->nch, a->uv_per_lsb, a->labels);
 			lsrb_frame(a, 0x01, (const uint8_t *)info, (size_t)n);
@@ -341,7 +341,7 @@ static void gen_ascii(struct amp *a, uint64_t until)
 		if (a->index >= a->next_info) {
 			/* the header spread over two lines, as the protocol allows;
 			 * in labels '_' stands for a space */
-			n = snprintf(line, sizeof line, "# rate=%d device=fakeamp\r\n"
+			n = snprintf(line, sizeof line, "# rate=%d device=fakeamp_" LSR_SIMULATION_WORD "\r\n"
 			             "# channels=%d labels=%s\r\n", a->rate, a->nch, a->labels);
 			for (char *q = strstr(line, "labels="); q && *q; q++)
 				if (*q == ' ')
