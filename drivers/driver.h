@@ -40,6 +40,8 @@ bool lsr_stream_config_same(const struct lsr_stream_config *a,
 /* The word a simulated stream carries in its device text: the simulator's
  * own, the fake amplifier's INFO, a recording's equipment field. */
 #define LSR_SIMULATION_WORD "SIMULATION"
+/* What the screen, start's warnings, recordings and reports say of it. */
+#define LSR_SIMULATION_TEXT LSR_SIMULATION_WORD ": a simulated patient, not a patient"
 /* True when the stream comes from a simulated patient, by its device text
  * (man/lsrmon.1, SIMULATION). */
 bool lsr_stream_config_simulated(const struct lsr_stream_config *cfg);

@@ -61,10 +61,16 @@ static int assign_roles(struct lsr_session *s, char *err, size_t errlen)
 	return rc;
 }
 
+/* A simulation can never pass for a patient: the simulator itself, the
+ * fake amplifier, or a recording of either says so in its device text
+ * (man/lsrmon.1, SIMULATION). */
 static void emit_start(struct lsr_session *s)
 {
-	const char *warnings[8];
+	const char *warnings[9];
 	int nwarn = lsr_detector_warnings(s->det, warnings, 8);
+	bool sim = lsr_stream_config_simulated(&s->cfg);
+	if (sim)
+		warnings[nwarn++] = LSR_SIMULATION_TEXT;
 	struct lsr_event ev = { .type = LSR_EV_START, .t = stream_t(s, s->stream_next) };
 	ev.start.segment = s->segment;
 	ev.start.source = s->src->ops->kind;
@@ -75,6 +81,7 @@ static void emit_start(struct lsr_session *s)
 	ev.start.params = &s->params;
 	ev.start.nwarn = nwarn;
 	ev.start.warnings = warnings;
+	ev.start.simulation = sim;
 	emit_one(s, &ev);
 }
 

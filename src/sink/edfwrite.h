@@ -31,6 +31,8 @@ struct lsr_edfw_opts {
 	const char *prefilter;    /* "" or NULL: none */
 	const char *patient;      /* NULL: anonymous "X X X X" */
 	const char *equipment;    /* NULL: "lsrmon" */
+	bool simulation;          /* the simulated patient: said in the equipment and
+	                             recording fields (man/lsrmon.1, SIMULATION) */
 	time_t start;             /* wall-clock start (local time in the header) */
 };
 

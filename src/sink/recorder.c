@@ -203,6 +203,7 @@ static void open_file(struct lsr_recorder *r)
 		.uv_per_lsb = r->cfg.uv_per_lsb, .full_scale_uv = r->cfg.full_scale_uv,
 		.edf_range_uv = r->edf_range, .prefilter = r->cfg.prefilter,
 		.patient = r->patient, .equipment = r->equipment, .start = time(NULL),
+		.simulation = lsr_stream_config_simulated(&r->cfg),
 	};
 	char err[160];
 	r->w = lsr_edfw_open(fd, &o, err, sizeof err);
@@ -210,6 +211,9 @@ static void open_file(struct lsr_recorder *r)
 		fail(r, "recording %s: %s", path, err);
 		return;
 	}
+	/* The first annotation of a simulated case says what it is. */
+	if (o.simulation)
+		lsr_edfw_annotate(r->w, 0, LSR_RECNOTES_PREFIX LSR_SIMULATION_TEXT " record");
 	for (struct msg *m = r->sticky; m; m = m->next)
 		lsr_edfw_annotate(r->w, 0, m->text);
 	check(r);
