@@ -130,7 +130,10 @@ const struct lsr_sink *lsr_ui_sink(struct lsr_ui *ui) { return &ui->sink; }
 
 void lsr_ui_config(struct lsr_ui *ui, const struct lsr_stream_config *cfg, const enum lsr_role *roles)
 {
+	bool was_sim = ui->model->simulation;
 	lsr_model_config(ui->model, cfg, roles);
+	if (ui->model->simulation != was_sim)
+		ui->dirty = LSR_DIRTY_ALL; /* the SIMULATION tag comes or goes */
 	if (ui->view.selected >= ui->model->nch)
 		ui->view.selected = 0;
 }
