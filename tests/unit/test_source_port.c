@@ -121,21 +121,42 @@ START_TEST(missing_and_busy_ports)
 }
 END_TEST
 
-START_TEST(data_stall_garbage_hangup_reconnect)
+/* A pty behind dir/amp (dir a mkdtemp template) and the port source on it;
+ * e is cleared for the source's events. */
+static struct lsr_source *pty_source(char *dir, char *link, size_t len, int *m, struct env_rec *e)
 {
-	char dir[] = "/tmp/lsr-port-XXXXXX", link[300], err[512];
+	char err[512];
 	bool refused;
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(link, sizeof link, "%s/amp", dir);
-	int m = new_pty(link);
+	snprintf(link, len, "%s/amp", dir);
+	*m = new_pty(link);
+	memset(e, 0, sizeof *e);
+	rec_init(&e->rec);
+	struct lsr_source *src = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, &refused,
+	                                             err, sizeof err);
+	ck_assert_msg(src != NULL, "%s", err);
+	return src;
+}
+
+static void pty_source_free(struct lsr_source *src, const char *dir, const char *link, int m,
+                            struct env_rec *e)
+{
+	src->ops->destroy(src->st);
+	close(m);
+	unlink(link);
+	rmdir(dir);
+	rec_free(&e->rec);
+}
+
+START_TEST(data_stall_garbage_hangup_reconnect)
+{
+	char dir[] = "/tmp/lsr-port-XXXXXX", link[300];
+	int m;
 	struct env_rec e;
-	memset(&e, 0, sizeof e);
-	rec_init(&e.rec);
+	struct lsr_source *src = pty_source(dir, link, sizeof link, &m, &e);
 	struct lsr_source_env env = {
 		.sink = &e.rec.sink, .ctx = &e, .link = on_link, .alarm = on_alarm, .raw = on_raw,
 	};
-	struct lsr_source *src = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, &refused, err, sizeof err);
-	ck_assert_msg(src != NULL, "%s", err);
 	ck_assert_str_eq(src->ops->kind, "port");
 	ck_assert_str_eq(src->ops->driver_name(src->st), "lsrb");
 
@@ -219,12 +240,7 @@ START_TEST(data_stall_garbage_hangup_reconnect)
 	ck_assert_int_eq(e.rec.ncfg, 2);
 	ck_assert_int_eq(e.rec.why[1], LSR_SEGMENT_CHANGED);
 	ck_assert_int_eq(e.rec.cfg.rate, 2000);
-
-	src->ops->destroy(src->st);
-	close(m);
-	unlink(link);
-	rmdir(dir);
-	rec_free(&e.rec);
+	pty_source_free(src, dir, link, m, &e);
 }
 END_TEST
 
@@ -261,17 +277,11 @@ END_TEST
  * once.  Counted on the test's own clock. */
 START_TEST(flapping_port_backs_off)
 {
-	char dir[] = "/tmp/lsr-port-XXXXXX", link[300], err[512];
-	bool refused;
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(link, sizeof link, "%s/amp", dir);
-	int m = new_pty(link);
+	char dir[] = "/tmp/lsr-port-XXXXXX", link[300];
+	int m;
 	struct env_rec e;
-	memset(&e, 0, sizeof e);
-	rec_init(&e.rec);
+	struct lsr_source *src = pty_source(dir, link, sizeof link, &m, &e);
 	struct lsr_source_env env = { .sink = &e.rec.sink, .ctx = &e, .link = on_link, .alarm = on_alarm };
-	struct lsr_source *src = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, &refused, err, sizeof err);
-	ck_assert_msg(src != NULL, "%s", err);
 	double now = 50.0, last_open = now;
 	int opens = 1;
 	for (int flap = 0; flap < 10; flap++) {
@@ -311,11 +321,7 @@ START_TEST(flapping_port_backs_off)
 	now += 0.2;
 	src->ops->pump(src->st, now, &env);
 	ck_assert_int_eq(e.links[e.nlinks - 1], LSR_LINK_CONNECTED);
-	src->ops->destroy(src->st);
-	close(m);
-	unlink(link);
-	rmdir(dir);
-	rec_free(&e.rec);
+	pty_source_free(src, dir, link, m, &e);
 }
 END_TEST
 
