@@ -137,6 +137,59 @@ void lsr_recnotes_montage(const struct lsr_channel_info *ch, int nch,
 		                      ch[i].index, lsr_role_name(ch[i].role));
 }
 
+void lsr_recnotes_case(const struct lsr_case_details *c,
+                       void (*emit)(void *ctx, const char *text), void *ctx)
+{
+	static const char head[] = P "case";
+	char buf[LSR_RECNOTES_CASE_MAX + 1], val[3 * LSR_CASE_TEXT_MAX + 1];
+	size_t n = 0;
+	for (int f = 0; f < LSR_CASE_FIELDS; f++) {
+		if (!c->value[f][0])
+			continue;
+		escape(val, sizeof val, c->value[f]);
+		char item[sizeof val + 32];
+		int il = snprintf(item, sizeof item, " %s=%s", lsr_case_details_key((enum lsr_case_field)f), val);
+		if (n && n + (size_t)il > LSR_RECNOTES_CASE_MAX) {
+			emit(ctx, buf);
+			n = 0;
+		}
+		if (!n)
+			n = (size_t)snprintf(buf, sizeof buf, "%s", head);
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", item);
+		if (n >= sizeof buf)
+			n = sizeof buf - 1;
+	}
+	if (n)
+		emit(ctx, buf);
+}
+
+bool lsr_recnotes_apply_case(const char *text, struct lsr_case_details *c, int *bad)
+{
+	static const char head[] = P "case ";
+	if (strncmp(text, head, sizeof head - 1) != 0)
+		return false;
+	char *copy = strdup(text + sizeof head - 1);
+	if (!copy) {
+		(*bad)++;
+		return true;
+	}
+	char *save = NULL;
+	for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+		char err[160];
+		if (!eq) {
+			(*bad)++;
+			continue;
+		}
+		*eq = 0;
+		unescape(eq + 1);
+		if (lsr_case_details_set(c, tok, eq + 1, err, sizeof err) < 0)
+			(*bad)++;
+	}
+	free(copy);
+	return true;
+}
+
 bool lsr_recnotes_apply(const char *text, struct lsr_params *p, char *montage,
                         size_t montage_len, int *bad)
 {

@@ -61,6 +61,7 @@ struct lsr_session {
 	char ui_note[400];               /* key R's outcome, for the status line */
 	double ui_note_until;            /* monotonic s */
 	struct lsr_layout layout;        /* --layout, or standard */
+	struct lsr_case_details case_details; /* --case, the recording's, the layout's */
 	struct lsr_ui *ui;               /* the screen; NULL when headless */
 	double wall_start, mono_start;   /* for the screen's clock */
 

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "case_details.h"
 #include "params.h"
 #include "source.h"
 
@@ -25,6 +26,12 @@ struct lsr_source *lsr_source_edf_new(const char *path, double speed,
  * settings annotations applied (0: none stored). */
 int lsr_source_edf_settings(const struct lsr_source *src, struct lsr_params *p_out,
                             char *montage_out, size_t len);
+
+/* Fill the fields of out it does not give yet from the recording: its
+ * "lsrmon: case …" annotations, and for the patient the header's patient
+ * field (unless anonymous), so a report made from a replay names the
+ * patient and the team the live one named. */
+void lsr_source_edf_case(const struct lsr_source *src, struct lsr_case_details *out);
 
 /* Where the replay is and how long the recording is, in seconds of stream
  * time (position shown on screen, progress bar). */
