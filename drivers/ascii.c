@@ -290,6 +290,7 @@ const struct lsr_driver lsr_driver_ascii = {
 	.summary = "text lines: marks and microvolts per sample, # settings",
 	.default_baud = 921600,
 	.capture_ext = ".txt",
+	.capture_form = "text lines: a '# rate=N channels=N' header, then data lines",
 	.create = ascii_create,
 	.destroy = ascii_destroy,
 	.feed = ascii_feed,

@@ -37,6 +37,15 @@ struct lsr_stream_config {
 bool lsr_stream_config_same(const struct lsr_stream_config *a,
                             const struct lsr_stream_config *b);
 
+/* The word a simulated stream carries in its device text: the simulator's
+ * own, the fake amplifier's INFO, a recording's equipment field. */
+#define LSR_SIMULATION_WORD "SIMULATION"
+/* What the screen, start's warnings, recordings and reports say of it. */
+#define LSR_SIMULATION_TEXT LSR_SIMULATION_WORD ": a simulated patient, not a patient"
+/* True when the stream comes from a simulated patient, by its device text
+ * (man/lsrmon.1, SIMULATION). */
+bool lsr_stream_config_simulated(const struct lsr_stream_config *cfg);
+
 /* Samples per channel, channel-major so the signal core can vectorise:
  * channel c's i-th sample is samples[c * stride + i]. */
 struct lsr_block {
@@ -89,6 +98,7 @@ struct lsr_driver {
 	const char *summary;       /* one line for --list-drivers */
 	int default_baud;          /* 0 for generators */
 	const char *capture_ext;   /* raw capture extension, e.g. ".lsrb"; NULL if none */
+	const char *capture_form;  /* what such a capture holds, named when a file is refused */
 	const uint8_t *start_bytes; size_t start_len; /* written after opening */
 	const uint8_t *stop_bytes;  size_t stop_len;  /* written before closing */
 

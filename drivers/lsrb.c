@@ -435,6 +435,7 @@ const struct lsr_driver lsr_driver_lsrb = {
 	.summary = "LSRB v1 binary frames (open monitoring amplifier)",
 	.default_baud = 921600,
 	.capture_ext = ".lsrb",
+	.capture_form = "LSRB frames (sync A5 5A, CRC-16) with a valid INFO frame",
 	.create = lsrb_create,
 	.destroy = lsrb_destroy,
 	.feed = lsrb_feed,

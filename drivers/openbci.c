@@ -176,6 +176,7 @@ const struct lsr_driver lsr_driver_openbci = {
 	.summary = "OpenBCI Cyton, 8 channels at 250 Hz, trigger on D17 (digital mode)",
 	.default_baud = 115200,
 	.capture_ext = ".obci",
+	.capture_form = "OpenBCI Cyton packets (33 bytes, A0 ... C0-C6)",
 	.start_bytes = openbci_start, .start_len = sizeof openbci_start,
 	.stop_bytes = openbci_stop, .stop_len = sizeof openbci_stop,
 	.create = openbci_create,

@@ -192,12 +192,12 @@ static void *sim_create(const struct lsr_driver_opts *opts, char *err,
 	cfg->format_bits = bits;
 	if (s->p->id == 0)
 		snprintf(cfg->device, sizeof cfg->device,
-		         "lsrmon simulated patient (%s, seed %llu, %g s)",
+		         "lsrmon " LSR_SIMULATION_WORD ": simulated patient (%s, seed %llu, %g s)",
 		         lsr_sim_script_name(&s->sc), (unsigned long long)opts->seed,
 		         (double)s->sc.end / s->rate);
 	else
 		snprintf(cfg->device, sizeof cfg->device,
-		         "lsrmon simulated patient %llu (%s, seed %llu, %g s)",
+		         "lsrmon " LSR_SIMULATION_WORD ": simulated patient %llu (%s, seed %llu, %g s)",
 		         (unsigned long long)s->p->id, lsr_sim_script_name(&s->sc),
 		         (unsigned long long)opts->seed, (double)s->sc.end / s->rate);
 	snprintf(cfg->prefilter, sizeof cfg->prefilter, "HP:10Hz LP:%dHz",

@@ -48,3 +48,8 @@ bool lsr_stream_config_same(const struct lsr_stream_config *a,
 			return false;
 	return true;
 }
+
+bool lsr_stream_config_simulated(const struct lsr_stream_config *cfg)
+{
+	return strstr(cfg->device, LSR_SIMULATION_WORD) != NULL;
+}

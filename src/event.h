@@ -81,6 +81,7 @@ struct lsr_event {
 			const struct lsr_params *params;
 			int nwarn;
 			const char *const *warnings;
+			bool simulation; /* the source is the simulated patient */
 		} start;
 		struct {
 			int n;

@@ -53,10 +53,16 @@ static int assign_roles(struct lsr_session *s, char *err, size_t errlen)
 	return rc;
 }
 
+/* A simulation can never pass for a patient: the simulator itself, the
+ * fake amplifier, or a recording of either says so in its device text
+ * (man/lsrmon.1, SIMULATION). */
 static void emit_start(struct lsr_session *s)
 {
-	const char *warnings[8];
+	const char *warnings[9];
 	int nwarn = lsr_detector_warnings(s->det, warnings, 8);
+	bool sim = lsr_stream_config_simulated(&s->cfg);
+	if (sim)
+		warnings[nwarn++] = LSR_SIMULATION_TEXT;
 	struct lsr_event ev = { .type = LSR_EV_START, .t = stream_t(s, s->stream_next) };
 	ev.start.segment = s->segment;
 	ev.start.source = s->src->ops->kind;
@@ -68,6 +74,7 @@ static void emit_start(struct lsr_session *s)
 	ev.start.params = &s->params;
 	ev.start.nwarn = nwarn;
 	ev.start.warnings = warnings;
+	ev.start.simulation = sim;
 	emit_one(s, &ev);
 }
 
@@ -368,30 +375,42 @@ static int build_params(struct lsr_session *s, char *err, size_t errlen)
 	return lsr_params_check(&s->params, err, errlen);
 }
 
-/* serial: a live port, or a raw capture replayed through the
- * driver its extension (or --driver) names.  NULL with *exit_code 0 when
- * the source is neither. */
+/* The driver of a byte source: --driver, else lsrb for a port and the
+ * extension for a raw capture.  A file of any other kind is refused: it is
+ * never replaced by the simulated patient (man/lsrmon.1, --replay). */
+static const struct lsr_driver *byte_driver(const struct lsr_options *o, char *err, size_t errlen)
+{
+	const char *name = o->driver ? o->driver : o->port ? "lsrb" : NULL;
+	const struct lsr_driver *drv = name ? lsr_driver_find(name) : lsr_driver_for_capture(o->replay);
+	if (!drv && name)
+		snprintf(err, errlen, "--driver '%s': unknown driver (see --list-drivers)", name);
+	else if (!drv)
+		snprintf(err, errlen, "--replay %s: not a kind of file lsrmon replays: expected a "
+		         "recording (.bdf, .edf) or a raw capture (.lsrb, .txt, .obci; or name its "
+		         "driver with --driver)", o->replay);
+	else if (!drv->feed)
+		snprintf(err, errlen, "--driver '%s' generates its samples: it reads no %s",
+		         drv->name, o->port ? "port" : "file");
+	return drv && drv->feed ? drv : NULL;
+}
+
+/* serial: a live port, or a raw capture replayed through its driver. */
 static struct lsr_source *open_serial_source(struct lsr_session *s, char *err, size_t errlen,
                                              int *exit_code)
 {
 	const struct lsr_options *o = s->opt;
-	const struct lsr_driver *drv = NULL;
-	*exit_code = 0;
-	if (o->port)
-		drv = lsr_driver_find(o->driver ? o->driver : "lsrb");
-	else if (o->replay)
-		drv = o->driver ? lsr_driver_find(o->driver) : lsr_driver_for_capture(o->replay);
-	if (!drv || !drv->feed)
+	*exit_code = 2;
+	const struct lsr_driver *drv = byte_driver(o, err, errlen);
+	if (!drv)
 		return NULL;
-	struct lsr_source *src;
-	if (o->port) {
-		s->live = true;
-		src = lsr_source_port_new(o->port, drv, o->baud, err, errlen);
-		*exit_code = 1; /* a port missing or busy at start */
-	} else {
-		src = lsr_source_capture_new(o->replay, drv, s->speed, err, errlen);
-		*exit_code = 2;
-	}
+	if (!o->port)
+		return lsr_source_capture_new(o->replay, drv, s->speed, err, errlen);
+	s->live = true;
+	bool usage = false;
+	struct lsr_source *src = lsr_source_port_new(o->port, drv, o->baud, &usage, err, errlen);
+	/* A port missing or busy at start is a runtime failure; a file that
+	 * is no port at all is bad input. */
+	*exit_code = usage ? 2 : 1;
 	return src;
 }
 
@@ -400,9 +419,8 @@ static struct lsr_source *open_source(struct lsr_session *s, char *err, size_t e
 	const struct lsr_options *o = s->opt;
 	if (is_recording(o->replay))
 		return lsr_source_edf_new(o->replay, s->speed, err, errlen, exit_code);
-	struct lsr_source *serial = open_serial_source(s, err, errlen, exit_code);
-	if (serial || *exit_code)
-		return serial;
+	if (o->port || o->replay)
+		return open_serial_source(s, err, errlen, exit_code);
 	const struct lsr_driver *drv = lsr_driver_find(o->driver ? o->driver : "sim");
 	if (!drv) {
 		snprintf(err, errlen, "--driver '%s': unknown driver (see --list-drivers)", o->driver);
@@ -487,6 +505,8 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 	if (o->nmarks > 0)
 		qsort(o->marks, (size_t)o->nmarks, sizeof o->marks[0], cmp_marks);
 	*exit_code = 2;
+	if (!o->headless && lsr_session_ui_check(err, errlen) < 0)
+		goto fail;
 	/* A recording is opened first: its stored settings rank between the
 	 * layouts (build_params). */
 	if (is_recording(o->replay) && !(s->src = open_source(s, err, errlen, exit_code)))

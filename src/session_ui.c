@@ -110,6 +110,11 @@ int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen)
 	return lsr_layout_apply_params(&s->layout, &s->params, err, errlen);
 }
 
+int lsr_session_ui_check(char *err, size_t errlen)
+{
+	return lsr_ui_check_terminal(err, errlen);
+}
+
 int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen)
 {
 	const char *nc = getenv("NO_COLOR");

@@ -16,6 +16,9 @@ struct lsr_session;
  * and applies its [detector] settings; the session calls it at the layout's
  * place in the precedence.  0, or -1 with a message (exit 2). */
 int lsr_session_layout(struct lsr_session *s, char *err, size_t errlen);
+/* Before anything is opened: a terminal that cannot show the screen is bad
+ * usage (exit 2), with a message pointing to --headless. */
+int lsr_session_ui_check(char *err, size_t errlen);
 /* Starts the screen and puts it on the bus.  0, or -1 with a message. */
 int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen);
 /* A new configuration with its roles in force. */

@@ -231,7 +231,8 @@ static int write_header(struct lsr_edfw *w, const struct lsr_edfw_opts *o)
 	field(h + 8, 80, b);
 	struct tm tm;
 	localtime_r(&o->start, &tm);
-	snprintf(t, sizeof t, "%s", o->equipment && *o->equipment ? o->equipment : "lsrmon");
+	snprintf(t, sizeof t, "%s%s", o->equipment && *o->equipment ? o->equipment : "lsrmon",
+	         o->simulation ? " " LSR_SIMULATION_WORD : "");
 	for (char *p = t; *p; p++)
 		if (*p == ' ')
 			*p = '_';
@@ -241,8 +242,9 @@ static int write_header(struct lsr_edfw *w, const struct lsr_edfw_opts *o)
 		if (*p == ' ')
 			*p = '_';
 	/* EDF+ recording subfields: startdate, admin code, technician, equipment */
-	snprintf(b, sizeof b, "Startdate %02d-%s-%04d X %s %s", tm.tm_mday,
-	         months[tm.tm_mon], tm.tm_year + 1900, tech, t);
+	snprintf(b, sizeof b, "Startdate %02d-%s-%04d X %s %s%s", tm.tm_mday,
+	         months[tm.tm_mon], tm.tm_year + 1900, tech, t,
+	         o->simulation ? " SIMULATED_PATIENT" : "");
 	field(h + 88, 80, b);
 	snprintf(b, sizeof b, "%02d.%02d.%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year % 100);
 	field(h + 168, 8, b);

@@ -32,6 +32,8 @@ struct lsr_edfw_opts {
 	const char *patient;      /* NULL or "": anonymous "X X X X" */
 	const char *technician;   /* NULL or "": "X" */
 	const char *equipment;    /* NULL: "lsrmon" */
+	bool simulation;          /* the simulated patient: said in the equipment and
+	                             recording fields (man/lsrmon.1, SIMULATION) */
 	time_t start;             /* wall-clock start (local time in the header) */
 };
 

@@ -174,6 +174,7 @@ static void start_fields(struct lsr_jsonl *j, const struct lsr_event *ev)
 		str(j, ev->start.warnings[i]);
 	}
 	put(j, "]", 1);
+	kbool(j, "simulation", ev->start.simulation);
 }
 
 static void end_fields(struct lsr_jsonl *j, const struct lsr_event *ev)

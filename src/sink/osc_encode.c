@@ -140,6 +140,7 @@ static int add_start(lo_message m, const struct lsr_event *ev)
 	r |= add_int(m, nw);
 	for (int i = 0; i < nw; i++)
 		r |= add_text(m, ev->start.warnings[i]);
+	r |= add_bool(m, ev->start.simulation);
 	return r;
 }
 

@@ -201,6 +201,7 @@ static void open_file(struct lsr_recorder *r)
 		.patient = r->case_details.value[LSR_CASE_PATIENT],
 		.technician = r->case_details.value[LSR_CASE_NEUROPHYSIOLOGIST],
 		.equipment = r->equipment, .start = (time_t)floor(r->origin + r->seg_t),
+		.simulation = lsr_stream_config_simulated(&r->cfg),
 	};
 	char err[160];
 	r->w = lsr_edfw_open(fd, &o, err, sizeof err);
@@ -208,6 +209,9 @@ static void open_file(struct lsr_recorder *r)
 		fail(r, "recording %s: %s", path, err);
 		return;
 	}
+	/* The first annotation of a simulated case says what it is. */
+	if (o.simulation)
+		lsr_edfw_annotate(r->w, 0, LSR_RECNOTES_PREFIX LSR_SIMULATION_TEXT " record");
 	for (struct msg *m = r->sticky; m; m = m->next)
 		lsr_edfw_setting(r->w, m->text);
 	check(r);

@@ -39,8 +39,9 @@ static void on_start(struct lsr_report *r, const struct lsr_event *ev)
 		r->params = *ev->start.params;
 	if (!r->driver)
 		r->driver = dup_or(ev->start.driver, "");
+	r->simulation |= ev->start.simulation;
 	r->nwarn = 0;
-	for (int i = 0; i < ev->start.nwarn && r->nwarn < 8; i++)
+	for (int i = 0; i < ev->start.nwarn && r->nwarn < 9; i++)
 		lsr_text_copy(r->warnings[r->nwarn++], REP_TEXT, ev->start.warnings[i]);
 }
 

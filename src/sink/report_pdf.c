@@ -73,6 +73,22 @@ static double fmt_or_dash(char *buf, size_t len, double v, int prec)
 	return v;
 }
 
+/* A simulated case says so at the top and the foot of every page, so no
+ * page of it can be filed as a patient's (man/lsrmon.1, SIMULATION). */
+static void simulation_banner(const struct lsr_report *r, cairo_t *cr)
+{
+	if (!r->simulation)
+		return;
+	for (int k = 0; k < 2; k++) {
+		double y = k ? PAGE_H - 22 : 12;
+		cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+		cairo_rectangle(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 14);
+		cairo_fill(cr);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		text_at(cr, MARGIN + 6, y + 11, 10, true, LSR_SIMULATION_TEXT " record");
+	}
+}
+
 /* Wrapped text from x to x + w, lines of size × 1.3; returns the y below. */
 static double paragraph(cairo_t *cr, double x, double y, double w, double size, bool bold,
                         const char *s)
@@ -759,6 +775,7 @@ int lsr_report_write_pdf(const struct lsr_report *r, FILE *f, char *err, size_t 
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "lsrmon");
 	cairo_t *cr = cairo_create(s);
 	cairo_set_source_rgb(cr, 0, 0, 0);
+	simulation_banner(r, cr);
 	double y = page1_header(r, cr, MARGIN + 10);
 	y = page1_verdict(r, cr, y);
 	y = page1_baselines(r, cr, y);
@@ -767,6 +784,7 @@ int lsr_report_write_pdf(const struct lsr_report *r, FILE *f, char *err, size_t 
 	page1_timeline(r, cr, y, PAGE_H - MARGIN - sign_h);
 	page1_signature(cr, PAGE_H - MARGIN - sign_h + 20);
 	cairo_show_page(cr);
+	simulation_banner(r, cr);
 	page2(r, cr);
 	cairo_show_page(cr);
 	cairo_status_t st = cairo_status(cr);

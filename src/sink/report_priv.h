@@ -109,8 +109,9 @@ struct lsr_report {
 	char labels[LSR_MAX_CHANNELS][REP_TEXT];
 	enum lsr_role roles[LSR_MAX_CHANNELS];
 	struct lsr_params params;
-	char warnings[8][REP_TEXT];
+	char warnings[9][REP_TEXT];
 	int nwarn;
+	bool simulation;          /* any segment came from the simulated patient */
 	double t_first, t_last;
 
 	int stims;

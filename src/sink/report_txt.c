@@ -60,6 +60,8 @@ static void header(const struct lsr_report *r, FILE *f)
 {
 	char buf[64];
 	fprintf(f, "lsrmon_report: 1\n");
+	if (r->simulation)
+		put_kv(f, "simulation", LSR_SIMULATION_TEXT " record");
 	lsr_report_wall(r, r->t_first, buf, sizeof buf);
 	put_kv(f, "case_start", buf);
 	lsr_report_wall(r, r->t_last, buf, sizeof buf);

@@ -8,6 +8,7 @@
 #include <libserialport.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,15 +138,34 @@ static void close_fd(int fd, struct sp_port *sp)
 	}
 }
 
-struct lsr_port *lsr_port_open(const char *name, int baud, char *err, size_t errlen)
+/* A tty, a pty or a FIFO carries a device's bytes; a regular file, a
+ * directory or /dev/null does not, and reading one as a port would end
+ * at once, again and again. */
+static bool not_a_port(const char *name, const struct stat *st, int fd, char *err, size_t errlen)
+{
+	if (S_ISFIFO(st->st_mode) || (S_ISCHR(st->st_mode) && (fd < 0 || isatty(fd))))
+		return false;
+	snprintf(err, errlen, "--port %s: not a serial port: expected a tty, a pty or a FIFO", name);
+	return true;
+}
+
+struct lsr_port *lsr_port_open(const char *name, int baud, bool *refused, char *err, size_t errlen)
 {
 	char path[PATH_MAX], why[256];
+	*refused = false;
 	/* Debian's libserialport 0.1.1 does not resolve /dev/serial/by-id/…
 	 * links, and a replugged device may come back on another node. */
 	if (!realpath(name, path)) {
 		snprintf(err, errlen, "cannot open port %s: %s", name, strerror(errno));
 		return NULL;
 	}
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "cannot open port %s: %s", name, strerror(errno));
+		return NULL;
+	}
+	if ((*refused = not_a_port(name, &st, -1, err, errlen)))
+		return NULL;
 	struct sp_port *sp = NULL;
 	int fd = -1, eno = 0;
 	if (is_real_serial(path))
@@ -157,6 +177,10 @@ struct lsr_port *lsr_port_open(const char *name, int baud, char *err, size_t err
 		if (eno == EBUSY)
 			goto busy;
 		snprintf(err, errlen, "cannot open port %s: %s", name, why);
+		return NULL;
+	}
+	if ((*refused = not_a_port(name, &st, fd, err, errlen))) {
+		close_fd(fd, sp);
 		return NULL;
 	}
 	/* TIOCEXCL keeps other (non-root) openers out; root ignores it, so

@@ -3,6 +3,7 @@
 #ifndef LSR_PORT_H
 #define LSR_PORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -11,8 +12,9 @@ struct lsr_port;
 
 /* Opens `name` (links such as /dev/serial/by-id/… are resolved first, on
  * every call) at `baud`, 8N1, no flow control, raw, non-blocking, with
- * exclusive access (TIOCEXCL and flock).  NULL with a message in err. */
-struct lsr_port *lsr_port_open(const char *name, int baud, char *err, size_t errlen);
+ * exclusive access (TIOCEXCL and flock).  NULL with a message in err;
+ * *refused says the file is no port at all (not a tty, pty or FIFO). */
+struct lsr_port *lsr_port_open(const char *name, int baud, bool *refused, char *err, size_t errlen);
 
 /* The descriptor to poll for POLLIN. */
 int lsr_port_fd(const struct lsr_port *p);

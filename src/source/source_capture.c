@@ -19,6 +19,8 @@
 #define CAPTURE_READ 65536     /* per decoding step */
 #define CAPTURE_PUMP_BYTES 262144 /* decoded data handed on per pump */
 #define CAPTURE_MAX_GAP_S 1.0   /* a longer index jump paces as 1 s */
+#define CAPTURE_SNIFF (4u << 20) /* a valid frame must come this early: LSRB INFO
+                                    comes once a second, ~1 MB at 16 ch x 20 kHz */
 
 struct capture_source {
 	/* the decoding thread's while it runs */
@@ -203,6 +205,64 @@ static void capture_destroy(void *st)
 	free(s);
 }
 
+/* The file's first bytes through a fresh driver: a capture is what its
+ * name says when they give a configuration and a valid frame. */
+struct sniff { bool config; };
+
+static void sniff_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_segment_reason why)
+{
+	(void)cfg;
+	(void)why;
+	((struct sniff *)ctx)->config = true;
+}
+
+static void sniff_block(void *ctx, const struct lsr_block *blk)
+{
+	(void)ctx;
+	(void)blk;
+}
+
+static bool content_ok(struct capture_source *s, const char *path, char *err, size_t errlen)
+{
+	struct sniff sn = { false };
+	struct lsr_source_sink sink = { &sn, sniff_config, sniff_block, NULL };
+	struct lsr_driver_stats st = { 0 };
+	char why[128];
+	void *d = s->drv->create(&(struct lsr_driver_opts){0}, why, sizeof why);
+	if (!d) {
+		snprintf(err, errlen, "--replay %s: %s", path, why);
+		return false;
+	}
+	size_t total = 0;
+	ssize_t r = 0;
+	while (total < CAPTURE_SNIFF && !(sn.config && st.frames > 0)) {
+		r = read(s->fd, s->buf, sizeof s->buf);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		total += (size_t)r;
+		s->drv->feed(d, s->buf, (size_t)r, &sink);
+		s->drv->stats(d, &st);
+	}
+	s->drv->destroy(d);
+	if (r < 0) {
+		snprintf(err, errlen, "--replay %s: %s", path, strerror(errno));
+		return false;
+	}
+	if (lseek(s->fd, 0, SEEK_SET) != 0) {
+		snprintf(err, errlen, "--replay %s: %s", path, strerror(errno));
+		return false;
+	}
+	if (sn.config && st.frames > 0)
+		return true;
+	snprintf(err, errlen, "--replay %s: %s; the %s driver expects %s", path,
+	         total == 0 ? "empty" : total < CAPTURE_SNIFF ? "no valid frame in it"
+	                                                      : "no valid frame in its first 4 MiB",
+	         s->drv->name, s->drv->capture_form ? s->drv->capture_form : "its own frames");
+	return false;
+}
+
 static const struct lsr_source_ops capture_ops = {
 	.kind = "replay",
 	.driver_name = capture_driver_name,
@@ -239,6 +299,8 @@ struct lsr_source *lsr_source_capture_new(const char *path, const struct lsr_dri
 	}
 	s->drv = drv;
 	s->speed = speed > 0 && isfinite(speed) ? speed : 0;
+	if (!content_ok(s, path, err, errlen))
+		goto fail;
 	s->drv_st = drv->create(&(struct lsr_driver_opts){0}, err, errlen);
 	if (!s->drv_st)
 		goto fail;

@@ -6,11 +6,13 @@
  * file and reads its annotations; the samples are read by edfdata.c and
  * decoded on a thread of their own (ahead.h), paced by the pump. */
 #include <edflib.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -547,6 +549,31 @@ static bool annotations(struct edf_source *s, const struct edf_hdr_struct *h)
 	return true;
 }
 
+/* The name says EDF or BDF: the first 8 bytes must say the same, before
+ * EDFlib is asked (its "read error" names neither). */
+static bool header_matches(const char *path, char *err, size_t errlen)
+{
+	const char *dot = strrchr(path, '.');
+	bool bdf = dot && strcasecmp(dot, ".bdf") == 0;
+	static const char bdf_id[8] = { (char)0xff, 'B', 'I', 'O', 'S', 'E', 'M', 'I' };
+	static const char edf_id[8] = { '0', ' ', ' ', ' ', ' ', ' ', ' ', ' ' };
+	char id[256];
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "--replay %s: %s", path, strerror(errno));
+		return false;
+	}
+	size_t n = fread(id, 1, sizeof id, f);
+	fclose(f);
+	if (n == sizeof id && memcmp(id, bdf ? bdf_id : edf_id, 8) == 0)
+		return true;
+	snprintf(err, errlen, "--replay %s: %s; expected a%s header (%s in its first 8 bytes, "
+	         "256 bytes at least)", path, n == 0 ? "empty" : bdf ? "not a BDF+ recording" :
+	         "not an EDF+ recording", bdf ? " BDF" : "n EDF",
+	         bdf ? "0xFF and \"BIOSEMI\"" : "\"0\" and 7 blanks");
+	return false;
+}
+
 /* The header's patient field as the recording wrote it (EDFlib splits
  * EDF+'s subfields and renames them): bytes 8-87, trimmed; the anonymous
  * "X X X X" is no patient. */
@@ -571,6 +598,8 @@ struct lsr_source *lsr_source_edf_new(const char *path, double speed,
                                       char *err, size_t errlen, int *exit_code)
 {
 	*exit_code = 2;
+	if (!header_matches(path, err, errlen))
+		return NULL;
 	struct edf_hdr_struct *h = malloc(sizeof *h);
 	struct edf_source *s = calloc(1, sizeof *s);
 	char why[160];

@@ -17,6 +17,9 @@
 #define PORT_NO_FRAMES_S 2.0    /* bytes but no valid frame this long */
 #define PORT_BACKOFF_MIN_S 0.1
 #define PORT_BACKOFF_MAX_S 0.5   /* a returning device is seen within 0.5 s */
+#define PORT_FLAP_S 1.0         /* a port that ends without a frame: the next open
+                                   no sooner than this after the last (≤ 2 link
+                                   events a second, man/lsrmon.1 "--port") */
 #define PORT_READ_CHUNK 65536
 #define PORT_MAX_READS 16       /* per pump: keeps the loop responsive */
 #define PORT_WRITE_TIMEOUT_MS 200
@@ -36,6 +39,8 @@ struct port_source {
 	uint64_t bytes_at_frame;    /* driver byte count at last_frame */
 	double retry_at;
 	double backoff;
+	double opened_at;           /* monotonic time of the last open */
+	uint64_t frames_at_open;    /* driver frame count then */
 	struct lsr_source src;      /* handed out; destroy frees it with us */
 	uint8_t buf[PORT_READ_CHUNK];
 };
@@ -79,12 +84,31 @@ static void mark_alive(struct port_source *s, double now)
 	s->alarmed = false;
 }
 
+static void opened(struct port_source *s, double now)
+{
+	struct lsr_driver_stats st;
+	s->drv->stats(s->drv_st, &st);
+	s->opened_at = now;
+	s->frames_at_open = st.frames;
+}
+
+/* A device that streamed and went away is looked for again at once; a port
+ * that opened and ended without one valid frame (a flapping link, a device
+ * that hangs up on open) backs off like a missing one, and is opened no
+ * sooner than PORT_FLAP_S after the last time. */
 static void disconnect(struct port_source *s, double now, const struct lsr_source_env *env)
 {
+	struct lsr_driver_stats st;
+	s->drv->stats(s->drv_st, &st);
 	lsr_port_close(s->port);
 	s->port = NULL;
-	s->backoff = PORT_BACKOFF_MIN_S;
-	s->retry_at = now + s->backoff;
+	if (st.frames > s->frames_at_open) {
+		s->backoff = PORT_BACKOFF_MIN_S;
+		s->retry_at = now + s->backoff;
+	} else {
+		s->backoff = fmin(s->backoff * 2, PORT_BACKOFF_MAX_S);
+		s->retry_at = fmax(now + s->backoff, s->opened_at + PORT_FLAP_S);
+	}
 	env->link(env->ctx, LSR_LINK_DISCONNECTED);
 }
 
@@ -101,13 +125,15 @@ static int try_reopen(struct port_source *s, double now, const struct lsr_source
 	if (now < s->retry_at)
 		return ms_until(now, s->retry_at);
 	char err[512];
-	s->port = lsr_port_open(s->name, s->baud, err, sizeof err);
+	bool refused;
+	s->port = lsr_port_open(s->name, s->baud, &refused, err, sizeof err);
 	if (!s->port) {
 		s->backoff = fmin(s->backoff * 2, PORT_BACKOFF_MAX_S);
 		s->retry_at = now + s->backoff;
 		return ms_until(now, s->retry_at);
 	}
 	s->drv->resync(s->drv_st);
+	opened(s, now);
 	start_device(s);
 	mark_alive(s, now);
 	env->link(env->ctx, LSR_LINK_CONNECTED);
@@ -173,6 +199,7 @@ static int port_pump(void *st, double now, const struct lsr_source_env *env)
 	struct port_source *s = st;
 	if (!s->started) {
 		s->started = true;
+		opened(s, now);
 		mark_alive(s, now);
 		env->link(env->ctx, LSR_LINK_CONNECTED);
 	}
@@ -231,8 +258,9 @@ static const struct lsr_source_ops port_ops = {
 };
 
 struct lsr_source *lsr_source_port_new(const char *name, const struct lsr_driver *drv,
-                                       int baud, char *err, size_t errlen)
+                                       int baud, bool *refused, char *err, size_t errlen)
 {
+	*refused = false;
 	if (!drv->feed) {
 		snprintf(err, errlen, "driver %s does not read a port", drv->name);
 		return NULL;
@@ -247,9 +275,10 @@ struct lsr_source *lsr_source_port_new(const char *name, const struct lsr_driver
 	s->drv_st = drv->create(&(struct lsr_driver_opts){0}, err, errlen);
 	if (!s->drv_st)
 		goto fail;
-	s->port = lsr_port_open(name, s->baud, err, errlen);
+	s->port = lsr_port_open(name, s->baud, refused, err, errlen);
 	if (!s->port)
 		goto fail;
+	s->backoff = PORT_BACKOFF_MIN_S;
 	start_device(s);
 	s->src = (struct lsr_source){&port_ops, s};
 	return &s->src;

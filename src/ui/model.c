@@ -115,6 +115,7 @@ void lsr_model_config(struct lsr_model *m, const struct lsr_stream_config *cfg,
                       const enum lsr_role *roles)
 {
 	set_channels(m, cfg->channels, cfg->rate);
+	m->simulation = lsr_stream_config_simulated(cfg);
 	for (int c = 0; c < m->nch; c++) {
 		snprintf(m->ch[c].label, sizeof m->ch[c].label, "%s", cfg->labels[c]);
 		if (roles)

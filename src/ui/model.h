@@ -76,6 +76,7 @@ struct lsr_model_log {
 
 struct lsr_model {
 	int rate, nch, segment;
+	bool simulation;                  /* the stream is the simulated patient */
 	int sweep_len, sweep_pre;
 	struct lsr_model_channel ch[LSR_MAX_CHANNELS];
 	/* Windows and thresholds from start.params. */

@@ -89,15 +89,37 @@ static int text_cells(const char *s)
 	return n;
 }
 
+void lsr_pane_simulation(struct lsr_canvas *c, struct lsr_rect r)
+{
+	static const char full[] = " " LSR_SIMULATION_TEXT " ", tag[] = " " LSR_SIMULATION_WORD " ";
+	const char *s = text_cells(full) <= r.w ? full : tag;
+	int w = text_cells(s);
+	lsr_canvas_text(c, r.x + (w < r.w ? (r.w - w) / 2 : 0), r.y, r.w, s, LSR_COLOR_ALARM,
+	                LSR_A_REVERSE | LSR_A_BOLD);
+}
+
 void lsr_pane_banner(const struct lsr_pane_ctx *p, struct lsr_rect r)
 {
-	char l1[160], l2[80];
+	char l1[180], l2[80];
 	int color;
 	banner_text(p->m, p->info, l1, sizeof l1, l2, sizeof l2, &color);
 	/* Alarms in reverse video so they read in monochrome too. */
 	bool alarm = color == LSR_COLOR_DISAPPEARED || color == LSR_COLOR_ALARM;
 	int attr = LSR_A_REVERSE | LSR_A_BOLD;
 	lsr_canvas_fill(p->c, r, ' ', color, attr);
+	/* A simulation takes the banner's top row; a one-row banner says it
+	 * first on its line, where a cut cannot lose it. */
+	if (p->m->simulation && r.h >= 2) {
+		lsr_pane_simulation(p->c, (struct lsr_rect){ r.x, r.y, r.w, 1 });
+		r.y++;
+		r.h--;
+	} else if (p->m->simulation) {
+		char tmp[sizeof l1 + 16];
+		snprintf(tmp, sizeof tmp, "%s \u00b7 %s", LSR_SIMULATION_WORD, l1);
+		size_t n = strlen(tmp) < sizeof l1 ? strlen(tmp) : sizeof l1 - 1;
+		memcpy(l1, tmp, n);
+		l1[n] = '\0';
+	}
 	if (r.h == 1 && l2[0]) {
 		size_t n = strlen(l1);
 		snprintf(l1 + n, sizeof l1 - n, " \u00b7 %s", l2);

@@ -38,6 +38,9 @@ void lsr_pane_log(const struct lsr_pane_ctx *p, struct lsr_rect r);
 void lsr_pane_status(const struct lsr_pane_ctx *p, struct lsr_rect r);
 void lsr_pane_help(const struct lsr_pane_ctx *p, struct lsr_rect screen);
 void lsr_pane_too_small(struct lsr_canvas *c, int w, int h);
+/* The SIMULATION tag, centred on the first row of r (man/lsrmon.1,
+ * SIMULATION): the banner's top row, or the screen's over what hides it. */
+void lsr_pane_simulation(struct lsr_canvas *c, struct lsr_rect r);
 
 /* A stream time as shown: the time of day when the wall clock is known
  * and not frozen, else "+HH:MM:SS" of stream time. */

@@ -4,6 +4,18 @@
 
 #include "screen.h"
 
+/* Where no banner shows it — the too-small notice, the help over
+ * everything, a layout without a banner — a simulation says so on the top
+ * row of every frame (man/lsrmon.1, SIMULATION). */
+static void simulation_tag(struct lsr_screen *s, const struct lsr_model *m)
+{
+	if (!m->simulation || s->w <= 0 || s->h <= 0)
+		return;
+	struct lsr_rect r = { 0, 0, s->w, 1 };
+	lsr_pane_simulation(&s->canvas, r);
+	s->drawn[s->ndrawn++] = r;
+}
+
 int lsr_screen_resize(struct lsr_screen *s, int w, int h, bool utf8)
 {
 	if (lsr_canvas_resize(&s->canvas, w, h) < 0)
@@ -22,6 +34,7 @@ void lsr_screen_draw(struct lsr_screen *s, unsigned dirty, const struct lsr_mode
 	if (s->too_small) {
 		lsr_pane_too_small(&s->canvas, s->w, s->h);
 		s->drawn[s->ndrawn++] = (struct lsr_rect){ 0, 0, s->canvas.w, s->canvas.h };
+		simulation_tag(s, m);
 		return;
 	}
 	/* The help overlay sits on top of everything: with it up, every pane
@@ -47,6 +60,11 @@ void lsr_screen_draw(struct lsr_screen *s, unsigned dirty, const struct lsr_mode
 		struct lsr_pane_ctx p = { &s->canvas, m, v, info, NULL, l->freerun_s };
 		lsr_pane_help(&p, (struct lsr_rect){ 0, 0, s->w, s->h });
 	}
+	bool banner = false;
+	for (int i = 0; i < l->npanes; i++)
+		banner |= l->panes[i].type == LSR_PANE_BANNER && s->rects[i].w > 0 && s->rects[i].h > 0;
+	if (v->help || !banner)
+		simulation_tag(s, m);
 }
 
 int lsr_screen_channel_at(const struct lsr_screen *s, const struct lsr_model *m, int x, int y)

@@ -14,7 +14,7 @@ struct lsr_screen {
 	bool too_small;
 	/* Rectangles drawn by the last lsr_screen_draw, for the blit. */
 	int ndrawn;
-	struct lsr_rect drawn[LSR_LAYOUT_MAX_PANES + 1];
+	struct lsr_rect drawn[LSR_LAYOUT_MAX_PANES + 2];
 };
 
 /* Sets the size (and recomputes geometry).  0, or -1 out of memory. */

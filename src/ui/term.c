@@ -15,6 +15,10 @@
 #include "keys.h"
 #include "term.h"
 
+/* setupterm, last: its capability macros (lines, columns, …) would
+ * rename our headers' words; the path keeps it apart from our term.h. */
+#include <ncursesw/term.h>
+
 struct lsr_term {
 	SCREEN *scr;
 	bool utf8, color;
@@ -76,6 +80,29 @@ static void init_colors(struct lsr_term *t, const short *fg)
 		init_pair((short)pair_of(c, 0), f, -1);
 		init_pair((short)pair_of(c, LSR_A_SHADE), f == shade ? COLOR_WHITE : f, shade);
 	}
+}
+
+int lsr_term_check(char *err, size_t errlen)
+{
+	const char *name = getenv("TERM");
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC), e = 0;
+	if (fd < 0) {
+		snprintf(err, errlen, "/dev/null: %s", strerror(errno));
+		return -1;
+	}
+	/* setupterm on /dev/null: terminfo is read, nothing is sent. */
+	int rc = setupterm(NULL, fd, &e);
+	const char *cup = rc == OK ? tigetstr("cup") : NULL;
+	bool ok = cup && cup != (char *)-1;
+	if (rc == OK)
+		del_curterm(cur_term);
+	close(fd);
+	if (ok)
+		return 0;
+	snprintf(err, errlen, "TERM=%s: %s; the screen needs one that can move the "
+	         "cursor (or run with --headless for JSON Lines)", name ? name : "",
+	         rc == OK ? "this terminal cannot address the cursor" : "a terminal terminfo does not know");
+	return -1;
 }
 
 struct lsr_term *lsr_term_open(const short *fg, bool no_color, const char *log_path,

@@ -16,6 +16,11 @@
 
 struct lsr_term;
 
+/* Whether $TERM can show the screen at all: a terminal without cursor
+ * addressing (TERM=dumb, a terminfo entry without cup) or unknown to
+ * terminfo cannot, and gets a message pointing to --headless.  0 or -1;
+ * needs no terminal on stdout, so it runs before anything is opened. */
+int lsr_term_check(char *err, size_t errlen);
 /* Starts curses on the controlling terminal; library stderr goes to
  * log_path from now on.  NULL with a message if impossible. */
 struct lsr_term *lsr_term_open(const short *fg, bool no_color, const char *log_path,

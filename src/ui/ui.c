@@ -84,6 +84,11 @@ static int resize(struct lsr_ui *ui)
 	return lsr_screen_resize(&ui->screen, w, h, lsr_term_utf8(ui->term));
 }
 
+int lsr_ui_check_terminal(char *err, size_t errlen)
+{
+	return lsr_term_check(err, errlen);
+}
+
 struct lsr_ui *lsr_ui_new(const struct lsr_ui_opts *opts, const struct lsr_ui_actions *actions,
                           char *err, size_t errlen)
 {
@@ -123,7 +128,10 @@ const struct lsr_sink *lsr_ui_sink(struct lsr_ui *ui) { return &ui->sink; }
 
 void lsr_ui_config(struct lsr_ui *ui, const struct lsr_stream_config *cfg, const enum lsr_role *roles)
 {
+	bool was_sim = ui->model->simulation;
 	lsr_model_config(ui->model, cfg, roles);
+	if (ui->model->simulation != was_sim)
+		ui->dirty = LSR_DIRTY_ALL; /* the SIMULATION tag comes or goes */
 	if (ui->view.selected >= ui->model->nch)
 		ui->view.selected = 0;
 }

@@ -69,6 +69,14 @@ struct lsr_ui_opts {
 
 struct lsr_ui;
 
+/* The default log file: $XDG_STATE_HOME/lsrmon/lsrmon.log, else
+ * ~/.local/state/lsrmon/lsrmon.log, else /tmp/lsrmon-<uid>.log. */
+void lsr_ui_log_path(char *buf, size_t len);
+
+/* Whether $TERM can show the screen (lsr_term_check): 0, or -1 with a
+ * message naming --headless. */
+int lsr_ui_check_terminal(char *err, size_t errlen);
+
 /* Starts curses; NULL with a message when the terminal cannot be used. */
 struct lsr_ui *lsr_ui_new(const struct lsr_ui_opts *opts,
                           const struct lsr_ui_actions *actions,

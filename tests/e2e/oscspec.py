@@ -52,6 +52,7 @@ def expected(e):
             out += [arg(k, TEXT), arg(v, TEXT if isinstance(v, str) else NUM)]
         out.append(arg(len(e['warnings']), INT))
         out += [arg(w, TEXT) for w in e['warnings']]
+        out.append(arg(e['simulation'], BOOL))
     elif e['type'] == 'end':
         out += [arg(e['final'], TEXT), arg(e['final_phase'], TEXT), arg(e['stims'], INT),
                 arg(len(e['stats']), INT)]

@@ -1,12 +1,15 @@
 /* tests/tools/fakeamp.c — a device emulator: streams LSRB, ASCII or OpenBCI
  * through a pty behind a stable link at real time (a built-in test waveform
  * the simulated patient or a capture file), with scheduled faults (corruption, dropped frames,
- * stalls, hang-ups that come back on a new pty); or writes capture files.
+ * stalls, hang-ups that come back on a new pty, a pty that hangs up as soon
+ * as it is opened); or writes capture files.  Nothing it streams is a
+ * patient: its INFO device (and ASCII header) says SIMULATION.
  *
  *   fakeamp --link PATH [--format lsrb|ascii|openbci] [--from FILE]
  *           [--seconds S] [--start-delay S] [--linger S] [--hangup-at T:D]...
  *           [--stall-at T:D]... [--corrupt P] [--drop-frames P] [--garbage]
  *           [--rate HZ] [--seed N] [--sim SCENARIO [--duration S]] [--clean-for S]
+ *           [--flap N]
  *   fakeamp --write FILE --seconds S [--format …] [--corrupt P] [--drop-frames P]
  *           [--sim SCENARIO [--duration S]]
  */
@@ -50,6 +53,7 @@ struct amp {
 	int nhang, nstall;
 	const char *link, *from, *write_path;
 	double seconds, start_delay, linger;
+	int flap;                /* hang up at each of the first N opens */
 	/* output */
 	int out_fd;              /* pty master or the capture file; -1 while hung up */
 	bool is_file;
@@ -308,7 +312,7 @@ static void gen_lsrb(struct amp *a, uint64_t until)
 			char info[4096];
 			int n = snprintf(info, sizeof info,
 			                 "rate=%d\nchannels=%d\nformat=s24\nuv_per_lsb=%.17g\n"
-			                 "labels=%s\ndevice=fakeamp test emulator\n"
+			                 "labels=%s\ndevice=fakeamp " LSR_SIMULATION_WORD " test emulator\n"
 			                 "prefilter=HP:10Hz LP:5000Hz",
 			                 a->rate, a->nch, a->uv_per_lsb, a->labels);
 			lsrb_frame(a, 0x01, (const uint8_t *)info, (size_t)n);
@@ -341,7 +345,7 @@ static void gen_ascii(struct amp *a, uint64_t until)
 		if (a->index >= a->next_info) {
 			/* the header spread over two lines, as the protocol allows;
 			 * in labels '_' stands for a space */
-			n = snprintf(line, sizeof line, "# rate=%d device=fakeamp\r\n"
+			n = snprintf(line, sizeof line, "# rate=%d device=fakeamp_" LSR_SIMULATION_WORD "\r\n"
 			             "# channels=%d labels=%s\r\n", a->rate, a->nch, a->labels);
 			for (char *q = strstr(line, "labels="); q && *q; q++)
 				if (*q == ' ')
@@ -469,6 +473,26 @@ static void plug(struct amp *a)
 	a->out_fd = m;
 }
 
+/* --flap: each of the first N times the port is opened, it is hung up at
+ * once and a fresh pty takes the link (no moment without one, so every
+ * open the console tries succeeds and is seen here); the next open holds.
+ * One line per open on stdout, with the monotonic time: the test counts
+ * them. */
+static void flap(struct amp *a)
+{
+	for (int k = 1; a->flap > 0 && k <= a->flap + 1 && !stop_flag; k++) {
+		while (!stop_flag && !listened(a))
+			sleep_s(0.001);
+		printf("open %d %.6f\n", k, now_s());
+		fflush(stdout);
+		if (k > a->flap)
+			return; /* this one holds */
+		int old = a->out_fd;
+		plug(a);
+		close(old);
+	}
+}
+
 static void unplug(struct amp *a)
 {
 	if (a->out_fd >= 0)
@@ -523,7 +547,7 @@ static void usage(void)
 	        "               [--seconds S] [--start-delay S] [--linger S]\n"
 	        "               [--hangup-at T:D]... [--stall-at T:D]... [--corrupt P]\n"
 	        "               [--drop-frames P] [--garbage] [--rate HZ] [--seed N]\n"
-	        "               [--sim SCENARIO [--duration S]] [--clean-for S]\n"
+	        "               [--sim SCENARIO [--duration S]] [--clean-for S] [--flap N]\n"
 	        "       fakeamp --write FILE --seconds S [--format …] [--corrupt P] "
 	        "[--drop-frames P]\n"
 	        "       fakeamp --write FILE --sim SCENARIO [--duration S] [--format …]\n");
@@ -540,7 +564,8 @@ int main(int argc, char **argv)
 		{"linger", 1, 0, 'L'}, {"hangup-at", 1, 0, 'H'}, {"stall-at", 1, 0, 'S'},
 		{"corrupt", 1, 0, 'c'}, {"drop-frames", 1, 0, 'D'}, {"garbage", 0, 0, 'g'},
 		{"rate", 1, 0, 'r'}, {"seed", 1, 0, 'e'}, {"sim", 1, 0, 'm'},
-		{"duration", 1, 0, 'u'}, {"clean-for", 1, 0, 'C'}, {0, 0, 0, 0},
+		{"duration", 1, 0, 'u'}, {"clean-for", 1, 0, 'C'}, {"flap", 1, 0, 'P'},
+		{0, 0, 0, 0},
 	};
 	uint64_t seed = 0; /* as lsrmon's --seed */
 	int o;
@@ -571,6 +596,7 @@ int main(int argc, char **argv)
 		case 'm': a.scenario = optarg; break;
 		case 'u': a.sim_duration = atof(optarg); break;
 		case 'C': a.clean_for = atof(optarg); break;
+		case 'P': a.flap = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -647,6 +673,7 @@ int main(int argc, char **argv)
 	plug(&a);
 	printf("ready %s\n", a.link);
 	fflush(stdout);
+	flap(&a);
 	a.streaming = a.fmt != FMT_OPENBCI;
 	double t0 = now_s() + a.start_delay;
 	while (!stop_flag && now_s() < t0) {

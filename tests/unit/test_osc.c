@@ -106,7 +106,7 @@ static const char *tags_start(void)
 		const char *text;
 		strcat(t, lsr_params_get(&params, i, &num, &text) ? "ss" : "sf");
 	}
-	strcat(t, "is");
+	strcat(t, "is" "i"); /* one warning, then simulation 0/1 */
 	return t;
 }
 

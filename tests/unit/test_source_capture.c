@@ -1,7 +1,8 @@
 /* tests/unit/test_source_capture.c — raw capture replay: everything at max
  * speed, pacing by the stream's sample clock at 1x and 4x, rewind, and
- * files that are not captures. */
+ * files that are not captures, refused. */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +159,8 @@ START_TEST(not_a_capture)
 	                                          1, err, sizeof err));
 	ck_assert_ptr_nonnull(strstr(err, "/nonexistent.lsrb"));
 	ck_assert_ptr_null(lsr_source_capture_new("/tmp", lsr_driver_find("lsrb"), 1, err, sizeof err));
-	/* Any bytes are fine: garbage replays to the end, counted. */
+	/* Bytes that never make a frame are no capture: refused, naming the
+	 * file and what the driver expects (man/lsrmon.1, --replay). */
 	char path[] = "/tmp/lsr-capXXXXXX.lsrb";
 	int fd = mkstemps(path, 5);
 	ck_assert_int_ge(fd, 0);
@@ -166,10 +168,20 @@ START_TEST(not_a_capture)
 	for (size_t i = 0; i < sizeof junk; i++)
 		junk[i] = (uint8_t)(i * 2654435761u >> 13);
 	ck_assert_int_eq(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+	ck_assert_ptr_null(lsr_source_capture_new(path, lsr_driver_find("lsrb"), 1.0, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, path));
+	ck_assert_ptr_nonnull(strstr(err, "no valid frame"));
+	ck_assert_ptr_nonnull(strstr(err, "LSRB frames"));
+	/* Garbage before a valid INFO and DATA frame (a capture started
+	 * mid-stream) is a capture: it replays to the end, every byte counted. */
+	uint8_t f[2048];
+	size_t n = lsrb_build(f, 0x01, 0, LSRB_TEST_INFO, strlen(LSRB_TEST_INFO));
+	n += lsrb_build_data(f + n, 1, 0, 20, 3, NULL);
+	ck_assert_int_eq(write(fd, f, n), (ssize_t)n);
 	close(fd);
 	struct lsr_source *src = lsr_source_capture_new(path, lsr_driver_find("lsrb"), 1.0,
 	                                                err, sizeof err);
-	ck_assert_ptr_nonnull(src);
+	ck_assert_msg(src != NULL, "%s", err);
 	struct rec r;
 	rec_init(&r);
 	struct lsr_source_env env = {.sink = &r.sink, .ctx = &r, .link = no_link, .alarm = no_alarm};
@@ -178,10 +190,22 @@ START_TEST(not_a_capture)
 		ck_assert_int_lt(++pumps, 100);
 	struct lsr_driver_stats st;
 	src->ops->stats(src->st, &st);
-	ck_assert_uint_eq(st.bytes, sizeof junk);
-	ck_assert_uint_eq(r.n, 0);
+	ck_assert_uint_eq(st.bytes, sizeof junk + n);
+	ck_assert_uint_eq(r.n, 20);
 	src->ops->destroy(src->st);
 	rec_free(&r);
+	/* An empty file and prose read as ASCII: refused the same way. */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_ptr_null(lsr_source_capture_new(path, lsr_driver_find("lsrb"), 1.0, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "empty"));
+	fd = open(path, O_WRONLY | O_TRUNC);
+	static const char prose[] = "# Notes\n\nThe patient was calm; 3, 4 and 5 were fine.\n";
+	ck_assert_int_eq(write(fd, prose, sizeof prose - 1), (ssize_t)(sizeof prose - 1));
+	close(fd);
+	ck_assert_ptr_null(lsr_source_capture_new(path, lsr_driver_find("ascii"), 1.0, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "rate=N channels=N"));
 	unlink(path);
 }
 END_TEST

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lsrb_build.h"
@@ -92,9 +93,11 @@ static void pump_until_rows(struct lsr_source *src, const struct lsr_source_env 
 START_TEST(missing_and_busy_ports)
 {
 	char err[512];
+	bool refused = true;
 	struct lsr_source *s = lsr_source_port_new("/dev/does-not-exist", lsr_driver_find("lsrb"),
-	                                           0, err, sizeof err);
+	                                           0, &refused, err, sizeof err);
 	ck_assert_ptr_null(s);
+	ck_assert(!refused); /* missing: a runtime failure, not bad input */
 	ck_assert_ptr_nonnull(strstr(err, "/dev/does-not-exist"));
 	ck_assert_ptr_nonnull(strstr(err, "No such file"));
 
@@ -102,14 +105,14 @@ START_TEST(missing_and_busy_ports)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(link, sizeof link, "%s/amp", dir);
 	int m = new_pty(link);
-	struct lsr_source *a = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, err, sizeof err);
+	struct lsr_source *a = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, &refused, err, sizeof err);
 	ck_assert_msg(a != NULL, "%s", err);
-	struct lsr_source *b = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, err, sizeof err);
+	struct lsr_source *b = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, &refused, err, sizeof err);
 	ck_assert_ptr_null(b);
 	ck_assert_ptr_nonnull(strstr(err, "busy"));
 	a->ops->destroy(a->st);
 	/* Released on close: a new console can take it. */
-	b = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, err, sizeof err);
+	b = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, &refused, err, sizeof err);
 	ck_assert_msg(b != NULL, "%s", err);
 	b->ops->destroy(b->st);
 	close(m);
@@ -118,20 +121,42 @@ START_TEST(missing_and_busy_ports)
 }
 END_TEST
 
+/* A pty behind dir/amp (dir a mkdtemp template) and the port source on it;
+ * e is cleared for the source's events. */
+static struct lsr_source *pty_source(char *dir, char *link, size_t len, int *m, struct env_rec *e)
+{
+	char err[512];
+	bool refused;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(link, len, "%s/amp", dir);
+	*m = new_pty(link);
+	memset(e, 0, sizeof *e);
+	rec_init(&e->rec);
+	struct lsr_source *src = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, &refused,
+	                                             err, sizeof err);
+	ck_assert_msg(src != NULL, "%s", err);
+	return src;
+}
+
+static void pty_source_free(struct lsr_source *src, const char *dir, const char *link, int m,
+                            struct env_rec *e)
+{
+	src->ops->destroy(src->st);
+	close(m);
+	unlink(link);
+	rmdir(dir);
+	rec_free(&e->rec);
+}
+
 START_TEST(data_stall_garbage_hangup_reconnect)
 {
-	char dir[] = "/tmp/lsr-port-XXXXXX", link[300], err[512];
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(link, sizeof link, "%s/amp", dir);
-	int m = new_pty(link);
+	char dir[] = "/tmp/lsr-port-XXXXXX", link[300];
+	int m;
 	struct env_rec e;
-	memset(&e, 0, sizeof e);
-	rec_init(&e.rec);
+	struct lsr_source *src = pty_source(dir, link, sizeof link, &m, &e);
 	struct lsr_source_env env = {
 		.sink = &e.rec.sink, .ctx = &e, .link = on_link, .alarm = on_alarm, .raw = on_raw,
 	};
-	struct lsr_source *src = lsr_source_port_new(link, lsr_driver_find("lsrb"), 0, err, sizeof err);
-	ck_assert_msg(src != NULL, "%s", err);
 	ck_assert_str_eq(src->ops->kind, "port");
 	ck_assert_str_eq(src->ops->driver_name(src->st), "lsrb");
 
@@ -215,12 +240,88 @@ START_TEST(data_stall_garbage_hangup_reconnect)
 	ck_assert_int_eq(e.rec.ncfg, 2);
 	ck_assert_int_eq(e.rec.why[1], LSR_SEGMENT_CHANGED);
 	ck_assert_int_eq(e.rec.cfg.rate, 2000);
+	pty_source_free(src, dir, link, m, &e);
+}
+END_TEST
 
+/* What is no port is refused as bad input, naming the path; a FIFO is a
+ * port (a stand-in for a device, man/lsrmon.1 "--port"). */
+START_TEST(not_a_port_refused)
+{
+	char err[512], dir[] = "/tmp/lsr-port-XXXXXX", fifo[300];
+	bool refused = false;
+	static const char *const bad[] = { "/etc/passwd", "/dev/null", "/tmp" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		refused = false;
+		ck_assert_ptr_null(lsr_source_port_new(bad[i], lsr_driver_find("lsrb"), 0, &refused,
+		                                       err, sizeof err));
+		ck_assert_msg(refused, "%s not refused: %s", bad[i], err);
+		ck_assert_ptr_nonnull(strstr(err, bad[i]));
+		ck_assert_ptr_nonnull(strstr(err, "tty, a pty or a FIFO"));
+	}
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(fifo, sizeof fifo, "%s/amp", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	struct lsr_source *src = lsr_source_port_new(fifo, lsr_driver_find("lsrb"), 0, &refused,
+	                                             err, sizeof err);
+	ck_assert_msg(src != NULL && !refused, "%s", err);
 	src->ops->destroy(src->st);
-	close(m);
-	unlink(link);
+	unlink(fifo);
 	rmdir(dir);
-	rec_free(&e.rec);
+}
+END_TEST
+
+/* A pty that hangs up as soon as it is opened, over and over: each reopen
+ * comes no sooner than a second after the last open, so at most two link
+ * events a second; a device that delivered a frame is looked for again at
+ * once.  Counted on the test's own clock. */
+START_TEST(flapping_port_backs_off)
+{
+	char dir[] = "/tmp/lsr-port-XXXXXX", link[300];
+	int m;
+	struct env_rec e;
+	struct lsr_source *src = pty_source(dir, link, sizeof link, &m, &e);
+	struct lsr_source_env env = { .sink = &e.rec.sink, .ctx = &e, .link = on_link, .alarm = on_alarm };
+	double now = 50.0, last_open = now;
+	int opens = 1;
+	for (int flap = 0; flap < 10; flap++) {
+		close(m);            /* hung up at once: the slave reads end of file */
+		m = new_pty(link);   /* and back at once, behind the same link */
+		int before = e.nlinks;
+		/* pump every 10 ms of the test's clock for 3 s */
+		for (int k = 0; k < 300; k++, now += 0.01) {
+			src->ops->pump(src->st, now, &env);
+			if (e.nlinks > before && e.links[e.nlinks - 1] == LSR_LINK_CONNECTED &&
+			    src->ops->poll_fd(src->st) >= 0)
+				break;
+		}
+		ck_assert_int_eq(e.links[e.nlinks - 1], LSR_LINK_CONNECTED);
+		ck_assert_msg(now - last_open >= 1.0 - 1e-9, "reopened %.2f s after the last open",
+		              now - last_open);
+		last_open = now;
+		opens++;
+	}
+	/* connected at the first pump, then disconnected + connected per flap */
+	ck_assert_int_eq(e.nlinks, 1 + 2 * 10);
+	ck_assert_int_eq(opens, 11);
+	/* A device that streamed a frame and went away: looked for at once. */
+	uint8_t f[512];
+	size_t n = lsrb_build(f, 0x01, 0, LSRB_TEST_INFO, strlen(LSRB_TEST_INFO));
+	write_all(m, f, n);
+	for (int k = 0; k < 100 && e.rec.ncfg == 0; k++) {
+		struct pollfd pfd = {.fd = src->ops->poll_fd(src->st), .events = POLLIN};
+		poll(&pfd, 1, 20);
+		src->ops->pump(src->st, now, &env);
+	}
+	ck_assert_int_eq(e.rec.ncfg, 1);
+	close(m);
+	m = new_pty(link);
+	src->ops->pump(src->st, now, &env);
+	ck_assert_int_eq(e.links[e.nlinks - 1], LSR_LINK_DISCONNECTED);
+	now += 0.2;
+	src->ops->pump(src->st, now, &env);
+	ck_assert_int_eq(e.links[e.nlinks - 1], LSR_LINK_CONNECTED);
+	pty_source_free(src, dir, link, m, &e);
 }
 END_TEST
 
@@ -250,6 +351,8 @@ Suite *suite_source_port(void)
 	TCase *tc = tcase_create("pty");
 	tcase_add_test(tc, missing_and_busy_ports);
 	tcase_add_test(tc, list_ports_names_devices);
+	tcase_add_test(tc, not_a_port_refused);
+	tcase_add_test(tc, flapping_port_backs_off);
 	tcase_add_test(tc, data_stall_garbage_hangup_reconnect);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
