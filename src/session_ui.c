@@ -181,6 +181,8 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 		lsr_source_edf_position(s->src, &pos, &in->replay_len_s);
 	}
 	in->paused = s->paused || s->held;
+	in->record_fault = s->rec && s->rec_status.failed;
+	in->quiet = s->catching_up;
 	static char osc_note[256];
 	if (s->rec && s->rec_status.failed)
 		in->message = s->rec_status.error;

@@ -60,13 +60,6 @@ void lsr_canvas_fill(struct lsr_canvas *c, struct lsr_rect r, uint32_t ch, int c
 			lsr_canvas_put(c, x, y, ch, color, attr);
 }
 
-void lsr_canvas_attr(struct lsr_canvas *c, struct lsr_rect r, int attr)
-{
-	for (int y = r.y < 0 ? 0 : r.y; y < r.y + r.h && y < c->h; y++)
-		for (int x = r.x < 0 ? 0 : r.x; x < r.x + r.w && x < c->w; x++)
-			c->cells[y * c->w + x].attr |= (uint8_t)attr;
-}
-
 /* Next code point of UTF-8 text; invalid bytes give U+FFFD. */
 static uint32_t next_cp(const unsigned char **sp)
 {
@@ -212,6 +205,6 @@ void lsr_plot_end(struct lsr_canvas *c)
 			struct lsr_cell *cell = &c->cells[(r.y + y) * c->w + r.x + x];
 			cell->ch = c->utf8 ? 0x2800u + c->bits[i] : ascii_dots(c->bits[i]);
 			cell->color = c->bitcolor[i];
-			cell->attr &= LSR_A_SHADE;
+			cell->attr = 0;
 		}
 }

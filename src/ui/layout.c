@@ -23,6 +23,7 @@ static const char *const pane_types[LSR_PANE_TYPE_COUNT] = {
 static const char *const color_names[LSR_COLOR_COUNT] = {
 	"text", "trace", "stack", "baseline", "window", "onset", "mark", "burst",
 	"selected", "acquiring", "present", "reduced", "disappeared", "alarm",
+	"grid",
 };
 static const char *const curses_colors[] = {
 	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
@@ -388,6 +389,9 @@ static void key_display(struct parse *p, const char *k, const char *v)
 	if (!strcmp(k, "gain_uv")) {
 		if (!parse_real(v, 1, 10000, &l->gain_uv))
 			fail(p, "gain_uv: '%.20s' is not 1-10000 (uV per division)", v);
+	} else if (!strcmp(k, "control_gain_uv")) {
+		if (!parse_real(v, 1, 10000, &l->control_gain_uv))
+			fail(p, "control_gain_uv: '%.20s' is not 1-10000 (uV per division)", v);
 	} else if (!strcmp(k, "timebase_ms")) {
 		if (!parse_real(v, 1, 20, &l->timebase_ms))
 			fail(p, "timebase_ms: '%.20s' is not 1-20 (ms per division)", v);
@@ -408,7 +412,7 @@ static void key_display(struct parse *p, const char *k, const char *v)
 		if (!parse_real(v, 1, 60, &l->freerun_s))
 			fail(p, "freerun_s: '%.20s' is not 1-60 (seconds)", v);
 	} else {
-		fail(p, "unknown key '%.30s' in [display] (gain_uv, timebase_ms, stack, average, mode, freerun_s)", k);
+		fail(p, "unknown key '%.30s' in [display] (gain_uv, control_gain_uv, timebase_ms, stack, average, mode, freerun_s)", k);
 	}
 }
 
@@ -533,12 +537,15 @@ void lsr_layout_defaults(struct lsr_layout *l)
 	memset(l, 0, sizeof *l);
 	snprintf(l->name, sizeof l->name, "built-in");
 	l->gain_uv = 100;
+	/* A direct response of up to ~3 mV peak to peak stays inside a
+	 * channel of 6 divisions at 500 uV each. */
+	l->control_gain_uv = 500;
 	l->timebase_ms = 10;
 	l->stack = 10;
 	l->average = 1;
 	l->freerun_s = 5;
 	static const short fg[LSR_COLOR_COUNT] = {
-		-1, 2, 4, 3, 4, 1, 6, 1, 6, 6, 2, 3, 1, 1,
+		-1, 2, 4, 3, 5, 1, 6, 1, 6, 6, 2, 3, 1, 1, -1,
 	};
 	memcpy(l->fg, fg, sizeof fg);
 	/* The same arrangement as layouts/standard.ini. */

@@ -13,7 +13,7 @@ static int trend_channel(const struct lsr_pane_ctx *p)
 {
 	const struct lsr_model *m = p->m;
 	int sel = p->v->selected;
-	if (sel < m->nch && m->ch[sel].role == LSR_ROLE_LSR)
+	if (sel >= 0 && sel < m->nch && m->ch[sel].role == LSR_ROLE_LSR)
 		return sel;
 	for (int c = 0; c < m->nch; c++)
 		if (m->ch[c].role == LSR_ROLE_LSR)

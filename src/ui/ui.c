@@ -69,7 +69,9 @@ static void on_group_end(void *ctx) { (void)ctx; }
 static void view_defaults(struct lsr_view *v, const struct lsr_layout *l, const struct lsr_ui_opts *o)
 {
 	memset(v, 0, sizeof *v);
+	v->selected = -1;
 	v->gain_uv = l->gain_uv;
+	v->control_gain_uv = l->control_gain_uv;
 	v->timebase_ms = l->timebase_ms;
 	v->average = l->average;
 	v->stack = l->stack;
@@ -127,7 +129,7 @@ void lsr_ui_config(struct lsr_ui *ui, const struct lsr_stream_config *cfg, const
 {
 	lsr_model_config(ui->model, cfg, roles);
 	if (ui->view.selected >= ui->model->nch)
-		ui->view.selected = 0;
+		ui->view.selected = -1;
 }
 
 void lsr_ui_block(struct lsr_ui *ui, int64_t index, const struct lsr_block *blk)
@@ -148,6 +150,22 @@ static void copy(char *dst, size_t len, const char **field, const char *src)
 static bool same_text(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* The alarm's clock is the session's (stream time under --pause-at, so
+ * a test hears the same bells on every run); the bell rings at most once
+ * a turn, never while a seek recomputes the case, not at all with
+ * alarm_bell=off. */
+static void sound(struct lsr_ui *ui)
+{
+	struct lsr_model *m = ui->model;
+	unsigned before = m->alarm.active;
+	double clock = ui->info.frozen_clock ? ui->info.stream_t : ui->info.elapsed_s;
+	int rings = lsr_alarm_step(&m->alarm, lsr_model_alarms(m, ui->info.record_fault), clock);
+	if (rings && m->alarm_bell && !ui->info.quiet)
+		lsr_term_bell(ui->term);
+	if (m->alarm.active != before)
+		ui->dirty |= LSR_DIRTY_BANNER;
 }
 
 void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *in)
@@ -177,6 +195,7 @@ void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *in)
 		ui->dirty |= LSR_DIRTY_STATUS;
 	if (clock)
 		ui->dirty |= LSR_DIRTY_BANNER | LSR_DIRTY_TREND | LSR_DIRTY_LOG;
+	sound(ui);
 }
 
 void lsr_ui_message(struct lsr_ui *ui, const char *text)

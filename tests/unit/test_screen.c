@@ -149,7 +149,7 @@ START_TEST(sweeps_and_log)
 	ck_assert_ptr_nonnull(strstr(f, "200\u00b5V 8.1ms"));
 	ck_assert_ptr_nonnull(strstr(f, "100\u00b5V/d 10ms/d"));
 	/* Log: newest first. */
-	char *c3 = strstr(f, "#3 Cancel 2"), *c2 = strstr(f, "#2 Decompression");
+	char *c3 = strstr(f, "#3 x Cancel 2"), *c2 = strstr(f, "#2 D Decompression");
 	ck_assert_ptr_nonnull(c3);
 	ck_assert_ptr_nonnull(c2);
 	ck_assert(c3 < c2);
