@@ -115,9 +115,10 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 	if (s->rec && stream_t(s, s->stream_next) >= s->high_water_t)
 		lsr_recorder_segment(s->rec, &s->cfg, s->chinfo, s->cfg.channels, &s->params,
 		                     stream_t(s, s->stream_next));
-	if (s->report && !s->report_origin) {
-		/* Wall clock of stream time 0: a replayed recording's own start,
-		 * so a report after the fact dates events as the live one did. */
+	if (!s->report_origin) {
+		/* Wall clock of stream time 0, one for the report and the screen:
+		 * a replayed recording's own start, so a report after the fact
+		 * dates events as the live one did. */
 		double origin = is_recording(s->opt->replay) ? lsr_source_edf_start(s->src) : 0;
 		if (origin <= 0) {
 			struct timespec now;
@@ -129,7 +130,9 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 			if (s->rec)
 				origin = floor(origin);
 		}
-		lsr_report_set_origin(s->report, origin, cfg->device);
+		s->wall_start = origin;
+		if (s->report)
+			lsr_report_set_origin(s->report, origin, cfg->device);
 		s->report_origin = true;
 	}
 	lsr_session_ui_config(s);

@@ -57,12 +57,13 @@ struct lsr_session {
 	struct lsr_osc *osc;             /* --osc, or NULL */
 	struct lsr_osc_listen *osc_in;   /* --osc-listen, or NULL */
 	struct lsr_report *report;       /* --report or on screen, else NULL */
-	bool report_origin;              /* its wall clock is set */
+	bool report_origin;              /* wall_start is set (report and screen) */
 	char ui_note[400];               /* key R's outcome, for the status line */
 	double ui_note_until;            /* monotonic s */
 	struct lsr_layout layout;        /* --layout, or standard */
 	struct lsr_ui *ui;               /* the screen; NULL when headless */
-	double wall_start, mono_start;   /* for the screen's clock */
+	double wall_start;               /* epoch seconds at stream time 0 */
+	double mono_start;               /* the screen's elapsed clock */
 
 	int next_cli_mark;               /* opt->marks, sorted by t */
 	double pause_at;                 /* < 0: none */

@@ -123,7 +123,6 @@ int lsr_session_ui_open(struct lsr_session *s, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	s->wall_start = (double)time(NULL);
 	s->mono_start = lsr_now();
 	return 0;
 }
@@ -172,7 +171,9 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	in->frozen_clock = s->opt->pause_at >= 0;
 	double elapsed = lsr_now() - s->mono_start;
 	in->elapsed_s = elapsed;
-	if (s->speed == 1.0 && !in->frozen_clock)
+	/* Times of day only while the stream keeps the wall clock's pace,
+	 * live or simulated; a replay shows stream time, whatever its speed. */
+	if (s->speed == 1.0 && !in->frozen_clock && !s->opt->replay && s->report_origin)
 		in->epoch_at_t0 = s->wall_start;
 	in->speed = s->speed;
 	in->replay = s->opt->replay != NULL;

@@ -60,6 +60,11 @@ struct edf_source {
 	size_t next_label;
 	bool configured;
 	struct lsr_driver_stats dstats;
+	/* Padding (not-acquired instants) counts as lost only once acquired
+	 * samples follow it, and only the first time that stretch is read:
+	 * the recording's end is not a loss, nor is reading it again after a
+	 * seek. */
+	int64_t pad_run, lost_counted_to;
 	int32_t ibuf[LSR_MAX_CHANNELS + 1][CHUNK];
 	float samples[LSR_MAX_CHANNELS * CHUNK];
 	uint8_t marks[CHUNK];
@@ -188,7 +193,13 @@ static bool chunk(struct edf_source *s, int n, const struct lsr_source_sink *sin
 		if (s->marks[i] & LSR_MARK_NOT_ACQUIRED) { /* padding: a gap, not samples */
 			deliver(s, base, run, i, sink);
 			run = i + 1;
-			s->dstats.lost_samples++;
+			s->pad_run++;
+		} else if (s->pad_run) {
+			if (base + i > s->lost_counted_to) {
+				s->dstats.lost_samples += (uint64_t)s->pad_run;
+				s->lost_counted_to = base + i;
+			}
+			s->pad_run = 0;
 		}
 	}
 	deliver(s, base, run, n, sink);
@@ -301,6 +312,7 @@ static int edf_rewind(void *st)
 	lsr_ahead_stop(s->ahead); /* the reader is ours again */
 	s->ahead = NULL;
 	s->read_pos = 0;
+	s->pad_run = 0;
 	s->next_label = 0;
 	s->configured = false;
 	s->pos = 0; /* the counters go on: a second pass reads the bytes again */
@@ -519,6 +531,16 @@ int lsr_source_edf_settings(const struct lsr_source *src, struct lsr_params *p_o
 	for (size_t i = 0; i < s->nsettings; i++)
 		applied += lsr_recnotes_apply(s->settings[i], p_out, montage_out, len, &bad);
 	return applied;
+}
+
+bool lsr_source_edf_label(const struct lsr_source *src, size_t i, double *t, const char **text)
+{
+	const struct edf_source *s = src->st;
+	if (i >= s->nlabels || s->cfg.rate <= 0)
+		return false;
+	*t = (double)s->labels[i].index / s->cfg.rate;
+	*text = s->labels[i].text;
+	return true;
 }
 
 void lsr_source_edf_position(const struct lsr_source *src, double *pos_s, double *len_s)

@@ -4,6 +4,7 @@
 #ifndef LSR_SOURCE_EDF_H
 #define LSR_SOURCE_EDF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "params.h"
@@ -32,5 +33,8 @@ int lsr_source_edf_settings(const struct lsr_source *src, struct lsr_params *p_o
  * header; 0 when the header's date is unusable. */
 double lsr_source_edf_start(const struct lsr_source *src);
 void lsr_source_edf_position(const struct lsr_source *src, double *pos_s, double *len_s);
+/* The recording's i-th annotation (from 0, in time order): its stream time
+ * and text; false past the last. */
+bool lsr_source_edf_label(const struct lsr_source *src, size_t i, double *t, const char **text);
 
 #endif

@@ -1,6 +1,9 @@
 /* src/ui/pane_log.c — the event log, newest first and scrollable: marks with
- * their ids, cancellations, state changes, link, recording and alarms. */
+ * their ids, cancellations, state changes, link, recording and alarms.  An
+ * entry too long for the width goes on under its time, so the newest one
+ * is always whole. */
 #include <stdio.h>
+#include <string.h>
 
 #include "panes.h"
 
@@ -12,14 +15,26 @@ void lsr_pane_log(const struct lsr_pane_ctx *p, struct lsr_rect r)
 		                  "Events (%d newer above, PgUp)", scroll);
 	else
 		lsr_canvas_text(p->c, r.x, r.y, r.w, "Events", LSR_COLOR_TEXT, LSR_A_BOLD);
-	for (int y = 1; y < r.h; y++) {
-		const struct lsr_model_log *e = lsr_model_log_at(p->m, scroll + y - 1);
+	int y = 1;
+	for (int i = scroll; y < r.h; i++) {
+		const struct lsr_model_log *e = lsr_model_log_at(p->m, i);
 		if (!e)
 			break;
 		char when[16];
 		lsr_pane_time(p->info, e->t, when, sizeof when);
 		int n = lsr_canvas_text(p->c, r.x, r.y + y, r.w, when, LSR_COLOR_TEXT, LSR_A_DIM);
-		if (n + 1 < r.w)
-			lsr_canvas_text(p->c, r.x + n + 1, r.y + y, r.w - n - 1, e->text, e->color, 0);
+		if (n + 1 >= r.w) {
+			y++;
+			continue;
+		}
+		const char *t = e->text;
+		do {
+			int k = lsr_canvas_text(p->c, r.x + n + 1, r.y + y, r.w - n - 1, t, e->color, 0);
+			/* On to the next code point boundary after k cells. */
+			while (k > 0 && *t)
+				if (((unsigned char)*++t & 0xC0) != 0x80)
+					k--;
+			y++;
+		} while (*t && y < r.h);
 	}
 }
