@@ -47,7 +47,7 @@ void lsr_canvas_put(struct lsr_canvas *c, int x, int y, uint32_t ch, int color, 
 		return;
 	struct lsr_cell *cell = &c->cells[y * c->w + x];
 	if (!c->utf8 && ch > 0x7e)
-		ch = ch == 0xB5 ? 'u' : ch == 0x2502 ? '|' : ch == 0x2500 || ch == 0x2014 ? '-' : ch == 0x25BC ? 'v' : ch == 0xB7 ? '.' : '?';
+		ch = ch == 0xB5 ? 'u' : ch == 0x2502 ? '|' : ch == 0x2500 || ch == 0x2014 ? '-' : ch == 0x25BC ? 'v' : ch == 0xB7 ? '.' : ch == 0x2514 ? 'L' : '?';
 	cell->ch = ch;
 	cell->color = (uint8_t)color;
 	cell->attr = (uint8_t)attr;

@@ -112,17 +112,30 @@ void lsr_pane_status(const struct lsr_pane_ctx *p, struct lsr_rect r)
 		lsr_canvas_printf(p->c, r.x + r.w - len, r.y, len, LSR_COLOR_SELECTED, LSR_A_BOLD | LSR_A_REVERSE, " %s ", msg);
 }
 
+/* What the colours and marks mean, above the keys. */
+static const struct { const char *what; int color, attr; } legend[] = {
+	{ "Colours: bright = latest sweep, dim = earlier sweeps,", LSR_COLOR_TRACE, LSR_A_BOLD },
+	{ "  baseline average, dotted edges = LSR/late or direct window,", LSR_COLOR_BASELINE, 0 },
+	{ "  grid dots = divisions (gain, timebase), \u2514 = 1 division, \u25bc onset", LSR_COLOR_TEXT, 0 },
+	{ "Marks: O Dura open  D Decompression  C Confirm  I Intensity", LSR_COLOR_MARK, LSR_A_BOLD },
+	{ "  B Baseline  Z Closure  * custom  x cancel", LSR_COLOR_MARK, LSR_A_BOLD },
+};
+#define NLEGEND ((int)(sizeof legend / sizeof legend[0]))
+
 void lsr_pane_help(const struct lsr_pane_ctx *p, struct lsr_rect s)
 {
 	int n = 0;
 	for (int i = 0; i < lsr_keys_count(); i++)
 		n += !lsr_keys_help(i)->replay_only || p->v->replay;
-	int w = s.w < 70 ? s.w : 70, h = n + 3 < s.h ? n + 3 : s.h;
+	int w = s.w < 76 ? s.w : 76, h = n + NLEGEND + 4 < s.h ? n + NLEGEND + 4 : s.h;
 	struct lsr_rect r = { s.x + (s.w - w) / 2, s.y + (s.h - h) / 2, w, h };
 	lsr_canvas_fill(p->c, r, ' ', LSR_COLOR_TEXT, LSR_A_REVERSE);
 	lsr_canvas_text(p->c, r.x + 2, r.y, w - 4, "Keys (any key closes this help)", LSR_COLOR_TEXT,
 	                LSR_A_REVERSE | LSR_A_BOLD);
-	int y = r.y + 2;
+	int y = r.y + 1;
+	for (int i = 0; i < NLEGEND && y < r.y + r.h - 1; i++, y++)
+		lsr_canvas_text(p->c, r.x + 2, y, w - 4, legend[i].what, legend[i].color, LSR_A_REVERSE | legend[i].attr);
+	y++;
 	for (int i = 0; i < lsr_keys_count() && y < r.y + r.h - 1; i++) {
 		const struct lsr_key_help *k = lsr_keys_help(i);
 		if (k->replay_only && !p->v->replay)
