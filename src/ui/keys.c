@@ -296,7 +296,7 @@ static const struct key_entry table[] = {
 	E('r', 0, "r", "role of the selected channel: lsr, control, other", false, k_role),
 	E(LSR_KEY_TAB, 0, "Tab", "select the next channel, then none (or click one)", false, k_select),
 	E(' ', 0, "Space", "freeze / unfreeze the traces", false, k_freeze),
-	E('+', '-', "+ -", "gain of the selected channel (all when none): fewer / more uV per division", false, k_gain),
+	E('+', '-', "+ -", "gain of the selected channel (all if none): fewer / more uV/div", false, k_gain),
 	E('=', 0, "=", "automatic gain: each channel from its baseline", false, k_autogain),
 	E('k', 0, "k", "acknowledge the alarm: the bell stops, the alarm stays shown", false, k_ack),
 	E('[', ']', "[ ]", "timebase: shorter / longer ms per division", false, k_timebase),

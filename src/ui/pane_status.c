@@ -127,8 +127,9 @@ void lsr_pane_help(const struct lsr_pane_ctx *p, struct lsr_rect s)
 	int n = 0;
 	for (int i = 0; i < lsr_keys_count(); i++)
 		n += !lsr_keys_help(i)->replay_only || p->v->replay;
-	int w = s.w < 76 ? s.w : 76, h = n + NLEGEND + 4 < s.h ? n + NLEGEND + 4 : s.h;
-	struct lsr_rect r = { s.x + (s.w - w) / 2, s.y + (s.h - h) / 2, w, h };
+	/* Over everything but the status line, which keeps saying what holds. */
+	int w = s.w < 76 ? s.w : 76, h = n + NLEGEND + 4 < s.h - 1 ? n + NLEGEND + 4 : s.h - 1;
+	struct lsr_rect r = { s.x + (s.w - w) / 2, s.y + (s.h - 1 - h) / 2, w, h };
 	lsr_canvas_fill(p->c, r, ' ', LSR_COLOR_TEXT, LSR_A_REVERSE);
 	lsr_canvas_text(p->c, r.x + 2, r.y, w - 4, "Keys (any key closes this help)", LSR_COLOR_TEXT,
 	                LSR_A_REVERSE | LSR_A_BOLD);

@@ -3,7 +3,9 @@
 # patient in tmux with --speed max --pause-at T (no wall-clock fields then,
 # so the screen is a function of the stream), and capture-pane text is
 # compared with tests/golden/*.txt: at 80x24 and 160x48, after key presses
-# (mark, cancel, freeze, gain, help) and after resizes.
+# (mark, cancel, freeze, gain of one channel, re-baselining, help) and
+# after resizes; every shipped layout at 80x24, 160x48 and 220x60 with its
+# colours (capture-pane -e), where no cell may carry a background colour.
 # LSR_GOLDEN_UPDATE=1 rewrites the stored screens (review them by eye).
 set -u
 cd "$(dirname "$0")/../.."
@@ -56,11 +58,19 @@ settle() {
 	return 1
 }
 
-# Compares the screen with a stored one, once the given texts are on it.
+# Compares the screen with a stored one, once the given texts are on it;
+# CAPTURE_E=-e keeps the colours (the stored screen then has them too).
 check() { # name text...
 	local name=$1
 	shift
 	wait_for "$@" && settle || { fail=1; return; }
+	if [ -n "${CAPTURE_E:-}" ]; then
+		# Colours count: the cells' styles in one canonical form, which
+		# fails where a cell has a background colour.
+		tmux -L "$sock" capture-pane -p -e >"$tmp/raw" &&
+			/usr/bin/python3 tests/e2e/screen_cells.py "$tmp/raw" >"$tmp/screen" ||
+			{ echo "FAIL: $name: a cell has a background colour (or no capture)"; fail=1; }
+	fi
 	set -- "$name"
 	if [ "${LSR_GOLDEN_UPDATE:-0}" = 1 ]; then
 		cp "$tmp/screen" "$golden/$1.txt"
@@ -86,10 +96,14 @@ key Enter
 wait_for "Cancel this mark?" || fail=1
 key y
 check standard-80x24-cancel "Mark: Cancel 1"
+key b
+check standard-80x24-rebaseline "RE-BASELINING"
 key Space
 check standard-80x24-freeze "Display frozen"
-key +
-check standard-80x24-gain "Gain 50 uV/div"
+# Tab selects channel 0: - changes its gain only (100 -> 200 uV/div).
+key Tab
+key -
+check standard-80x24-gain "Gain ch0 200 uV/div"
 key '?'
 check standard-80x24-help "any key closes this help" "Held at --pause-at"
 key Escape
@@ -111,15 +125,14 @@ start 80 24 --speed max --pause-at 200
 check standard-80x24-disappeared "Held at --pause-at" "LSR DISAPPEARED $when — AFTER DECOMPRESSION"
 key q
 
-# The compact layout at 80x24.
-start 80 24 --speed max --pause-at 200 --layout compact
-check compact-80x24 "Held at --pause-at"
-key q
-
-# 160x48 from the start, the wide layout.
-start 160 48 --speed max --pause-at 200 --layout wide
-check wide-160x48 "Held at --pause-at"
-key q
+# Every shipped layout at three sizes, colours included.
+for layout in standard compact wide; do
+	for size in 80x24 160x48 220x60; do
+		start "${size%x*}" "${size#*x}" --speed max --pause-at 200 --layout "$layout"
+		CAPTURE_E=-e check "$layout-$size" "Held at --pause-at"
+		key q
+	done
+done
 
 # Not UTF-8: ASCII only (no braille, no dashes).
 stop
