@@ -563,7 +563,9 @@ unsigned lsr_model_alarms(const struct lsr_model *m, bool recording_fault)
 			lsr++;
 			none += m->ch[c].indeterminate >= m->invalid_reset;
 		}
-	if (lsr > 0 && none == lsr)
+	/* A stimulation failure or no stimulus already says why no trial
+	 * has a verdict: one alarm for one cause. */
+	if (lsr > 0 && none == lsr && !(a & (LSR_ALARM_STIM_FAILURE | LSR_ALARM_NO_STIMULUS)))
 		a |= LSR_ALARM_INDETERMINATE;
 	return a;
 }
