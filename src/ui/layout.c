@@ -545,7 +545,7 @@ void lsr_layout_defaults(struct lsr_layout *l)
 	l->average = 1;
 	l->freerun_s = 5;
 	static const short fg[LSR_COLOR_COUNT] = {
-		-1, 2, 4, 3, 5, 1, 6, 1, 6, 6, 2, 3, 1, 1, -1,
+		-1, 2, -1, 3, 5, 1, 6, 1, 6, 6, 2, 3, 1, 1, -1,
 	};
 	memcpy(l->fg, fg, sizeof fg);
 	/* The same arrangement as layouts/standard.ini. */

@@ -167,7 +167,7 @@ void lsr_pane_banner(const struct lsr_pane_ctx *p, struct lsr_rect r)
 	if (l2[0] && r.h > 1)
 		centred(p->c, r, ++y, l2, LSR_COLOR_ALARM, attr);
 	if (l3[0] && y + 1 < r.y + r.h)
-		centred(p->c, r, ++y, l3, color, LSR_A_REVERSE);
+		centred(p->c, r, ++y, l3, color, attr);
 	if (alarm && r.w > 4) {
 		/* Markers at both ends, so the alarm shows even if the text is cut. */
 		lsr_canvas_text(p->c, r.x, r.y + (r.h - lines) / 2, 2, "!!", color, attr);

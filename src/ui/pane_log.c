@@ -29,11 +29,25 @@ void lsr_pane_log(const struct lsr_pane_ctx *p, struct lsr_rect r)
 		}
 		const char *t = e->text;
 		do {
-			int k = lsr_canvas_text(p->c, r.x + n + 1, r.y + y, r.w - n - 1, t, e->color, 0);
-			/* On to the next code point boundary after k cells. */
-			while (k > 0 && *t)
-				if (((unsigned char)*++t & 0xC0) != 0x80)
-					k--;
+			/* As much as fits, broken after a space where there is one. */
+			int room = r.w - n - 1, cells = 0, brk = 0;
+			const char *q = t;
+			while (*q && cells < room) {
+				cells++;
+				while (((unsigned char)*++q & 0xC0) == 0x80)
+					;
+				if (*q == ' ')
+					brk = cells + 1;
+			}
+			int k = *q && brk > 0 ? brk : cells;
+			char line[LSR_MODEL_TEXT];
+			const char *end = t;
+			for (int c = 0; c < k && *end; c++)
+				while (((unsigned char)*++end & 0xC0) == 0x80)
+					;
+			snprintf(line, sizeof line, "%.*s", (int)(end - t), t);
+			lsr_canvas_text(p->c, r.x + n + 1, r.y + y, room, line, e->color, 0);
+			t = end;
 			y++;
 		} while (*t && y < r.h);
 	}
