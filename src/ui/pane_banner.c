@@ -107,7 +107,8 @@ void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
 	}
 }
 
-void lsr_banner_detail(const struct lsr_model *m, const struct lsr_ui_info *info, char *buf, size_t len)
+void lsr_banner_detail(const struct lsr_model *m, const struct lsr_ui_info *info, bool brief,
+                       char *buf, size_t len)
 {
 	char when[16];
 	size_t n = 0;
@@ -119,7 +120,9 @@ void lsr_banner_detail(const struct lsr_model *m, const struct lsr_ui_info *info
 	const struct lsr_model_mark *d = decompression(m);
 	if (d) {
 		lsr_pane_time(info, d->t, when, sizeof when);
-		if (n < len)
+		if (n < len && brief)
+			n += (size_t)snprintf(buf + n, len - n, "%safter decompression", n ? " \u00b7 " : "");
+		else if (n < len)
 			n += (size_t)snprintf(buf + n, len - n, "%safter decompression (#%d %s)", n ? " \u00b7 " : "", d->id, when);
 	} else if (n < len) {
 		n += (size_t)snprintf(buf + n, len - n, "%sbefore decompression", n ? " \u00b7 " : "");
@@ -152,7 +155,9 @@ void lsr_pane_banner(const struct lsr_pane_ctx *p, struct lsr_rect r)
 	char l1[600], l2[400], l3[160];
 	int color;
 	lsr_banner_text(p->m, p->info, l1, sizeof l1, l2, sizeof l2, &color);
-	lsr_banner_detail(p->m, p->info, l3, sizeof l3);
+	lsr_banner_detail(p->m, p->info, false, l3, sizeof l3);
+	if (text_cells(l3) > r.w) /* whole at 80 columns: without the mark's id and time */
+		lsr_banner_detail(p->m, p->info, true, l3, sizeof l3);
 	/* Alarms in reverse video so they read in monochrome too. */
 	bool alarm = color == LSR_COLOR_DISAPPEARED || color == LSR_COLOR_ALARM || p->m->alarm.active;
 	int attr = LSR_A_REVERSE | LSR_A_BOLD;

@@ -45,7 +45,9 @@ void lsr_pane_log(const struct lsr_pane_ctx *p, struct lsr_rect r)
 			for (int c = 0; c < k && *end; c++)
 				while (((unsigned char)*++end & 0xC0) == 0x80)
 					;
-			snprintf(line, sizeof line, "%.*s", (int)(end - t), t);
+			/* The space broken at is drawn on neither line. */
+			int keep = (int)(end - t) - (end > t && end[-1] == ' ');
+			snprintf(line, sizeof line, "%.*s", keep, t);
 			lsr_canvas_text(p->c, r.x + n + 1, r.y + y, room, line, e->color, 0);
 			t = end;
 			y++;

@@ -30,8 +30,10 @@ void lsr_pane_too_small(struct lsr_canvas *c, int w, int h);
  * the headline, and the notices joined in line2 ("" when none). */
 void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
                      char *line1, size_t len1, char *line2, size_t len2, int *color);
-/* The banner's detail: since when, the phase, the last valid trial. */
-void lsr_banner_detail(const struct lsr_model *m, const struct lsr_ui_info *info, char *buf, size_t len);
+/* The banner's detail: since when, the phase (brief: without the mark's
+ * id and time), the last valid trial. */
+void lsr_banner_detail(const struct lsr_model *m, const struct lsr_ui_info *info, bool brief,
+                       char *buf, size_t len);
 
 /* A stream time as shown: the time of day when the wall clock is known
  * and not frozen, else "+HH:MM:SS" of stream time. */

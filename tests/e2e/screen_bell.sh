@@ -7,38 +7,16 @@
 # k stops it, and alarm_bell=off keeps both silent.  Expected counts come
 # from the headless run's state events (the detector's ground truth for the
 # simulated case), not from the screen.
-set -u
 cd "$(dirname "$0")/../.."
-: "${LSRMON:?}" "${LSR_TIME_FACTOR:=1}"
-tmp=$(mktemp -d)
-sock=
-n=0
-stop() { [ -n "$sock" ] && tmux -L "$sock" kill-server 2>/dev/null; }
-trap 'stop; rm -rf "$tmp"' EXIT
-fail=0
+source tests/e2e/lib/screen.bash
 
 start() { # name args...
 	local name=$1
 	shift
-	stop
-	n=$((n + 1))
-	sock="lsrbell$$-$n"
 	: >"$tmp/$name.bells"
-	tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 \
-		"env LANG=C.UTF-8 TERM=screen-256color XDG_STATE_HOME=$tmp $LSRMON $*; sleep 60" \; \
+	tmux_start 80 24 "env LANG=C.UTF-8 TERM=screen-256color XDG_STATE_HOME=$tmp $LSRMON $*" \; \
 		set-option -g monitor-bell on \; set-option -g bell-action any \; \
 		set-hook -g alert-bell "run-shell 'echo bell >> $tmp/$name.bells'"
-}
-
-wait_for() { # text
-	local i
-	for ((i = 0; i < 600 * LSR_TIME_FACTOR; i++)); do
-		tmux -L "$sock" capture-pane -p >"$tmp/screen" 2>/dev/null && grep -qF -- "$1" "$tmp/screen" && return 0
-		sleep 0.05
-	done
-	echo "timed out waiting for: $1"
-	cat "$tmp/screen"
-	return 1
 }
 
 # The hook runs after the bell: wait (bounded) until the count is reached,

@@ -7,42 +7,14 @@
 # after resizes; every shipped layout at 80x24, 160x48 and 220x60 with its
 # colours (capture-pane -e), where no cell may carry a background colour.
 # LSR_GOLDEN_UPDATE=1 rewrites the stored screens (review them by eye).
-set -u
 cd "$(dirname "$0")/../.."
-: "${LSRMON:?}" "${LSR_TIME_FACTOR:=1}"
+source tests/e2e/lib/screen.bash
 golden=tests/golden
-tmp=$(mktemp -d)
-runs=0
-sock=
-# Each run gets its own tmux server: a server being killed cannot be reused.
-stop() { [ -n "$sock" ] && tmux -L "$sock" kill-server 2>/dev/null; }
-trap 'stop; rm -rf "$tmp"' EXIT
-fail=0
 
 start() { # cols lines args...
 	local w=$1 h=$2
 	shift 2
-	stop
-	runs=$((runs + 1))
-	sock="lsrgolden$$-$runs"
-	tmux -L "$sock" -f /dev/null new-session -d -x "$w" -y "$h" \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color XDG_STATE_HOME=$tmp $LSRMON $*; sleep 60"
-}
-
-# Polls the screen until it shows every given text (a condition, bounded).
-wait_for() {
-	local i t ok
-	for ((i = 0; i < 200 * LSR_TIME_FACTOR; i++)); do
-		if tmux -L "$sock" capture-pane -p >"$tmp/screen" 2>/dev/null; then
-			ok=1
-			for t in "$@"; do grep -qF -- "$t" "$tmp/screen" || ok=0; done
-			[ $ok = 1 ] && return 0
-		fi
-		sleep 0.05
-	done
-	echo "timed out waiting for: $*"
-	cat "$tmp/screen"
-	return 1
+	tmux_start "$w" "$h" "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color XDG_STATE_HOME=$tmp $LSRMON $*"
 }
 
 # tmux may show a frame half written: wait until two captures agree.
@@ -135,10 +107,7 @@ for layout in standard compact wide; do
 done
 
 # Not UTF-8: ASCII only (no braille, no dashes).
-stop
-sock="lsrgolden$$-ascii"
-tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 \
-	"env LANG=C LC_ALL=C TERM=screen XDG_STATE_HOME=$tmp NO_COLOR=1 $LSRMON --speed max --pause-at 200; sleep 60"
+tmux_start 80 24 "env LANG=C LC_ALL=C TERM=screen XDG_STATE_HOME=$tmp NO_COLOR=1 $LSRMON --speed max --pause-at 200"
 if wait_for "Held at --pause-at" "LSR DISAPPEARED $when - AFTER DECOMPRESSION"; then
 	if LC_ALL=C grep -q '[^ -~]' "$tmp/screen"; then
 		echo "FAIL: non-ASCII on a C-locale screen"

@@ -6,38 +6,12 @@
 # clean recording played to its end, and then a seek, show no lost
 # samples.  Mark times come from the file's annotations as the headless
 # replay reports them.
-set -u
 cd "$(dirname "$0")/../.."
-: "${LSRMON:?}" "${LSR_TIME_FACTOR:=1}"
-tmp=$(mktemp -d)
-sock=
-n=0
-stop() { [ -n "$sock" ] && tmux -L "$sock" kill-server 2>/dev/null; }
-trap 'stop; rm -rf "$tmp"' EXIT
-fail=0
+source tests/e2e/lib/screen.bash
 fix=fixtures/premature.bdf
 
 start() {
-	stop
-	n=$((n + 1))
-	sock="lsrreplay$$-$n"
-	tmux -L "$sock" -f /dev/null new-session -d -x 160 -y 40 \
-		"env LANG=C.UTF-8 TERM=screen-256color XDG_STATE_HOME=$tmp $LSRMON --replay $fix $*; sleep 60"
-}
-
-wait_for() {
-	local i t ok
-	for ((i = 0; i < 400 * LSR_TIME_FACTOR; i++)); do
-		if tmux -L "$sock" capture-pane -p >"$tmp/screen" 2>/dev/null; then
-			ok=1
-			for t in "$@"; do grep -qF -- "$t" "$tmp/screen" || ok=0; done
-			[ $ok = 1 ] && return 0
-		fi
-		sleep 0.05
-	done
-	echo "timed out waiting for: $*"
-	cat "$tmp/screen"
-	return 1
+	tmux_start 160 40 "env LANG=C.UTF-8 TERM=screen-256color XDG_STATE_HOME=$tmp $LSRMON --replay $fix $*"
 }
 
 "$LSRMON" --headless --replay "$fix" >"$tmp/linear.jsonl" || exit 1

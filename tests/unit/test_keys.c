@@ -248,6 +248,14 @@ START_TEST(table_is_documented)
 }
 END_TEST
 
+/* Each channel's gain, µV per division. */
+static void gains_are(double g0, double g1, double g2)
+{
+	ck_assert_double_eq(lsr_keys_gain(&view, model, 0), g0);
+	ck_assert_double_eq(lsr_keys_gain(&view, model, 1), g1);
+	ck_assert_double_eq(lsr_keys_gain(&view, model, 2), g2);
+}
+
 START_TEST(gain_per_channel)
 {
 	/* Tab to the control channel (2): - changes its gain only, from the
@@ -255,9 +263,7 @@ START_TEST(gain_per_channel)
 	for (int i = 0; i < 3; i++)
 		lsr_keys_handle(&ctx, LSR_KEY_TAB);
 	type("-");
-	ck_assert_double_eq(lsr_keys_gain(&view, model, 2), 1000);
-	ck_assert_double_eq(lsr_keys_gain(&view, model, 0), 100);
-	ck_assert_double_eq(lsr_keys_gain(&view, model, 1), 100);
+	gains_are(100, 100, 1000);
 	ck_assert_str_eq(view.message, "Gain ch2 1000 uV/div");
 }
 END_TEST
@@ -283,9 +289,7 @@ START_TEST(automatic_gain)
 	baseline(1, 900);
 	baseline(2, 3000);
 	type("=");
-	ck_assert_double_eq(lsr_keys_gain(&view, model, 0), 20);
-	ck_assert_double_eq(lsr_keys_gain(&view, model, 1), 200);
-	ck_assert_double_eq(lsr_keys_gain(&view, model, 2), 1000);
+	gains_are(20, 200, 1000);
 	ck_assert_str_eq(view.message, "Automatic gain: ch0 20 ch1 200 ch2 1000 uV/div");
 }
 END_TEST

@@ -338,6 +338,8 @@ START_TEST(banner_detail_and_alarm)
 	ev_state(100, LSR_STATE_PRESENT, 90, false, false, true);
 	HAS("since +00:01:30 \u00b7 before decompression \u00b7 last valid trial 110 s ago");
 	ev_mark(150, 1, "Decompression");
+	HAS("\u00b7 after decompression \u00b7"); /* 80 columns: without the mark */
+	ck_assert_int_eq(lsr_screen_resize(&scr, 160, 48, true), 0);
 	HAS("after decompression (#1 +00:02:30)");
 	/* A lost link is alarmed under the headline until it comes back. */
 	struct lsr_event ev = { .type = LSR_EV_LINK, .t = 160 };
