@@ -1,4 +1,4 @@
-/* src/ui/alarm.h — what the console sounds (lsrmon(1), ALARMS): technical
+/* src/ui/alarm.h — what the console sounds (lsrmon(1), SCREEN, Alarms): technical
  * alarms ring every LSR_ALARM_REPEAT_S until acknowledged with k, state
  * changes chime once.  Pure: the caller gives the conditions in force and
  * its clock, and rings the bell as often as lsr_alarm_step says. */
