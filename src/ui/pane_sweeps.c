@@ -160,7 +160,9 @@ static void calibration_bar(const struct lsr_pane_ctx *p, const struct plotspec 
 	lsr_plot_vline(p->c, 0, s->ph - 5, s->ph - 1, LSR_COLOR_TEXT);
 }
 
-static void header(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
+/* Label and role; the measures (as % of baseline where the numbers column
+ * does not fit), gain and timebase. */
+static void header(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r, bool pct)
 {
 	const struct lsr_model_channel *mc = &p->m->ch[ch];
 	char meas[64] = "";
@@ -168,6 +170,9 @@ static void header(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 		snprintf(meas, sizeof meas, "invalid: %s", lsr_invalid_name(mc->why) ? lsr_invalid_name(mc->why) : "?");
 	else if (mc->has_resp && isfinite(mc->p2p))
 		snprintf(meas, sizeof meas, isfinite(mc->onset) ? "%.0f\u00b5V %.1fms" : "%.0f\u00b5V", mc->p2p, mc->onset);
+	if (pct && mc->has_resp && mc->valid && isfinite(mc->p2p) && mc->has_baseline && mc->base_p2p > 0)
+		snprintf(meas, sizeof meas, isfinite(mc->onset) ? "%s%.0f%% %.1fms" : "%s%.0f%%",
+		         mc->role == LSR_ROLE_CONTROL ? "D " : "", 100 * mc->p2p / mc->base_p2p, mc->onset);
 	bool sel = p->v->selected == ch;
 	int attr = sel ? LSR_A_BOLD | LSR_A_REVERSE : LSR_A_BOLD;
 	int n = lsr_canvas_printf(p->c, r.x, r.y, r.w, sel ? LSR_COLOR_SELECTED : LSR_COLOR_TEXT, attr,
@@ -188,8 +193,8 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 {
 	const struct lsr_model *m = p->m;
 	const struct lsr_model_channel *mc = &m->ch[ch];
-	header(p, ch, r);
 	int numw = r.w >= 5 * NUM_W ? NUM_W : 0;
+	header(p, ch, r, numw == 0);
 	struct lsr_rect pr = { r.x, r.y + 1, r.w - numw, r.h - 1 };
 	if (pr.h < 1 || pr.w < 2)
 		return;

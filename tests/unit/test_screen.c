@@ -280,6 +280,22 @@ START_TEST(no_background_in_traces)
 }
 END_TEST
 
+START_TEST(narrow_sweeps_say_percent)
+{
+	/* The wide layout's 4-column grid at 160 columns has no room for the
+	 * numbers column: the header says the % (200 of 400 µV) instead. */
+	char err[300];
+	ck_assert_int_eq(lsr_layout_load(&layout, "wide", err, sizeof err), 0);
+	ck_assert_int_eq(lsr_screen_resize(&scr, 160, 48, true), 0);
+	ev_response(1, 1, 0, 100);
+	struct lsr_event ev = { .type = LSR_EV_BASELINE, .t = 1 };
+	ev.baseline.p2p_uv = 400;
+	ev.baseline.trials = 10;
+	lsr_model_event(model, &ev);
+	HAS("50% 8.1ms");
+}
+END_TEST
+
 START_TEST(mark_glyphs_differ)
 {
 	/* o then d: Dura open and Decompression get their own glyphs. */
@@ -525,6 +541,7 @@ Suite *suite_screen(void)
 	tcase_add_test(tc, ascii_fallback);
 	tcase_add_test(tc, tab_minus_changes_one_gain);
 	tcase_add_test(tc, no_background_in_traces);
+	tcase_add_test(tc, narrow_sweeps_say_percent);
 	tcase_add_test(tc, mark_glyphs_differ);
 	tcase_add_test(tc, rebaselining_banner);
 	tcase_add_test(tc, banner_detail_and_alarm);
