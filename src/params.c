@@ -21,6 +21,7 @@ struct param {
 static const char *const stim_sources[] = { "auto", "sync", "artifact", NULL };
 static const char *const branches[] = { "zygomatic", "mandibular", NULL };
 static const char *const sides[] = { "unset", "left", "right", NULL };
+static const char *const on_off[] = { "off", "on", NULL };
 
 #define R(k, d, lo, hi, txt) { #k, K_REAL, offsetof(struct lsr_params, k), d, lo, hi, NULL, txt }
 #define I(k, d, lo, hi, txt) { #k, K_INT, offsetof(struct lsr_params, k), d, lo, hi, NULL, txt }
@@ -68,6 +69,7 @@ static const struct param table[] = {
 	R(stim_pulse_ms, 0.2, 0.01, 2, "0.01-2"),
 	{ "button_label", K_TEXT, offsetof(struct lsr_params, button_label), 0, 0, 0, NULL, "any mark label" },
 	R(edf_range_uv, 5000, 100, 1000000, "100-1000000"),
+	E(alarm_bell, 1, on_off, "on, off"),
 };
 
 #define NPARAMS ((int)(sizeof table / sizeof table[0]))

@@ -39,6 +39,7 @@ struct lsr_params {
 	double stim_pulse_ms;
 	char button_label[LSR_BUTTON_LABEL_MAX];
 	double edf_range_uv;
+	int alarm_bell;          /* 1: alarms ring the terminal bell (on), 0: off */
 };
 
 void lsr_params_defaults(struct lsr_params *p);

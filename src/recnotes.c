@@ -37,6 +37,22 @@ static const char *state_words(enum lsr_state st, bool premature, bool after)
 	return lsr_state_name(st);
 }
 
+bool lsr_recnotes_is_state(const char *text)
+{
+	static const char old[] = P "State ";
+	if (!strncmp(text, old, sizeof old - 1))
+		return true;
+	for (int st = 0; st < LSR_STATE_COUNT; st++)
+		for (int ph = 0; ph < 3; ph++) {
+			const char *w = state_words((enum lsr_state)st, ph == 1, ph == 2);
+			size_t n = strlen(w);
+			if (!strncmp(text, P, sizeof P - 1) && !strncmp(text + sizeof P - 1, w, n) &&
+			    !strncmp(text + sizeof P - 1 + n, " (was ", 6))
+				return true;
+		}
+	return false;
+}
+
 bool lsr_recnotes_event(const struct lsr_event *ev, char *buf, size_t len)
 {
 	char a[32], b[32];

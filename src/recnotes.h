@@ -29,6 +29,9 @@
  * text (stim and response live in the Trigger channel and the samples; gaps
  * are annotated by the recorder where it pads). */
 bool lsr_recnotes_event(const struct lsr_event *ev, char *buf, size_t len);
+/* Is text the annotation of an overall state change (this version's plain
+ * words, or the "lsrmon: State …" of older recordings)? */
+bool lsr_recnotes_is_state(const char *text);
 
 /* "lsrmon: params k=v k=v …" texts for every parameter, each at most
  * LSR_RECNOTES_PARAMS_MAX bytes; values are escaped (%20 for a space, %25

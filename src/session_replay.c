@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "recnotes.h"
 #include "session_priv.h"
 #include "session_ui.h"
 
@@ -88,10 +89,12 @@ void lsr_session_seek_progress(struct lsr_session *s)
 	}
 }
 
+/* Relative to where a seek already under way is going, so keys pressed
+ * together (a held arrow) add up: Left Left is 20 s back. */
 void lsr_session_seek(void *ctx, double delta_s)
 {
 	struct lsr_session *s = ctx;
-	seek_to(s, now_t(s) + delta_s);
+	seek_to(s, (s->catching_up ? s->seek_target : now_t(s)) + delta_s);
 }
 
 /* The next (direction > 0) or previous mark or state change, shown just
@@ -100,7 +103,7 @@ void lsr_session_seek_event(void *ctx, int direction)
 {
 	struct lsr_session *s = ctx;
 	const double settle = 0.2, back = 1.0;
-	double here = now_t(s), target = NAN;
+	double here = s->catching_up ? s->seek_target : now_t(s), target = NAN;
 	if (direction > 0) {
 		for (int i = 0; i < s->nreview && isnan(target); i++)
 			if (s->review[i] + settle > here + 0.05)
@@ -117,22 +120,37 @@ void lsr_session_seek_event(void *ctx, int direction)
 	seek_to(s, target + settle);
 }
 
-/* The review index: stream times of marks and state changes, kept in
- * order; a recomputation after a seek passes the same times again and adds
- * nothing. */
-static void review_event(void *ctx, const struct lsr_event *ev)
+/* The review index: stream times of marks and state changes, in order,
+ * each once (a recomputation after a seek passes the same times again). */
+static void review_add(struct lsr_session *s, double t)
 {
-	struct lsr_session *s = ctx;
-	if (ev->type != LSR_EV_MARK && ev->type != LSR_EV_STATE)
+	int i = s->nreview;
+	while (i > 0 && s->review[i - 1] > t)
+		i--;
+	if ((i > 0 && t - s->review[i - 1] < 1e-3) || (i < s->nreview && s->review[i] - t < 1e-3) ||
+	    s->nreview == LSR_REVIEW_MAX)
 		return;
-	if (s->nreview > 0 && ev->t <= s->review[s->nreview - 1])
-		return;
-	if (s->nreview < LSR_REVIEW_MAX)
-		s->review[s->nreview++] = ev->t;
+	memmove(&s->review[i + 1], &s->review[i], (size_t)(s->nreview - i) * sizeof s->review[0]);
+	s->review[i] = t;
+	s->nreview++;
 }
 
+static void review_event(void *ctx, const struct lsr_event *ev)
+{
+	if (ev->type == LSR_EV_MARK || ev->type == LSR_EV_STATE)
+		review_add(ctx, ev->t);
+}
+
+/* A recording's annotations give n and N the whole case from the start:
+ * its marks, and the state changes lsrmon recorded in it (recnotes.h,
+ * lsrmon(1) "Recordings"); the pass adds the rest as it goes. */
 int lsr_session_replay_init(struct lsr_session *s)
 {
+	double t;
+	const char *text;
+	for (size_t i = 0; s->src->ops->annotation && s->src->ops->annotation(s->src->st, i, &t, &text); i++)
+		if (strncmp(text, LSR_RECNOTES_PREFIX, strlen(LSR_RECNOTES_PREFIX)) || lsr_recnotes_is_state(text))
+			review_add(s, t);
 	s->review_sink = (struct lsr_sink){ s, review_event, NULL };
 	return lsr_bus_add_internal(&s->bus, &s->review_sink);
 }

@@ -175,8 +175,9 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 	/* --pause-at: the screen is a function of the stream alone. */
 	in->frozen_clock = s->opt->pause_at >= 0;
 	in->elapsed_s = lsr_clock_mono() - s->mono_start;
-	/* Time of day only when stream time runs with the clock on the wall. */
-	if (s->speed == 1.0 && !in->frozen_clock && s->have_origin)
+	/* Times of day only while the stream keeps the wall clock's pace,
+	 * live or simulated; a replay shows stream time, whatever its speed. */
+	if (s->speed == 1.0 && !in->frozen_clock && !s->opt->replay && s->have_origin)
 		in->epoch_at_t0 = s->wall_origin;
 	in->speed = s->speed;
 	in->replay = s->opt->replay != NULL;
@@ -185,6 +186,8 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 		s->src->ops->position(s->src->st, &pos, &in->replay_len_s);
 	}
 	in->paused = s->paused || s->held;
+	in->record_fault = s->rec && s->rec_status.failed;
+	in->quiet = s->catching_up;
 	if (s->rec && s->rec_status.failed)
 		in->message = s->rec_status.error;
 	else if (s->held)

@@ -66,6 +66,9 @@ struct lsr_source_ops {
 	 * from the header's own field when none is stored), so a report made
 	 * from a replay names the patient and the team the live one named. */
 	void (*case_details)(const void *st, struct lsr_case_details *out);
+	/* Recordings (NULL otherwise): the i-th annotation (from 0, in time
+	 * order), its stream time and text; false past the last. */
+	bool (*annotation)(const void *st, size_t i, double *t, const char **text);
 	/* Write the driver's stop bytes, close everything. */
 	void (*destroy)(void *st);
 };

@@ -81,6 +81,11 @@ struct edf_source {
 	size_t next_label, next_pad;
 	bool configured;
 	struct lsr_driver_stats dstats;
+	/* Padding (not-acquired instants) counts as lost only once acquired
+	 * samples follow it, and only the first time that stretch is read:
+	 * the recording's end is not a loss, nor is reading it again after a
+	 * seek. */
+	int64_t pad_run, lost_counted_to;
 	int32_t ibuf[LSR_MAX_CHANNELS + 1][CHUNK];
 	float samples[LSR_MAX_CHANNELS * CHUNK];
 	uint8_t marks[CHUNK];
@@ -213,7 +218,18 @@ static bool chunk(struct edf_source *s, int n, const struct lsr_source_sink *sin
 		if (in_pad || (s->marks[i] & LSR_MARK_NOT_ACQUIRED)) { /* a gap, not samples */
 			deliver(s, base, run, i, sink);
 			run = i + 1;
-			s->dstats.lost_samples += !in_pad || s->pads[p].lost;
+			/* Lost samples are those of a gap that real samples follow
+			 * (a BAD span's padding, or Trigger bit 7 of older
+			 * recordings), each counted once: not the padding of the
+			 * recording's end, and not again when a seek reads it anew. */
+			if (!in_pad || s->pads[p].lost)
+				s->pad_run++;
+		} else if (s->pad_run) {
+			if (base + i > s->lost_counted_to) {
+				s->dstats.lost_samples += (uint64_t)s->pad_run;
+				s->lost_counted_to = base + i;
+			}
+			s->pad_run = 0;
 		}
 	}
 	s->next_pad = p;
@@ -327,6 +343,7 @@ static int edf_rewind(void *st)
 	lsr_ahead_stop(s->ahead); /* the reader is ours again */
 	s->ahead = NULL;
 	s->read_pos = 0;
+	s->pad_run = 0;
 	s->next_label = 0;
 	s->next_pad = 0;
 	s->configured = false;
@@ -405,6 +422,16 @@ static double edf_wall_start(const void *st)
 	return s->start_epoch;
 }
 
+static bool edf_annotation(const void *st, size_t i, double *t, const char **text)
+{
+	const struct edf_source *s = st;
+	if (i >= s->nlabels || s->cfg.rate <= 0)
+		return false;
+	*t = (double)s->labels[i].index / s->cfg.rate;
+	*text = s->labels[i].text;
+	return true;
+}
+
 static const struct lsr_source_ops edf_ops = {
 	.kind = "replay",
 	.button_from_annotations = true,
@@ -418,6 +445,7 @@ static const struct lsr_source_ops edf_ops = {
 	.wall_start = edf_wall_start,
 	.settings = edf_settings,
 	.case_details = edf_case_details,
+	.annotation = edf_annotation,
 	.destroy = edf_destroy,
 };
 

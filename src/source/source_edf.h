@@ -4,6 +4,7 @@
 #ifndef LSR_SOURCE_EDF_H
 #define LSR_SOURCE_EDF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "source.h"

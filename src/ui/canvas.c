@@ -47,7 +47,7 @@ void lsr_canvas_put(struct lsr_canvas *c, int x, int y, uint32_t ch, int color, 
 		return;
 	struct lsr_cell *cell = &c->cells[y * c->w + x];
 	if (!c->utf8 && ch > 0x7e)
-		ch = ch == 0xB5 ? 'u' : ch == 0x2502 ? '|' : ch == 0x2500 || ch == 0x2014 ? '-' : ch == 0x25BC ? 'v' : ch == 0xB7 ? '.' : '?';
+		ch = ch == 0xB5 ? 'u' : ch == 0x2502 ? '|' : ch == 0x2500 || ch == 0x2014 ? '-' : ch == 0x25BC ? 'v' : ch == 0xB7 ? '.' : ch == 0x2514 ? 'L' : '?';
 	cell->ch = ch;
 	cell->color = (uint8_t)color;
 	cell->attr = (uint8_t)attr;
@@ -58,13 +58,6 @@ void lsr_canvas_fill(struct lsr_canvas *c, struct lsr_rect r, uint32_t ch, int c
 	for (int y = r.y; y < r.y + r.h; y++)
 		for (int x = r.x; x < r.x + r.w; x++)
 			lsr_canvas_put(c, x, y, ch, color, attr);
-}
-
-void lsr_canvas_attr(struct lsr_canvas *c, struct lsr_rect r, int attr)
-{
-	for (int y = r.y < 0 ? 0 : r.y; y < r.y + r.h && y < c->h; y++)
-		for (int x = r.x < 0 ? 0 : r.x; x < r.x + r.w && x < c->w; x++)
-			c->cells[y * c->w + x].attr |= (uint8_t)attr;
 }
 
 /* Next code point of UTF-8 text; invalid bytes give U+FFFD. */
@@ -212,6 +205,6 @@ void lsr_plot_end(struct lsr_canvas *c)
 			struct lsr_cell *cell = &c->cells[(r.y + y) * c->w + r.x + x];
 			cell->ch = c->utf8 ? 0x2800u + c->bits[i] : ascii_dots(c->bits[i]);
 			cell->color = c->bitcolor[i];
-			cell->attr &= LSR_A_SHADE;
+			cell->attr = 0;
 		}
 }

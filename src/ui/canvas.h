@@ -9,10 +9,9 @@
 
 #include "geometry.h"
 
-enum {
-	LSR_A_BOLD = 1, LSR_A_DIM = 2, LSR_A_REVERSE = 4,
-	LSR_A_SHADE = 8, /* shaded background (analysis windows) */
-};
+/* No attribute gives a cell a background colour: only reverse video
+ * (banner, headers, status) does, never inside a trace. */
+enum { LSR_A_BOLD = 1, LSR_A_DIM = 2, LSR_A_REVERSE = 4 };
 
 struct lsr_cell {
 	uint32_t ch;     /* Unicode code point */
@@ -38,8 +37,6 @@ void lsr_canvas_put(struct lsr_canvas *c, int x, int y, uint32_t ch, int color, 
 int lsr_canvas_text(struct lsr_canvas *c, int x, int y, int maxw, const char *s, int color, int attr);
 int lsr_canvas_printf(struct lsr_canvas *c, int x, int y, int maxw, int color, int attr,
                       const char *fmt, ...) __attribute__((format(printf, 7, 8)));
-/* Adds attr bits to every cell of r (e.g. shading). */
-void lsr_canvas_attr(struct lsr_canvas *c, struct lsr_rect r, int attr);
 /* One row as UTF-8 text (trailing blanks kept), for tests and dumps. */
 void lsr_canvas_row(const struct lsr_canvas *c, int y, char *buf, size_t len);
 

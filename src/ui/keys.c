@@ -73,6 +73,10 @@ static unsigned k_role(const struct lsr_keys_ctx *k, int key)
 	int c = k->view->selected;
 	if (!k->model || c >= k->model->nch)
 		return LSR_K_NONE;
+	if (c < 0) {
+		say(k->view, "Select a channel first (Tab)");
+		return LSR_K_REDRAW;
+	}
 	/* lsr → control → other → lsr */
 	enum lsr_role r = (enum lsr_role)((k->model->ch[c].role + 1) % 3);
 	k->model->ch[c].role = r;
@@ -84,10 +88,14 @@ static unsigned k_role(const struct lsr_keys_ctx *k, int key)
 	return LSR_K_REDRAW;
 }
 
+/* Tab: 0, 1, … the last channel, then none (keys act on all). */
 static unsigned k_select(const struct lsr_keys_ctx *k, int key)
 {
 	(void)key;
-	k->view->selected = (k->view->selected + 1) % nchannels(k);
+	int next = k->view->selected + 1;
+	k->view->selected = next >= nchannels(k) ? -1 : next;
+	if (k->view->selected < 0)
+		say(k->view, "No channel selected: + - act on every channel");
 	return LSR_K_REDRAW;
 }
 
@@ -115,11 +123,66 @@ static double step(const double *t, int n, double v, int dir)
 	return t[best < 0 ? 0 : best >= n ? n - 1 : best];
 }
 
-/* + magnifies: fewer µV per division. */
+double lsr_keys_gain_step(double uv, int dir) { return step(gains, 12, uv, dir); }
+double lsr_keys_timebase_step(double ms, int dir) { return step(timebases, 5, ms, dir); }
+
+double lsr_keys_gain(const struct lsr_view *v, const struct lsr_model *m, int ch)
+{
+	if (ch >= 0 && ch < LSR_MAX_CHANNELS && v->ch_gain[ch] > 0)
+		return v->ch_gain[ch];
+	bool control = m && ch >= 0 && ch < m->nch && m->ch[ch].role == LSR_ROLE_CONTROL;
+	return control && v->control_gain_uv > 0 ? v->control_gain_uv : v->gain_uv;
+}
+
+/* + magnifies: fewer µV per division; the selected channel, or each. */
 static unsigned k_gain(const struct lsr_keys_ctx *k, int key)
 {
-	k->view->gain_uv = step(gains, 12, k->view->gain_uv, key == '-' ? 1 : -1);
-	snprintf(k->view->message, sizeof k->view->message, "Gain %g uV/div", k->view->gain_uv);
+	struct lsr_view *v = k->view;
+	int dir = key == '-' ? 1 : -1, n = nchannels(k), sel = v->selected;
+	for (int c = 0; c < n; c++)
+		if (sel < 0 || c == sel)
+			v->ch_gain[c] = lsr_keys_gain_step(lsr_keys_gain(v, k->model, c), dir);
+	if (sel >= 0 && sel < n)
+		snprintf(v->message, sizeof v->message, "Gain ch%d %g uV/div", sel, v->ch_gain[sel]);
+	else
+		snprintf(v->message, sizeof v->message, "Gain %g uV/div, every channel", v->ch_gain[0]);
+	return LSR_K_REDRAW;
+}
+
+/* =: each channel with a baseline at the step nearest a third of its
+ * baseline peak to peak, so its response spans about three divisions. */
+static unsigned k_autogain(const struct lsr_keys_ctx *k, int key)
+{
+	(void)key;
+	struct lsr_view *v = k->view;
+	int n = nchannels(k), done = 0;
+	size_t o = (size_t)snprintf(v->message, sizeof v->message, "Automatic gain:");
+	for (int c = 0; c < n && k->model; c++) {
+		const struct lsr_model_channel *mc = &k->model->ch[c];
+		if (!mc->has_baseline || !(mc->base_p2p > 0))
+			continue;
+		v->ch_gain[c] = lsr_keys_gain_step(mc->base_p2p / 3, 0);
+		done++;
+		if (o < sizeof v->message)
+			o += (size_t)snprintf(v->message + o, sizeof v->message - o, " ch%d %g", c, v->ch_gain[c]);
+	}
+	if (!done)
+		say(v, "Automatic gain needs a baseline");
+	else if (o < sizeof v->message)
+		snprintf(v->message + o, sizeof v->message - o, " uV/div");
+	return LSR_K_REDRAW;
+}
+
+static unsigned k_ack(const struct lsr_keys_ctx *k, int key)
+{
+	(void)key;
+	if (!k->model || !(k->model->alarm.active & ~k->model->alarm.acked)) {
+		say(k->view, "No alarm to acknowledge");
+		return LSR_K_REDRAW;
+	}
+	lsr_alarm_ack(&k->model->alarm);
+	k->model->dirty |= LSR_DIRTY_BANNER;
+	say(k->view, "Alarm acknowledged: silent while it holds");
 	return LSR_K_REDRAW;
 }
 
@@ -234,9 +297,11 @@ static const struct key_entry table[] = {
 	E('u', 0, "u", "cancel a mark: choose its id, confirm", false, k_cancel),
 	E('b', 0, "b", "baseline: confirm provisional / take a new one", false, k_baseline),
 	E('r', 0, "r", "role of the selected channel: lsr, control, other", false, k_role),
-	E(LSR_KEY_TAB, 0, "Tab", "select the next channel (or click it)", false, k_select),
+	E(LSR_KEY_TAB, 0, "Tab", "select the next channel, then none (or click one)", false, k_select),
 	E(' ', 0, "Space", "freeze / unfreeze the traces", false, k_freeze),
-	E('+', '-', "+ -", "gain: fewer / more uV per division", false, k_gain),
+	E('+', '-', "+ -", "gain of the selected channel (all if none): fewer / more uV/div", false, k_gain),
+	E('=', 0, "=", "automatic gain: each channel from its baseline", false, k_autogain),
+	E('k', 0, "k", "acknowledge the alarm: the bell stops, the alarm stays shown", false, k_ack),
 	E('[', ']', "[ ]", "timebase: shorter / longer ms per division", false, k_timebase),
 	E('a', 0, "a", "display averaging of 1-4 sweeps", false, k_average),
 	E('s', 0, "s", "sweeps stacked / overlaid", false, k_stack),
@@ -383,8 +448,6 @@ unsigned lsr_keys_handle(const struct lsr_keys_ctx *k, int key)
 	struct lsr_view *v = k->view;
 	if (v->prompt != LSR_PROMPT_NONE)
 		return prompt_key(k, key);
-	if (key == '=')
-		key = '+'; /* + without shift */
 	/* Any key closes the help; ? and Esc only close it. */
 	if (v->help && (key == '?' || key == LSR_KEY_ESC)) {
 		v->help = false;

@@ -27,8 +27,10 @@ enum lsr_prompt {
 };
 
 struct lsr_view {
-	int selected;            /* channel */
-	double gain_uv;          /* µV per division */
+	int selected;            /* channel, or -1: none (keys act on every channel) */
+	double gain_uv;          /* µV per division: the layout's, for every channel */
+	double control_gain_uv;  /* the layout's for control channels */
+	double ch_gain[LSR_MAX_CHANNELS]; /* set by +, -, =; 0: the role's default */
 	double timebase_ms;      /* ms per division */
 	int average, stack;
 	bool stacked, frozen, help, replay, recording;
@@ -60,5 +62,12 @@ void lsr_keys_write_man(FILE *f);
 
 /* The prompt's question, for the status line ("" when none). */
 const char *lsr_keys_prompt_text(const struct lsr_view *v);
+
+/* Channel ch's gain in µV per division. */
+double lsr_keys_gain(const struct lsr_view *v, const struct lsr_model *m, int ch);
+
+/* The gain and timebase steps (1-2-5), nearest index to a value. */
+double lsr_keys_gain_step(double uv, int dir);
+double lsr_keys_timebase_step(double ms, int dir);
 
 #endif

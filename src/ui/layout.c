@@ -21,6 +21,7 @@
 static const char *const color_names[LSR_COLOR_COUNT] = {
 	"text", "trace", "stack", "baseline", "window", "onset", "mark", "burst",
 	"selected", "acquiring", "present", "reduced", "disappeared", "alarm",
+	"grid",
 };
 static const char *const curses_colors[] = {
 	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
@@ -308,6 +309,9 @@ static void key_display(struct parse *p, const char *k, const char *v)
 	struct lsr_layout *l = p->l;
 	if (!strcmp(k, "gain_uv")) {
 		number_key(p, k, v, LSR_NUMBER_DECIMAL, 1, 10000, "1-10000 uV per division", &l->gain_uv);
+	} else if (!strcmp(k, "control_gain_uv")) {
+		number_key(p, k, v, LSR_NUMBER_DECIMAL, 1, 10000, "1-10000 uV per division",
+		           &l->control_gain_uv);
 	} else if (!strcmp(k, "timebase_ms")) {
 		number_key(p, k, v, LSR_NUMBER_DECIMAL, 1, 20, "1-20 ms per division", &l->timebase_ms);
 	} else if (!strcmp(k, "stack")) {
@@ -324,7 +328,7 @@ static void key_display(struct parse *p, const char *k, const char *v)
 	} else if (!strcmp(k, "freerun_s")) {
 		number_key(p, k, v, LSR_NUMBER_DECIMAL, 1, 60, "1-60 seconds", &l->freerun_s);
 	} else {
-		fail(p, "unknown key '%.30s' in [display] (gain_uv, timebase_ms, stack, average, mode, freerun_s)", k);
+		fail(p, "unknown key '%.30s' in [display] (gain_uv, control_gain_uv, timebase_ms, stack, average, mode, freerun_s)", k);
 	}
 }
 
@@ -466,12 +470,15 @@ void lsr_layout_defaults(struct lsr_layout *l)
 	memset(l, 0, sizeof *l);
 	snprintf(l->name, sizeof l->name, "built-in");
 	l->gain_uv = 100;
+	/* A direct response of up to ~3 mV peak to peak stays inside a
+	 * channel of 6 divisions at 500 uV each. */
+	l->control_gain_uv = 500;
 	l->timebase_ms = 10;
 	l->stack = 10;
 	l->average = 1;
 	l->freerun_s = 5;
 	static const short fg[LSR_COLOR_COUNT] = {
-		-1, 2, 4, 3, 4, 1, 6, 1, 6, 6, 2, 3, 1, 1,
+		-1, 2, -1, 3, 5, 1, 6, 1, 6, 6, 2, 3, 1, 1, -1,
 	};
 	memcpy(l->fg, fg, sizeof fg);
 	/* The same arrangement as layouts/standard.ini. */

@@ -36,6 +36,7 @@ enum lsr_color {
 	LSR_COLOR_WINDOW, LSR_COLOR_ONSET, LSR_COLOR_MARK, LSR_COLOR_BURST,
 	LSR_COLOR_SELECTED, LSR_COLOR_ACQUIRING, LSR_COLOR_PRESENT,
 	LSR_COLOR_REDUCED, LSR_COLOR_DISAPPEARED, LSR_COLOR_ALARM,
+	LSR_COLOR_GRID,
 	LSR_COLOR_COUNT
 };
 
@@ -64,6 +65,7 @@ struct lsr_layout {
 	struct lsr_layout_pane panes[LSR_LAYOUT_MAX_PANES];
 	/* [display] */
 	double gain_uv;          /* µV per division */
+	double control_gain_uv;  /* µV per division of control channels */
 	double timebase_ms;      /* ms per division */
 	int stack;               /* sweeps kept faintly behind the latest */
 	int average;             /* display-only averaging, 1–4 */

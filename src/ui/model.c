@@ -16,6 +16,7 @@
 #define FR_BURST_FACTOR 4.0f /* bucket p2p over the running level */
 #define FR_BURST_MIN_UV 50.0f
 #define FR_STIM_QUIET_S 0.12 /* after a stimulus the sweep is no burst */
+enum { FR_BURST = 1, FR_AFTER_STIM = 2 }; /* fr_burst values */
 
 struct lsr_model *lsr_model_new(void)
 {
@@ -24,7 +25,11 @@ struct lsr_model *lsr_model_new(void)
 		return NULL;
 	m->last_stim_t = m->last_valid_t = NAN;
 	m->direct_from = 2, m->direct_to = 8, m->lsr_from = 6, m->lsr_to = 20;
+	m->late_from = 20, m->late_to = 60;
 	m->reduced_pct = 50, m->detectable_pct = 30;
+	m->invalid_reset = 10;
+	m->alarm_bell = true;
+	lsr_alarm_init(&m->alarm);
 	m->fr_per_bucket = 1;
 	m->fr_next = -1;
 	for (int c = 0; c < LSR_MAX_CHANNELS; c++) {
@@ -162,6 +167,12 @@ static void on_response(struct lsr_model *m, const struct lsr_event *ev)
 	int len = ev->response.sweep_len;
 	if (ev->response.valid)
 		m->last_valid_t = ev->t;
+	/* No verdict (invalid, or neither present nor absent): counted for
+	 * the alarm when every LSR channel has none. */
+	if (!ev->response.valid || ev->response.present == LSR_NULL)
+		ch->indeterminate++;
+	else
+		ch->indeterminate = 0;
 	/* Trend, always (it is the case's history). */
 	if (ch->pend_n++ == 0)
 		ch->pend_t = ev->t;
@@ -256,8 +267,22 @@ static void on_mark(struct lsr_model *m, const struct lsr_event *ev)
 		for (int i = 0; i < m->nmarks; i++)
 			if (m->marks[i].id == target)
 				m->marks[i].cancelled = true;
-	lsr_model_logf(m, ev->t, LSR_COLOR_MARK, "#%d %s (%s)", ev->mark.id, label,
-	               lsr_mark_origin_name(ev->mark.origin));
+	lsr_model_logf(m, ev->t, LSR_COLOR_MARK, "#%d %c %s (%s)", ev->mark.id, lsr_model_mark_glyph(label),
+	               label, lsr_mark_origin_name(ev->mark.origin));
+	/* b with every baseline confirmed takes new ones (lsrmon(1), Marks):
+	 * the banner says so until each channel's new baseline is in. */
+	double value;
+	if (lsr_mark_classify(label, &value) == LSR_MARK_BASELINE) {
+		bool have = false, provisional = false;
+		for (int c = 0; c < m->nch; c++)
+			if (m->ch[c].role != LSR_ROLE_OTHER && m->ch[c].has_baseline) {
+				have = true;
+				provisional |= m->ch[c].base_provisional;
+			}
+		for (int c = 0; c < m->nch; c++)
+			m->ch[c].rebaselining = have && !provisional && m->ch[c].role != LSR_ROLE_OTHER;
+		m->dirty |= LSR_DIRTY_BANNER;
+	}
 	/* The stimulation settings show the intensity last marked (and not
 	 * cancelled since). */
 	m->intensity[0] = '\0';
@@ -284,6 +309,9 @@ static void on_start(struct lsr_model *m, const struct lsr_event *ev)
 	if (p) {
 		m->direct_from = p->direct_from_ms, m->direct_to = p->direct_to_ms;
 		m->lsr_from = p->lsr_from_ms, m->lsr_to = p->lsr_to_ms;
+		m->late_from = p->late_from_ms, m->late_to = p->late_to_ms;
+		m->invalid_reset = p->invalid_reset;
+		m->alarm_bell = p->alarm_bell != 0;
 		m->reduced_pct = p->reduced_pct, m->detectable_pct = p->detectable_pct;
 		snprintf(m->stim_settings, sizeof m->stim_settings, "%s%s %gms",
 		         p->stim_branch == LSR_BRANCH_MANDIBULAR ? "mandibular" : "zygomatic",
@@ -321,6 +349,7 @@ void lsr_model_event(struct lsr_model *m, const struct lsr_event *ev)
 			break;
 		struct lsr_model_channel *ch = &m->ch[c];
 		ch->has_baseline = true;
+		ch->rebaselining = false;
 		ch->base_provisional = ev->baseline.provisional;
 		ch->base_p2p = ev->baseline.p2p_uv;
 		ch->base_onset = ev->baseline.onset_ms;
@@ -351,6 +380,11 @@ void lsr_model_event(struct lsr_model *m, const struct lsr_event *ev)
 		m->st.after = ev->state.after_decompression;
 		m->st.verified = ev->state.verified;
 		m->st.provisional = ev->state.provisional;
+		/* Reduced, disappeared and a return to present chime once. */
+		if (ev->state.state == LSR_STATE_REDUCED || ev->state.state == LSR_STATE_DISAPPEARED ||
+		    (ev->state.state == LSR_STATE_PRESENT &&
+		     (ev->state.prev == LSR_STATE_REDUCED || ev->state.prev == LSR_STATE_DISAPPEARED)))
+			lsr_alarm_chime(&m->alarm);
 		lsr_model_logf(m, ev->t, state_color(ev->state.state), "State %s%s", lsr_state_name(ev->state.state),
 		               ev->state.premature ? " (premature)" : ev->state.after_decompression ? " (after decompression)" : "");
 		m->dirty |= LSR_DIRTY_BANNER;
@@ -359,6 +393,8 @@ void lsr_model_event(struct lsr_model *m, const struct lsr_event *ev)
 		on_mark(m, ev);
 		break;
 	case LSR_EV_LINK:
+		m->link_down = ev->link.status == LSR_LINK_DISCONNECTED;
+		m->dirty |= LSR_DIRTY_BANNER;
 		lsr_model_logf(m, ev->t, ev->link.status == LSR_LINK_CONNECTED ? LSR_COLOR_TEXT : LSR_COLOR_ALARM,
 		               "Link %s", lsr_link_name(ev->link.status));
 		break;
@@ -395,7 +431,7 @@ static void commit_bucket(struct lsr_model *m)
 			ch->level += 0.005f * (p2p - ch->level);
 		ch->fr_min[i] = ch->cur_min;
 		ch->fr_max[i] = ch->cur_max;
-		ch->fr_burst[i] = burst;
+		ch->fr_burst[i] = burst ? FR_BURST : quiet ? FR_AFTER_STIM : 0;
 	}
 	m->fr_total++;
 	m->fr_fill = 0;
@@ -477,8 +513,16 @@ bool lsr_model_bucket(const struct lsr_model *m, int c, int64_t i, float *lo, fl
 	size_t k = (size_t)(i % LSR_FREERUN_BUCKETS);
 	*lo = ch->fr_min[k];
 	*hi = ch->fr_max[k];
-	*burst = ch->fr_burst[k];
+	*burst = ch->fr_burst[k] == FR_BURST;
 	return true;
+}
+
+bool lsr_model_bucket_after_stim(const struct lsr_model *m, int c, int64_t i)
+{
+	const struct lsr_model_channel *ch = &m->ch[c];
+	if (!ch->fr_burst || i < 0 || i >= m->fr_total || i < m->fr_total - LSR_FREERUN_BUCKETS)
+		return false;
+	return ch->fr_burst[i % LSR_FREERUN_BUCKETS] == FR_AFTER_STIM;
 }
 
 const struct lsr_model_mark *lsr_model_mark_find(const struct lsr_model *m, int id)
@@ -487,6 +531,53 @@ const struct lsr_model_mark *lsr_model_mark_find(const struct lsr_model *m, int 
 		if (m->marks[i].id == id)
 			return &m->marks[i];
 	return NULL;
+}
+
+char lsr_model_mark_glyph(const char *label)
+{
+	double value;
+	switch (lsr_mark_classify(label, &value)) {
+	case LSR_MARK_DURA_OPEN: return 'O';
+	case LSR_MARK_DECOMPRESSION: return 'D';
+	case LSR_MARK_CONFIRM: return 'C';
+	case LSR_MARK_INTENSITY: return 'I';
+	case LSR_MARK_BASELINE: return 'B';
+	case LSR_MARK_CLOSURE: return 'Z';
+	case LSR_MARK_CANCEL: return 'x';
+	default: return '*';
+	}
+}
+
+unsigned lsr_model_alarms(const struct lsr_model *m, bool recording_fault)
+{
+	unsigned a = 0;
+	if (m->has_state && m->st.state == LSR_STATE_STIMULATION_FAILURE)
+		a |= LSR_ALARM_STIM_FAILURE;
+	if (m->has_state && m->st.state == LSR_STATE_NO_STIMULUS)
+		a |= LSR_ALARM_NO_STIMULUS;
+	if (m->link_down)
+		a |= LSR_ALARM_LINK;
+	if (recording_fault)
+		a |= LSR_ALARM_RECORDING;
+	int lsr = 0, none = 0;
+	for (int c = 0; c < m->nch; c++)
+		if (m->ch[c].role == LSR_ROLE_LSR) {
+			lsr++;
+			none += m->ch[c].indeterminate >= m->invalid_reset;
+		}
+	/* A stimulation failure or no stimulus already says why no trial
+	 * has a verdict: one alarm for one cause. */
+	if (lsr > 0 && none == lsr && !(a & (LSR_ALARM_STIM_FAILURE | LSR_ALARM_NO_STIMULUS)))
+		a |= LSR_ALARM_INDETERMINATE;
+	return a;
+}
+
+bool lsr_model_rebaselining(const struct lsr_model *m)
+{
+	for (int c = 0; c < m->nch; c++)
+		if (m->ch[c].rebaselining)
+			return true;
+	return false;
 }
 
 const struct lsr_model_mark *lsr_model_mark_last(const struct lsr_model *m)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "alarm.h"
 #include "driver.h"
 #include "event.h"
 
@@ -47,6 +48,8 @@ struct lsr_model_channel {
 	enum lsr_invalid why;
 	enum lsr_tristate present;
 	double p2p, onset, threshold;
+	int indeterminate;   /* consecutive trials without a verdict */
+	bool rebaselining;   /* a new baseline is being taken (after b) */
 	/* Sweep ring: LSR_MODEL_STACK × sweep_len, newest at sweep_head. */
 	float *sweeps;
 	int nsweeps, sweep_head;
@@ -57,7 +60,7 @@ struct lsr_model_channel {
 	uint8_t pend_flags;
 	/* Free-run: high-passed, min/max per bucket, burst flag. */
 	float *fr_min, *fr_max;
-	uint8_t *fr_burst;
+	uint8_t *fr_burst;   /* per bucket: a burst, or inside a stimulus's sweep */
 	float hp_x, hp_y, cur_min, cur_max, level;
 };
 
@@ -80,7 +83,11 @@ struct lsr_model {
 	int sweep_len, sweep_pre;
 	struct lsr_model_channel ch[LSR_MAX_CHANNELS];
 	/* Windows and thresholds from start.params. */
-	double direct_from, direct_to, lsr_from, lsr_to, reduced_pct, detectable_pct;
+	double direct_from, direct_to, lsr_from, lsr_to, late_from, late_to, reduced_pct, detectable_pct;
+	int invalid_reset;                /* indeterminate trials that make a channel's alarm */
+	bool alarm_bell;                  /* start.params alarm_bell */
+	bool link_down;                   /* the last link event said disconnected */
+	struct lsr_alarm alarm;
 	/* Overall state. */
 	bool has_state;
 	struct { enum lsr_state state; double since, ratio, t; bool premature, after, verified, provisional; } st;
@@ -123,8 +130,18 @@ const float *lsr_model_sweep(const struct lsr_model *m, int ch, int k);
 /* Bucket i of the free-run ring (absolute index), false if gone; NAN
  * values where samples were lost. */
 bool lsr_model_bucket(const struct lsr_model *m, int ch, int64_t i, float *lo, float *hi, bool *burst);
+/* Bucket i falls in a stimulus's sweep (its artifact and responses). */
+bool lsr_model_bucket_after_stim(const struct lsr_model *m, int ch, int64_t i);
 /* Newest mark with this id, or NULL; the newest mark not cancelled. */
 const struct lsr_model_mark *lsr_model_mark_find(const struct lsr_model *m, int id);
 const struct lsr_model_mark *lsr_model_mark_last(const struct lsr_model *m);
+/* The one-character glyph of a mark's kind on the trend and in the log:
+ * O Dura open, D Decompression, C Confirm, I Intensity, B Baseline,
+ * Z Closure, x a cancellation, * any other label. */
+char lsr_model_mark_glyph(const char *label);
+/* The technical alarm conditions in force (LSR_ALARM_* bits). */
+unsigned lsr_model_alarms(const struct lsr_model *m, bool recording_fault);
+/* A new baseline is being taken after b. */
+bool lsr_model_rebaselining(const struct lsr_model *m);
 
 #endif

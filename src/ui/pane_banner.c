@@ -26,13 +26,41 @@ bool lsr_pane_shows(const struct lsr_layout_pane *pane, int c)
 	return !pane || !pane->channels || (pane->channels >> c & 1u);
 }
 
-/* The banner's words for the current state (what the surgeon reads). */
-static void banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
+/* The Decompression mark that counts: the first not cancelled. */
+static const struct lsr_model_mark *decompression(const struct lsr_model *m)
+{
+	for (int i = 0; i < m->nmarks; i++)
+		if (!m->marks[i].cancelled && lsr_model_mark_glyph(m->marks[i].label) == 'D')
+			return &m->marks[i];
+	return NULL;
+}
+
+/* Appends one notice to the banner's second line. */
+static void notice(char *l2, size_t n2, const char *text)
+{
+	size_t n = strlen(l2);
+	snprintf(l2 + n, n2 - n, "%s%s", n ? " \u00b7 " : "", text);
+}
+
+void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
                      char *l1, size_t n1, char *l2, size_t n2, int *color)
 {
 	char when[16];
 	l2[0] = '\0';
 	*color = LSR_COLOR_ACQUIRING;
+	/* Notices under the headline, most urgent first: a technical alarm
+	 * the headline does not already say, then what the operator started. */
+	unsigned alarms = m->alarm.active & ~(LSR_ALARM_STIM_FAILURE | LSR_ALARM_NO_STIMULUS);
+	for (unsigned bit = 1; bit & LSR_ALARM_ALL; bit <<= 1)
+		if (alarms & bit) {
+			char t[120];
+			snprintf(t, sizeof t, "ALARM: %s%s", lsr_alarm_text(bit), m->alarm.acked & bit ? " (acknowledged)" : " (k silences)");
+			notice(l2, n2, t);
+		}
+	if (lsr_model_rebaselining(m))
+		notice(l2, n2, "RE-BASELINING \u2014 NEW BASELINE BEING TAKEN");
+	if (m->has_state && !m->st.verified && m->st.state != LSR_STATE_ACQUIRING)
+		notice(l2, n2, "UNVERIFIED (NO CONTROL CHANNEL)");
 	if (!m->has_state || m->st.state == LSR_STATE_ACQUIRING) {
 		snprintf(l1, n1, "ACQUIRING BASELINE%s", m->has_state && m->st.provisional ? " (provisional)" : "");
 		return;
@@ -77,8 +105,32 @@ static void banner_text(const struct lsr_model *m, const struct lsr_ui_info *inf
 		snprintf(l1, n1, "%s", lsr_state_name(m->st.state));
 		break;
 	}
-	if (!m->st.verified)
-		snprintf(l2, n2, "UNVERIFIED (NO CONTROL CHANNEL)");
+}
+
+void lsr_banner_detail(const struct lsr_model *m, const struct lsr_ui_info *info, bool brief,
+                       char *buf, size_t len)
+{
+	char when[16];
+	size_t n = 0;
+	buf[0] = '\0';
+	if (m->has_state && m->st.state != LSR_STATE_ACQUIRING) {
+		lsr_pane_time(info, m->st.since, when, sizeof when);
+		n += (size_t)snprintf(buf, len, "since %s", when);
+	}
+	const struct lsr_model_mark *d = decompression(m);
+	if (d) {
+		lsr_pane_time(info, d->t, when, sizeof when);
+		if (n < len && brief)
+			n += (size_t)snprintf(buf + n, len - n, "%safter decompression", n ? " \u00b7 " : "");
+		else if (n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%safter decompression (#%d %s)", n ? " \u00b7 " : "", d->id, when);
+	} else if (n < len) {
+		n += (size_t)snprintf(buf + n, len - n, "%sbefore decompression", n ? " \u00b7 " : "");
+	}
+	if (n < len && isfinite(m->last_valid_t) && info)
+		snprintf(buf + n, len - n, " \u00b7 last valid trial %.0f s ago", fmax(0, floor(info->stream_t - m->last_valid_t)));
+	else if (n < len && m->stims > 0)
+		snprintf(buf + n, len - n, " \u00b7 no valid trial yet");
 }
 
 static int text_cells(const char *s)
@@ -98,13 +150,25 @@ void lsr_pane_simulation(struct lsr_canvas *c, struct lsr_rect r)
 	                LSR_A_REVERSE | LSR_A_BOLD);
 }
 
+static void centred(struct lsr_canvas *c, struct lsr_rect r, int y, const char *text, int color, int attr)
+{
+	int w = text_cells(text);
+	lsr_canvas_text(c, r.x + (w < r.w ? (r.w - w) / 2 : 0), y, r.w, text, color, attr);
+}
+
+/* Top to bottom: the headline (state), the notices (alarms, re-baselining,
+ * unverified), the detail (since, phase, last valid trial); a short
+ * banner keeps the first lines. */
 void lsr_pane_banner(const struct lsr_pane_ctx *p, struct lsr_rect r)
 {
-	char l1[180], l2[80];
+	char l1[600], l2[400], l3[160];
 	int color;
-	banner_text(p->m, p->info, l1, sizeof l1, l2, sizeof l2, &color);
+	lsr_banner_text(p->m, p->info, l1, sizeof l1, l2, sizeof l2, &color);
+	lsr_banner_detail(p->m, p->info, false, l3, sizeof l3);
+	if (text_cells(l3) > r.w) /* whole at 80 columns: without the mark's id and time */
+		lsr_banner_detail(p->m, p->info, true, l3, sizeof l3);
 	/* Alarms in reverse video so they read in monochrome too. */
-	bool alarm = color == LSR_COLOR_DISAPPEARED || color == LSR_COLOR_ALARM;
+	bool alarm = color == LSR_COLOR_DISAPPEARED || color == LSR_COLOR_ALARM || p->m->alarm.active;
 	int attr = LSR_A_REVERSE | LSR_A_BOLD;
 	lsr_canvas_fill(p->c, r, ' ', color, attr);
 	/* A simulation takes the banner's top row; a one-row banner says it
@@ -123,16 +187,17 @@ void lsr_pane_banner(const struct lsr_pane_ctx *p, struct lsr_rect r)
 	if (r.h == 1 && l2[0]) {
 		size_t n = strlen(l1);
 		snprintf(l1 + n, sizeof l1 - n, " \u00b7 %s", l2);
-		l2[0] = '\0';
 	}
-	int y = r.y + (r.h - (l2[0] ? 2 : 1)) / 2;
-	int w1 = text_cells(l1), w2 = text_cells(l2);
-	lsr_canvas_text(p->c, r.x + (w1 < r.w ? (r.w - w1) / 2 : 0), y, r.w, l1, color, attr);
+	int lines = 1 + (l2[0] && r.h > 1) + (l3[0] && r.h > 1 + (l2[0] != 0));
+	int y = r.y + (r.h - lines) / 2;
+	centred(p->c, r, y, l1, color, attr);
 	if (l2[0] && r.h > 1)
-		lsr_canvas_text(p->c, r.x + (w2 < r.w ? (r.w - w2) / 2 : 0), y + 1, r.w, l2, LSR_COLOR_ALARM, attr);
+		centred(p->c, r, ++y, l2, LSR_COLOR_ALARM, attr);
+	if (l3[0] && y + 1 < r.y + r.h)
+		centred(p->c, r, ++y, l3, color, attr);
 	if (alarm && r.w > 4) {
 		/* Markers at both ends, so the alarm shows even if the text is cut. */
-		lsr_canvas_text(p->c, r.x, y, 2, "!!", color, attr);
-		lsr_canvas_text(p->c, r.x + r.w - 2, y, 2, "!!", color, attr);
+		lsr_canvas_text(p->c, r.x, r.y + (r.h - lines) / 2, 2, "!!", color, attr);
+		lsr_canvas_text(p->c, r.x + r.w - 2, r.y + (r.h - lines) / 2, 2, "!!", color, attr);
 	}
 }

@@ -1,12 +1,15 @@
 /* src/ui/pane_freerun.c — the continuous EMG of each channel scrolling in
- * real time (what the surgeon's manipulation provokes), spontaneous
- * bursts highlighted. */
+ * real time (what the surgeon's manipulation provokes) as a min/max
+ * envelope per dot column, scaled to the channel's own background so a
+ * spontaneous burst stands out as a burst (highlighted), and the
+ * stimulus artifacts faint. */
 #include <math.h>
 #include <stdio.h>
 
 #include "panes.h"
 
 #define LABEL_W 6
+#define FLOOR_UV 5.0 /* the scale of a channel with no background yet */
 
 static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r, double seconds)
 {
@@ -19,7 +22,9 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r, dou
 		return;
 	int pw = 2 * pr.w, ph = 4 * pr.h, center = ph / 2;
 	double per = seconds * LSR_FREERUN_HZ / pw; /* buckets per dot column */
-	double uv_per_dot = p->v->gain_uv / 4;
+	/* A bucket's background peak to peak is one dot (a column of several
+	 * buckets spans about two): a burst, several times it, fills the row. */
+	double uv_per_dot = fmax(m->ch[ch].level, FLOOR_UV);
 	int64_t newest = m->fr_total - 1;
 	lsr_plot_begin(p->c, pr);
 	for (int px = pw - 1; px >= 0; px--) {
@@ -28,7 +33,7 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r, dou
 		if (b0 > b1)
 			b0 = b1;
 		float lo = INFINITY, hi = -INFINITY, l, h;
-		bool burst = false, kept = false, bb;
+		bool burst = false, kept = false, artifact = false, bb;
 		for (int64_t b = b0; b <= b1; b++)
 			if (lsr_model_bucket(m, ch, b, &l, &h, &bb)) {
 				kept = true;
@@ -37,6 +42,7 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r, dou
 				lo = l < lo ? l : lo;
 				hi = h > hi ? h : hi;
 				burst |= bb;
+				artifact |= lsr_model_bucket_after_stim(m, ch, b);
 			}
 		if (!kept)
 			break; /* older than the ring */
@@ -44,7 +50,7 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r, dou
 			continue;
 		int y0 = (int)lround(center - hi / uv_per_dot), y1 = (int)lround(center - lo / uv_per_dot);
 		lsr_plot_vline(p->c, px, y0 < 0 ? 0 : y0, y1 > ph - 1 ? ph - 1 : y1,
-		               burst ? LSR_COLOR_BURST : LSR_COLOR_TRACE);
+		               burst ? LSR_COLOR_BURST : artifact ? LSR_COLOR_GRID : LSR_COLOR_TRACE);
 	}
 	lsr_plot_end(p->c);
 }

@@ -1,6 +1,9 @@
 /* src/ui/pane_log.c — the event log, newest first and scrollable: marks with
- * their ids, cancellations, state changes, link, recording and alarms. */
+ * their ids, cancellations, state changes, link, recording and alarms.  An
+ * entry too long for the width goes on under its time, so the newest one
+ * is always whole. */
 #include <stdio.h>
+#include <string.h>
 
 #include "panes.h"
 
@@ -12,14 +15,42 @@ void lsr_pane_log(const struct lsr_pane_ctx *p, struct lsr_rect r)
 		                  "Events (%d newer above, PgUp)", scroll);
 	else
 		lsr_canvas_text(p->c, r.x, r.y, r.w, "Events", LSR_COLOR_TEXT, LSR_A_BOLD);
-	for (int y = 1; y < r.h; y++) {
-		const struct lsr_model_log *e = lsr_model_log_at(p->m, scroll + y - 1);
+	int y = 1;
+	for (int i = scroll; y < r.h; i++) {
+		const struct lsr_model_log *e = lsr_model_log_at(p->m, i);
 		if (!e)
 			break;
 		char when[16];
 		lsr_pane_time(p->info, e->t, when, sizeof when);
 		int n = lsr_canvas_text(p->c, r.x, r.y + y, r.w, when, LSR_COLOR_TEXT, LSR_A_DIM);
-		if (n + 1 < r.w)
-			lsr_canvas_text(p->c, r.x + n + 1, r.y + y, r.w - n - 1, e->text, e->color, 0);
+		if (n + 1 >= r.w) {
+			y++;
+			continue;
+		}
+		const char *t = e->text;
+		do {
+			/* As much as fits, broken after a space where there is one. */
+			int room = r.w - n - 1, cells = 0, brk = 0;
+			const char *q = t;
+			while (*q && cells < room) {
+				cells++;
+				while (((unsigned char)*++q & 0xC0) == 0x80)
+					;
+				if (*q == ' ')
+					brk = cells + 1;
+			}
+			int k = *q && brk > 0 ? brk : cells;
+			char line[LSR_MODEL_TEXT];
+			const char *end = t;
+			for (int c = 0; c < k && *end; c++)
+				while (((unsigned char)*++end & 0xC0) == 0x80)
+					;
+			/* The space broken at is drawn on neither line. */
+			int keep = (int)(end - t) - (end > t && end[-1] == ' ');
+			snprintf(line, sizeof line, "%.*s", keep, t);
+			lsr_canvas_text(p->c, r.x + n + 1, r.y + y, room, line, e->color, 0);
+			t = end;
+			y++;
+		} while (*t && y < r.h);
 	}
 }

@@ -1,7 +1,11 @@
 /* src/ui/pane_sweeps.c — per channel: the latest sweep (optionally averaged)
- * over a faint stack of earlier ones and the baseline, the LSR window
- * shaded, onset and peak-to-peak marked; braille with min/max decimation
- * so no peak falls between pixels. */
+ * in its own bright colour over dim earlier ones and the baseline average
+ * in a second colour, on a dotted graticule of the divisions the gain and
+ * timebase name, with a calibration bar; the analysis windows as thin
+ * dotted edges (never a background behind the trace), onset and
+ * peak-to-peak marked; beside it the numbers that decide (% of baseline,
+ * latency).  Braille with min/max decimation so no peak falls between
+ * pixels. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -72,7 +76,93 @@ static void trace(struct lsr_canvas *c, const struct plotspec *s, const float *c
 	}
 }
 
-static void header(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
+#define NUM_W 8 /* the numbers column beside the plot */
+
+static int state_color(const struct lsr_model_channel *mc)
+{
+	if (!mc->has_state)
+		return LSR_COLOR_TEXT;
+	switch (mc->state) {
+	case LSR_STATE_PRESENT: return LSR_COLOR_PRESENT;
+	case LSR_STATE_REDUCED: return LSR_COLOR_REDUCED;
+	case LSR_STATE_DISAPPEARED: return LSR_COLOR_DISAPPEARED;
+	case LSR_STATE_STIMULATION_FAILURE: case LSR_STATE_NO_STIMULUS: return LSR_COLOR_ALARM;
+	default: return LSR_COLOR_TEXT;
+	}
+}
+
+/* Beside the sweep: the latest amplitude as % of baseline (the control's
+ * direct response likewise) and the latency, bold in the channel's state
+ * colour: the figures read from across the room. */
+static void numbers(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
+{
+	const struct lsr_model_channel *mc = &p->m->ch[ch];
+	if (r.h < 1 || !mc->has_resp)
+		return;
+	bool control = mc->role == LSR_ROLE_CONTROL;
+	int color = control ? LSR_COLOR_TEXT : state_color(mc);
+	char a[16], b[16];
+	if (!mc->valid) {
+		snprintf(a, sizeof a, "invalid");
+		snprintf(b, sizeof b, "%.8s", lsr_invalid_name(mc->why) ? lsr_invalid_name(mc->why) : "?");
+		color = LSR_COLOR_ALARM;
+	} else {
+		if (mc->has_baseline && mc->base_p2p > 0 && isfinite(mc->p2p))
+			snprintf(a, sizeof a, "%s%.0f%%", control ? "D " : "", 100 * mc->p2p / mc->base_p2p);
+		else if (isfinite(mc->p2p))
+			snprintf(a, sizeof a, "%.0f\u00b5V", mc->p2p);
+		else
+			snprintf(a, sizeof a, "--");
+		if (isfinite(mc->onset))
+			snprintf(b, sizeof b, "%.1fms", mc->onset);
+		else
+			snprintf(b, sizeof b, "--ms");
+	}
+	lsr_canvas_text(p->c, r.x + 1, r.y, r.w - 1, a, color, LSR_A_BOLD);
+	if (r.h > 1)
+		lsr_canvas_text(p->c, r.x + 1, r.y + 1, r.w - 1, b, color, LSR_A_BOLD);
+}
+
+/* Dotted graticule: a dot at every division crossing (one division is one
+ * text row of gain µV and one timebase of ms), the stimulus as a dotted
+ * line, and the channel's analysis windows as dotted edges. */
+static void graticule(const struct lsr_pane_ctx *p, const struct plotspec *s, int center, enum lsr_role role)
+{
+	const struct lsr_model *m = p->m;
+	double tb = p->v->timebase_ms;
+	for (double t = ceil(s->t0 / tb) * tb; t < s->t1; t += tb)
+		for (int y = center % 4; y < s->ph; y += 4)
+			lsr_plot_dot(p->c, col_of(s, t), y, LSR_COLOR_GRID);
+	for (int y = 0; y < s->ph; y += 2)
+		lsr_plot_dot(p->c, col_of(s, 0), y, LSR_COLOR_GRID);
+	double edges[3];
+	int n = 0;
+	if (role == LSR_ROLE_LSR) {
+		edges[n++] = m->lsr_from, edges[n++] = m->lsr_to;
+		if (m->late_to > m->lsr_to)
+			edges[n++] = m->late_to;
+	} else if (role == LSR_ROLE_CONTROL) {
+		edges[n++] = m->direct_from, edges[n++] = m->direct_to;
+	}
+	for (int i = 0; i < n; i++)
+		if (edges[i] > s->t0 && edges[i] < s->t1)
+			for (int y = 1; y < s->ph; y += 2)
+				lsr_plot_dot(p->c, col_of(s, edges[i]), y, LSR_COLOR_WINDOW);
+}
+
+/* One division each way in the corner before the stimulus, where the
+ * sweep is blanked and flat. */
+static void calibration_bar(const struct lsr_pane_ctx *p, const struct plotspec *s)
+{
+	int dw = col_of(s, s->t0 + p->v->timebase_ms) - col_of(s, s->t0);
+	for (int x = 0; x <= dw && x < s->pw; x++)
+		lsr_plot_dot(p->c, x, s->ph - 1, LSR_COLOR_TEXT);
+	lsr_plot_vline(p->c, 0, s->ph - 5, s->ph - 1, LSR_COLOR_TEXT);
+}
+
+/* Label and role; the measures (as % of baseline where the numbers column
+ * does not fit), gain and timebase. */
+static void header(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r, bool pct)
 {
 	const struct lsr_model_channel *mc = &p->m->ch[ch];
 	char meas[64] = "";
@@ -80,13 +170,16 @@ static void header(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 		snprintf(meas, sizeof meas, "invalid: %s", lsr_invalid_name(mc->why) ? lsr_invalid_name(mc->why) : "?");
 	else if (mc->has_resp && isfinite(mc->p2p))
 		snprintf(meas, sizeof meas, isfinite(mc->onset) ? "%.0f\u00b5V %.1fms" : "%.0f\u00b5V", mc->p2p, mc->onset);
+	if (pct && mc->has_resp && mc->valid && isfinite(mc->p2p) && mc->has_baseline && mc->base_p2p > 0)
+		snprintf(meas, sizeof meas, isfinite(mc->onset) ? "%s%.0f%% %.1fms" : "%s%.0f%%",
+		         mc->role == LSR_ROLE_CONTROL ? "D " : "", 100 * mc->p2p / mc->base_p2p, mc->onset);
 	bool sel = p->v->selected == ch;
 	int attr = sel ? LSR_A_BOLD | LSR_A_REVERSE : LSR_A_BOLD;
 	int n = lsr_canvas_printf(p->c, r.x, r.y, r.w, sel ? LSR_COLOR_SELECTED : LSR_COLOR_TEXT, attr,
 	                          "%d %s %s", ch, mc->label[0] ? mc->label : "-", lsr_role_name(mc->role));
 	char right[160]; /* meas (64) + gain and timebase: never truncated */
-	snprintf(right, sizeof right, "%s%s%g\u00b5V/d %gms/d", meas, meas[0] ? "  " : "", p->v->gain_uv,
-	         p->v->timebase_ms);
+	snprintf(right, sizeof right, "%s%s%g\u00b5V/d %gms/d", meas, meas[0] ? "  " : "",
+	         lsr_keys_gain(p->v, p->m, ch), p->v->timebase_ms);
 	int rw = 0;
 	for (const char *s = right; *s; s++)
 		rw += ((unsigned char)*s & 0xC0) != 0x80;
@@ -100,25 +193,26 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 {
 	const struct lsr_model *m = p->m;
 	const struct lsr_model_channel *mc = &m->ch[ch];
-	header(p, ch, r);
-	struct lsr_rect pr = { r.x, r.y + 1, r.w, r.h - 1 };
+	int numw = r.w >= 5 * NUM_W ? NUM_W : 0;
+	header(p, ch, r, numw == 0);
+	struct lsr_rect pr = { r.x, r.y + 1, r.w - numw, r.h - 1 };
 	if (pr.h < 1 || pr.w < 2)
 		return;
+	numbers(p, ch, (struct lsr_rect){ pr.x + pr.w, pr.y, numw, pr.h });
 	double tb = p->v->timebase_ms;
 	struct plotspec s = { .pw = 2 * pr.w, .ph = 4 * pr.h, .rate = m->rate, .pre = m->sweep_pre, .len = m->sweep_len };
 	s.t0 = -(tb < 10 ? tb : 10);
 	s.t1 = fmin(100, s.t0 + 11 * tb);
-	s.uv_per_dot = p->v->gain_uv / 4; /* one division = one text row */
-	/* The LSR window shaded, the direct window on the top row only. */
-	int a = col_of(&s, m->lsr_from) / 2, b = (col_of(&s, m->lsr_to) + 1) / 2;
-	lsr_canvas_attr(p->c, (struct lsr_rect){ pr.x + a, pr.y, b - a, pr.h }, LSR_A_SHADE);
-	a = col_of(&s, m->direct_from) / 2, b = (col_of(&s, m->direct_to) + 1) / 2;
-	lsr_canvas_attr(p->c, (struct lsr_rect){ pr.x + a, pr.y, b - a, 1 }, LSR_A_SHADE);
+	s.uv_per_dot = lsr_keys_gain(p->v, m, ch) / 4; /* one division = one text row */
 	if (!mc->nsweeps || m->rate <= 0 || m->sweep_len <= 0) {
 		lsr_canvas_text(p->c, pr.x + 1, pr.y + pr.h / 2, pr.w - 1, "waiting for stimuli", LSR_COLOR_TEXT, LSR_A_DIM);
 		return;
 	}
 	lsr_plot_begin(p->c, pr);
+	if (!p->v->stacked)
+		graticule(p, &s, s.ph / 2, mc->role);
+	if (pr.h >= 3)
+		calibration_bar(p, &s);
 	int nav = p->v->average < mc->nsweeps ? p->v->average : mc->nsweeps;
 	int nstack = p->v->stack < mc->nsweeps ? p->v->stack : mc->nsweeps;
 	if (nstack < 1)

@@ -13,7 +13,7 @@ static int trend_channel(const struct lsr_pane_ctx *p)
 {
 	const struct lsr_model *m = p->m;
 	int sel = p->v->selected;
-	if (sel < m->nch && m->ch[sel].role == LSR_ROLE_LSR)
+	if (sel >= 0 && sel < m->nch && m->ch[sel].role == LSR_ROLE_LSR)
 		return sel;
 	for (int c = 0; c < m->nch; c++)
 		if (m->ch[c].role == LSR_ROLE_LSR)
@@ -86,11 +86,11 @@ void lsr_pane_trend(const struct lsr_pane_ctx *p, struct lsr_rect r)
 		lsr_plot_dot(p->c, X(tp->t), Y(v), tp->flags & LSR_TREND_PRESENT ? LSR_COLOR_PRESENT : LSR_COLOR_DISAPPEARED);
 	}
 	lsr_plot_end(p->c);
-	/* Mark initials on the top row (D, O, C, I, B …). */
+	/* Each mark's glyph on the top row: one per kind (the legend in ?). */
 	for (int i = 0; i < m->nmarks; i++)
 		if (!m->marks[i].cancelled && m->marks[i].t >= t0 && strncmp(m->marks[i].label, "Cancel ", 7))
-			lsr_canvas_put(p->c, pr.x + X(m->marks[i].t) / 2, pr.y, (unsigned char)m->marks[i].label[0],
-			               LSR_COLOR_MARK, LSR_A_BOLD);
+			lsr_canvas_put(p->c, pr.x + X(m->marks[i].t) / 2, pr.y,
+			               (unsigned char)lsr_model_mark_glyph(m->marks[i].label), LSR_COLOR_MARK, LSR_A_BOLD);
 #undef X
 #undef Y
 	/* Bottom row: the time span and the latest value. */

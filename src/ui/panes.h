@@ -42,6 +42,15 @@ void lsr_pane_too_small(struct lsr_canvas *c, int w, int h);
  * SIMULATION): the banner's top row, or the screen's over what hides it. */
 void lsr_pane_simulation(struct lsr_canvas *c, struct lsr_rect r);
 
+/* The banner's words for the current state (what the surgeon reads):
+ * the headline, and the notices joined in line2 ("" when none). */
+void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
+                     char *line1, size_t len1, char *line2, size_t len2, int *color);
+/* The banner's detail: since when, the phase (brief: without the mark's
+ * id and time), the last valid trial. */
+void lsr_banner_detail(const struct lsr_model *m, const struct lsr_ui_info *info, bool brief,
+                       char *buf, size_t len);
+
 /* A stream time as shown: the time of day when the wall clock is known
  * and not frozen, else "+HH:MM:SS" of stream time. */
 void lsr_pane_time(const struct lsr_ui_info *info, double t, char *buf, size_t len);

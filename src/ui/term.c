@@ -21,7 +21,7 @@
 
 struct lsr_term {
 	SCREEN *scr;
-	bool utf8, color;
+	bool utf8, color, can_flash;
 	int saved_stderr;
 };
 
@@ -62,10 +62,7 @@ static void on_fatal(int sig)
 	raise(sig);
 }
 
-static int pair_of(int color, int attr)
-{
-	return 1 + color * 2 + ((attr & LSR_A_SHADE) != 0);
-}
+static int pair_of(int color) { return 1 + color; }
 
 static void init_colors(struct lsr_term *t, const short *fg)
 {
@@ -74,12 +71,9 @@ static void init_colors(struct lsr_term *t, const short *fg)
 		return;
 	}
 	use_default_colors();
-	short shade = fg[LSR_COLOR_WINDOW] >= 0 && fg[LSR_COLOR_WINDOW] < COLORS ? fg[LSR_COLOR_WINDOW] : COLOR_BLUE;
-	for (int c = 0; c < LSR_COLOR_COUNT; c++) {
-		short f = fg[c] < COLORS ? fg[c] : -1;
-		init_pair((short)pair_of(c, 0), f, -1);
-		init_pair((short)pair_of(c, LSR_A_SHADE), f == shade ? COLOR_WHITE : f, shade);
-	}
+	/* Foreground only: every role on the terminal's own background. */
+	for (int c = 0; c < LSR_COLOR_COUNT; c++)
+		init_pair((short)pair_of(c), fg[c] < COLORS ? fg[c] : -1, -1);
 }
 
 int lsr_term_check(char *err, size_t errlen)
@@ -156,6 +150,8 @@ struct lsr_term *lsr_term_open(const short *fg, bool no_color, const char *log_p
 	mouseinterval(0);
 	t->color = !no_color && has_colors();
 	init_colors(t, fg);
+	char *fl = tigetstr("flash");
+	t->can_flash = fl && fl != (char *)-1;
 	active = t;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -185,10 +181,11 @@ static attr_t attrs_of(const struct lsr_term *t, const struct lsr_cell *cell)
 		a |= A_DIM;
 	if (cell->attr & LSR_A_REVERSE)
 		a |= A_REVERSE;
-	/* Monochrome: the faint stack dim, the latest trace bold. */
-	if (!t->color && cell->color == LSR_COLOR_STACK)
+	/* The latest trace bright, earlier sweeps and the graticule faint,
+	 * in colour and in monochrome alike. */
+	if (cell->color == LSR_COLOR_STACK || cell->color == LSR_COLOR_GRID)
 		a |= A_DIM;
-	if (!t->color && (cell->color == LSR_COLOR_TRACE || cell->color == LSR_COLOR_ONSET))
+	if (cell->color == LSR_COLOR_TRACE || (!t->color && cell->color == LSR_COLOR_ONSET))
 		a |= A_BOLD;
 	if (!t->color && cell->color == LSR_COLOR_BURST)
 		a |= A_REVERSE; /* bursts stand out without colour too */
@@ -201,7 +198,7 @@ void lsr_term_blit(struct lsr_term *t, const struct lsr_canvas *c, struct lsr_re
 		for (int x = r.x; x < r.x + r.w && x < c->w && x < COLS; x++) {
 			const struct lsr_cell *cell = &c->cells[y * c->w + x];
 			attr_t a = attrs_of(t, cell);
-			short pair = t->color ? (short)pair_of(cell->color, cell->attr) : 0;
+			short pair = t->color ? (short)pair_of(cell->color) : 0;
 			if (t->utf8) {
 				wchar_t wc[2] = { (wchar_t)cell->ch, 0 };
 				cchar_t cc;
@@ -218,6 +215,13 @@ void lsr_term_flush(struct lsr_term *t)
 {
 	(void)t;
 	doupdate();
+}
+
+void lsr_term_bell(struct lsr_term *t)
+{
+	beep();
+	if (t->can_flash)
+		flash();
 }
 
 static int map_fn(int k)

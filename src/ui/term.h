@@ -36,6 +36,9 @@ void lsr_term_flush(struct lsr_term *t);
 int lsr_term_key(struct lsr_term *t, int *x, int *y);
 /* A resize was signalled and not yet read as LSR_TERM_RESIZE. */
 bool lsr_term_resize_pending(void);
+/* The alarm: the terminal bell, and a visual flash where the terminal
+ * has one (ncurses' flash() alone would ring instead where it has not). */
+void lsr_term_bell(struct lsr_term *t);
 /* Ends curses and gives stderr back; NULL is fine. */
 void lsr_term_close(struct lsr_term *t);
 

@@ -71,8 +71,9 @@ static void on_group_end(void *ctx) { (void)ctx; }
 static void view_defaults(struct lsr_view *v, const struct lsr_layout *l, const struct lsr_ui_opts *o)
 {
 	*v = (struct lsr_view){
-		.gain_uv = l->gain_uv, .timebase_ms = l->timebase_ms, .average = l->average,
-		.stack = l->stack, .stacked = l->stacked, .replay = o->replay, .recording = o->recording,
+		.selected = -1, .gain_uv = l->gain_uv, .control_gain_uv = l->control_gain_uv,
+		.timebase_ms = l->timebase_ms, .average = l->average, .stack = l->stack,
+		.stacked = l->stacked, .replay = o->replay, .recording = o->recording,
 	};
 }
 
@@ -133,7 +134,7 @@ void lsr_ui_config(struct lsr_ui *ui, const struct lsr_stream_config *cfg, const
 	if (ui->model->simulation != was_sim)
 		ui->dirty = LSR_DIRTY_ALL; /* the SIMULATION tag comes or goes */
 	if (ui->view.selected >= ui->model->nch)
-		ui->view.selected = 0;
+		ui->view.selected = -1;
 }
 
 void lsr_ui_block(struct lsr_ui *ui, int64_t index, const struct lsr_block *blk)
@@ -154,6 +155,22 @@ static void copy(char *dst, size_t len, const char **field, const char *src)
 static bool same_text(const char *a, const char *b)
 {
 	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* The alarm's clock is the session's (stream time under --pause-at, so
+ * a test hears the same bells on every run); the bell rings at most once
+ * a turn, never while a seek recomputes the case, not at all with
+ * alarm_bell=off. */
+static void sound(struct lsr_ui *ui)
+{
+	struct lsr_model *m = ui->model;
+	unsigned before = m->alarm.active;
+	double clock = ui->info.frozen_clock ? ui->info.stream_t : ui->info.elapsed_s;
+	int rings = lsr_alarm_step(&m->alarm, lsr_model_alarms(m, ui->info.record_fault), clock);
+	if (rings && m->alarm_bell && !ui->info.quiet)
+		lsr_term_bell(ui->term);
+	if (m->alarm.active != before)
+		ui->dirty |= LSR_DIRTY_BANNER;
 }
 
 void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *in)
@@ -183,6 +200,7 @@ void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *in)
 		ui->dirty |= LSR_DIRTY_STATUS;
 	if (clock)
 		ui->dirty |= LSR_DIRTY_BANNER | LSR_DIRTY_TREND | LSR_DIRTY_LOG;
+	sound(ui);
 }
 
 void lsr_ui_message(struct lsr_ui *ui, const char *text)

@@ -44,6 +44,8 @@ struct lsr_ui_info {
 	double stim_rate_hz;      /* recent stimulus rate; 0 = unknown */
 	const char *stim_settings; /* e.g. "zygomatic right 0.2 ms 3.5 mA" */
 	bool recording;
+	bool record_fault;        /* the recording failed: a technical alarm */
+	bool quiet;               /* a replay seek recomputes the case: no bell */
 	const char *record_path;
 	uint64_t record_bytes;
 	double stream_t;          /* current stream time, s */

@@ -3,44 +3,18 @@
 # patient in tmux with --speed max --pause-at T (no wall-clock fields then,
 # so the screen is a function of the stream), and capture-pane text is
 # compared with tests/golden/*.txt: at 80x24 and 160x48, after key presses
-# (mark, cancel, freeze, gain, help) and after resizes.
+# (mark, cancel, freeze, gain of one channel, re-baselining, help) and
+# after resizes; every shipped layout at 80x24, 160x48 and 220x60 with its
+# colours (capture-pane -e), where no cell may carry a background colour.
 # LSR_GOLDEN_UPDATE=1 rewrites the stored screens (review them by eye).
-set -u
 cd "$(dirname "$0")/../.."
-: "${LSRMON:?}" "${LSR_TIME_FACTOR:=1}"
+source tests/e2e/lib/screen.bash
 golden=tests/golden
-tmp=$(mktemp -d)
-runs=0
-sock=
-# Each run gets its own tmux server: a server being killed cannot be reused.
-stop() { [ -n "$sock" ] && tmux -L "$sock" kill-server 2>/dev/null; }
-trap 'stop; rm -rf "$tmp"' EXIT
-fail=0
 
 start() { # cols lines args...
 	local w=$1 h=$2
 	shift 2
-	stop
-	runs=$((runs + 1))
-	sock="lsrgolden$$-$runs"
-	tmux -L "$sock" -f /dev/null new-session -d -x "$w" -y "$h" \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color XDG_STATE_HOME=$tmp $LSRMON $*; sleep 60"
-}
-
-# Polls the screen until it shows every given text (a condition, bounded).
-wait_for() {
-	local i t ok
-	for ((i = 0; i < 200 * LSR_TIME_FACTOR; i++)); do
-		if tmux -L "$sock" capture-pane -p >"$tmp/screen" 2>/dev/null; then
-			ok=1
-			for t in "$@"; do grep -qF -- "$t" "$tmp/screen" || ok=0; done
-			[ $ok = 1 ] && return 0
-		fi
-		sleep 0.05
-	done
-	echo "timed out waiting for: $*"
-	cat "$tmp/screen"
-	return 1
+	tmux_start "$w" "$h" "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color XDG_STATE_HOME=$tmp $LSRMON $*"
 }
 
 # tmux may show a frame half written: wait until two captures agree.
@@ -56,11 +30,19 @@ settle() {
 	return 1
 }
 
-# Compares the screen with a stored one, once the given texts are on it.
+# Compares the screen with a stored one, once the given texts are on it;
+# CAPTURE_E=-e keeps the colours (the stored screen then has them too).
 check() { # name text...
 	local name=$1
 	shift
 	wait_for "$@" && settle || { fail=1; return; }
+	if [ -n "${CAPTURE_E:-}" ]; then
+		# Colours count: the cells' styles in one canonical form, which
+		# fails where a cell has a background colour.
+		tmux -L "$sock" capture-pane -p -e >"$tmp/raw" &&
+			/usr/bin/python3 tests/e2e/screen_cells.py "$tmp/raw" >"$tmp/screen" ||
+			{ echo "FAIL: $name: a cell has a background colour (or no capture)"; fail=1; }
+	fi
 	set -- "$name"
 	if [ "${LSR_GOLDEN_UPDATE:-0}" = 1 ]; then
 		cp "$tmp/screen" "$golden/$1.txt"
@@ -86,10 +68,14 @@ key Enter
 wait_for "Cancel this mark?" || fail=1
 key y
 check standard-80x24-cancel "Mark: Cancel 1"
+key b
+check standard-80x24-rebaseline "RE-BASELINING"
 key Space
 check standard-80x24-freeze "Display frozen"
-key +
-check standard-80x24-gain "Gain 50 uV/div"
+# Tab selects channel 0: - changes its gain only (100 -> 200 uV/div).
+key Tab
+key -
+check standard-80x24-gain "Gain ch0 200 uV/div"
 key '?'
 check standard-80x24-help "any key closes this help" "Held at --pause-at"
 key Escape
@@ -111,21 +97,17 @@ start 80 24 --speed max --pause-at 200
 check standard-80x24-disappeared "Held at --pause-at" "LSR DISAPPEARED $when — AFTER DECOMPRESSION"
 key q
 
-# The compact layout at 80x24.
-start 80 24 --speed max --pause-at 200 --layout compact
-check compact-80x24 "Held at --pause-at"
-key q
-
-# 160x48 from the start, the wide layout.
-start 160 48 --speed max --pause-at 200 --layout wide
-check wide-160x48 "Held at --pause-at"
-key q
+# Every shipped layout at three sizes, colours included.
+for layout in standard compact wide; do
+	for size in 80x24 160x48 220x60; do
+		start "${size%x*}" "${size#*x}" --speed max --pause-at 200 --layout "$layout"
+		CAPTURE_E=-e check "$layout-$size" "Held at --pause-at"
+		key q
+	done
+done
 
 # Not UTF-8: ASCII only (no braille, no dashes).
-stop
-sock="lsrgolden$$-ascii"
-tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 \
-	"env LANG=C LC_ALL=C TERM=screen XDG_STATE_HOME=$tmp NO_COLOR=1 $LSRMON --speed max --pause-at 200; sleep 60"
+tmux_start 80 24 "env LANG=C LC_ALL=C TERM=screen XDG_STATE_HOME=$tmp NO_COLOR=1 $LSRMON --speed max --pause-at 200"
 if wait_for "Held at --pause-at" "LSR DISAPPEARED $when - AFTER DECOMPRESSION"; then
 	if LC_ALL=C grep -q '[^ -~]' "$tmp/screen"; then
 		echo "FAIL: non-ASCII on a C-locale screen"

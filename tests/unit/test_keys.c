@@ -37,7 +37,9 @@ static void setup(void)
 {
 	memset(&calls, 0, sizeof calls);
 	memset(&view, 0, sizeof view);
+	view.selected = -1; /* as the screen starts: no channel selected */
 	view.gain_uv = 100;
+	view.control_gain_uv = 500;
 	view.timebase_ms = 10;
 	view.average = 1;
 	model = lsr_model_new();
@@ -183,10 +185,13 @@ END_TEST
 
 START_TEST(view_keys)
 {
+	/* None selected: + and - act on every channel, each from its own. */
 	type("+");
-	ck_assert_double_eq(view.gain_uv, 50);
+	ck_assert_double_eq(lsr_keys_gain(&view, model, 0), 50);
+	ck_assert_double_eq(lsr_keys_gain(&view, model, 2), 200);
 	type("--");
-	ck_assert_double_eq(view.gain_uv, 200);
+	ck_assert_double_eq(lsr_keys_gain(&view, model, 1), 200);
+	ck_assert_double_eq(lsr_keys_gain(&view, model, 2), 1000);
 	type("[");
 	ck_assert_double_eq(view.timebase_ms, 5);
 	type("]]]]]]");
@@ -201,9 +206,15 @@ START_TEST(view_keys)
 	ck_assert(view.frozen && model->frozen);
 	type(" ");
 	ck_assert(!view.frozen && !model->frozen);
+	type("r"); /* no channel selected: no role changes */
+	ck_assert_int_eq(calls.role_ch, 0);
+	ck_assert_int_eq(model->ch[0].role, LSR_ROLE_LSR);
+	lsr_keys_handle(&ctx, LSR_KEY_TAB);
 	lsr_keys_handle(&ctx, LSR_KEY_TAB);
 	lsr_keys_handle(&ctx, LSR_KEY_TAB);
 	ck_assert_int_eq(view.selected, 2);
+	lsr_keys_handle(&ctx, LSR_KEY_TAB);
+	ck_assert_int_eq(view.selected, -1); /* after the last: none */
 	lsr_keys_handle(&ctx, LSR_KEY_TAB);
 	ck_assert_int_eq(view.selected, 0);
 	type("r");
@@ -257,6 +268,63 @@ START_TEST(table_is_documented)
 }
 END_TEST
 
+/* Each channel's gain, µV per division. */
+static void gains_are(double g0, double g1, double g2)
+{
+	ck_assert_double_eq(lsr_keys_gain(&view, model, 0), g0);
+	ck_assert_double_eq(lsr_keys_gain(&view, model, 1), g1);
+	ck_assert_double_eq(lsr_keys_gain(&view, model, 2), g2);
+}
+
+START_TEST(gain_per_channel)
+{
+	/* Tab to the control channel (2): - changes its gain only, from the
+	 * control default 500 to the next step, 1000. */
+	for (int i = 0; i < 3; i++)
+		lsr_keys_handle(&ctx, LSR_KEY_TAB);
+	type("-");
+	gains_are(100, 100, 1000);
+	ck_assert_str_eq(view.message, "Gain ch2 1000 uV/div");
+}
+END_TEST
+
+static void baseline(int ch, double p2p)
+{
+	struct lsr_event ev = { .type = LSR_EV_BASELINE, .t = 10 };
+	ev.baseline.ch = ch;
+	ev.baseline.p2p_uv = p2p;
+	ev.baseline.onset_ms = 9;
+	ev.baseline.trials = 10;
+	lsr_model_event(model, &ev);
+}
+
+START_TEST(automatic_gain)
+{
+	ck_assert_uint_eq(type("="), LSR_K_REDRAW);
+	ck_assert_str_eq(view.message, "Automatic gain needs a baseline");
+	/* A third of each baseline's peak to peak, at the nearest 1-2-5 step:
+	 * 60/3 = 20; 900/3 = 300, nearer 200 than 500 (ratio 1.5 < 1.67);
+	 * 3000/3 = 1000. */
+	baseline(0, 60);
+	baseline(1, 900);
+	baseline(2, 3000);
+	type("=");
+	gains_are(20, 200, 1000);
+	ck_assert_str_eq(view.message, "Automatic gain: ch0 20 ch1 200 ch2 1000 uV/div");
+}
+END_TEST
+
+START_TEST(acknowledge_alarm)
+{
+	ck_assert_uint_eq(type("k"), LSR_K_REDRAW);
+	ck_assert_str_eq(view.message, "No alarm to acknowledge");
+	lsr_alarm_step(&model->alarm, LSR_ALARM_LINK, 0);
+	type("k");
+	ck_assert_uint_eq(model->alarm.acked, LSR_ALARM_LINK);
+	ck_assert_str_eq(view.message, "Alarm acknowledged: silent while it holds");
+}
+END_TEST
+
 START_TEST(man_page_lists_the_table)
 {
 	/* man/lsrmon.1's KEYS section holds exactly the generated table. */
@@ -294,6 +362,9 @@ Suite *suite_keys(void)
 	tcase_add_test(tc, cancel_label_read_as_the_judge_reads_it);
 	tcase_add_test(tc, quit_confirms_while_recording);
 	tcase_add_test(tc, view_keys);
+	tcase_add_test(tc, gain_per_channel);
+	tcase_add_test(tc, automatic_gain);
+	tcase_add_test(tc, acknowledge_alarm);
 	tcase_add_test(tc, replay_keys_only_in_replay);
 	tcase_add_test(tc, table_is_documented);
 	tcase_add_test(tc, man_page_lists_the_table);

@@ -88,10 +88,10 @@ START_TEST(values_are_read)
 {
 	static const char text[] =
 	    "; comment\n[layout]\nname = t\nrows = 3, 40%, *\n"
-	    "[display]\ngain_uv = 50\ntimebase_ms = 5\nstack = 4\naverage = 3\nmode = stack\n"
+	    "[display]\ngain_uv = 50\ncontrol_gain_uv = 1000\ntimebase_ms = 5\nstack = 4\naverage = 3\nmode = stack\n"
 	    "[colors]\ntrace = magenta\n"
 	    "[montage]\n1 = control\nOrbicularis oculi = lsr\nstim_branch = mandibular\n"
-	    "[detector]\nreduced_pct = 40\n"
+	    "[detector]\nreduced_pct = 40\nalarm_bell = off\n"
 	    "[pane b]\ntype = banner\nrow = 1\n"
 	    "[pane s]\ntype = sweeps\nrow = 2\nwidth = 30\nchannels = 0-2, 5\ncolumns = 2\n"
 	    "[pane f]\ntype = freerun\nrow = 3\n";
@@ -105,6 +105,7 @@ START_TEST(values_are_read)
 	ck_assert_int_eq(l.rows[1].kind, LSR_SIZE_PERCENT);
 	ck_assert_int_eq(l.rows[1].value, 40);
 	ck_assert_double_eq(l.gain_uv, 50);
+	ck_assert_double_eq(l.control_gain_uv, 1000);
 	ck_assert_int_eq(l.average, 3);
 	ck_assert(l.stacked);
 	ck_assert_int_eq(l.fg[LSR_COLOR_TRACE], 5);
@@ -116,6 +117,7 @@ START_TEST(values_are_read)
 	lsr_params_defaults(&p);
 	ck_assert_int_eq(lsr_layout_apply_params(&l, &p, err, sizeof err), 0);
 	ck_assert_double_eq(p.reduced_pct, 40);
+	ck_assert_int_eq(p.alarm_bell, 0);
 	ck_assert_int_eq(p.stim_branch, LSR_BRANCH_MANDIBULAR);
 
 	/* Montage: channel number first, then label; others unchanged. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keys.h"
 #include "screen.h"
 
 #define RATE 20000
@@ -68,7 +69,9 @@ static void setup(void)
 	model = lsr_model_new();
 	ck_assert_ptr_nonnull(model);
 	memset(&view, 0, sizeof view);
+	view.selected = -1;
 	view.gain_uv = 100;
+	view.control_gain_uv = 500;
 	view.timebase_ms = 10;
 	view.average = 1;
 	view.stack = 10;
@@ -149,7 +152,7 @@ START_TEST(sweeps_and_log)
 	ck_assert_ptr_nonnull(strstr(f, "200\u00b5V 8.1ms"));
 	ck_assert_ptr_nonnull(strstr(f, "100\u00b5V/d 10ms/d"));
 	/* Log: newest first. */
-	char *c3 = strstr(f, "#3 Cancel 2"), *c2 = strstr(f, "#2 Decompression");
+	char *c3 = strstr(f, "#3 x Cancel 2"), *c2 = strstr(f, "#2 D Decompression");
 	ck_assert_ptr_nonnull(c3);
 	ck_assert_ptr_nonnull(c2);
 	ck_assert(c3 < c2);
@@ -163,6 +166,15 @@ START_TEST(sweeps_and_log)
 	/* Gain shows in the header after + (fewer µV per division). */
 	view.gain_uv = 50;
 	HAS("50\u00b5V/d");
+	/* Beside the sweep: % of baseline once there is one (200 of 400 µV),
+	 * and the latency. */
+	struct lsr_event ev = { .type = LSR_EV_BASELINE, .t = 6 };
+	ev.baseline.ch = 0;
+	ev.baseline.p2p_uv = 400;
+	ev.baseline.trials = 10;
+	lsr_model_event(model, &ev);
+	HAS(" 50%");
+	HAS(" 8.1ms");
 }
 END_TEST
 
@@ -191,6 +203,173 @@ START_TEST(trace_peak_not_lost)
 		top |= ch >= 0x2801 && ch <= 0x28FF && (ch & 0x09);
 	}
 	ck_assert(top);
+}
+END_TEST
+
+/* The row of the canvas that holds text, or -1. */
+static int row_with(const char *text)
+{
+	char buf[4 * 320];
+	for (int y = 0; y < scr.h; y++) {
+		lsr_canvas_row(&scr.canvas, y, buf, sizeof buf);
+		if (strstr(buf, text))
+			return y;
+	}
+	return -1;
+}
+
+START_TEST(tab_minus_changes_one_gain)
+{
+	for (int n = 1; n <= 3; n++)
+		for (int c = 0; c < 3; c++)
+			ev_response(n * 0.5, n, c, 100);
+	struct lsr_keys_ctx k = { &view, model, NULL };
+	frame();
+	/* The control channel starts at its own gain, the others at 100. */
+	ck_assert_int_ge(row_with("0 Mentalis lsr"), 0);
+	ck_assert_int_eq(row_with("0 Mentalis lsr"), row_with("100\u00b5V/d"));
+	ck_assert_int_eq(row_with("2 Oculi control"), row_with("500\u00b5V/d"));
+	/* Tab selects channel 0; - changes its label only. */
+	lsr_keys_handle(&k, LSR_KEY_TAB);
+	lsr_keys_handle(&k, '-');
+	frame();
+	ck_assert_int_eq(row_with("0 Mentalis lsr"), row_with("200\u00b5V/d"));
+	ck_assert_int_eq(row_with("1 Oris lsr"), row_with("100\u00b5V/d"));
+	ck_assert_int_eq(row_with("2 Oculi control"), row_with("500\u00b5V/d"));
+}
+END_TEST
+
+START_TEST(no_background_in_traces)
+{
+	/* Every layout and size: no cell of a sweep's plot (under its header
+	 * row) is in reverse video, the one attribute that paints a
+	 * background; the colour roles have none (term.c). */
+	static const char *const layouts[] = { "standard", "compact", "wide" };
+	static const int sizes[][2] = { { 80, 24 }, { 160, 48 }, { 220, 60 } };
+	for (int n = 1; n <= 12; n++)
+		for (int c = 0; c < 3; c++)
+			ev_response(n * 0.5, n, c, 100);
+	view.selected = 0; /* a selected header is reversed, its plot is not */
+	for (size_t l = 0; l < 3; l++)
+		for (size_t z = 0; z < 3; z++) {
+			char err[300];
+			ck_assert_int_eq(lsr_layout_load(&layout, layouts[l], err, sizeof err), 0);
+			ck_assert_int_eq(lsr_screen_resize(&scr, sizes[z][0], sizes[z][1], true), 0);
+			frame();
+			for (int i = 0; i < layout.npanes; i++) {
+				if (layout.panes[i].type != LSR_PANE_SWEEPS)
+					continue;
+				struct lsr_rect r = scr.rects[i];
+				int plotted = 0;
+				for (int y = r.y; y < r.y + r.h; y++) {
+					char buf[4 * 320];
+					lsr_canvas_row(&scr.canvas, y, buf, sizeof buf);
+					const struct lsr_cell *first = &scr.canvas.cells[y * scr.canvas.w + r.x];
+					if (first->ch >= '0' && first->ch <= '9')
+						continue; /* a channel's header row */
+					for (int x = r.x; x < r.x + r.w; x++) {
+						const struct lsr_cell *cell = &scr.canvas.cells[y * scr.canvas.w + x];
+						plotted += cell->ch >= 0x2800 && cell->ch <= 0x28FF;
+						ck_assert_msg(!(cell->attr & LSR_A_REVERSE), "%s %dx%d: background at %d,%d",
+						              layouts[l], sizes[z][0], sizes[z][1], x, y);
+					}
+				}
+				ck_assert_int_gt(plotted, 0);
+			}
+		}
+}
+END_TEST
+
+START_TEST(narrow_sweeps_say_percent)
+{
+	/* The wide layout's 4-column grid at 160 columns has no room for the
+	 * numbers column: the header says the % (200 of 400 µV) instead. */
+	char err[300];
+	ck_assert_int_eq(lsr_layout_load(&layout, "wide", err, sizeof err), 0);
+	ck_assert_int_eq(lsr_screen_resize(&scr, 160, 48, true), 0);
+	ev_response(1, 1, 0, 100);
+	struct lsr_event ev = { .type = LSR_EV_BASELINE, .t = 1 };
+	ev.baseline.p2p_uv = 400;
+	ev.baseline.trials = 10;
+	lsr_model_event(model, &ev);
+	HAS("50% 8.1ms");
+}
+END_TEST
+
+START_TEST(mark_glyphs_differ)
+{
+	/* o then d: Dura open and Decompression get their own glyphs. */
+	for (int n = 1; n <= 200; n++)
+		ev_response(n, n, 0, 100);
+	ev_mark(50, 1, "Dura open");
+	ev_mark(150, 2, "Decompression");
+	frame();
+	struct lsr_rect r = scr.rects[2]; /* trend */
+	int o = -1, d = -1;
+	for (int x = r.x; x < r.x + r.w; x++) {
+		uint32_t ch = scr.canvas.cells[(r.y + 1) * scr.canvas.w + x].ch;
+		o = ch == 'O' ? x : o;
+		d = ch == 'D' ? x : d;
+	}
+	ck_assert_int_ge(o, 0);
+	ck_assert_int_gt(d, o);
+	HAS("#1 O Dura open");
+	HAS("#2 D Decompression");
+	view.help = true;
+	HAS("O Dura open  D Decompression");
+}
+END_TEST
+
+START_TEST(rebaselining_banner)
+{
+	struct lsr_event ev = { .type = LSR_EV_BASELINE, .t = 10 };
+	ev.baseline.p2p_uv = 300;
+	ev.baseline.trials = 10;
+	for (int c = 0; c < 3; c++) {
+		ev.baseline.ch = c;
+		lsr_model_event(model, &ev);
+	}
+	ev_state(11, LSR_STATE_PRESENT, 10, false, false, true);
+	ck_assert_ptr_null(strstr(frame(), "RE-BASELINING"));
+	ev_mark(20, 1, "Baseline"); /* b with every baseline confirmed */
+	HAS("RE-BASELINING");
+	HAS("LSR PRESENT");
+	for (int c = 0; c < 3; c++) {
+		ev.baseline.ch = c;
+		ev.t = 31;
+		lsr_model_event(model, &ev);
+	}
+	ck_assert_ptr_null(strstr(frame(), "RE-BASELINING"));
+	/* b on a provisional baseline confirms it: no new one is taken. */
+	ev.baseline.provisional = true;
+	lsr_model_event(model, &ev);
+	ev_mark(40, 2, "Baseline");
+	ck_assert_ptr_null(strstr(frame(), "RE-BASELINING"));
+}
+END_TEST
+
+START_TEST(banner_detail_and_alarm)
+{
+	ev_response(90, 1, 0, 100);
+	ev_state(100, LSR_STATE_PRESENT, 90, false, false, true);
+	HAS("since +00:01:30 \u00b7 before decompression \u00b7 last valid trial 110 s ago");
+	ev_mark(150, 1, "Decompression");
+	HAS("\u00b7 after decompression \u00b7"); /* 80 columns: without the mark */
+	ck_assert_int_eq(lsr_screen_resize(&scr, 160, 48, true), 0);
+	HAS("after decompression (#1 +00:02:30)");
+	/* A lost link is alarmed under the headline until it comes back. */
+	struct lsr_event ev = { .type = LSR_EV_LINK, .t = 160 };
+	ev.link.status = LSR_LINK_DISCONNECTED;
+	lsr_model_event(model, &ev);
+	lsr_alarm_step(&model->alarm, lsr_model_alarms(model, false), 160);
+	HAS("ALARM: LINK LOST");
+	HAS("(k silences)");
+	lsr_alarm_ack(&model->alarm);
+	HAS("(acknowledged)");
+	ev.link.status = LSR_LINK_CONNECTED;
+	lsr_model_event(model, &ev);
+	lsr_alarm_step(&model->alarm, lsr_model_alarms(model, false), 161);
+	ck_assert_ptr_null(strstr(frame(), "ALARM:"));
 }
 END_TEST
 
@@ -360,6 +539,12 @@ Suite *suite_screen(void)
 	tcase_add_test(tc, sweeps_and_log);
 	tcase_add_test(tc, trace_peak_not_lost);
 	tcase_add_test(tc, ascii_fallback);
+	tcase_add_test(tc, tab_minus_changes_one_gain);
+	tcase_add_test(tc, no_background_in_traces);
+	tcase_add_test(tc, narrow_sweeps_say_percent);
+	tcase_add_test(tc, mark_glyphs_differ);
+	tcase_add_test(tc, rebaselining_banner);
+	tcase_add_test(tc, banner_detail_and_alarm);
 	tcase_add_test(tc, help_and_too_small);
 	tcase_add_test(tc, click_selects_channel);
 	tcase_add_test(tc, status_stimulation);
