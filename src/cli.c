@@ -13,7 +13,7 @@
 
 enum {
 	OPT_SPEED = 256, OPT_PAUSE_AT, OPT_SCENARIO, OPT_SEED, OPT_DURATION,
-	OPT_CAPTURE, OPT_FORCE, OPT_PATIENT, OPT_REPORT, OPT_OSC, OPT_OSC_SWEEPS,
+	OPT_CAPTURE, OPT_FORCE, OPT_PATIENT, OPT_CASE, OPT_REPORT, OPT_OSC, OPT_OSC_SWEEPS,
 	OPT_OSC_LISTEN, OPT_HEADLESS, OPT_MONTAGE, OPT_MARK, OPT_SET, OPT_REPAIR,
 	OPT_LIST_PORTS, OPT_LIST_DRIVERS, OPT_VERSION,
 };
@@ -32,6 +32,7 @@ static const struct option long_opts[] = {
 	{ "capture", required_argument, NULL, OPT_CAPTURE },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "patient", required_argument, NULL, OPT_PATIENT },
+	{ "case", required_argument, NULL, OPT_CASE },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "osc", required_argument, NULL, OPT_OSC },
 	{ "osc-sweeps", no_argument, NULL, OPT_OSC_SWEEPS },
@@ -71,6 +72,9 @@ static const char usage[] =
 "      --capture FILE       also keep the exact bytes read from the port\n"
 "      --force              allow --record/--capture/--report to replace existing files\n"
 "      --patient TEXT       patient field of the recording (default \"X X X X\")\n"
+"      --case FILE          case details for the recording and the report (INI,\n"
+"                           section [case]: patient, procedure, side, surgeon,\n"
+"                           neurophysiologist, anaesthesia, electrodes, notes)\n"
 "      --report STEM        write <stem>.pdf and <stem>.txt when the session ends\n"
 "      --osc URL            send events as OSC, e.g. osc.udp://127.0.0.1:9000/ (repeatable)\n"
 "      --osc-sweeps         also send each sweep's samples as OSC blobs\n"
@@ -195,6 +199,7 @@ static int parse_one(struct lsr_options *o, int c, const char *arg, char *err, s
 	case OPT_CAPTURE: o->capture = arg; return 0;
 	case OPT_FORCE: o->force = true; return 0;
 	case OPT_PATIENT: o->patient = arg; return 0;
+	case OPT_CASE: o->case_file = arg; return 0;
 	case OPT_REPORT: o->report = arg; return 0;
 	case OPT_OSC:
 		if (o->nosc >= LSR_MAX_OSC)
@@ -254,6 +259,27 @@ static int check_combination(const struct lsr_options *o, char *err, size_t errl
 	return 0;
 }
 
+/* --case FILE, then --patient as its patient: both naming one is refused,
+ * since a report must never show a name the other contradicts. */
+static int read_case(struct lsr_options *o, char *err, size_t errlen)
+{
+	if (o->case_file && lsr_case_details_load(&o->case_details, o->case_file, err, errlen) < 0)
+		return -1;
+	if (!o->patient)
+		return 0;
+	if (o->case_details.value[LSR_CASE_PATIENT][0]) {
+		snprintf(err, errlen, "--patient and the patient of --case %s: give the patient once",
+		         o->case_file);
+		return -1;
+	}
+	char e[200];
+	if (lsr_case_details_set(&o->case_details, "patient", o->patient, e, sizeof e) < 0) {
+		snprintf(err, errlen, "--patient: %s", e);
+		return -1;
+	}
+	return 0;
+}
+
 int lsr_cli_parse(int argc, char **argv, struct lsr_options *o, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof *o);
@@ -284,7 +310,9 @@ int lsr_cli_parse(int argc, char **argv, struct lsr_options *o, char *err, size_
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
-	return check_combination(o, err, errlen);
+	if (check_combination(o, err, errlen) < 0)
+		return -1;
+	return read_case(o, err, errlen);
 }
 
 void lsr_options_free(struct lsr_options *o)

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "case_details.h"
+
 #define LSR_MAX_OSC 16
 #define LSR_MARK_LABEL_MAX 128
 
@@ -23,7 +25,9 @@ struct lsr_options {
 	uint64_t seed;
 	double duration;     /* sim, s */
 	/* outputs */
-	const char *record, *capture, *patient, *report, *layout;
+	const char *record, *capture, *patient, *report, *layout, *case_file;
+	/* --case FILE as read, with --patient as its patient */
+	struct lsr_case_details case_details;
 	bool force, headless, osc_sweeps;
 	const char *osc[LSR_MAX_OSC];
 	int nosc;

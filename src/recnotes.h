@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "case_details.h"
 #include "event.h"
 #include "params.h"
 
@@ -25,6 +26,17 @@ bool lsr_recnotes_event(const struct lsr_event *ev, char *buf, size_t len);
  * for '%', %XX for control bytes).  Calls emit once per text. */
 void lsr_recnotes_params(const struct lsr_params *p,
                          void (*emit)(void *ctx, const char *text), void *ctx);
+
+/* Longest case annotation: the longest field, escaped, fits one. */
+#define LSR_RECNOTES_CASE_MAX 390
+
+/* "lsrmon: case k=v …" texts for the fields that are given, escaped as the
+ * params are; calls emit once per text. */
+void lsr_recnotes_case(const struct lsr_case_details *c,
+                       void (*emit)(void *ctx, const char *text), void *ctx);
+/* Set the fields a "lsrmon: case …" text names in c (bad ones counted in
+ * *bad).  Returns true when text was a case annotation. */
+bool lsr_recnotes_apply_case(const char *text, struct lsr_case_details *c, int *bad);
 
 /* "lsrmon: montage 0:lsr,1:control,…" */
 void lsr_recnotes_montage(const struct lsr_channel_info *ch, int nch,

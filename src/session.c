@@ -358,6 +358,12 @@ static int build_params(struct lsr_session *s, char *err, size_t errlen)
 	for (int i = 0; i < s->opt->nsets; i++)
 		if (lsr_params_set_kv(&s->params, s->opt->sets[i], err, errlen) < 0)
 			return -1;
+	/* Case details: --case (and --patient) > the replayed recording's own
+	 * > the layout's defaults for the team and the room. */
+	s->case_details = s->opt->case_details;
+	if (s->src && s->src->ops->case_details)
+		s->src->ops->case_details(s->src->st, &s->case_details);
+	lsr_case_details_fill(&s->case_details, &s->layout.case_defaults);
 	return lsr_params_check(&s->params, err, errlen);
 }
 
@@ -455,7 +461,7 @@ static int open_report(struct lsr_session *s, char *err, size_t errlen, int *exi
 		*exit_code = 2;
 		return -1;
 	}
-	struct lsr_report_info info = { 0, o->patient, NULL, NULL, o->port ? o->port : o->replay };
+	struct lsr_report_info info = { 0, &s->case_details, NULL, NULL, o->port ? o->port : o->replay };
 	s->report = lsr_report_new(&info);
 	if (!s->report || lsr_bus_add(&s->bus, lsr_report_sink(s->report)) < 0) {
 		snprintf(err, errlen, "--report: out of memory");
@@ -498,7 +504,8 @@ struct lsr_session *lsr_session_new(const struct lsr_options *o, char *err,
 		goto fail;
 	lsr_bus_init(&s->bus);
 	if (o->record) {
-		s->rec = lsr_recorder_new(o->record, o->force, o->patient, "lsrmon", err, errlen, exit_code);
+		s->rec = lsr_recorder_new(o->record, o->force, &s->case_details, "lsrmon", err, errlen,
+		                          exit_code);
 		if (!s->rec)
 			goto fail;
 		lsr_recorder_set_live(s->rec, s->live);

@@ -60,6 +60,7 @@ struct lsr_session {
 	char osc_note[256];              /* the OSC senders' trouble, for the status line */
 	double ui_note_until;            /* monotonic s */
 	struct lsr_layout layout;        /* --layout, or standard */
+	struct lsr_case_details case_details; /* --case, the recording's, the layout's */
 	struct lsr_ui *ui;               /* the screen; NULL when headless */
 	bool have_origin;                /* wall_origin is set (at the first configuration) */
 	double wall_origin;              /* wall-clock time of stream time 0 (clock.h) */

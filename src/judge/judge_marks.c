@@ -1,6 +1,6 @@
 /* src/judge/judge_marks.c — what an operator mark does to the judge: the
  * phase of a disappearance, corrected state events when a cancellation
- * changes a past phase, and the Baseline mark (interface.md "Marks",
+ * changes a past phase, and the Baseline mark (docs/interface.md "Marks",
  * "Baseline"). */
 #include <math.h>
 

@@ -214,8 +214,14 @@ static int write_header(struct lsr_edfw *w, const struct lsr_edfw_opts *o)
 	for (char *p = t; *p; p++)
 		if (*p == ' ')
 			*p = '_';
-	snprintf(b, sizeof b, "Startdate %02d-%s-%04d X X %s", tm.tm_mday,
-	         months[tm.tm_mon], tm.tm_year + 1900, t);
+	char tech[81];
+	snprintf(tech, sizeof tech, "%.30s", o->technician && *o->technician ? o->technician : "X");
+	for (char *p = tech; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	/* EDF+ recording subfields: startdate, admin code, technician, equipment */
+	snprintf(b, sizeof b, "Startdate %02d-%s-%04d X %s %s", tm.tm_mday,
+	         months[tm.tm_mon], tm.tm_year + 1900, tech, t);
 	field(h + 88, 80, b);
 	snprintf(b, sizeof b, "%02d.%02d.%02d", tm.tm_mday, tm.tm_mon + 1, tm.tm_year % 100);
 	field(h + 168, 8, b);

@@ -29,7 +29,8 @@ struct lsr_edfw_opts {
 	double full_scale_uv;     /* 0 = unknown */
 	double edf_range_uv;      /* EDF+ physical range ± */
 	const char *prefilter;    /* "" or NULL: none */
-	const char *patient;      /* NULL: anonymous "X X X X" */
+	const char *patient;      /* NULL or "": anonymous "X X X X" */
+	const char *technician;   /* NULL or "": "X" */
 	const char *equipment;    /* NULL: "lsrmon" */
 	time_t start;             /* wall-clock start (local time in the header) */
 };

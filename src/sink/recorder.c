@@ -61,7 +61,8 @@ struct lsr_recorder {
 	/* Writer side. */
 	char *path, *stem, *ext;
 	bool bdf, force;
-	char *patient, *equipment;
+	char *equipment;
+	struct lsr_case_details case_details;
 	int first_fd;
 	bool opened_any;
 	struct lsr_edfw *w;
@@ -197,8 +198,9 @@ static void open_file(struct lsr_recorder *r)
 		.labels = (const char (*)[LSR_LABEL_MAX])r->cfg.labels,
 		.uv_per_lsb = r->cfg.uv_per_lsb, .full_scale_uv = r->cfg.full_scale_uv,
 		.edf_range_uv = r->edf_range, .prefilter = r->cfg.prefilter,
-		.patient = r->patient, .equipment = r->equipment,
-		.start = (time_t)floor(r->origin + r->seg_t),
+		.patient = r->case_details.value[LSR_CASE_PATIENT],
+		.technician = r->case_details.value[LSR_CASE_NEUROPHYSIOLOGIST],
+		.equipment = r->equipment, .start = (time_t)floor(r->origin + r->seg_t),
 	};
 	char err[160];
 	r->w = lsr_edfw_open(fd, &o, err, sizeof err);
@@ -440,6 +442,7 @@ void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_conf
 	enqueue(rec, m);
 	struct sticky_ctx c = { rec, t };
 	lsr_recnotes_params(p, emit_sticky, &c);
+	lsr_recnotes_case(&rec->case_details, emit_sticky, &c);
 	char text[LSR_MAX_CHANNELS * 16 + 32];
 	lsr_recnotes_montage(ch, nch, text, sizeof text);
 	annotate(rec, t, text, true);
@@ -497,7 +500,6 @@ static void free_fields(struct lsr_recorder *r)
 	free(r->path);
 	free(r->stem);
 	free(r->ext);
-	free(r->patient);
 	free(r->equipment);
 	free(r);
 }
@@ -514,7 +516,8 @@ static void destroy(struct lsr_recorder *r)
 }
 
 struct lsr_recorder *lsr_recorder_new(const char *path, bool force,
-                                      const char *patient, const char *equipment,
+                                      const struct lsr_case_details *case_details,
+                                      const char *equipment,
                                       char *err, size_t errlen, int *exit_code)
 {
 	const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
@@ -542,11 +545,11 @@ struct lsr_recorder *lsr_recorder_new(const char *path, bool force,
 		r->path = strdup(path);
 		r->stem = strndup(path, (size_t)(dot - path));
 		r->ext = strdup(dot);
-		r->patient = patient ? strdup(patient) : NULL;
+		if (case_details)
+			r->case_details = *case_details;
 		r->equipment = strdup(equipment ? equipment : "lsrmon");
 	}
-	if (!r || r->efd < 0 || !r->path || !r->stem || !r->ext || !r->equipment ||
-	    (patient && !r->patient)) {
+	if (!r || r->efd < 0 || !r->path || !r->stem || !r->ext || !r->equipment) {
 		snprintf(err, errlen, "--record %s: out of resources", path);
 		*exit_code = 1;
 		close(fd);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "driver.h"
+#include "case_details.h"
 #include "event.h"
 #include "params.h"
 
@@ -33,7 +34,8 @@ struct lsr_recorder;
  * (cannot be created).  Ignores SIGXFSZ for the process, so that an
  * RLIMIT_FSIZE overrun is an EFBIG write error, not death. */
 struct lsr_recorder *lsr_recorder_new(const char *path, bool force,
-                                      const char *patient, const char *equipment,
+                                      const struct lsr_case_details *case_details,
+                                      const char *equipment,
                                       char *err, size_t errlen, int *exit_code);
 
 /* Live ports: a full queue drops the block (counted, alarm "disk") rather

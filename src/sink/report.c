@@ -12,6 +12,12 @@
 #include "report_priv.h"
 #include "text.h"
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
 static char *dup_or(const char *s, const char *fallback)
 {
 	return strdup(s ? s : fallback);
@@ -81,6 +87,8 @@ static void sweep_add(struct rep_sweeps *sw, const struct lsr_event *ev)
 		return;
 	sw->pre = ev->response.sweep_pre;
 	memcpy(sw->ring + (size_t)sw->head * (size_t)len, x, (size_t)len * sizeof *x);
+	sw->ring_t[sw->head] = ev->t;
+	sw->ring_p2p[sw->head] = ev->response.p2p_uv;
 	sw->head = (sw->head + 1) % REP_SWEEPS;
 	if (sw->count < REP_SWEEPS)
 		sw->count++;
@@ -120,6 +128,149 @@ static void baseline_sweep(struct lsr_report *r, int ch, const struct lsr_event 
 	sw->base_p2p = ev->baseline.p2p_uv;
 }
 
+/* The window a channel's amplitude is read in: the LSR window for LSR
+ * channels, the direct-response window for the control. */
+void lsr_report_window(const struct lsr_report *r, int ch, double *from, double *to)
+{
+	bool control = ch < r->nch && r->roles[ch] == LSR_ROLE_CONTROL;
+	*from = control ? r->params.direct_from_ms : r->params.lsr_from_ms;
+	*to = control ? r->params.direct_to_ms : r->params.lsr_to_ms;
+}
+
+static double window_p2p(const struct lsr_report *r, int ch, const float *x, int len, int pre)
+{
+	double from, to, lo = INFINITY, hi = -INFINITY;
+	lsr_report_window(r, ch, &from, &to);
+	double per_ms = len / 110.0;
+	int a = pre + (int)ceil(from * per_ms), b = pre + (int)floor(to * per_ms);
+	for (int i = a < 0 ? 0 : a; i <= b && i < len; i++) {
+		lo = fmin(lo, x[i]);
+		hi = fmax(hi, x[i]);
+	}
+	return hi >= lo ? hi - lo : NAN;
+}
+
+/* The mean of the newest n sweeps' own p2p (NAN ones left out). */
+static double mean_p2p(const struct rep_sweeps *sw, int n)
+{
+	double acc = 0;
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		double v = sw->ring_p2p[(sw->head - 1 - i + 2 * REP_SWEEPS) % REP_SWEEPS];
+		if (isfinite(v)) {
+			acc += v;
+			k++;
+		}
+	}
+	return k ? acc / k : NAN;
+}
+
+/* Room in sn for one sweep of sw's length. */
+static bool snapshot_room(struct rep_snapshot *sn, const struct rep_sweeps *sw)
+{
+	if (!sn->avg || sn->len != sw->len) {
+		free(sn->avg);
+		sn->avg = malloc((size_t)sw->len * sizeof *sn->avg);
+		sn->have = false;
+		if (!sn->avg)
+			return false;
+	}
+	sn->len = sw->len;
+	sn->pre = sw->pre;
+	return true;
+}
+
+/* Snapshot of ch now: the average of its latest valid sweeps (at most
+ * REP_SNAP_TRIALS) at stream time t. */
+static void take_snapshot(struct lsr_report *r, int ch, double t, struct rep_snapshot *sn)
+{
+	struct rep_sweeps *sw = &r->sweeps[ch];
+	if (!sw->ring || sw->count == 0)
+		return;
+	if (!snapshot_room(sn, sw))
+		return;
+	const float *src[REP_SNAP_TRIALS];
+	int n = lsr_report_last_sweeps(r, ch, src, REP_SNAP_TRIALS);
+	for (int i = 0; i < sw->len; i++) {
+		double acc = 0;
+		for (int k = 0; k < n; k++)
+			acc += src[k][i];
+		sn->avg[i] = (float)(acc / n);
+	}
+	int newest = (sw->head - 1 + REP_SWEEPS) % REP_SWEEPS;
+	sn->have = true;
+	sn->t = t;
+	sn->trials = n;
+	sn->last_t = sw->ring_t[newest];
+	sn->first_t = sw->ring_t[(newest - (n - 1) + 2 * REP_SWEEPS) % REP_SWEEPS];
+	sn->amplitude = window_p2p(r, ch, sn->avg, sw->len, sw->pre);
+	sn->mean_p2p = mean_p2p(sw, n);
+}
+
+/* A snapshot's waveform is only comparable with the sweeps it was taken
+ * beside: a change of rate frees them all (sweep_add). */
+static void snapshot_set(struct lsr_report *r, struct rep_snapshot *set, double t, int mark_id)
+{
+	for (int ch = 0; ch < REP_CH && ch < r->nch; ch++)
+		if (r->roles[ch] != LSR_ROLE_OTHER) {
+			take_snapshot(r, ch, t, &set[ch]);
+			set[ch].mark_id = mark_id;
+		}
+}
+
+static void recent_add(struct lsr_report *r, int ch, const struct lsr_event *ev)
+{
+	struct rep_recent *rc = &r->recent[ch][r->recent_head[ch]];
+	*rc = (struct rep_recent){ ev->t, ev->response.p2p_uv, ev->response.valid };
+	r->recent_head[ch] = (r->recent_head[ch] + 1) % REP_RECENT;
+	if (r->recent_count[ch] < REP_RECENT)
+		r->recent_count[ch]++;
+}
+
+/* The control's direct response over the valid trials from since to t, as
+ * % of its baseline (the median, so one odd trial does not decide). */
+static double direct_pct(const struct lsr_report *r, double since, double t)
+{
+	for (int ch = 0; ch < r->nch && ch < REP_CH; ch++) {
+		if (r->roles[ch] != LSR_ROLE_CONTROL || !r->base[ch].have || !(r->base[ch].p2p > 0))
+			continue;
+		double v[REP_RECENT];
+		int n = 0;
+		for (int i = 0; i < r->recent_count[ch]; i++) {
+			const struct rep_recent *rc = &r->recent[ch][(r->recent_head[ch] - 1 - i + 2 * REP_RECENT) % REP_RECENT];
+			if (rc->t >= since - 1e-9 && rc->t <= t + 1e-9 && rc->valid && isfinite(rc->p2p))
+				v[n++] = rc->p2p;
+		}
+		if (n == 0)
+			return NAN;
+		qsort(v, (size_t)n, sizeof v[0], cmp_double);
+		double med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+		return 100.0 * med / r->base[ch].p2p;
+	}
+	return NAN;
+}
+
+/* The baseline snapshot is the baseline's own average (baseline_sweep). */
+static void baseline_snapshot(struct lsr_report *r, int ch, const struct lsr_event *ev)
+{
+	struct rep_sweeps *sw = &r->sweeps[ch];
+	struct rep_snapshot *sn = &r->snap[REP_AT_BASELINE][ch];
+	if (!sw->base)
+		return;
+	if (!snapshot_room(sn, sw))
+		return;
+	memcpy(sn->avg, sw->base, (size_t)sw->len * sizeof *sn->avg);
+	int n = ev->baseline.trials < sw->count ? ev->baseline.trials : sw->count;
+	int newest = (sw->head - 1 + REP_SWEEPS) % REP_SWEEPS;
+	sn->have = true;
+	sn->t = ev->t;
+	sn->trials = n > 0 ? n : 1;
+	sn->last_t = sw->ring_t[newest];
+	sn->first_t = sw->ring_t[(newest - (sn->trials - 1) + 2 * REP_SWEEPS) % REP_SWEEPS];
+	sn->amplitude = window_p2p(r, ch, sn->avg, sw->len, sw->pre);
+	sn->mean_p2p = mean_p2p(sw, sn->trials);
+}
+
 static void on_response(struct lsr_report *r, const struct lsr_event *ev)
 {
 	int ch = ev->response.ch;
@@ -140,6 +291,7 @@ static void on_response(struct lsr_report *r, const struct lsr_event *ev)
 		ev->response.present == LSR_TRUE,
 	};
 	trend_add(&r->trend[ch], &pt);
+	recent_add(r, ch, ev);
 	if (ev->response.valid)
 		sweep_add(&r->sweeps[ch], ev);
 }
@@ -159,7 +311,7 @@ static void on_state(struct lsr_report *r, const struct lsr_event *ev)
 	struct rep_state st = {
 		ev->t, ev->state.since, ev->state.ratio, ev->state.state, ev->state.prev,
 		ev->state.premature, ev->state.after_decompression, ev->state.verified,
-		ev->state.provisional, 0,
+		ev->state.provisional, 0, NAN,
 	};
 	for (int i = 0; i < r->stim_count; i++) {
 		int k = (r->stim_head - 1 - i + 2 * REP_STIM_RING) % REP_STIM_RING;
@@ -168,6 +320,9 @@ static void on_state(struct lsr_report *r, const struct lsr_event *ev)
 		if (r->stim_ring[k].t <= ev->t + 1e-9 && r->stim_ring[k].valid)
 			st.confirm_trials++;
 	}
+	st.direct_pct = direct_pct(r, ev->state.since, ev->t);
+	if (st.state == LSR_STATE_DISAPPEARED)
+		snapshot_set(r, r->snap[REP_AT_LOSS], ev->t, 0);
 	/* Keep the first and the latest changes: drop from the middle. */
 	if (r->nstates == REP_STATES) {
 		memmove(&r->states[REP_STATES / 2], &r->states[REP_STATES / 2 + 1],
@@ -199,6 +354,8 @@ static void on_mark(struct lsr_report *r, const struct lsr_event *ev)
 	m->kind = kind;
 	m->value = kind == LSR_MARK_INTENSITY || kind == LSR_MARK_CANCEL ? value : NAN;
 	m->cancelled = false;
+	if (kind == LSR_MARK_DECOMPRESSION && r->ndecomp_snaps < REP_DECOMP_SNAPS)
+		snapshot_set(r, r->decomp_snap[r->ndecomp_snaps++], ev->t, m->id);
 }
 
 static void add_note(struct lsr_report *r, const struct lsr_event *ev, const char *text)
@@ -239,6 +396,7 @@ static void on_event(void *ctx, const struct lsr_event *ev)
 		if (ev->baseline.ch >= 0 && ev->baseline.ch < REP_CH) {
 			struct rep_baseline *b = &r->base[ev->baseline.ch];
 			baseline_sweep(r, ev->baseline.ch, ev);
+			baseline_snapshot(r, ev->baseline.ch, ev);
 			*b = (struct rep_baseline){ true, ev->baseline.provisional, ev->t,
 				                    ev->baseline.p2p_uv, ev->baseline.onset_ms,
 				                    ev->baseline.trials, b->count + 1 };
@@ -295,12 +453,13 @@ struct lsr_report *lsr_report_new(const struct lsr_report_info *info)
 		return NULL;
 	r->sink = (struct lsr_sink){ r, on_event, on_group_end };
 	r->wall_start = info->wall_start;
-	r->patient = dup_or(info->patient, "X X X X");
+	if (info->case_details)
+		r->case_details = *info->case_details;
 	r->device = dup_or(info->device, "");
 	r->source = dup_or(info->source, "");
 	r->driver = info->driver ? strdup(info->driver) : NULL;
 	lsr_params_defaults(&r->params);
-	if (!r->patient || !r->device || !r->source || (info->driver && !r->driver)) {
+	if (!r->device || !r->source || (info->driver && !r->driver)) {
 		lsr_report_free(r);
 		return NULL;
 	}
@@ -309,18 +468,47 @@ struct lsr_report *lsr_report_new(const struct lsr_report_info *info)
 
 const struct lsr_sink *lsr_report_sink(struct lsr_report *r) { return &r->sink; }
 
-void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len)
+static bool local_tm(const struct lsr_report *r, double t, struct tm *tm)
 {
 	double w = r->wall_start + (isfinite(t) ? t : 0);
 	time_t s = (time_t)floor(w);
+	return localtime_r(&s, tm) != NULL;
+}
+
+void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct tm tm;
-	if (!localtime_r(&s, &tm) || strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+	char zone[16];
+	if (!local_tm(r, t, &tm) || strftime(zone, sizeof zone, "%Z", &tm) == 0) {
 		snprintf(buf, len, "?");
+		return;
+	}
+	snprintf(buf, len, "%d %s %04d %02d:%02d:%02d %s", tm.tm_mday, mon[tm.tm_mon],
+	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
+}
+
+void lsr_report_iso(const struct lsr_report *r, double t, char *buf, size_t len)
+{
+	struct tm tm;
+	if (!local_tm(r, t, &tm) || strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+void lsr_report_clock(const struct lsr_report *r, double t, char *buf, size_t len)
+{
+	struct tm tm;
+	if (!local_tm(r, t, &tm))
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 const struct rep_state *lsr_report_loss(const struct lsr_report *r)
 {
-	if (!r->have_end || r->final != LSR_FINAL_DISAPPEARED)
+	if (r->have_end ? r->final != LSR_FINAL_DISAPPEARED
+	                : !lsr_report_current(r) || lsr_report_current(r)->state != LSR_STATE_DISAPPEARED)
 		return NULL;
 	for (int i = r->nstates - 1; i >= 0; i--)
 		if (r->states[i].state == LSR_STATE_DISAPPEARED)
@@ -335,6 +523,69 @@ double lsr_report_intensity(const struct lsr_report *r)
 		    isfinite(r->marks[i].value))
 			return r->marks[i].value;
 	return NAN;
+}
+
+double lsr_report_intensity_at(const struct lsr_report *r, double t)
+{
+	for (int i = r->nmarks - 1; i >= 0; i--)
+		if (r->marks[i].kind == LSR_MARK_INTENSITY && !r->marks[i].cancelled &&
+		    isfinite(r->marks[i].value) && r->marks[i].t <= t + 1e-9)
+			return r->marks[i].value;
+	return NAN;
+}
+
+const struct rep_state *lsr_report_current(const struct lsr_report *r)
+{
+	return r->nstates > 0 ? &r->states[r->nstates - 1] : NULL;
+}
+
+const struct rep_mark *lsr_report_decompression(const struct lsr_report *r)
+{
+	for (int i = 0; i < r->nmarks; i++)
+		if (r->marks[i].kind == LSR_MARK_DECOMPRESSION && !r->marks[i].cancelled)
+			return &r->marks[i];
+	return NULL;
+}
+
+bool lsr_report_mark_ignored(const struct lsr_report *r, const struct rep_mark *m)
+{
+	const struct rep_mark *d = lsr_report_decompression(r);
+	return m->kind == LSR_MARK_DECOMPRESSION && !m->cancelled && d && d != m;
+}
+
+const struct rep_mark *lsr_report_confirm(const struct lsr_report *r)
+{
+	const struct rep_state *loss = lsr_report_loss(r);
+	for (int i = 0; loss && i < r->nmarks; i++)
+		if (r->marks[i].kind == LSR_MARK_CONFIRM && !r->marks[i].cancelled &&
+		    r->marks[i].t >= loss->since - 1e-9)
+			return &r->marks[i];
+	return NULL;
+}
+
+const char *lsr_report_moment_name(enum rep_moment m)
+{
+	static const char *const names[REP_MOMENTS] = {
+		"baseline", "before_decompression", "at_loss", "end",
+	};
+	return names[m];
+}
+
+const struct rep_snapshot *lsr_report_snapshot(const struct lsr_report *r, enum rep_moment m, int ch)
+{
+	if (ch < 0 || ch >= REP_CH)
+		return NULL;
+	const struct rep_snapshot *sn = &r->snap[m][ch];
+	if (m == REP_BEFORE_DECOMPRESSION) {
+		const struct rep_mark *d = lsr_report_decompression(r);
+		sn = NULL;
+		for (int k = 0; d && k < r->ndecomp_snaps; k++)
+			if (r->decomp_snap[k][ch].mark_id == d->id)
+				sn = &r->decomp_snap[k][ch];
+	} else if (m == REP_AT_LOSS && !lsr_report_loss(r)) {
+		sn = NULL;
+	}
+	return sn && sn->have ? sn : NULL;
 }
 
 const char *lsr_report_final_name(const struct lsr_report *r)
@@ -395,6 +646,7 @@ int lsr_report_write(struct lsr_report *r, const char *stem, bool overwrite,
 	/* Both or neither: check the pair before creating either. */
 	if (lsr_report_check(stem, overwrite, err, errlen) != 0)
 		goto out;
+	snapshot_set(r, r->snap[REP_AT_END], r->t_last, 0);
 	FILE *f = open_out(txt, overwrite, err, errlen);
 	if (!f)
 		goto out;
@@ -428,7 +680,12 @@ void lsr_report_free(struct lsr_report *r)
 		free(r->sweeps[i].ring);
 		free(r->sweeps[i].base);
 	}
-	free(r->patient);
+	for (int ch = 0; ch < REP_CH; ch++) {
+		for (int m = 0; m < REP_MOMENTS; m++)
+			free(r->snap[m][ch].avg);
+		for (int k = 0; k < REP_DECOMP_SNAPS; k++)
+			free(r->decomp_snap[k][ch].avg);
+	}
 	free(r->device);
 	free(r->driver);
 	free(r->source);

@@ -9,11 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "case_details.h"
 #include "event.h"
 
 struct lsr_report_info {
 	double wall_start;    /* wall-clock time (Unix s) of stream time 0 */
-	const char *patient;  /* as recorded; NULL: EDF+'s anonymous "X X X X" */
+	/* --case (and --patient), the recording's, the layout's; NULL: none */
+	const struct lsr_case_details *case_details;
 	const char *device;   /* the device's own description, or NULL */
 	const char *driver;   /* NULL: taken from start */
 	const char *source;   /* port or file path, or NULL (simulator) */
@@ -36,7 +38,8 @@ void lsr_report_set_origin(struct lsr_report *r, double wall_start, const char *
 /* Writes <stem>.txt and <stem>.pdf, both mode 0600 (they carry the patient
  * field, like the recordings).  Unless overwrite, fails when either file
  * exists, before writing anything.  Can be called at any time (key R):
- * without an end event, final is "in_progress".  Returns 0, or -1 with a
+ * without an end event, final is "in_progress" and the report says what
+ * the state is now.  Returns 0, or -1 with a
  * message naming the file. */
 int lsr_report_write(struct lsr_report *r, const char *stem, bool overwrite,
                      char *err, size_t errlen);

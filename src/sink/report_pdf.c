@@ -73,32 +73,193 @@ static double fmt_or_dash(char *buf, size_t len, double v, int prec)
 	return v;
 }
 
+/* Wrapped text from x to x + w, lines of size × 1.3; returns the y below. */
+static double paragraph(cairo_t *cr, double x, double y, double w, double size, bool bold,
+                        const char *s)
+{
+	char buf[2048], line[2048];
+	clean_utf8(s, buf, sizeof buf);
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+	                       bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, size);
+	const char *p = buf;
+	while (*p) {
+		size_t best = 0, n = 0;
+		for (;;) {
+			size_t k = n;
+			while (p[k] && p[k] != ' ')
+				k++;
+			memcpy(line, p, k);
+			line[k] = '\0';
+			cairo_text_extents_t e;
+			cairo_text_extents(cr, line, &e);
+			if (e.x_advance > w && best > 0)
+				break;
+			best = k;
+			if (!p[k])
+				break;
+			n = k + 1;
+		}
+		memcpy(line, p, best);
+		line[best] = '\0';
+		cairo_move_to(cr, x, y);
+		cairo_show_text(cr, line);
+		y += size * 1.3;
+		p += best;
+		while (*p == ' ')
+			p++;
+	}
+	return y;
+}
+
+/* "Label: value", or a line to fill in where the case gave no value. */
+static void field_at(cairo_t *cr, double x, double y, double w, const char *label, const char *value)
+{
+	textf(cr, x, y, 9, true, "%s:", label);
+	cairo_text_extents_t e;
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+	cairo_set_font_size(cr, 9);
+	cairo_text_extents(cr, label, &e);
+	double vx = x + e.x_advance + 8;
+	if (value && *value) {
+		text_at(cr, vx, y, 9, false, value);
+		return;
+	}
+	cairo_set_line_width(cr, 0.5);
+	cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+	cairo_move_to(cr, vx, y + 1.5);
+	cairo_line_to(cr, x + w - 10, y + 1.5);
+	cairo_stroke(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+}
+
+static void upper_words(const char *s, char *out, size_t len)
+{
+	snprintf(out, len, "%s", s);
+	for (char *c = out; *c; c++)
+		*c = (char)(*c == '_' ? ' ' : (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
+}
+
 /* ---- page 1 ---- */
 
 static double page1_header(const struct lsr_report *r, cairo_t *cr, double y)
 {
+	const struct lsr_case_details *c = &r->case_details;
 	char a[64], b[64];
-	text_at(cr, MARGIN, y, 16, true, "lsrmon case report: lateral spread response");
-	y += 22;
+	text_at(cr, MARGIN, y, 15, true, "Lateral spread response monitoring");
+	const char *kind = r->have_end ? "Case report" : "IN PROGRESS";
+	cairo_text_extents_t e;
+	cairo_set_font_size(cr, 15);
+	cairo_text_extents(cr, kind, &e);
+	text_at(cr, PAGE_W - MARGIN - e.x_advance, y, 15, true, kind);
+	y += 20;
 	lsr_report_wall(r, r->t_first, a, sizeof a);
-	lsr_report_wall(r, r->t_last, b, sizeof b);
-	textf(cr, MARGIN, y, 9, false, "Case: %s  to  %s   (%.1f min)", a, b,
+	lsr_report_clock(r, r->t_last, b, sizeof b);
+	textf(cr, MARGIN, y, 9, false, "Monitored %s to %s (%.1f min)", a, b,
 	      (r->t_last - r->t_first) / 60.0);
-	y += 12;
-	textf(cr, MARGIN, y, 9, false, "Patient: %s", r->patient);
-	y += 12;
-	textf(cr, MARGIN, y, 9, false, "Device: %s   Driver: %s   Rate: %d Hz   Source: %s",
-	      r->device[0] ? r->device : "-", r->driver ? r->driver : "-", r->rate,
-	      r->source[0] ? r->source : "-");
-	y += 12;
-	char mont[400] = "";
-	for (int i = 0; i < r->nch; i++) {
-		size_t l = strlen(mont);
-		snprintf(mont + l, sizeof mont - l, "%s%d %s (%s)", i ? ", " : "", i, r->labels[i],
-		         lsr_role_name(r->roles[i]));
+	y += 16;
+	double col = (PAGE_W - 2 * MARGIN) / 2;
+	const char *patient = c->value[LSR_CASE_PATIENT][0] ? c->value[LSR_CASE_PATIENT] : "anonymous";
+	/* Short fields in two columns, the long ones on a line of their own. */
+	static const enum lsr_case_field pairs[][2] = {
+		{ LSR_CASE_PROCEDURE, LSR_CASE_SIDE }, { LSR_CASE_SURGEON, LSR_CASE_NEUROPHYSIOLOGIST },
+	};
+	static const enum lsr_case_field rows[] = { LSR_CASE_ANAESTHESIA, LSR_CASE_ELECTRODES,
+		                                    LSR_CASE_NOTES };
+	field_at(cr, MARGIN, y, 2 * col, "Patient", patient);
+	y += 13;
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		field_at(cr, MARGIN, y, col * 1.3, lsr_case_details_label(pairs[i][0]), c->value[pairs[i][0]]);
+		field_at(cr, MARGIN + col * 1.3, y, col * 0.7, lsr_case_details_label(pairs[i][1]),
+		         c->value[pairs[i][1]]);
+		y += 13;
 	}
-	textf(cr, MARGIN, y, 9, false, "Montage: %s", mont);
-	y += 12;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		field_at(cr, MARGIN, y, 2 * col, lsr_case_details_label(rows[i]), c->value[rows[i]]);
+		y += 13;
+	}
+	return y + 2;
+}
+
+static double page1_verdict(const struct lsr_report *r, cairo_t *cr, double y)
+{
+	const struct rep_state *loss = lsr_report_loss(r), *cur = lsr_report_current(r);
+	const struct rep_mark *dec = lsr_report_decompression(r), *conf = lsr_report_confirm(r);
+	char lines[6][256];
+	int n = 0;
+	char head[256], up[64], w[64];
+	if (r->have_end) {
+		upper_words(lsr_report_final_name(r), up, sizeof up);
+		const char *phase = lsr_phase_name(r->phase);
+		snprintf(head, sizeof head, "Final: %s%s", up,
+		         !phase ? "" : strcmp(phase, "premature") == 0 ? " — PREMATURE (before decompression)"
+		                                                       : " after decompression");
+	} else {
+		upper_words(cur ? lsr_state_name(cur->state) : "acquiring", up, sizeof up);
+		lsr_report_clock(r, cur ? cur->since : r->t_first, w, sizeof w);
+		snprintf(head, sizeof head, "IN PROGRESS — currently %s%s, since %s", up,
+		         cur && cur->premature ? " (premature)" : cur && cur->after ? " after decompression" : "", w);
+	}
+	if (loss) {
+		lsr_report_clock(r, loss->since, w, sizeof w);
+		char after[64] = "";
+		if (dec && loss->after)
+			snprintf(after, sizeof after, ", %.1f s after decompression", loss->since - dec->t);
+		snprintf(lines[n++], sizeof lines[0], "Loss at %s (t = %.1f s)%s; judged absent on the last %d "
+		         "valid trials%s.", w, loss->since, after, loss->confirm_trials,
+		         loss->verified ? "" : " — UNVERIFIED");
+		char dp[32] = "no control baseline";
+		if (isfinite(loss->direct_pct))
+			snprintf(dp, sizeof dp, "%.0f%% of its baseline", loss->direct_pct);
+		double base_t = NAN;
+		for (int ch = 0; ch < REP_CH && ch < r->nch; ch++)
+			if (r->base[ch].have && r->roles[ch] == LSR_ROLE_LSR && !isfinite(base_t))
+				base_t = r->base[ch].t;
+		double ib = isfinite(base_t) ? lsr_report_intensity_at(r, base_t) : NAN;
+		double il = lsr_report_intensity_at(r, loss->t);
+		char ibs[24] = "unset", ils[24] = "unset";
+		if (isfinite(ib))
+			snprintf(ibs, sizeof ibs, "%g mA", ib);
+		if (isfinite(il))
+			snprintf(ils, sizeof ils, "%g mA", il);
+		snprintf(lines[n++], sizeof lines[0], "Direct response at the call: %s.  Intensity at baseline "
+		         "%s, at the loss %s.", dp, ibs, ils);
+		if (conf) {
+			lsr_report_clock(r, conf->t, w, sizeof w);
+			snprintf(lines[n++], sizeof lines[0], "Confirmed at raised intensity: yes (Confirm mark %d at %s).",
+			         conf->id, w);
+		} else {
+			snprintf(lines[n++], sizeof lines[0], "Confirmed at raised intensity: no (no Confirm mark after "
+			         "the loss).");
+		}
+	} else if (r->have_end) {
+		snprintf(lines[n++], sizeof lines[0], "Stimuli: %d.  Valid channel trials: %llu.", r->stims,
+		         (unsigned long long)r->valid_trials);
+	}
+	if (dec) {
+		lsr_report_clock(r, dec->t, w, sizeof w);
+		snprintf(lines[n++], sizeof lines[0], "Decompression mark %d at %s (t = %.1f s).", dec->id, w, dec->t);
+	} else {
+		snprintf(lines[n++], sizeof lines[0], "No Decompression mark.");
+	}
+	double h = 24 + 12 * n;
+	cairo_set_line_width(cr, 1.5);
+	cairo_rectangle(cr, MARGIN, y, PAGE_W - 2 * MARGIN, h);
+	cairo_stroke(cr);
+	text_at(cr, MARGIN + 8, y + 18, 13, true, head);
+	for (int i = 0; i < n; i++)
+		text_at(cr, MARGIN + 8, y + 32 + 12 * i, 9, false, lines[i]);
+	y += h + 14;
+	char summary[1024];
+	lsr_report_summary(r, summary, sizeof summary);
+	text_at(cr, MARGIN, y, 10, true, "Summary");
+	return paragraph(cr, MARGIN, y + 13, PAGE_W - 2 * MARGIN, 9, false, summary) + 8;
+}
+
+static double page1_stimulation(const struct lsr_report *r, cairo_t *cr, double y)
+{
+	text_at(cr, MARGIN, y, 10, true, "Stimulation and montage");
+	y += 13;
 	char pulse[32] = "?";
 	for (int i = 0; i < lsr_params_count(); i++)
 		if (strcmp(lsr_params_key(i), "stim_pulse_ms") == 0)
@@ -106,40 +267,46 @@ static double page1_header(const struct lsr_report *r, cairo_t *cr, double y)
 	char ma[32] = "unset";
 	if (isfinite(lsr_report_intensity(r)))
 		snprintf(ma, sizeof ma, "%g mA", lsr_report_intensity(r));
-	textf(cr, MARGIN, y, 9, false, "Stimulation: %s branch, side %s, pulse %s ms, intensity %s",
+	textf(cr, MARGIN, y, 8.5, false, "Stimulated: %s branch, side %s, pulse %s ms, intensity now %s",
 	      r->params.stim_branch == LSR_BRANCH_MANDIBULAR ? "mandibular" : "zygomatic",
 	      r->params.stim_side == LSR_SIDE_LEFT ? "left"
 	      : r->params.stim_side == LSR_SIDE_RIGHT ? "right" : "unset",
 	      pulse, ma);
-	return y + 18;
+	y += 11;
+	char dev[600];
+	snprintf(dev, sizeof dev, "Device: %s; driver %s; %d Hz; source %s",
+	         r->device[0] ? r->device : "-", r->driver ? r->driver : "-", r->rate,
+	         r->source[0] ? r->source : "-");
+	y = paragraph(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 8.5, false, dev);
+	char mont[400] = "";
+	for (int i = 0; i < r->nch; i++) {
+		size_t l = strlen(mont);
+		snprintf(mont + l, sizeof mont - l, "%s%d %s (%s)", i ? ", " : "", i, r->labels[i],
+		         lsr_role_name(r->roles[i]));
+	}
+	y = paragraph(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 8.5, false, mont);
+	return y + 8;
 }
 
-static double page1_outcome(const struct lsr_report *r, cairo_t *cr, double y)
+/* The interpretation field and the signature lines close page 1. */
+static void page1_signature(cairo_t *cr, double y)
 {
-	const char *phase = r->have_end ? lsr_phase_name(r->phase) : NULL;
-	cairo_set_line_width(cr, 1.5);
-	cairo_rectangle(cr, MARGIN, y, PAGE_W - 2 * MARGIN, 44);
-	cairo_stroke(cr);
-	char up[64];
-	snprintf(up, sizeof up, "%s", lsr_report_final_name(r));
-	for (char *c = up; *c; c++)
-		*c = (char)(*c == '_' ? ' ' : (*c >= 'a' && *c <= 'z') ? *c - 32 : *c);
-	textf(cr, MARGIN + 8, y + 18, 14, true, "Final: %s%s%s", up,
-	      phase ? (strcmp(phase, "premature") == 0 ? "  (PREMATURE: before decompression)"
-	                                               : "  (after decompression)") : "",
-	      "");
-	const struct rep_state *loss = lsr_report_loss(r);
-	if (loss) {
-		char w[64];
-		lsr_report_wall(r, loss->since, w, sizeof w);
-		textf(cr, MARGIN + 8, y + 34, 9, false,
-		      "Loss at t = %.1f s (%s), confirmed by %d valid trials at t = %.1f s", loss->since,
-		      w, loss->confirm_trials, loss->t);
-	} else {
-		textf(cr, MARGIN + 8, y + 34, 9, false, "Stimuli: %d   Valid channel trials: %llu",
-		      r->stims, (unsigned long long)r->valid_trials);
+	text_at(cr, MARGIN, y, 10, true, "Interpretation");
+	cairo_set_line_width(cr, 0.5);
+	cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
+	for (int i = 1; i <= 4; i++) {
+		cairo_move_to(cr, MARGIN, y + i * 16);
+		cairo_line_to(cr, PAGE_W - MARGIN, y + i * 16);
 	}
-	return y + 60;
+	double sy = y + 4 * 16 + 30;
+	cairo_move_to(cr, MARGIN + 60, sy);
+	cairo_line_to(cr, MARGIN + 300, sy);
+	cairo_move_to(cr, MARGIN + 350, sy);
+	cairo_line_to(cr, PAGE_W - MARGIN, sy);
+	cairo_stroke(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	text_at(cr, MARGIN, sy, 9, false, "Signature");
+	text_at(cr, MARGIN + 320, sy, 9, false, "Date");
 }
 
 static double page1_baselines(const struct lsr_report *r, cairo_t *cr, double y)
@@ -183,7 +350,7 @@ static double page1_baselines(const struct lsr_report *r, cairo_t *cr, double y)
 /* Marks, state changes and notes merged by time, as far as the page goes. */
 static double page1_timeline(const struct lsr_report *r, cairo_t *cr, double y, double bottom)
 {
-	text_at(cr, MARGIN, y, 11, true, "Timeline (stream time, wall clock)");
+	text_at(cr, MARGIN, y, 10, true, "Timeline (stream time, time of day)");
 	y += 13;
 	int im = 0, is = 0, in = 0, shown = 0;
 	int total = r->nmarks + r->nstates + r->nnotes;
@@ -202,7 +369,9 @@ static double page1_timeline(const struct lsr_report *r, cairo_t *cr, double y, 
 			const struct rep_mark *m = &r->marks[im++];
 			t = m->t;
 			snprintf(what, sizeof what, "mark %d: %s (%s)%s", m->id, m->label,
-			         lsr_mark_origin_name(m->origin), m->cancelled ? "  [CANCELLED]" : "");
+			         lsr_mark_origin_name(m->origin), m->cancelled ? "  [CANCELLED]"
+			         : lsr_report_mark_ignored(r, m) ? "  [IGNORED: only the first Decompression counts]"
+			         : "");
 		} else if (ts <= tn) {
 			const struct rep_state *s = &r->states[is++];
 			t = s->t;
@@ -215,9 +384,9 @@ static double page1_timeline(const struct lsr_report *r, cairo_t *cr, double y, 
 			t = n->t;
 			snprintf(what, sizeof what, "%s: %s", lsr_event_type_name(n->type), n->text);
 		}
-		lsr_report_wall(r, t, w, sizeof w);
+		lsr_report_clock(r, t, w, sizeof w);
 		textf(cr, MARGIN, y, 8, false, "%9.1f s", t);
-		text_at(cr, MARGIN + 50, y, 8, false, w + 11); /* the time of day */
+		text_at(cr, MARGIN + 50, y, 8, false, w);
 		text_at(cr, MARGIN + 130, y, 8, false, what);
 		y += 10;
 		shown++;
@@ -225,7 +394,7 @@ static double page1_timeline(const struct lsr_report *r, cairo_t *cr, double y, 
 	return y + 6;
 }
 
-static void page1_params(const struct lsr_report *r, cairo_t *cr, double y)
+static void params_table(const struct lsr_report *r, cairo_t *cr, double y)
 {
 	text_at(cr, MARGIN, y, 9, true, "Detector parameters in force");
 	y += 10;
@@ -274,27 +443,92 @@ static void hline(cairo_t *cr, const struct frame *f, double v, double gray, dou
 	cairo_set_source_rgb(cr, 0, 0, 0);
 }
 
-static void mark_lines(const struct lsr_report *r, cairo_t *cr, const struct frame *f, bool labels)
+/* One glyph per kind of mark, on the trend and in its legend. */
+static void mark_glyph(cairo_t *cr, enum lsr_mark_kind k, double x, double y)
+{
+	double s = 3.2;
+	cairo_set_dash(cr, NULL, 0, 0);
+	cairo_set_line_width(cr, 0.8);
+	cairo_new_path(cr);
+	switch (k) {
+	case LSR_MARK_DURA_OPEN: /* open triangle pointing down */
+		cairo_move_to(cr, x - s, y - s);
+		cairo_line_to(cr, x + s, y - s);
+		cairo_line_to(cr, x, y + s);
+		cairo_close_path(cr);
+		cairo_stroke(cr);
+		break;
+	case LSR_MARK_DECOMPRESSION: /* filled diamond */
+		cairo_move_to(cr, x, y - s - 0.8);
+		cairo_line_to(cr, x + s + 0.8, y);
+		cairo_line_to(cr, x, y + s + 0.8);
+		cairo_line_to(cr, x - s - 0.8, y);
+		cairo_close_path(cr);
+		cairo_fill(cr);
+		break;
+	case LSR_MARK_CLOSURE: /* filled square */
+		cairo_rectangle(cr, x - s, y - s, 2 * s, 2 * s);
+		cairo_fill(cr);
+		break;
+	case LSR_MARK_CONFIRM: /* filled circle */
+		cairo_arc(cr, x, y, s, 0, 2 * M_PI);
+		cairo_fill(cr);
+		break;
+	case LSR_MARK_INTENSITY: /* open circle */
+		cairo_arc(cr, x, y, s, 0, 2 * M_PI);
+		cairo_stroke(cr);
+		break;
+	case LSR_MARK_BASELINE: /* open square */
+		cairo_rectangle(cr, x - s, y - s, 2 * s, 2 * s);
+		cairo_stroke(cr);
+		break;
+	default: /* custom: a cross */
+		cairo_move_to(cr, x - s, y - s);
+		cairo_line_to(cr, x + s, y + s);
+		cairo_move_to(cr, x - s, y + s);
+		cairo_line_to(cr, x + s, y - s);
+		cairo_stroke(cr);
+		break;
+	}
+}
+
+static double mark_legend(cairo_t *cr, double y)
+{
+	static const struct { enum lsr_mark_kind k; const char *name; } kinds[] = {
+		{ LSR_MARK_DURA_OPEN, "Dura open" }, { LSR_MARK_DECOMPRESSION, "Decompression" },
+		{ LSR_MARK_CONFIRM, "Confirm" }, { LSR_MARK_INTENSITY, "Intensity" },
+		{ LSR_MARK_BASELINE, "Baseline" }, { LSR_MARK_CLOSURE, "Closure" },
+		{ LSR_MARK_CUSTOM, "other mark" },
+	};
+	double x = MARGIN;
+	text_at(cr, x, y, 7, false, "Marks:");
+	x += 28;
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		mark_glyph(cr, kinds[i].k, x + 3, y - 2.5);
+		text_at(cr, x + 9, y, 7, false, kinds[i].name);
+		x += 66;
+	}
+	return y + 10;
+}
+
+static void mark_lines(const struct lsr_report *r, cairo_t *cr, const struct frame *f, bool glyphs)
 {
 	double dash = 2;
 	for (int i = 0; i < r->nmarks; i++) {
 		const struct rep_mark *m = &r->marks[i];
-		if (m->cancelled || m->kind == LSR_MARK_CANCEL || m->t < f->x0 || m->t > f->x1)
+		if (m->cancelled || lsr_report_mark_ignored(r, m) || m->kind == LSR_MARK_CANCEL ||
+		    m->t < f->x0 || m->t > f->x1)
 			continue;
 		cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+		cairo_set_line_width(cr, 0.6);
 		cairo_set_dash(cr, &dash, 1, 0);
 		cairo_move_to(cr, fx(f, m->t), f->y);
 		cairo_line_to(cr, fx(f, m->t), f->y + f->h);
 		cairo_stroke(cr);
 		cairo_set_dash(cr, NULL, 0, 0);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		if (labels) {
-			cairo_save(cr);
-			cairo_translate(cr, fx(f, m->t) + 2, f->y + 3);
-			cairo_rotate(cr, M_PI / 2);
-			text_at(cr, 0, 0, 6, false, m->label);
-			cairo_restore(cr);
-		}
+		if (glyphs)
+			mark_glyph(cr, m->kind, fx(f, m->t), f->y + 5);
 	}
 	cairo_set_source_rgb(cr, 0, 0, 0);
 }
@@ -363,83 +597,121 @@ static void trend_panel(const struct lsr_report *r, cairo_t *cr, int ch, struct 
 	}
 }
 
-/* The scale of one channel's panel: its largest excursion after the
- * stimulus artifact, over the baseline and the last valid sweeps, so the
- * two compare directly. */
-static double sweep_scale(const struct lsr_report *r, int ch)
+static void trace(cairo_t *cr, const struct frame *f, const float *x, int len)
 {
-	const struct rep_sweeps *sw = &r->sweeps[ch];
-	const float *last[REP_LAST_SWEEPS];
-	int k = lsr_report_last_sweeps(r, ch, last, REP_LAST_SWEEPS);
-	double amp = 1;
-	for (int i = sw->pre + sw->pre / 4; i < sw->len; i++) {
-		for (int j = 0; j < k; j++)
-			amp = fmax(amp, fabs(last[j][i]));
-		if (sw->base)
-			amp = fmax(amp, fabs(sw->base[i]));
-	}
-	return amp * 1.05;
-}
-
-static void sweep_trace(cairo_t *cr, const struct frame *f, const float *const *src, int k,
-                        int len, double gray, double width, bool dashed)
-{
-	double dash = 3, ms = 110.0 / len;
-	cairo_set_source_rgb(cr, gray, gray, gray);
-	cairo_set_line_width(cr, width);
-	cairo_set_dash(cr, &dash, dashed ? 1 : 0, 0);
+	double ms = 110.0 / len;
 	for (int i = 0; i < len; i++) {
-		double v = 0;
-		for (int j = 0; j < k; j++) /* k > 1: their average */
-			v += src[j][i] / k;
-		double px = fx(f, i * ms - 10), py = fy(f, fmax(f->y0, fmin(f->y1, v)));
+		double px = fx(f, i * ms - 10), py = fy(f, fmax(f->y0, fmin(f->y1, x[i])));
 		if (i == 0)
 			cairo_move_to(cr, px, py);
 		else
 			cairo_line_to(cr, px, py);
 	}
 	cairo_stroke(cr);
-	cairo_set_dash(cr, NULL, 0, 0);
-	cairo_set_source_rgb(cr, 0, 0, 0);
 }
 
-static void sweeps_panels(const struct lsr_report *r, cairo_t *cr, double y, double h)
+/* The scale of one channel's row: its largest excursion after the
+ * stimulus artifact over every snapshot, so the four compare directly. */
+static double snap_scale(const struct lsr_report *r, int ch)
 {
-	int chans[REP_CH], n = 0;
-	for (int ch = 0; ch < r->nch && ch < REP_CH && n < 4; ch++)
-		if (r->roles[ch] != LSR_ROLE_OTHER && r->sweeps[ch].count > 0)
+	double amp = 1;
+	for (int m = 0; m < REP_MOMENTS; m++) {
+		const struct rep_snapshot *sn = lsr_report_snapshot(r, (enum rep_moment)m, ch);
+		for (int i = sn ? sn->pre + sn->pre / 4 : 0; sn && i < sn->len; i++)
+			amp = fmax(amp, fabs(sn->avg[i]));
+	}
+	return amp * 1.1;
+}
+
+static void snapshot_panel(const struct lsr_report *r, cairo_t *cr, const struct frame *f,
+                           int ch, enum rep_moment m)
+{
+	static const char *const titles[REP_MOMENTS] = {
+		"Baseline", "Before decompression", "At the loss", "At the end",
+	};
+	const struct rep_snapshot *sn = lsr_report_snapshot(r, m, ch);
+	const struct rep_snapshot *base = lsr_report_snapshot(r, REP_AT_BASELINE, ch);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, 0.6);
+	cairo_rectangle(cr, f->x, f->y, f->w, f->h);
+	cairo_stroke(cr);
+	text_at(cr, f->x, f->y - 3, 7, true, titles[m]);
+	if (sn) {
+		char w[16];
+		lsr_report_clock(r, sn->t, w, sizeof w);
+		textf(cr, f->x + 2, f->y + 7, 5.5, false, "%s, %d trials", w, sn->trials);
+	}
+	/* time scale: a tick every 20 ms, the stimulus at 0 */
+	for (int ms = 0; ms <= 100; ms += 20) {
+		cairo_move_to(cr, fx(f, ms), f->y + f->h);
+		cairo_line_to(cr, fx(f, ms), f->y + f->h + 2);
+		cairo_stroke(cr);
+		textf(cr, fx(f, ms) - 4, f->y + f->h + 8, 5.5, false, "%d", ms);
+	}
+	double from, to;
+	lsr_report_window(r, ch, &from, &to);
+	cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+	cairo_rectangle(cr, fx(f, from), f->y + f->h - 2, fx(f, to) - fx(f, from), 2);
+	cairo_fill(cr);
+	hline(cr, f, 0, 0.8, 0);
+	if (!sn) {
+		const char *why = m == REP_BEFORE_DECOMPRESSION ? "no Decompression mark"
+		                  : m == REP_AT_LOSS ? "no loss" : "no valid trial";
+		text_at(cr, f->x + 6, f->y + f->h / 2, 7, false, why);
+		return;
+	}
+	cairo_save(cr);
+	cairo_rectangle(cr, f->x, f->y, f->w, f->h);
+	cairo_clip(cr);
+	if (base && m != REP_AT_BASELINE && base->len == sn->len) { /* baseline: blue, dashed */
+		double dash = 2.5;
+		cairo_set_source_rgb(cr, 0.15, 0.35, 0.85);
+		cairo_set_line_width(cr, 0.9);
+		cairo_set_dash(cr, &dash, 1, 0);
+		trace(cr, f, base->avg, base->len);
+		cairo_set_dash(cr, NULL, 0, 0);
+	}
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, 1.1);
+	trace(cr, f, sn->avg, sn->len);
+	cairo_restore(cr);
+	if (isfinite(sn->mean_p2p))
+		textf(cr, f->x + 2, f->y + f->h - 3, 5.5, false, "%.0f µV p-p (mean of trials)", sn->mean_p2p);
+}
+
+static void snapshots(const struct lsr_report *r, cairo_t *cr, double y, double h)
+{
+	int chans[3], n = 0;
+	for (int ch = 0; ch < r->nch && ch < REP_CH && n < 3; ch++)
+		if (r->roles[ch] == LSR_ROLE_LSR && r->sweeps[ch].count > 0)
 			chans[n++] = ch;
-	text_at(cr, MARGIN, y - 16, 11, true, "Representative sweeps (-10 to +100 ms)");
-	text_at(cr, MARGIN, y - 6, 7, false,
-	        "thick black: baseline average; grey: last valid trials; dashed: their average");
-	if (h > 220)
-		h = 220;
-	double gap = 44, w = (PAGE_W - 2 * MARGIN - 36 - gap * (n > 0 ? n - 1 : 0)) / (n > 0 ? n : 1);
-	for (int c = 0; c < n; c++) {
-		const struct rep_sweeps *sw = &r->sweeps[chans[c]];
-		double amp = sweep_scale(r, chans[c]);
-		struct frame f = { MARGIN + 36 + c * (w + gap), y + 10, w, h - 10, -10, 100, -amp, amp };
-		char title[128];
-		snprintf(title, sizeof title, "ch %d %s (%s)", chans[c], r->labels[chans[c]],
-		         lsr_role_name(r->roles[chans[c]]));
-		axes(cr, &f, title, "µV");
-		hline(cr, &f, 0, 0.7, 0);
-		const float *last[REP_LAST_SWEEPS];
-		int k = lsr_report_last_sweeps(r, chans[c], last, REP_LAST_SWEEPS);
-		cairo_save(cr);
-		cairo_rectangle(cr, f.x, f.y, f.w, f.h);
-		cairo_clip(cr);
-		for (int j = 0; j < k; j++)
-			sweep_trace(cr, &f, &last[j], 1, sw->len, 0.6, 0.5, false);
-		if (k > 1)
-			sweep_trace(cr, &f, last, k, sw->len, 0, 0.8, true);
-		if (sw->base) {
-			const float *b = sw->base;
-			sweep_trace(cr, &f, &b, 1, sw->len, 0, 1.4, false);
+	for (int ch = 0; ch < r->nch && ch < REP_CH && n < 3; ch++)
+		if (r->roles[ch] == LSR_ROLE_CONTROL && r->sweeps[ch].count > 0)
+			chans[n++] = ch;
+	text_at(cr, MARGIN, y, 11, true, "Snapshots (-10 to +100 ms after the stimulus)");
+	textf(cr, MARGIN, y + 10, 7, false, "black: the average of the %d valid trials before the moment; "
+	      "blue dashed: the baseline average; grey bar: the window judged", REP_SNAP_TRIALS);
+	y += 24;
+	double gap = 10, lw = 44;
+	double w = (PAGE_W - 2 * MARGIN - lw - 3 * gap) / 4;
+	double rh = n > 0 ? fmin(120, (h - 24) / n) : 0;
+	for (int i = 0; i < n; i++) {
+		int ch = chans[i];
+		double amp = snap_scale(r, ch);
+		double ry = y + i * rh;
+		char label[64];
+		snprintf(label, sizeof label, "ch %d", ch);
+		text_at(cr, MARGIN, ry + 34, 7.5, true, label);
+		text_at(cr, MARGIN, ry + 43, 6.5, false, r->labels[ch]);
+		text_at(cr, MARGIN, ry + 51, 6.5, false, lsr_role_name(r->roles[ch]));
+		for (int m = 0; m < REP_MOMENTS; m++) {
+			struct frame f = { MARGIN + lw + m * (w + gap), ry + 8, w, rh - 26, -10, 100, -amp, amp };
+			snapshot_panel(r, cr, &f, ch, (enum rep_moment)m);
+			if (m == 0) {
+				textf(cr, f.x - 30, f.y + 5, 5.5, false, "+%.0f µV", amp);
+				textf(cr, f.x - 30, f.y + f.h, 5.5, false, "-%.0f µV", amp);
+			}
 		}
-		cairo_restore(cr);
-		text_at(cr, f.x, f.y + f.h + 9, 7, false, "-10 ms");
-		text_at(cr, f.x + f.w - 28, f.y + f.h + 9, 7, false, "100 ms");
 	}
 }
 
@@ -454,21 +726,25 @@ static void page2(const struct lsr_report *r, cairo_t *cr)
 	text_at(cr, MARGIN, MARGIN, 11, true, "Trend over the case (x: stream time, s)");
 	textf(cr, MARGIN, MARGIN + 11, 7, false,
 	      "dashed: baseline; dotted: reduced (%.0f%% of baseline); thin grey: each trial's "
-	      "presence threshold; vertical dashed: marks", r->params.reduced_pct);
-	double ph = n > 2 ? 110 : 150;
+	      "presence threshold; filled dot: present, open: absent, x: invalid", r->params.reduced_pct);
+	y = mark_legend(cr, y + 2);
+	double ph = n > 2 ? 72 : 95;
 	for (int i = 0; i < n; i++) {
-		struct frame f = { MARGIN + 36, y + 10, PAGE_W - 2 * MARGIN - 36, ph, t0, t1, 0, 1 };
+		struct frame f = { MARGIN + 36, y + 12, PAGE_W - 2 * MARGIN - 36, ph, t0, t1, 0, 1 };
 		trend_panel(r, cr, lsr[i], &f, false);
-		y += ph + 26;
+		y += ph + 24;
 	}
 	if (n > 0) {
-		struct frame f = { MARGIN + 36, y + 10, PAGE_W - 2 * MARGIN - 36, 70, t0, t1, 0, 1 };
+		struct frame f = { MARGIN + 36, y + 12, PAGE_W - 2 * MARGIN - 36, 45, t0, t1, 0, 1 };
 		trend_panel(r, cr, lsr[0], &f, true);
 		textf(cr, f.x, f.y + f.h + 9, 7, false, "%.0f s", t0);
 		textf(cr, f.x + f.w - 30, f.y + f.h + 9, 7, false, "%.0f s", t1);
-		y += 70 + 30;
+		y += 45 + 30;
 	}
-	sweeps_panels(r, cr, y + 20, PAGE_H - MARGIN - y - 40);
+	int prow = (lsr_params_count() + 3) / 4;
+	double params_h = 14 + prow * 8.5;
+	snapshots(r, cr, y + 6, PAGE_H - MARGIN - params_h - y - 10);
+	params_table(r, cr, PAGE_H - MARGIN - params_h + 10);
 }
 
 static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len)
@@ -484,12 +760,12 @@ int lsr_report_write_pdf(const struct lsr_report *r, FILE *f, char *err, size_t 
 	cairo_t *cr = cairo_create(s);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	double y = page1_header(r, cr, MARGIN + 10);
-	y = page1_outcome(r, cr, y);
+	y = page1_verdict(r, cr, y);
 	y = page1_baselines(r, cr, y);
-	int prow = (lsr_params_count() + 3) / 4;
-	double params_h = 20 + prow * 8.5;
-	page1_timeline(r, cr, y, PAGE_H - MARGIN - params_h);
-	page1_params(r, cr, PAGE_H - MARGIN - params_h + 10);
+	y = page1_stimulation(r, cr, y);
+	double sign_h = 130;
+	page1_timeline(r, cr, y, PAGE_H - MARGIN - sign_h);
+	page1_signature(cr, PAGE_H - MARGIN - sign_h + 20);
 	cairo_show_page(cr);
 	page2(r, cr);
 	cairo_show_page(cr);

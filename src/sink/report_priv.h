@@ -19,6 +19,9 @@
 #define REP_NOTES 256
 #define REP_STIM_RING 1024
 #define REP_TEXT 96
+#define REP_RECENT 32         /* recent trials per channel, for the facts at a call */
+#define REP_SNAP_TRIALS 10    /* valid sweeps a snapshot averages */
+#define REP_DECOMP_SNAPS 4    /* Decompression marks with a snapshot each */
 
 struct rep_point {
 	float t, p2p, onset, threshold; /* NAN when null */
@@ -34,9 +37,34 @@ struct rep_trend {
 struct rep_sweeps {
 	int len, pre;       /* samples; samples before the stimulus */
 	float *ring;        /* REP_SWEEPS × len, valid trials */
+	double ring_t[REP_SWEEPS]; /* their stimuli */
+	double ring_p2p[REP_SWEEPS]; /* and their p2p in the channel's window */
 	int head, count;
 	float *base;        /* average of the baseline's trials, or NULL */
 	double base_p2p;    /* the baseline p2p it was taken for */
+};
+
+/* A snapshot: the average of the valid sweeps nearest a moment of the case
+ * (up to REP_SNAP_TRIALS, the latest before it), per channel. */
+enum rep_moment { REP_AT_BASELINE, REP_BEFORE_DECOMPRESSION, REP_AT_LOSS, REP_AT_END,
+	          REP_MOMENTS };
+
+struct rep_snapshot {
+	bool have;
+	double t;           /* the moment (stream time) */
+	double first_t, last_t; /* the stimuli of the first and last sweep averaged */
+	int trials;
+	int len, pre;       /* samples of avg; of them before the stimulus */
+	float *avg;         /* len samples, or NULL */
+	double amplitude;   /* p2p of the average over the channel's window, µV */
+	double mean_p2p;    /* the mean of the trials' own p2p in that window, µV */
+	int mark_id;        /* before decompression: the mark it belongs to */
+};
+
+/* The last trials of a channel: what a call rests on. */
+struct rep_recent {
+	double t, p2p;
+	bool valid;
 };
 
 struct rep_baseline {
@@ -60,6 +88,8 @@ struct rep_state {
 	enum lsr_state state, prev;
 	bool premature, after, verified, provisional;
 	int confirm_trials; /* valid trials from since to t */
+	double direct_pct;  /* the control's median p2p over those trials, % of its
+	                     * baseline; NAN without a control baseline */
 };
 
 struct rep_note { /* link, gap and alarm events */
@@ -71,7 +101,8 @@ struct rep_note { /* link, gap and alarm events */
 struct lsr_report {
 	struct lsr_sink sink;
 	double wall_start;
-	char *patient, *device, *driver, *source;
+	struct lsr_case_details case_details;
+	char *device, *driver, *source;
 
 	bool have_start;
 	int segments, rate, nch;
@@ -89,6 +120,12 @@ struct lsr_report {
 
 	struct rep_trend trend[REP_CH];
 	struct rep_sweeps sweeps[REP_CH];
+	struct rep_recent recent[REP_CH][REP_RECENT];
+	int recent_head[REP_CH], recent_count[REP_CH];
+	/* snapshots: [moment][channel]; before decompression one set per mark */
+	struct rep_snapshot snap[REP_MOMENTS][REP_CH];
+	struct rep_snapshot decomp_snap[REP_DECOMP_SNAPS][REP_CH];
+	int ndecomp_snaps;
 	struct rep_baseline base[REP_CH];
 	uint64_t invalid[LSR_INVALID_COUNT];
 	uint64_t valid_trials;
@@ -109,9 +146,32 @@ struct lsr_report {
 	bool have_stats;
 };
 
-/* Wall-clock time of stream time t, local, ISO 8601 with the UTC offset:
- * "2026-11-24T07:20:00+0100". */
+/* Wall-clock time of stream time t, local, with its zone, as a person
+ * reads it: "1 Dec 2026 21:57:24 UTC". */
 void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len);
+/* The same as one word, for "key=value" items: "2026-12-01T21:57:24+0000". */
+void lsr_report_iso(const struct lsr_report *r, double t, char *buf, size_t len);
+/* The time of day alone: "21:57:24". */
+void lsr_report_clock(const struct lsr_report *r, double t, char *buf, size_t len);
+/* The last state change (the current state), or NULL before any. */
+const struct rep_state *lsr_report_current(const struct lsr_report *r);
+/* The Decompression mark that counts (the first not cancelled), or NULL. */
+const struct rep_mark *lsr_report_decompression(const struct lsr_report *r);
+/* A Decompression mark after the one that counts has no effect. */
+bool lsr_report_mark_ignored(const struct lsr_report *r, const struct rep_mark *m);
+/* The stimulation current in force at stream time t (the last Intensity
+ * mark at or before t, not cancelled), or NAN. */
+double lsr_report_intensity_at(const struct lsr_report *r, double t);
+/* The Confirm mark after the loss that counts, or NULL. */
+const struct rep_mark *lsr_report_confirm(const struct lsr_report *r);
+/* The snapshot of ch at a moment, or NULL when the case has no such
+ * moment (no Decompression mark, no loss) or no valid sweep for it. */
+const struct rep_snapshot *lsr_report_snapshot(const struct lsr_report *r, enum rep_moment m, int ch);
+const char *lsr_report_moment_name(enum rep_moment m);
+/* The window ch's amplitude is read in (ms): LSR, or direct for the control. */
+void lsr_report_window(const struct lsr_report *r, int ch, double *from, double *to);
+/* The plain-language summary of the case, one paragraph. */
+void lsr_report_summary(const struct lsr_report *r, char *buf, size_t len);
 /* The state entry that gives the final status's loss (the last change to
  * disappeared while the case ended disappeared), or NULL. */
 const struct rep_state *lsr_report_loss(const struct lsr_report *r);

@@ -30,6 +30,27 @@ static void put_num(FILE *f, const char *key, double v, int prec)
 		fprintf(f, "%s: none\n", key);
 }
 
+static void put_ma(FILE *f, const char *key, double ma)
+{
+	if (isfinite(ma))
+		fprintf(f, "%s: %g\n", key, ma);
+	else
+		put_kv(f, key, "unset");
+}
+
+static void put_time(FILE *f, const struct lsr_report *r, const char *key, double t)
+{
+	char k[64], w[64];
+	snprintf(k, sizeof k, "%s_t", key);
+	put_num(f, k, t, 3);
+	snprintf(k, sizeof k, "%s_wall", key);
+	if (isfinite(t))
+		lsr_report_wall(r, t, w, sizeof w);
+	else
+		snprintf(w, sizeof w, "none");
+	put_kv(f, k, w);
+}
+
 static const char *role_of(const struct lsr_report *r, int ch)
 {
 	return ch < r->nch ? lsr_role_name(r->roles[ch]) : "other";
@@ -44,7 +65,13 @@ static void header(const struct lsr_report *r, FILE *f)
 	lsr_report_wall(r, r->t_last, buf, sizeof buf);
 	put_kv(f, "case_end", buf);
 	put_num(f, "duration_s", r->t_last - r->t_first, 1);
-	put_kv(f, "patient", r->patient);
+	const char *patient = r->case_details.value[LSR_CASE_PATIENT];
+	put_kv(f, "patient", patient[0] ? patient : "anonymous");
+	for (int i = 0; i < LSR_CASE_FIELDS; i++) {
+		char key[48];
+		snprintf(key, sizeof key, "case_%s", lsr_case_details_key((enum lsr_case_field)i));
+		put_kv(f, key, r->case_details.value[i]);
+	}
 	put_kv(f, "device", r->device);
 	put_kv(f, "driver", r->driver ? r->driver : "");
 	put_kv(f, "source", r->source);
@@ -64,11 +91,7 @@ static void header(const struct lsr_report *r, FILE *f)
 				lsr_params_format(&r->params, i, buf, sizeof buf);
 				put_kv(f, names[k], buf);
 			}
-	double ma = lsr_report_intensity(r);
-	if (isfinite(ma))
-		fprintf(f, "stim_intensity_ma: %g\n", ma);
-	else
-		put_kv(f, "stim_intensity_ma", "unset");
+	put_ma(f, "stim_intensity_ma", lsr_report_intensity(r));
 	for (int i = 0; i < lsr_params_count(); i++) {
 		char key[80];
 		lsr_params_format(&r->params, i, buf, sizeof buf);
@@ -110,9 +133,59 @@ static void outcome(const struct lsr_report *r, FILE *f)
 		lsr_report_wall(r, loss->since, buf, sizeof buf);
 		put_kv(f, "loss_wall", buf);
 		fprintf(f, "loss_confirm_trials: %d\n", loss->confirm_trials);
+		put_kv(f, "loss_verified", loss->verified ? "yes" : "no");
+		put_num(f, "loss_direct_pct", loss->direct_pct, 0);
 	} else {
-		fprintf(f, "loss_t: none\nloss_wall: none\nloss_confirm_trials: none\n");
+		fprintf(f, "loss_t: none\nloss_wall: none\nloss_confirm_trials: none\n"
+		        "loss_verified: none\nloss_direct_pct: none\n");
 	}
+	const struct rep_state *cur = lsr_report_current(r);
+	put_kv(f, "current_state", cur ? lsr_state_name(cur->state) : "acquiring");
+	put_kv(f, "current_phase", cur && cur->premature ? "premature" :
+	       cur && cur->after ? "after_decompression" : "none");
+	put_time(f, r, "current_since", cur ? cur->since : NAN);
+	const struct rep_mark *dec = lsr_report_decompression(r);
+	put_time(f, r, "decompression", dec ? dec->t : NAN);
+	put_num(f, "loss_after_decompression_s", loss && dec && loss->after ? loss->since - dec->t : NAN, 1);
+	double base_t = NAN;
+	for (int ch = 0; ch < REP_CH && ch < r->nch; ch++)
+		if (r->base[ch].have && r->roles[ch] == LSR_ROLE_LSR && !isfinite(base_t))
+			base_t = r->base[ch].t;
+	put_ma(f, "intensity_at_baseline_ma", isfinite(base_t) ? lsr_report_intensity_at(r, base_t) : NAN);
+	put_ma(f, "intensity_at_loss_ma", loss ? lsr_report_intensity_at(r, loss->t) : NAN);
+	const struct rep_mark *c = lsr_report_confirm(r);
+	put_kv(f, "confirmed_at_raised_intensity", loss ? (c ? "yes" : "no") : "none");
+	put_time(f, r, "confirm", c ? c->t : NAN);
+	char summary[1024];
+	lsr_report_summary(r, summary, sizeof summary);
+	put_kv(f, "summary", summary);
+}
+
+static void put_item(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.1f", v);
+	else
+		fprintf(f, "none");
+}
+
+static void snapshots(const struct lsr_report *r, FILE *f)
+{
+	char w[64];
+	for (int m = 0; m < REP_MOMENTS; m++)
+		for (int ch = 0; ch < REP_CH && ch < r->nch; ch++) {
+			const struct rep_snapshot *sn = lsr_report_snapshot(r, (enum rep_moment)m, ch);
+			if (!sn)
+				continue;
+			lsr_report_iso(r, sn->t, w, sizeof w);
+			fprintf(f, "snapshot: moment=%s ch=%d role=%s t=%.3f wall=%s first_t=%.3f "
+			        "last_t=%.3f trials=%d mean_p2p_uv=", lsr_report_moment_name((enum rep_moment)m),
+			        ch, role_of(r, ch), sn->t, w, sn->first_t, sn->last_t, sn->trials);
+			put_item(f, sn->mean_p2p);
+			fprintf(f, " average_p2p_uv=");
+			put_item(f, sn->amplitude);
+			fputc('\n', f);
+		}
 }
 
 static void timeline(const struct lsr_report *r, FILE *f)
@@ -121,16 +194,17 @@ static void timeline(const struct lsr_report *r, FILE *f)
 	fprintf(f, "marks: %d\n", r->nmarks + r->marks_left_out);
 	for (int i = 0; i < r->nmarks; i++) {
 		const struct rep_mark *m = &r->marks[i];
-		lsr_report_wall(r, m->t, buf, sizeof buf);
-		fprintf(f, "mark: id=%d t=%.3f wall=%s origin=%s cancelled=%s label=", m->id, m->t,
-		        buf, lsr_mark_origin_name(m->origin), m->cancelled ? "yes" : "no");
+		lsr_report_iso(r, m->t, buf, sizeof buf);
+		fprintf(f, "mark: id=%d t=%.3f wall=%s origin=%s cancelled=%s ignored=%s label=", m->id,
+		        m->t, buf, lsr_mark_origin_name(m->origin), m->cancelled ? "yes" : "no",
+		        lsr_report_mark_ignored(r, m) ? "yes" : "no");
 		put_text(f, m->label);
 		fputc('\n', f);
 	}
 	fprintf(f, "state_changes: %d\n", r->nstates + r->states_left_out);
 	for (int i = 0; i < r->nstates; i++) {
 		const struct rep_state *s = &r->states[i];
-		lsr_report_wall(r, s->t, buf, sizeof buf);
+		lsr_report_iso(r, s->t, buf, sizeof buf);
 		fprintf(f, "state: t=%.3f wall=%s state=%s prev=%s since=%.3f phase=%s "
 		        "verified=%s provisional=%s confirm_trials=%d ratio=",
 		        s->t, buf, lsr_state_name(s->state), lsr_state_name(s->prev), s->since,
@@ -145,7 +219,7 @@ static void timeline(const struct lsr_report *r, FILE *f)
 	        r->link_losses, r->stalls, r->gaps, (long long)r->gap_samples, r->alarms);
 	for (int i = 0; i < r->nnotes; i++) {
 		const struct rep_note *n = &r->notes[i];
-		lsr_report_wall(r, n->t, buf, sizeof buf);
+		lsr_report_iso(r, n->t, buf, sizeof buf);
 		fprintf(f, "note: t=%.3f wall=%s type=%s text=", n->t, buf, lsr_event_type_name(n->type));
 		put_text(f, n->text);
 		fputc('\n', f);
@@ -165,6 +239,7 @@ int lsr_report_write_txt(const struct lsr_report *r, FILE *f)
 {
 	header(r, f);
 	outcome(r, f);
+	snapshots(r, f);
 	timeline(r, f);
 	return ferror(f) ? -1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "case_details.h"
 #include "driver.h"
 #include "event.h"
 #include "params.h"
@@ -60,6 +61,11 @@ struct lsr_source_ops {
 	 * of what p_out holds; montage_out gets the stored montage or stays
 	 * untouched.  Returns how many settings annotations applied (0: none). */
 	int (*settings)(const void *st, struct lsr_params *p_out, char *montage_out, size_t len);
+	/* Recordings (NULL otherwise): fill the fields of out it does not give
+	 * yet from the recording: its "lsrmon: case …" annotations, and for the
+	 * patient the header's patient field (unless anonymous), so a report
+	 * made from a replay names the patient and the team the live one named. */
+	void (*case_details)(const void *st, struct lsr_case_details *out);
 	/* Write the driver's stop bytes, close everything. */
 	void (*destroy)(void *st);
 };

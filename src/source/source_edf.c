@@ -6,11 +6,13 @@
  * file and reads its annotations; the samples are read by edfdata.c and
  * decoded on a thread of their own (ahead.h), paced by the pump. */
 #include <edflib.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ahead.h"
 #include "edfdata.h"
@@ -54,6 +56,7 @@ struct edf_source {
 	char **settings;
 	size_t nsettings;
 	double start_epoch;                /* header start date/time (local clock) */
+	char patient[81];                  /* the header's patient field; "" when anonymous */
 	/* the decoding thread's while it runs */
 	struct lsr_edfdata *data;
 	int64_t read_pos;                  /* instants read */
@@ -362,6 +365,21 @@ static double edf_wall_start(const void *st)
 	return s->start_epoch;
 }
 
+static void edf_case_details(const void *st, struct lsr_case_details *out)
+{
+	const struct edf_source *s = st;
+	struct lsr_case_details stored = { 0 };
+	int bad = 0;
+	for (size_t i = 0; i < s->nsettings; i++)
+		lsr_recnotes_apply_case(s->settings[i], &stored, &bad);
+	if (!stored.value[LSR_CASE_PATIENT][0]) {
+		char e[160];
+		if (lsr_case_details_set(&stored, "patient", s->patient, e, sizeof e) < 0)
+			stored.value[LSR_CASE_PATIENT][0] = '\0';
+	}
+	lsr_case_details_fill(out, &stored);
+}
+
 static const struct lsr_source_ops edf_ops = {
 	.kind = "replay",
 	.button_from_annotations = true,
@@ -374,6 +392,7 @@ static const struct lsr_source_ops edf_ops = {
 	.position = edf_position,
 	.wall_start = edf_wall_start,
 	.settings = edf_settings,
+	.case_details = edf_case_details,
 	.destroy = edf_destroy,
 };
 
@@ -478,6 +497,26 @@ static bool annotations(struct edf_source *s, const struct edf_hdr_struct *h)
 	return true;
 }
 
+/* The header's patient field as the recording wrote it (EDFlib splits
+ * EDF+'s subfields and renames them): bytes 8-87, trimmed; the anonymous
+ * "X X X X" is no patient. */
+static void read_patient(struct edf_source *s, const char *path)
+{
+	s->patient[0] = '\0';
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = pread(fd, s->patient, 80, 8);
+	close(fd);
+	s->patient[n == 80 ? 80 : 0] = '\0';
+	for (char *c = s->patient; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+	trim(s->patient);
+	if (!strcmp(s->patient, "X X X X"))
+		s->patient[0] = '\0';
+}
+
 struct lsr_source *lsr_source_edf_new(const char *path, double speed,
                                       char *err, size_t errlen, int *exit_code)
 {
@@ -504,6 +543,7 @@ struct lsr_source *lsr_source_edf_new(const char *path, double speed,
 		goto fail;
 	}
 	s->hd = h->handle;
+	read_patient(s, path);
 	s->bdf = h->filetype == EDFLIB_FILETYPE_BDF || h->filetype == EDFLIB_FILETYPE_BDFPLUS;
 	if (!layout(s, h, why, sizeof why)) {
 		snprintf(err, errlen, "--replay %s: %s", path, why);

@@ -2,13 +2,12 @@
  * so a bad layout is refused with "file:line: what is wrong". */
 #include <ctype.h>
 #include <errno.h>
-#include <ini.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "ini_file.h"
 #include "layout.h"
 #include "panes.h"
 #include "number.h"
@@ -27,32 +26,18 @@ static const char *const curses_colors[] = {
 	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
 };
 
-/* Parser state: the reader counts lines (inih's handler gets no line
- * number in Debian's build) and checks what inih would silently accept. */
+/* Parser state: the file (its reader counts lines and checks what inih
+ * would silently accept) and what the whole-file checks need. */
 struct parse {
+	struct lsr_ini_file ini;
 	struct lsr_layout *l;
-	FILE *f;
-	const char *file;
-	int line;            /* lines handed to inih so far = the current line */
-	long bytes;
-	int err_line;        /* 0 = no error yet */
-	char err[200];
 	int rows_line;
 	bool pane_section;   /* the current section is a pane */
 	int nseen;
 	char seen[SEEN_MAX][48];
 };
 
-static void fail(struct parse *p, const char *fmt, ...)
-{
-	if (p->err_line)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(p->err, sizeof p->err, fmt, ap);
-	va_end(ap);
-	p->err_line = p->line > 0 ? p->line : 1;
-}
+#define fail(p, ...) lsr_ini_file_fail(&(p)->ini, __VA_ARGS__)
 
 static bool valid_name(const char *s, size_t n)
 {
@@ -66,14 +51,15 @@ static bool valid_name(const char *s, size_t n)
 
 /* A [section] header: known names only (inih never tells the handler about
  * a section without keys); a pane section creates its pane here. */
-static void section_header(struct parse *p, const char *s)
+static void section_header(void *user, const char *s)
 {
+	struct parse *p = user;
 	const char *end = strchr(s, ']');
 	if (!end)
 		return; /* inih reports the syntax error */
 	size_t n = (size_t)(end - s - 1);
 	const char *name = s + 1;
-	static const char *const plain[] = { "layout", "display", "colors", "montage", "detector" };
+	static const char *const plain[] = { "layout", "display", "colors", "montage", "detector", "case" };
 	p->pane_section = false;
 	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
 		if (n == strlen(plain[i]) && !strncmp(name, plain[i], n))
@@ -100,92 +86,12 @@ static void section_header(struct parse *p, const char *s)
 		pn->type = LSR_PANE_TYPE_COUNT; /* required */
 		pn->row = -1;
 		pn->width.kind = LSR_SIZE_FILL;
-		pn->line = p->line;
+		pn->line = p->ini.line;
 		p->pane_section = true;
 		return;
 	}
-	fail(p, "unknown section [%.*s] (layout, display, colors, montage, detector, pane NAME)",
+	fail(p, "unknown section [%.*s] (layout, display, colors, montage, detector, case, pane NAME)",
 	     (int)(n > 60 ? 60 : n), name);
-}
-
-static bool utf8_ok(const unsigned char *s, size_t n)
-{
-	for (size_t i = 0; i < n;) {
-		unsigned c = s[i];
-		size_t k = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
-		if (k == 9 || (k == 1 && c < 0xC2) || i + k >= n + (k == 0))
-			return false;
-		for (size_t j = 1; j <= k; j++)
-			if ((s[i + j] & 0xC0) != 0x80)
-				return false;
-		i += k + 1;
-	}
-	return true;
-}
-
-/* ini_reader: hands inih one whole line at a time, refusing what inih
- * would mangle: overlong lines (cut, the rest misread as the next line),
- * indented lines (joined to the previous value), binary data, huge files. */
-static char *reader(char *str, int num, void *stream)
-{
-	struct parse *p = stream;
-	if (p->err_line)
-		return NULL;
-	char buf[LSR_LAYOUT_LINE_MAX + 3];
-	size_t n = 0;
-	int c;
-	bool any = false, bad = false, toolong = false;
-	while ((c = getc(p->f)) != EOF) {
-		any = true;
-		if (++p->bytes > LSR_LAYOUT_FILE_MAX) {
-			p->line++;
-			fail(p, "file larger than %d bytes", LSR_LAYOUT_FILE_MAX);
-			return NULL;
-		}
-		if (c == '\n')
-			break;
-		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
-			bad = true;
-		if (n < LSR_LAYOUT_LINE_MAX + 1)
-			buf[n++] = (char)c;
-		else
-			toolong = true;
-	}
-	if (!any)
-		return NULL;
-	p->line++;
-	if (n && buf[n - 1] == '\r')
-		n--;
-	if (n > LSR_LAYOUT_LINE_MAX)
-		toolong = true;
-	if (bad || !utf8_ok((const unsigned char *)buf, n)) {
-		fail(p, "binary data or invalid UTF-8 (not a layout file?)");
-		return NULL;
-	}
-	if (toolong) {
-		fail(p, "line longer than %d bytes", LSR_LAYOUT_LINE_MAX);
-		return NULL;
-	}
-	size_t lead = 0;
-	while (lead < n && (buf[lead] == ' ' || buf[lead] == '\t'))
-		lead++;
-	if (lead > 0 && lead < n && buf[lead] != ';' && buf[lead] != '#') {
-		fail(p, "indented line: remove the indentation (inih would join it to the previous value)");
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (p->line == 1 && n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
-		lead = 3;
-	if (buf[lead] == '[')
-		section_header(p, buf + lead);
-	if (p->err_line)
-		return NULL;
-	if ((int)n + 2 > num)
-		return NULL; /* cannot happen: num is inih's 200 */
-	memcpy(str, buf, n);
-	str[n] = '\n';
-	str[n + 1] = '\0';
-	return str;
 }
 
 static bool parse_int(const char *v, int lo, int hi, int *out)
@@ -199,7 +105,7 @@ static bool number_key(struct parse *p, const char *key, const char *v, enum lsr
 {
 	int r = lsr_number_parse(v, strlen(v), form, lo, hi, out);
 	if (r < 0) {
-		char why[sizeof p->err];
+		char why[200];
 		lsr_number_explain(why, sizeof why, key, v, r, range);
 		fail(p, "%s", why);
 		return false;
@@ -242,7 +148,7 @@ static bool parse_size(const char *v, struct lsr_size *s)
 static bool parse_rows(struct parse *p, const char *v)
 {
 	struct lsr_layout *l = p->l;
-	char buf[LSR_LAYOUT_LINE_MAX + 1];
+	char buf[LSR_INI_FILE_LINE_MAX + 1];
 	snprintf(buf, sizeof buf, "%s", v);
 	l->nrows = 0;
 	int pct = 0;
@@ -271,7 +177,7 @@ static bool parse_rows(struct parse *p, const char *v)
 		fail(p, "rows: percentages add up to %d%%, more than 100%%", pct);
 		return false;
 	}
-	p->rows_line = p->line;
+	p->rows_line = p->ini.line;
 	return true;
 }
 
@@ -449,11 +355,25 @@ static void key_montage(struct parse *p, const char *k, const char *v)
 	m->role = (enum lsr_role)role;
 }
 
+/* [case]: defaults for the team and the room only (case_details.h). */
+static void key_case(struct parse *p, const char *name, const char *value)
+{
+	enum lsr_case_field f = lsr_case_details_field(name);
+	if (f != LSR_CASE_FIELDS && !lsr_case_details_layout_may_set(f)) {
+		fail(p, "'%s' belongs to one patient's case: give it with --case FILE, never in a "
+		     "layout (a layout is reused for the next patient)", name);
+		return;
+	}
+	char e[160];
+	if (lsr_case_details_set(&p->l->case_defaults, name, value, e, sizeof e) < 0)
+		fail(p, "%s", e);
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parse *p = user;
 	struct lsr_layout *l = p->l;
-	if (p->err_line)
+	if (p->ini.err_line)
 		return 0;
 	char id[48];
 	snprintf(id, sizeof id, "%.20s\x1f%.26s", section, name);
@@ -491,12 +411,14 @@ static int handler(void *user, const char *section, const char *name, const char
 		key_montage(p, name, value);
 	} else if (!strcmp(section, "detector")) {
 		add_set(p, name, value);
+	} else if (!strcmp(section, "case")) {
+		key_case(p, name, value);
 	} else if (p->pane_section && l->npanes > 0) {
 		key_pane(p, &l->panes[l->npanes - 1], name, value);
 	} else {
 		fail(p, "unknown section [%.30s]", section);
 	}
-	return !p->err_line;
+	return !p->ini.err_line;
 }
 
 /* Whole-file checks, reported at the line of what they concern. */
@@ -508,14 +430,14 @@ static void check_all(struct parse *p)
 		return;
 	}
 	if (!p->rows_line) {
-		p->line = 1;
+		p->ini.line = 1;
 		fail(p, "[layout] rows missing (e.g. rows = 3, *, 8, 1)");
 		return;
 	}
 	bool used[LSR_LAYOUT_MAX_ROWS] = { false };
 	for (int i = 0; i < l->npanes; i++) {
 		struct lsr_layout_pane *pn = &l->panes[i];
-		p->line = pn->line;
+		p->ini.line = pn->line;
 		if (pn->type == LSR_PANE_TYPE_COUNT)
 			fail(p, "pane '%s' has no type", pn->name);
 		else if (pn->row < 0)
@@ -525,7 +447,7 @@ static void check_all(struct parse *p)
 		else
 			used[pn->row] = true;
 	}
-	p->line = p->rows_line;
+	p->ini.line = p->rows_line;
 	for (int r = 0; r < l->nrows; r++)
 		if (!used[r])
 			fail(p, "row %d has no pane", r + 1);
@@ -533,7 +455,7 @@ static void check_all(struct parse *p)
 		int pct = 0;
 		for (int i = 0; i < l->npanes; i++)
 			if (l->panes[i].row == r && l->panes[i].width.kind == LSR_SIZE_PERCENT)
-				pct += l->panes[i].width.value, p->line = l->panes[i].line;
+				pct += l->panes[i].width.value, p->ini.line = l->panes[i].line;
 		if (pct > 100)
 			fail(p, "widths in row %d add up to %d%%, more than 100%%", r + 1, pct);
 	}
@@ -585,32 +507,17 @@ int lsr_layout_parse_file(struct lsr_layout *l, const char *path, char *err, siz
 	l->npanes = l->nrows = 0;
 	snprintf(l->path, sizeof l->path, "%s", path);
 	p->l = l;
-	p->file = path;
-	p->f = fopen(path, "rb");
-	if (!p->f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		free(p);
-		return -1;
-	}
-	int rc = ini_parse_stream(reader, p, handler, p);
-	bool ioerr = ferror(p->f);
-	fclose(p->f);
-	if (rc > 0 && (!p->err_line || rc < p->err_line)) {
-		p->err_line = 0;
-		p->line = rc;
-		fail(p, "syntax error: expected [section], key = value, or a comment");
-	} else if (rc < 0 && !p->err_line) {
-		fail(p, "cannot parse (out of memory)");
-	}
-	if (ioerr && !p->err_line)
-		fail(p, "read error");
-	if (!p->err_line)
+	p->ini = (struct lsr_ini_file){ .what = "layout file", .section = section_header,
+	                                .entry = handler, .user = p };
+	int ret = lsr_ini_file_parse(&p->ini, path, err, errlen);
+	if (ret == 0) {
 		check_all(p);
-	int ret = 0;
-	if (p->err_line) {
-		snprintf(err, errlen, "%s:%d: %s", path, p->err_line, p->err);
-		ret = -1;
-	} else if (!l->name[0]) {
+		if (p->ini.err_line) {
+			snprintf(err, errlen, "%s:%d: %s", path, p->ini.err_line, p->ini.err);
+			ret = -1;
+		}
+	}
+	if (ret == 0 && !l->name[0]) {
 		const char *b = strrchr(path, '/');
 		snprintf(l->name, sizeof l->name, "%s", b ? b + 1 : path);
 	}

@@ -9,13 +9,12 @@
 
 #include "driver.h"
 #include "event.h"
+#include "case_details.h"
 #include "params.h"
 
 #define LSR_LAYOUT_MAX_PANES 16
 #define LSR_LAYOUT_MAX_ROWS 12
 #define LSR_LAYOUT_MAX_SET 64
-#define LSR_LAYOUT_LINE_MAX 198  /* inih's 200-byte buffer less CR/LF */
-#define LSR_LAYOUT_FILE_MAX (1 << 20)
 
 enum lsr_pane_type {
 	LSR_PANE_BANNER, LSR_PANE_SWEEPS, LSR_PANE_FREERUN, LSR_PANE_TREND,
@@ -79,6 +78,9 @@ struct lsr_layout {
 	 * the session applies them at the layout's precedence. */
 	int nset;
 	struct { char key[32]; char value[64]; } set[LSR_LAYOUT_MAX_SET];
+	/* [case]: defaults for procedure, neurophysiologist, anaesthesia and
+	 * electrodes only */
+	struct lsr_case_details case_defaults;
 };
 
 /* Built-in defaults: the standard arrangement, used when no layout file

@@ -34,12 +34,15 @@ conn=$(count '"status":"connected"' "$WORK/live.log")
 [ "$conn" -eq 4 ] || fail "$conn connects, expected the first + 3 returns"
 
 # Each return of the device → connected within 1.5 s (× time factor).
+# Both logs are stamped by their own reader processes, so under load the
+# device's "back at" line can be stamped a little after lsrmon's connect
+# that it caused: 50 ms of that skew is not a reconnect before the device.
 mapfile -t back < <(grep 'back at' "$WORK/amp.log" | cut -d' ' -f1)
 mapfile -t rec < <(grep '"status":"connected"' "$WORK/live.log" | cut -d' ' -f1 | tail -n 3)
 [ "${#back[@]}" -eq 3 ] || fail "fakeamp came back ${#back[@]} times"
 for k in 0 1 2; do
 	awk -v a="${back[k]}" -v b="${rec[k]}" -v tf="$TF" \
-		'BEGIN { d = b - a; exit !(d >= 0 && d <= 1.5 * tf) }' ||
+		'BEGIN { d = b - a; exit !(d >= -0.05 && d <= 1.5 * tf) }' ||
 		fail "reconnect $((k + 1)): device back at ${back[k]}, connected at ${rec[k]}"
 done
 for c in "${cpu[@]}"; do

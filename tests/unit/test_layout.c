@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ini_file.h"
 #include "layout.h"
 #include "panes.h"
 
@@ -132,6 +133,37 @@ START_TEST(values_are_read)
 }
 END_TEST
 
+/* A layout is reused from case to case: it may name the team and the
+ * room's defaults, never the patient's own details. */
+START_TEST(case_defaults_only_for_the_team)
+{
+	static const char text[] =
+	    "[layout]\nrows = *\n[pane b]\ntype = banner\nrow = 1\n"
+	    "[case]\nneurophysiologist = B. Neuro\nelectrodes = needle\n"
+	    "anaesthesia = TIVA\nprocedure = MVD\n";
+	struct lsr_layout *l = malloc(sizeof *l);
+	ck_assert_ptr_nonnull(l);
+	char err[300];
+	write_file(text, sizeof text - 1);
+	ck_assert_msg(lsr_layout_parse_file(l, path, err, sizeof err) == 0, "%s", err);
+	ck_assert_str_eq(l->case_defaults.value[LSR_CASE_NEUROPHYSIOLOGIST], "B. Neuro");
+	ck_assert_str_eq(l->case_defaults.value[LSR_CASE_ELECTRODES], "needle");
+	ck_assert_str_eq(l->case_defaults.value[LSR_CASE_ANAESTHESIA], "TIVA");
+	ck_assert_str_eq(l->case_defaults.value[LSR_CASE_PROCEDURE], "MVD");
+	ck_assert_str_eq(l->case_defaults.value[LSR_CASE_PATIENT], "");
+	unlink(path);
+	free(l);
+	static const char *const own[] = { "patient", "side", "surgeon", "notes" };
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+		char bad[200];
+		int n = snprintf(bad, sizeof bad, "[layout]\nrows = *\n[pane b]\ntype = banner\n"
+		                 "row = 1\n[case]\nprocedure = MVD\n%s = left\n", own[i]);
+		expect_error(bad, (size_t)n, 8, "--case");
+	}
+	EXPECT("[case]\nprocedure = MVD\nward = 3\n", 3, "unknown case detail");
+}
+END_TEST
+
 START_TEST(malformed_give_file_and_line)
 {
 	EXPECT("", 1, "no panes");
@@ -221,7 +253,7 @@ START_TEST(ten_megabytes)
 	/* Comment lines of 100 bytes: the 1 MiB limit falls in line 10486. */
 	for (size_t i = 0; i < len; i++)
 		text[i] = i % 100 == 99 ? '\n' : i % 100 == 0 ? ';' : 'z';
-	expect_error(text, len, (LSR_LAYOUT_FILE_MAX / 100) + 1, "larger than");
+	expect_error(text, len, (LSR_INI_FILE_MAX / 100) + 1, "larger than");
 	free(text);
 }
 END_TEST
@@ -300,6 +332,7 @@ Suite *suite_layout(void)
 	tcase_add_test(tc, values_are_read);
 	tcase_add_test(tc, pane_types_from_the_one_table);
 	tcase_add_test(tc, malformed_give_file_and_line);
+	tcase_add_test(tc, case_defaults_only_for_the_team);
 	tcase_add_test(tc, overlong_line);
 	tcase_add_test(tc, thousand_panes);
 	tcase_add_test(tc, ten_megabytes);

@@ -210,9 +210,10 @@ START_TEST(text_facts)
 	snprintf(path, sizeof path, "%s.txt", stem);
 	const char *t = slurp(path);
 	/* 1700000000 s = 2023-11-14 22:13:20 UTC. */
-	ck_assert_str_eq(value(t, "case_start"), "2023-11-14T22:13:20+0000");
-	ck_assert_str_eq(value(t, "case_end"), "2023-11-14T22:14:21+0000");
-	ck_assert_str_eq(value(t, "patient"), "X X X X");
+	ck_assert_str_eq(value(t, "case_start"), "14 Nov 2023 22:13:20 UTC");
+	ck_assert_str_eq(value(t, "case_end"), "14 Nov 2023 22:14:21 UTC");
+	ck_assert_str_eq(value(t, "patient"), "anonymous");
+	ck_assert_str_eq(value(t, "case_surgeon"), "");
 	ck_assert_str_eq(value(t, "device"), "LSRB-1 test amp");
 	ck_assert_str_eq(value(t, "driver"), "lsrb");
 	ck_assert_str_eq(value(t, "rate_hz"), "10000");
@@ -223,7 +224,7 @@ START_TEST(text_facts)
 	ck_assert_str_eq(value(t, "final"), "disappeared");
 	ck_assert_str_eq(value(t, "final_phase"), "after_decompression");
 	ck_assert_str_eq(value(t, "loss_t"), "31.000");
-	ck_assert_str_eq(value(t, "loss_wall"), "2023-11-14T22:13:51+0000");
+	ck_assert_str_eq(value(t, "loss_wall"), "14 Nov 2023 22:13:51 UTC");
 	ck_assert_str_eq(value(t, "loss_confirm_trials"), "10"); /* stimuli 31…40 */
 	ck_assert_str_eq(value(t, "baseline_ch0_p2p_uv"), "400.0");
 	ck_assert_str_eq(value(t, "baseline_ch0_onset_ms"), "10.00");
@@ -241,9 +242,9 @@ START_TEST(text_facts)
 	ck_assert_str_eq(value(t, "alarms"), "1");
 	ck_assert_int_eq(count_lines(t, "mark: "), 5);
 	ck_assert_ptr_nonnull(strstr(t, "mark: id=3 t=20.500 wall=2023-11-14T22:13:40+0000 "
-	                                "origin=key cancelled=yes label=Decompression\n"));
+	                                "origin=key cancelled=yes ignored=no label=Decompression\n"));
 	ck_assert_ptr_nonnull(strstr(t, "mark: id=5 t=25.500 wall=2023-11-14T22:13:45+0000 "
-	                                "origin=key cancelled=no label=Decompression\n"));
+	                                "origin=key cancelled=no ignored=no label=Decompression\n"));
 	ck_assert_int_eq(count_lines(t, "state: "), 2);
 	ck_assert_ptr_nonnull(strstr(t, "note: t=52.500 wall=2023-11-14T22:14:12+0000 type=alarm "
 	                                "text=disk: write failed\n"));
@@ -296,6 +297,39 @@ START_TEST(pdf_valid_and_not_blank)
 }
 END_TEST
 
+/* Only the first Decompression mark not cancelled counts: a second one is
+ * listed as ignored, and the loss is dated from the first. */
+START_TEST(second_decompression_is_ignored)
+{
+	struct lsr_report_info info = { 1700000000.0, NULL, NULL, "sim", NULL };
+	struct lsr_report *r = lsr_report_new(&info);
+	ck_assert_ptr_nonnull(r);
+	mark(r, 10, 1, "Decompression");
+	mark(r, 14, 2, "decompression");
+	state(r, 25, LSR_STATE_DISAPPEARED, LSR_STATE_PRESENT, 12.5, true);
+	struct lsr_event e = { .type = LSR_EV_END, .t = 30 };
+	e.end.final = LSR_FINAL_DISAPPEARED;
+	e.end.final_phase = LSR_PHASE_AFTER_DECOMPRESSION;
+	emit(r, &e);
+	char stem[128], err[256], path[160];
+	snprintf(stem, sizeof stem, "%s/ignored", dir);
+	ck_assert_msg(lsr_report_write(r, stem, false, err, sizeof err) == 0, "%s", err);
+	snprintf(path, sizeof path, "%s.txt", stem);
+	const char *t = slurp(path);
+	ck_assert_ptr_nonnull(strstr(t, " id=1 t=10.000 "));
+	ck_assert_ptr_nonnull(strstr(t, "cancelled=no ignored=no label=Decompression\n"));
+	ck_assert_ptr_nonnull(strstr(t, "cancelled=no ignored=yes label=decompression\n"));
+	ck_assert_str_eq(value(t, "decompression_t"), "10.000");
+	ck_assert_str_eq(value(t, "loss_after_decompression_s"), "2.5");
+	ck_assert_ptr_nonnull(strstr(value(t, "summary"), "disappeared 2.5 s after decompression"));
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "pdftotext -layout '%s.pdf' - | grep -q 'IGNORED: only the first "
+	         "Decompression counts'", stem);
+	ck_assert_msg(system(cmd) == 0, "the PDF does not say the second mark was ignored");
+	lsr_report_free(r);
+}
+END_TEST
+
 START_TEST(never_overwrites)
 {
 	struct lsr_report *r = synthetic_case();
@@ -310,9 +344,11 @@ START_TEST(never_overwrites)
 	snprintf(path, sizeof path, "%s.txt", stem);
 	ck_assert_int_ne(access(path, F_OK), 0); /* neither file written */
 	ck_assert_msg(lsr_report_write(r, stem, true, err, sizeof err) == 0, "%s", err);
-	/* Written before the end: the outcome says so. */
+	/* Written before the end: the outcome says so, and what the state is
+	 * now (the loss of stimulus 31 still holds). */
 	ck_assert_str_eq(value(slurp(path), "final"), "in_progress");
-	ck_assert_str_eq(value(slurp(path), "loss_t"), "none");
+	ck_assert_str_eq(value(slurp(path), "current_state"), "disappeared");
+	ck_assert_str_eq(value(slurp(path), "loss_t"), "31.000");
 	lsr_report_free(r);
 }
 END_TEST
@@ -352,6 +388,7 @@ Suite *suite_report(void)
 	tcase_add_test(tc, text_facts);
 	tcase_add_test(tc, pdf_valid_and_not_blank);
 	tcase_add_test(tc, never_overwrites);
+	tcase_add_test(tc, second_decompression_is_ignored);
 	tcase_add_test(tc, memory_bounded);
 	suite_add_tcase(s, tc);
 	return s;
