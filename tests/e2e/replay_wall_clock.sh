@@ -17,7 +17,7 @@ fix=fixtures/premature.bdf
 	>/dev/null || fail "replay exit $?"
 got=$(head -c 184 "$tmp/copy.bdf" | tail -c 16)
 [ "$got" = "01.01.2600.00.00" ] || fail "the recording made from a replay starts $got"
-grep -q '^case_start: 2026-01-01T00:00:00' "$tmp/rep.txt" || fail "report: $(grep case_start "$tmp/rep.txt")"
+grep -q '^case_start: 1 Jan 2026 00:00:00' "$tmp/rep.txt" || fail "report: $(grep case_start "$tmp/rep.txt")"
 
 # On screen at the recording's own pace, the log dates its first event
 # by the recording's clock, not by when the replay was started.
