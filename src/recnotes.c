@@ -144,30 +144,48 @@ static void unescape(char *s)
 	*d = 0;
 }
 
+/* Items packed into annotations of at most max bytes after head, each
+ * emitted when the next item would not fit. */
+struct pack {
+	char *buf;           /* max + 1 bytes */
+	size_t max, n;
+	const char *head;
+	void (*emit)(void *ctx, const char *text);
+	void *ctx;
+};
+
+static void pack(struct pack *k, const char *item, int il)
+{
+	if (k->n && k->n + (size_t)il > k->max) {
+		k->emit(k->ctx, k->buf);
+		k->n = 0;
+	}
+	if (!k->n)
+		k->n = (size_t)snprintf(k->buf, k->max + 1, "%s", k->head);
+	k->n += (size_t)snprintf(k->buf + k->n, k->max + 1 - k->n, "%s", item);
+	if (k->n > k->max)
+		k->n = k->max;
+}
+
+static void pack_end(struct pack *k)
+{
+	if (k->n)
+		k->emit(k->ctx, k->buf);
+}
+
 void lsr_recnotes_params(const struct lsr_params *p,
                          void (*emit)(void *ctx, const char *text), void *ctx)
 {
-	static const char head[] = P "params";
 	char buf[LSR_RECNOTES_PARAMS_MAX + 1], val[3 * LSR_BUTTON_LABEL_MAX + 8];
-	size_t n = 0;
+	struct pack k = { buf, LSR_RECNOTES_PARAMS_MAX, 0, P "params", emit, ctx };
 	for (int i = 0; i < lsr_params_count(); i++) {
 		char raw[LSR_BUTTON_LABEL_MAX + 32];
 		lsr_params_format(p, i, raw, sizeof raw);
 		escape(val, sizeof val, raw);
 		char item[sizeof val + 64];
-		int il = snprintf(item, sizeof item, " %s=%s", lsr_params_key(i), val);
-		if (n && n + (size_t)il > LSR_RECNOTES_PARAMS_MAX) {
-			emit(ctx, buf);
-			n = 0;
-		}
-		if (!n)
-			n = (size_t)snprintf(buf, sizeof buf, "%s", head);
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", item);
-		if (n >= sizeof buf)
-			n = sizeof buf - 1;
+		pack(&k, item, snprintf(item, sizeof item, " %s=%s", lsr_params_key(i), val));
 	}
-	if (n)
-		emit(ctx, buf);
+	pack_end(&k);
 }
 
 void lsr_recnotes_montage(const struct lsr_channel_info *ch, int nch, long utc_offset_s,
@@ -289,38 +307,28 @@ void lsr_recnotes_edf_label(const char *label, char out[LSR_RECNOTES_EDF_LABEL +
 void lsr_recnotes_case(const struct lsr_case_details *c,
                        void (*emit)(void *ctx, const char *text), void *ctx)
 {
-	static const char head[] = P "case";
 	char buf[LSR_RECNOTES_CASE_MAX + 1], val[3 * LSR_CASE_TEXT_MAX + 1];
-	size_t n = 0;
+	struct pack k = { buf, LSR_RECNOTES_CASE_MAX, 0, P "case", emit, ctx };
 	for (int f = 0; f < LSR_CASE_FIELDS; f++) {
 		if (!c->value[f][0])
 			continue;
 		escape(val, sizeof val, c->value[f]);
 		char item[sizeof val + 32];
-		int il = snprintf(item, sizeof item, " %s=%s", lsr_case_details_key((enum lsr_case_field)f), val);
-		if (n && n + (size_t)il > LSR_RECNOTES_CASE_MAX) {
-			emit(ctx, buf);
-			n = 0;
-		}
-		if (!n)
-			n = (size_t)snprintf(buf, sizeof buf, "%s", head);
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s", item);
-		if (n >= sizeof buf)
-			n = sizeof buf - 1;
+		pack(&k, item, snprintf(item, sizeof item, " %s=%s",
+		                        lsr_case_details_key((enum lsr_case_field)f), val));
 	}
-	if (n)
-		emit(ctx, buf);
+	pack_end(&k);
 }
 
-bool lsr_recnotes_apply_case(const char *text, struct lsr_case_details *c, int *bad)
+/* The "k=v k=v" list of a params or case annotation, each value unescaped
+ * and given to set(obj, …); a pair it refuses counts in *bad. */
+static void apply_pairs(const char *list, void *obj, int *bad,
+                        int (*set)(void *obj, const char *k, const char *v, char *err, size_t errlen))
 {
-	static const char head[] = P "case ";
-	if (strncmp(text, head, sizeof head - 1) != 0)
-		return false;
-	char *copy = strdup(text + sizeof head - 1);
+	char *copy = strdup(list);
 	if (!copy) {
 		(*bad)++;
-		return true;
+		return;
 	}
 	char *save = NULL;
 	for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
@@ -332,10 +340,28 @@ bool lsr_recnotes_apply_case(const char *text, struct lsr_case_details *c, int *
 		}
 		*eq = 0;
 		unescape(eq + 1);
-		if (lsr_case_details_set(c, tok, eq + 1, err, sizeof err) < 0)
+		if (set(obj, tok, eq + 1, err, sizeof err) < 0)
 			(*bad)++;
 	}
 	free(copy);
+}
+
+static int set_case(void *c, const char *k, const char *v, char *err, size_t errlen)
+{
+	return lsr_case_details_set(c, k, v, err, errlen);
+}
+
+static int set_param(void *p, const char *k, const char *v, char *err, size_t errlen)
+{
+	return lsr_params_set(p, k, v, err, errlen);
+}
+
+bool lsr_recnotes_apply_case(const char *text, struct lsr_case_details *c, int *bad)
+{
+	static const char head[] = P "case ";
+	if (strncmp(text, head, sizeof head - 1) != 0)
+		return false;
+	apply_pairs(text + sizeof head - 1, c, bad, set_case);
 	return true;
 }
 
@@ -350,24 +376,6 @@ bool lsr_recnotes_apply(const char *text, struct lsr_params *p, char *montage,
 	}
 	if (strncmp(text, ph, sizeof ph - 1) != 0)
 		return false;
-	char *copy = strdup(text + sizeof ph - 1);
-	if (!copy) {
-		(*bad)++;
-		return true;
-	}
-	char *save = NULL;
-	for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		char *eq = strchr(tok, '=');
-		char err[160];
-		if (!eq) {
-			(*bad)++;
-			continue;
-		}
-		*eq = 0;
-		unescape(eq + 1);
-		if (lsr_params_set(p, tok, eq + 1, err, sizeof err) < 0)
-			(*bad)++;
-	}
-	free(copy);
+	apply_pairs(text + sizeof ph - 1, p, bad, set_param);
 	return true;
 }

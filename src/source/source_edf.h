@@ -14,7 +14,7 @@
  * when the file cannot be replayed; a crashed recording EDFlib refuses gets
  * a message that says to run `lsrmon --repair FILE`.  ops->destroy(st)
  * frees everything, the returned struct included.  Its ops have position,
- * wall_start and settings (source.h). */
+ * wall_start, settings and case_details (source.h). */
 struct lsr_source *lsr_source_edf_new(const char *path, double speed,
                                       char *err, size_t errlen, int *exit_code);
 

@@ -10,6 +10,7 @@
 
 #include "screen.h"
 #include "term.h"
+#include "text.h"
 #include "ui.h"
 
 #define FRAME_S (1.0 / 30)
@@ -142,13 +143,14 @@ void lsr_ui_block(struct lsr_ui *ui, int64_t index, const struct lsr_block *blk)
 	lsr_model_block(ui->model, index, blk);
 }
 
-static void copy(char *dst, size_t len, const char **field, const char *src)
+/* The info's texts are the caller's: the screen keeps its own copy. */
+static void keep(char *dst, size_t len, const char **field, const char *src)
 {
 	if (!src) {
 		*field = NULL;
 		return;
 	}
-	snprintf(dst, len, "%s", src);
+	lsr_text_copy(dst, len, src);
 	*field = dst;
 }
 
@@ -190,12 +192,12 @@ void lsr_ui_set_info(struct lsr_ui *ui, const struct lsr_ui_info *in)
 	bool clock = floor(o->stream_t) != floor(in->stream_t) || o->epoch_at_t0 != in->epoch_at_t0;
 	*o = *in;
 	ui->model->now_t = in->stream_t;
-	copy(ui->s_source, sizeof ui->s_source, &o->source, in->source);
-	copy(ui->s_driver, sizeof ui->s_driver, &o->driver, in->driver);
-	copy(ui->s_port, sizeof ui->s_port, &o->port, in->port);
-	copy(ui->s_stim, sizeof ui->s_stim, &o->stim_settings, in->stim_settings);
-	copy(ui->s_rec, sizeof ui->s_rec, &o->record_path, in->record_path);
-	copy(ui->s_msg, sizeof ui->s_msg, &o->message, in->message);
+	keep(ui->s_source, sizeof ui->s_source, &o->source, in->source);
+	keep(ui->s_driver, sizeof ui->s_driver, &o->driver, in->driver);
+	keep(ui->s_port, sizeof ui->s_port, &o->port, in->port);
+	keep(ui->s_stim, sizeof ui->s_stim, &o->stim_settings, in->stim_settings);
+	keep(ui->s_rec, sizeof ui->s_rec, &o->record_path, in->record_path);
+	keep(ui->s_msg, sizeof ui->s_msg, &o->message, in->message);
 	if (status)
 		ui->dirty |= LSR_DIRTY_STATUS;
 	if (clock)
