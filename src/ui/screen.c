@@ -56,9 +56,10 @@ void lsr_screen_draw(struct lsr_screen *s, unsigned dirty, const struct lsr_mode
 		struct lsr_pane_ctx p = { &s->canvas, m, v, info, pn, l->freerun_s };
 		type->draw(&p, r);
 	}
-	if (v->help) {
+	if (v->help) { /* below the SIMULATION row, which stays on top */
 		struct lsr_pane_ctx p = { &s->canvas, m, v, info, NULL, l->freerun_s };
-		lsr_pane_help(&p, (struct lsr_rect){ 0, 0, s->w, s->h });
+		int top = m->simulation && s->h > 1;
+		lsr_pane_help(&p, (struct lsr_rect){ 0, top, s->w, s->h - top });
 	}
 	bool banner = false;
 	for (int i = 0; i < l->npanes; i++)

@@ -63,6 +63,17 @@ static void on_fatal(int sig)
 }
 
 static int pair_of(int color) { return 1 + color; }
+/* Reverse video (banners, tags) of a role: its colour behind text of a
+ * fixed contrasting colour.  Reversing a foreground-only pair would put the
+ * terminal's own background colour on the role's: white on yellow, which
+ * nobody reads, on a terminal with a white background. */
+static int pair_of_reverse(int color) { return 1 + LSR_COLOR_COUNT + color; }
+
+static short contrast(short fg)
+{
+	return fg == COLOR_YELLOW || fg == COLOR_GREEN || fg == COLOR_CYAN || fg == COLOR_WHITE
+	       ? COLOR_BLACK : COLOR_WHITE;
+}
 
 static void init_colors(struct lsr_term *t, const short *fg)
 {
@@ -72,8 +83,11 @@ static void init_colors(struct lsr_term *t, const short *fg)
 	}
 	use_default_colors();
 	/* Foreground only: every role on the terminal's own background. */
-	for (int c = 0; c < LSR_COLOR_COUNT; c++)
-		init_pair((short)pair_of(c), fg[c] < COLORS ? fg[c] : -1, -1);
+	for (int c = 0; c < LSR_COLOR_COUNT; c++) {
+		short f = fg[c] < COLORS ? fg[c] : -1;
+		init_pair((short)pair_of(c), f, -1);
+		init_pair((short)pair_of_reverse(c), f, f >= 0 ? contrast(f % 8) : -1);
+	}
 }
 
 int lsr_term_check(char *err, size_t errlen)
@@ -198,7 +212,8 @@ void lsr_term_blit(struct lsr_term *t, const struct lsr_canvas *c, struct lsr_re
 		for (int x = r.x; x < r.x + r.w && x < c->w && x < COLS; x++) {
 			const struct lsr_cell *cell = &c->cells[y * c->w + x];
 			attr_t a = attrs_of(t, cell);
-			short pair = t->color ? (short)pair_of(cell->color) : 0;
+			short pair = !t->color ? 0 : (short)(cell->attr & LSR_A_REVERSE ? pair_of_reverse(cell->color)
+			                                                                 : pair_of(cell->color));
 			if (t->utf8) {
 				wchar_t wc[2] = { (wchar_t)cell->ch, 0 };
 				cchar_t cc;

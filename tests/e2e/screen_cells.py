@@ -6,8 +6,11 @@ screen can come out in different escape sequences.  This reads them into
 per-cell styles and prints one canonical form for golden files: the text,
 then a map with one letter per cell naming its style, then what each letter
 is (foreground, background, attributes).  Exit status 1, with the places,
-when a cell has a background colour (none may: a background behind a trace
-hides it)."""
+when a cell has a background colour behind its text (none may: a background
+behind a trace hides it).  Reverse video (banners, tags) is the text in its
+colour's own box, not a background behind a trace: its pair's background
+is the contrasting text colour; test_screen's no_background_in_traces
+keeps reverse video out of every plot."""
 import re
 import sys
 
@@ -80,7 +83,7 @@ def main():
             if k not in seen:
                 seen[k] = letters[len(seen) % len(letters)]
             line += seen[k]
-            if st['bg'] != 'default':
+            if st['bg'] != 'default' and 'reverse' not in st['attrs']:
                 bad.append(f'{x},{y}')
         out.append(line)
     for k, v in seen.items():
