@@ -129,7 +129,8 @@ struct lsr_sim_mark {
 
 enum lsr_sim_burst_kind { LSR_SIM_SPASM, LSR_SIM_CAUTERY };
 
-/* A spontaneous spasm burst or an electrocautery burst (noisy scenario). */
+/* A spontaneous spasm burst or an electrocautery burst (the noisy
+ * scenario's, and a drawn patient's own). */
 struct lsr_sim_burst {
 	uint64_t start, end;    /* device sample indices, end excluded */
 	enum lsr_sim_burst_kind kind;
@@ -156,8 +157,10 @@ struct lsr_sim_burst {
  * `reduced` rule (median of the last 5 valid trials < 50%) on its third
  * absent trial, before 10 absent trials confirm `disappeared`.  No other
  * state may appear.
- * expected_final: `end.final`; expected_phase: `end.final_phase`, or NULL
- * (JSON null) when the final state is not `disappeared`.
+ * expected_final: `end.final` (NULL where the outcome depends on how far
+ * the course got: blockade); expected_phase: `end.final_phase`, or NULL
+ * (JSON null) when the final state is not `disappeared`.  These are the
+ * reference patient's; a drawn patient is scored by make evaluate.
  * All strings are static. */
 struct lsr_sim_truth {
 	struct lsr_sim_patient patient;

@@ -240,9 +240,10 @@ def score(truth, course, timeline, final):
         # The patient has an LSR: did the detector ever find it?
         r['lsr_missed'] = not any(st.state in ('present', 'reduced', 'disappeared')
                                   for st in steps)
-        # Not judging while the LSR is at baseline: indeterminate, or
-        # not_detected / acquiring once a baseline (at most BASELINE valid
-        # trials) could have been taken.
+        # Not judging while the LSR is at baseline and the trial valid:
+        # any verdict but present, reduced or disappeared (indeterminate,
+        # not_detected, stimulation_failure, no_stimulus, still acquiring)
+        # once a baseline (at most BASELINE valid trials) could be taken.
         valid_seen, base = 0, []
         for i, st in enumerate(steps):
             valid_seen += st.usable
@@ -250,7 +251,7 @@ def score(truth, course, timeline, final):
                     and not trans[i]):
                 base.append(st)
         r['unjudged_trials'] = (
-            sum(st.state in ('indeterminate', 'not_detected', 'acquiring')
+            sum(st.state not in ('present', 'reduced', 'disappeared')
                 for st in base), len(base))
     else:
         r['not_detected'] = final == 'not_detected'
