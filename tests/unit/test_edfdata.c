@@ -1,7 +1,8 @@
 /* tests/unit/test_edfdata.c — the replay's own record reader against
  * EDFlib on the same files: EDF+ and BDF+, several signals with their own
  * ranges, the annotation signal, reads that start mid-record and span several,
- * stored values outside the declared digital range (EDFlib clips them). */
+ * stored values outside the declared digital range (EDFlib clips them);
+ * the same as µV, EDFlib's physical values times the unit's factor. */
 #include <check.h>
 #include <edflib.h>
 #include <stdio.h>
@@ -89,6 +90,25 @@ static void compare(int filetype)
 		ck_assert(lsr_edfdata_read(d, pos, n, sig, NSIG, o));
 		pos += n;
 	}
+	/* The same reads as µV, scaled as the replay scales them. */
+	static float uv[NSIG][N];
+	struct lsr_edfdata_scale sc[NSIG];
+	for (int k = 0; k < NSIG; k++) {
+		const struct edf_param_struct *sp = &h.signalparam[sig[k]];
+		sc[k].bv = (sp->phys_max - sp->phys_min) / (sp->dig_max - sp->dig_min);
+		sc[k].off = sp->phys_max / sc[k].bv - sp->dig_max;
+		sc[k].unit = k == 1 ? 1e3 : 1.0; /* as for mV */
+	}
+	for (int pos = 0; pos < N;) {
+		int n = pos % 3 == 0 ? 50 : 5;
+		if (n > N - pos)
+			n = N - pos;
+		float *o[NSIG];
+		for (int k = 0; k < NSIG; k++)
+			o[k] = uv[k] + pos;
+		ck_assert(lsr_edfdata_read_uv(d, pos, n, sig, NSIG, sc, o));
+		pos += n;
+	}
 	int clipped = 0;
 	for (int k = 0; k < NSIG; k++) {
 		static int theirs[N];
@@ -104,11 +124,14 @@ static void compare(int filetype)
 			ck_assert_int_eq(ours[k][i], theirs[i]);
 			/* the replay's arithmetic gives EDFlib's physical values */
 			ck_assert(bv * (off + (double)ours[k][i]) == phys[i]);
+			ck_assert(uv[k][i] == (float)(phys[i] * sc[k].unit));
 			clipped += ours[k][i] == sp->dig_max || ours[k][i] == sp->dig_min;
 		}
 	}
 	ck_assert_int_gt(clipped, 10);
 	ck_assert(!lsr_edfdata_read(d, N - 2, 3, sig, NSIG, out)); /* past the end */
+	float *uvo[NSIG] = { uv[0], uv[1], uv[2] };
+	ck_assert(!lsr_edfdata_read_uv(d, N - 2, 3, sig, NSIG, sc, uvo));
 	lsr_edfdata_free(d);
 	edfclose_file(h.handle);
 	unlink(path);
