@@ -190,8 +190,18 @@ static void decode24(const unsigned char *b, int64_t n, int32_t lo, int32_t hi, 
 	}
 }
 
-/* The same four samples at a time (lsr_s24x4); loads stay before end
- * (the rest goes one by one). */
+/* Four samples from p (lsr_s24x4), clipped to [lov, hiv]. */
+static inline __attribute__((always_inline)) void s24x4_clipped(lsr_i4 *v, const unsigned char *p,
+                                                                lsr_i4 lov, lsr_i4 hiv)
+{
+	lsr_s24x4(v, p);
+	lsr_i4 below = *v < lov, above = *v > hiv;
+	*v = (*v & ~below) | (lov & below);
+	*v = (*v & ~above) | (hiv & above);
+}
+
+/* The same four samples at a time; loads stay before end (the rest goes
+ * one by one). */
 LSR_TARGET_AVX2 static void decode24_avx2(const unsigned char *b, int64_t n, int32_t lo, int32_t hi,
                                           int32_t *o, const unsigned char *end)
 {
@@ -199,10 +209,7 @@ LSR_TARGET_AVX2 static void decode24_avx2(const unsigned char *b, int64_t n, int
 	int64_t i = 0;
 	for (; i + 4 <= n && b + 3 * i + 16 <= end; i += 4) {
 		lsr_i4 v;
-		lsr_s24x4(&v, b + 3 * i);
-		lsr_i4 below = v < lov, above = v > hiv;
-		v = (v & ~below) | (lov & below);
-		v = (v & ~above) | (hiv & above);
+		s24x4_clipped(&v, b + 3 * i, lov, hiv);
 		memcpy(o + i, &v, sizeof v);
 	}
 	decode24(b + 3 * i, n - i, lo, hi, o + i);
@@ -243,10 +250,7 @@ LSR_TARGET_AVX2 static void decode24_uv_avx2(const unsigned char *b, int64_t n, 
 	int64_t i = 0;
 	for (; i + 4 <= n && b + 3 * i + 16 <= end; i += 4) {
 		lsr_i4 v;
-		lsr_s24x4(&v, b + 3 * i);
-		lsr_i4 below = v < lov, above = v > hiv;
-		v = (v & ~below) | (lov & below);
-		v = (v & ~above) | (hiv & above);
+		s24x4_clipped(&v, b + 3 * i, lov, hiv);
 		lsr_f4 f = __builtin_convertvector(bv * (off + __builtin_convertvector(v, lsr_d4)) * unit, lsr_f4);
 		memcpy(o + i, &f, sizeof f);
 	}
