@@ -121,7 +121,7 @@ build/rel/bench/%: tests/bench/%.c build/rel/core.a
 	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< build/rel/core.a $(LIBS)
 
 bench:
-	$(MAKE) SANITIZE=0 lsrmon $(BENCH_BIN)
+	$(MAKE) SANITIZE=0 lsrmon $(BENCH_BIN) build/rel/tools/edflib_copy
 	LSRMON=$(abspath lsrmon) LSR_BUILD=$(abspath build/rel) bash tests/bench/run
 
 # libFuzzer targets, one per parser: tests/fuzz/fuzz_<name>.c.

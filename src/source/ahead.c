@@ -65,6 +65,7 @@ struct lsr_ahead {
 	bool producer_waiting, consumer_waiting, stop;
 	/* the producer's own */
 	uint64_t wr_next;          /* written, not yet published */
+	size_t room;               /* the size of the last lsr_ahead_block_room */
 	struct lsr_source_sink sink;
 	/* the consumer's own */
 	uint64_t rd_next;
@@ -151,6 +152,33 @@ static void put_block(void *ctx, const struct lsr_block *b)
 		memcpy(dst + (size_t)c * (size_t)b->nsamp, b->samples + (size_t)c * b->stride,
 		       (size_t)b->nsamp * sizeof(float));
 	memcpy(dst + nf, b->marks, (size_t)b->nsamp);
+}
+
+float *lsr_ahead_block_room(const struct lsr_source_sink *sink, uint64_t index, int nsamp,
+                            int channels, uint8_t **marks)
+{
+	if (sink->block != put_block || nsamp < 1 || nsamp > LSR_MAX_BLOCK || channels < 1 ||
+	    channels > LSR_MAX_CHANNELS)
+		return NULL;
+	struct lsr_ahead *a = sink->ctx;
+	size_t nf = (size_t)channels * (size_t)nsamp;
+	size_t size = round8(sizeof(struct block_msg) + nf * sizeof(float) + (size_t)nsamp);
+	unsigned char *p = reserve(a, size);
+	if (!p)
+		return NULL;
+	a->room = size;
+	struct block_msg m = { { MSG_BLOCK, (uint32_t)size }, index, nsamp, channels };
+	memcpy(p, &m, sizeof m);
+	float *dst = (float *)(void *)(p + sizeof m);
+	*marks = (uint8_t *)(dst + nf);
+	return dst;
+}
+
+void lsr_ahead_block_drop(const struct lsr_source_sink *sink)
+{
+	struct lsr_ahead *a = sink->ctx;
+	a->wr_next -= a->room; /* not published yet: the consumer never saw it */
+	a->room = 0;
 }
 
 static void put_label(void *ctx, uint64_t index, const char *label)

@@ -26,6 +26,21 @@ struct lsr_ahead;
 typedef bool (*lsr_ahead_step_fn)(void *ctx, const struct lsr_source_sink *sink,
                                   struct lsr_driver_stats *stats);
 
+/* On the decoding thread, in a step, with the sink the step was handed:
+ * room in the ring for a block of channels × nsamp floats (channel-major,
+ * channel c at [c × nsamp]) and *marks for its nsamp marks, which the step
+ * fills before it hands anything else to the sink; the block then goes to
+ * the loop as if handed to sink->block.  Why: the decoder's samples are
+ * written once, where the loop reads them, instead of copied there.  NULL
+ * when the sink is not a decoder's, the sizes are out of range or the
+ * replay is stopping (hand the block to sink->block instead). */
+float *lsr_ahead_block_room(const struct lsr_source_sink *sink, uint64_t index, int nsamp,
+                            int channels, uint8_t **marks);
+
+/* Takes back the room of the last lsr_ahead_block_room, unfilled (a read
+ * that failed): nothing of it reaches the loop. */
+void lsr_ahead_block_drop(const struct lsr_source_sink *sink);
+
 /* Starts the thread; ctx belongs to it until lsr_ahead_stop.  NULL (and
  * a message) when no thread or memory can be had. */
 struct lsr_ahead *lsr_ahead_start(lsr_ahead_step_fn step, void *ctx, char *err, size_t errlen);

@@ -185,8 +185,18 @@ static void decode24(const unsigned char *b, int64_t n, int32_t lo, int32_t hi, 
 	}
 }
 
-/* The same four samples at a time (lsr_s24x4); loads stay before end
- * (the rest goes one by one). */
+/* Four samples from p (lsr_s24x4), clipped to [lov, hiv]. */
+static inline __attribute__((always_inline)) void s24x4_clipped(lsr_i4 *v, const unsigned char *p,
+                                                                lsr_i4 lov, lsr_i4 hiv)
+{
+	lsr_s24x4(v, p);
+	lsr_i4 below = *v < lov, above = *v > hiv;
+	*v = (*v & ~below) | (lov & below);
+	*v = (*v & ~above) | (hiv & above);
+}
+
+/* The same four samples at a time; loads stay before end (the rest goes
+ * one by one). */
 LSR_TARGET_AVX2 static void decode24_avx2(const unsigned char *b, int64_t n, int32_t lo, int32_t hi,
                                           int32_t *o, const unsigned char *end)
 {
@@ -194,48 +204,108 @@ LSR_TARGET_AVX2 static void decode24_avx2(const unsigned char *b, int64_t n, int
 	int64_t i = 0;
 	for (; i + 4 <= n && b + 3 * i + 16 <= end; i += 4) {
 		lsr_i4 v;
-		lsr_s24x4(&v, b + 3 * i);
-		lsr_i4 below = v < lov, above = v > hiv;
-		v = (v & ~below) | (lov & below);
-		v = (v & ~above) | (hiv & above);
+		s24x4_clipped(&v, b + 3 * i, lov, hiv);
 		memcpy(o + i, &v, sizeof v);
 	}
 	decode24(b + 3 * i, n - i, lo, hi, o + i);
 }
 
+/* Digital to µV as the replay computes EDFlib's physical value
+ * (edfdata.h); the same operations in the same order in every copy. */
+static inline __attribute__((always_inline)) float uv(int32_t v, const struct lsr_edfdata_scale *sc)
+{
+	return (float)(sc->bv * (sc->off + (double)v) * sc->unit);
+}
+
+static void decode16_uv(const unsigned char *b, int64_t n, int32_t lo, int32_t hi,
+                        const struct lsr_edfdata_scale *sc, float *o)
+{
+	for (int64_t i = 0; i < n; i++, b += 2) {
+		int32_t v = (int16_t)(uint16_t)(b[0] | b[1] << 8);
+		o[i] = uv(v < lo ? lo : v > hi ? hi : v, sc);
+	}
+}
+
+static void decode24_uv(const unsigned char *b, int64_t n, int32_t lo, int32_t hi,
+                        const struct lsr_edfdata_scale *sc, float *o)
+{
+	for (int64_t i = 0; i < n; i++, b += 3) {
+		int32_t v = (int32_t)((uint32_t)b[0] << 8 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 24) >> 8;
+		o[i] = uv(v < lo ? lo : v > hi ? hi : v, sc);
+	}
+}
+
+/* decode24_avx2 and the scaling in one pass: no int32 values in between. */
+LSR_TARGET_AVX2 static void decode24_uv_avx2(const unsigned char *b, int64_t n, int32_t lo, int32_t hi,
+                                             const struct lsr_edfdata_scale *sc, float *o,
+                                             const unsigned char *end)
+{
+	const lsr_i4 lov = { lo, lo, lo, lo }, hiv = { hi, hi, hi, hi };
+	const double bv = sc->bv, off = sc->off, unit = sc->unit;
+	int64_t i = 0;
+	for (; i + 4 <= n && b + 3 * i + 16 <= end; i += 4) {
+		lsr_i4 v;
+		s24x4_clipped(&v, b + 3 * i, lov, hiv);
+		lsr_f4 f = __builtin_convertvector(bv * (off + __builtin_convertvector(v, lsr_d4)) * unit, lsr_f4);
+		memcpy(o + i, &f, sizeof f);
+	}
+	decode24_uv(b + 3 * i, n - i, lo, hi, sc, o + i);
+}
+
+/* The pieces of signal si at instants [pos, pos + n), record by record:
+ * each piece's bytes in the buffer; false on a read error or past the end. */
+static bool walk(struct lsr_edfdata *d, const struct sig_info *si, int64_t pos, int n,
+                 const struct lsr_edfdata_scale *sc, int32_t *oi, float *of)
+{
+	int64_t spr = si->spr;
+	if (pos < 0 || n < 0 || pos + n > d->nrec * spr)
+		return false;
+	for (int done = 0; done < n;) {
+		int64_t p = pos + done, rec = p / spr;
+		int64_t in_rec = p - rec * spr, take = spr - in_rec;
+		if (take > n - done)
+			take = n - done;
+		/* Enough records for the rest of the request at once. */
+		int64_t span = (in_rec + (n - done) + spr - 1) / spr;
+		if (span > d->buf_cap)
+			span = d->buf_cap;
+		if (!load(d, rec, span < 1 ? 1 : span))
+			return false;
+		const unsigned char *b = d->buf + (size_t)(rec - d->buf_first) * d->rec_bytes +
+		                         si->at + (size_t)in_rec * (size_t)d->width;
+		const unsigned char *end = d->buf + (size_t)d->buf_count * d->rec_bytes;
+		if (oi && d->width == 2)
+			decode16(b, take, si->dmin, si->dmax, oi + done);
+		else if (oi && lsr_cpu_has_avx2())
+			decode24_avx2(b, take, si->dmin, si->dmax, oi + done, end);
+		else if (oi)
+			decode24(b, take, si->dmin, si->dmax, oi + done);
+		else if (d->width == 2)
+			decode16_uv(b, take, si->dmin, si->dmax, sc, of + done);
+		else if (lsr_cpu_has_avx2())
+			decode24_uv_avx2(b, take, si->dmin, si->dmax, sc, of + done, end);
+		else
+			decode24_uv(b, take, si->dmin, si->dmax, sc, of + done);
+		done += (int)take;
+	}
+	return true;
+}
+
 bool lsr_edfdata_read(struct lsr_edfdata *d, int64_t pos, int n, const int *sig, int nsig,
                       int32_t *const *out)
 {
-	for (int k = 0; k < nsig; k++) {
-		if (sig[k] < 0 || sig[k] >= d->nsig)
+	for (int k = 0; k < nsig; k++)
+		if (sig[k] < 0 || sig[k] >= d->nsig || !walk(d, &d->sig[sig[k]], pos, n, NULL, out[k], NULL))
 			return false;
-		const struct sig_info *si = &d->sig[sig[k]];
-		int64_t spr = si->spr;
-		if (pos < 0 || n < 0 || pos + n > d->nrec * spr)
+	return true;
+}
+
+bool lsr_edfdata_read_uv(struct lsr_edfdata *d, int64_t pos, int n, const int *sig, int nsig,
+                         const struct lsr_edfdata_scale *sc, float *const *out)
+{
+	for (int k = 0; k < nsig; k++)
+		if (sig[k] < 0 || sig[k] >= d->nsig ||
+		    !walk(d, &d->sig[sig[k]], pos, n, &sc[k], NULL, out[k]))
 			return false;
-		int32_t *o = out[k];
-		for (int done = 0; done < n;) {
-			int64_t p = pos + done, rec = p / spr;
-			int64_t in_rec = p - rec * spr, take = spr - in_rec;
-			if (take > n - done)
-				take = n - done;
-			/* Enough records for the rest of the request at once. */
-			int64_t span = (in_rec + (n - done) + spr - 1) / spr;
-			if (span > d->buf_cap)
-				span = d->buf_cap;
-			if (!load(d, rec, span < 1 ? 1 : span))
-				return false;
-			const unsigned char *b = d->buf + (size_t)(rec - d->buf_first) * d->rec_bytes +
-			                         si->at + (size_t)in_rec * (size_t)d->width;
-			if (d->width == 2)
-				decode16(b, take, si->dmin, si->dmax, o + done);
-			else if (lsr_cpu_has_avx2())
-				decode24_avx2(b, take, si->dmin, si->dmax, o + done,
-				              d->buf + (size_t)d->buf_count * d->rec_bytes);
-			else
-				decode24(b, take, si->dmin, si->dmax, o + done);
-			done += (int)take;
-		}
-	}
 	return true;
 }

@@ -29,4 +29,17 @@ void lsr_edfdata_free(struct lsr_edfdata *d);
 bool lsr_edfdata_read(struct lsr_edfdata *d, int64_t pos, int n, const int *sig, int nsig,
                       int32_t *const *out);
 
+/* How a signal's digital values become µV: the float of bv × (off +
+ * digital) × unit computed in double, EDFlib's physical value times the
+ * dimension's factor (the replay's arithmetic, src/source/source_edf.c). */
+struct lsr_edfdata_scale {
+	double bv, off, unit;
+};
+
+/* The same instants as µV, signal sig[k] scaled by sc[k], into
+ * out[k][0..n): the values of lsr_edfdata_read converted, bit for bit,
+ * without a pass through int32 in between. */
+bool lsr_edfdata_read_uv(struct lsr_edfdata *d, int64_t pos, int n, const int *sig, int nsig,
+                         const struct lsr_edfdata_scale *sc, float *const *out);
+
 #endif

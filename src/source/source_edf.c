@@ -19,7 +19,6 @@
 #include "ahead.h"
 #include "edfdata.h"
 #include "recnotes.h"
-#include "simd.h"
 #include "source_edf.h"
 
 #define CHUNK LSR_MAX_BLOCK
@@ -58,10 +57,8 @@ struct edf_source {
 	bool bdf;
 	int nsig, trig;                    /* EDFlib signals (annotations hidden); Trigger index or -1 */
 	int sig[LSR_MAX_CHANNELS + 1];     /* analog channel c → EDFlib signal; then the Trigger */
-	/* digital → µV as EDFlib's physical values (× unit): bitvalue ×
-	 * (offset + digital) */
-	double bitvalue[LSR_MAX_CHANNELS], offset[LSR_MAX_CHANNELS];
-	double unit[LSR_MAX_CHANNELS];     /* to µV */
+	/* digital → µV as EDFlib's physical values (× the unit's factor) */
+	struct lsr_edfdata_scale scale[LSR_MAX_CHANNELS];
 	struct lsr_stream_config cfg;
 	int64_t total;                     /* samples per channel */
 	int bytes_per_instant;             /* for stats.bytes */
@@ -86,8 +83,8 @@ struct edf_source {
 	 * the recording's end is not a loss, nor is reading it again after a
 	 * seek. */
 	int64_t pad_run, lost_counted_to;
-	int32_t ibuf[LSR_MAX_CHANNELS + 1][CHUNK];
-	float samples[LSR_MAX_CHANNELS * CHUNK];
+	int32_t tbuf[CHUNK];               /* the Trigger's digital values */
+	float samples[LSR_MAX_CHANNELS * CHUNK]; /* a chunk with gaps in it */
 	uint8_t marks[CHUNK];
 	/* the loop's */
 	struct lsr_ahead *ahead;           /* NULL until the first pump, and after a rewind */
@@ -156,84 +153,74 @@ static void labels_until(struct edf_source *s, int64_t end, const struct lsr_sou
 	}
 }
 
-/* Digital values to µV: EDFlib's physical value, bitvalue × (offset +
- * digital), times the unit's factor. */
-static inline __attribute__((always_inline)) void
-to_uv_body(const int32_t *v, int n, double bv, double off, double unit, float *out)
+/* The chunk's samples as µV, channel c at out + c × stride. */
+static bool read_uv(struct edf_source *s, int n, float *out, size_t stride)
 {
-	int i = 0;
-	for (; i + 4 <= n; i += 4) {
-		lsr_i4 d;
-		memcpy(&d, v + i, sizeof d);
-		lsr_f4 f = __builtin_convertvector(bv * (off + __builtin_convertvector(d, lsr_d4)) * unit, lsr_f4);
-		memcpy(out + i, &f, sizeof f);
-	}
-	for (; i < n; i++)
-		out[i] = (float)(bv * (off + (double)v[i]) * unit);
+	float *o[LSR_MAX_CHANNELS];
+	for (int c = 0; c < s->cfg.channels; c++)
+		o[c] = out + (size_t)c * stride;
+	return lsr_edfdata_read_uv(s->data, s->read_pos, n, s->sig, s->cfg.channels, s->scale, o);
 }
 
-LSR_TARGET_AVX2 static void to_uv_avx2(const int32_t *v, int n, double bv, double off, double unit,
-                                       float *out)
-{
-	to_uv_body(v, n, bv, off, unit, out);
-}
-
-static void to_uv(const int32_t *v, int n, double bv, double off, double unit, float *out)
-{
-	to_uv_body(v, n, bv, off, unit, out);
-}
-
-/* Read and deliver up to n instants; false on a read error. */
+/* Read and deliver up to n instants; false on a read error.  A chunk
+ * without padding is decoded straight into the decoder's ring. */
 static bool chunk(struct edf_source *s, int n, const struct lsr_source_sink *sink)
 {
-	int32_t *out[LSR_MAX_CHANNELS + 1];
-	int nsig = s->cfg.channels + (s->trig >= 0);
-	for (int k = 0; k < nsig; k++)
-		out[k] = s->ibuf[k];
-	if (!lsr_edfdata_read(s->data, s->read_pos, n, s->sig, nsig, out))
-		return false;
-	for (int c = 0; c < s->cfg.channels; c++) {
-		if (lsr_cpu_has_avx2())
-			to_uv_avx2(s->ibuf[c], n, s->bitvalue[c], s->offset[c], s->unit[c],
-			           s->samples + (size_t)c * CHUNK);
-		else
-			to_uv(s->ibuf[c], n, s->bitvalue[c], s->offset[c], s->unit[c],
-			      s->samples + (size_t)c * CHUNK);
-	}
+	bool gaps = false;
 	if (s->trig >= 0) {
-		const int32_t *t = s->ibuf[s->cfg.channels];
-		for (int i = 0; i < n; i++) /* the button bit comes back from annotations only */
+		int32_t *t = s->tbuf;
+		if (!lsr_edfdata_read(s->data, s->read_pos, n, &s->sig[s->cfg.channels], 1, &t))
+			return false;
+		for (int i = 0; i < n; i++) { /* the button bit comes back from annotations only */
 			s->marks[i] = (uint8_t)(t[i] & 0xff & ~LSR_MARK_BUTTON);
+			gaps |= (s->marks[i] & LSR_MARK_NOT_ACQUIRED) != 0;
+		}
 	} else {
 		memset(s->marks, 0, (size_t)n);
 	}
 	int64_t base = s->read_pos;
 	labels_until(s, base + n, sink);
-	int run = 0;
 	size_t p = s->next_pad;
-	for (int i = 0; i < n; i++) {
-		while (p < s->npads && s->pads[p].to <= base + i)
-			p++;
-		bool in_pad = p < s->npads && s->pads[p].from <= base + i;
-		if (in_pad || (s->marks[i] & LSR_MARK_NOT_ACQUIRED)) { /* a gap, not samples */
-			deliver(s, base, run, i, sink);
-			run = i + 1;
-			/* Lost samples are those of a gap that real samples follow
-			 * (a BAD span's padding, or Trigger bit 7 of older
-			 * recordings), each counted once: not the padding of the
-			 * recording's end, and not again when a seek reads it anew. */
-			if (!in_pad || s->pads[p].lost)
-				s->pad_run++;
-		} else if (s->pad_run) {
-			if (base + i > s->lost_counted_to) {
-				s->dstats.lost_samples += (uint64_t)s->pad_run;
-				s->lost_counted_to = base + i;
-			}
-			s->pad_run = 0;
+	while (p < s->npads && s->pads[p].to <= base)
+		p++;
+	gaps |= s->pad_run > 0 || (p < s->npads && s->pads[p].from < base + n);
+	/* A chunk without padding is decoded straight into the ring. */
+	uint8_t *marks;
+	float *room = gaps ? NULL : lsr_ahead_block_room(sink, (uint64_t)base, n, s->cfg.channels, &marks);
+	if (room) {
+		if (!read_uv(s, n, room, (size_t)n)) {
+			lsr_ahead_block_drop(sink);
+			return false;
 		}
+		memcpy(marks, s->marks, (size_t)n);
+	} else {
+		if (!read_uv(s, n, s->samples, CHUNK))
+			return false;
+		int run = 0;
+		for (int i = 0; i < n; i++) {
+			while (p < s->npads && s->pads[p].to <= base + i)
+				p++;
+			bool in_pad = p < s->npads && s->pads[p].from <= base + i;
+			if (in_pad || (s->marks[i] & LSR_MARK_NOT_ACQUIRED)) { /* a gap, not samples */
+				deliver(s, base, run, i, sink);
+				run = i + 1;
+				/* Lost samples are those of a gap that real samples
+				 * follow (a BAD span's padding, or Trigger bit 7 of older
+				 * recordings), each counted once: not the padding of the
+				 * recording's end, and not again when a seek reads it. */
+				if (!in_pad || s->pads[p].lost)
+					s->pad_run++;
+			} else if (s->pad_run) {
+				if (base + i > s->lost_counted_to) {
+					s->dstats.lost_samples += (uint64_t)s->pad_run;
+					s->lost_counted_to = base + i;
+				}
+				s->pad_run = 0;
+			}
+		}
+		deliver(s, base, run, n, sink);
 	}
 	s->next_pad = p;
-	deliver(s, base, run, n, sink);
 	s->read_pos += n;
 	s->dstats.frames++;
 	s->dstats.bytes += (uint64_t)n * (uint64_t)s->bytes_per_instant;
@@ -486,13 +473,14 @@ static bool layout(struct edf_source *s, const struct edf_hdr_struct *h, char *e
 		}
 		const struct edf_param_struct *sp = &h->signalparam[i];
 		s->sig[nch] = i;
-		s->unit[nch] = unit_to_uv(sp->physdimension);
+		struct lsr_edfdata_scale *sc = &s->scale[nch];
+		sc->unit = unit_to_uv(sp->physdimension);
 		/* EDFlib's own arithmetic, so that the values are its values. */
-		s->bitvalue[nch] = (sp->phys_max - sp->phys_min) / (sp->dig_max - sp->dig_min);
-		s->offset[nch] = sp->phys_max / s->bitvalue[nch] - sp->dig_max;
+		sc->bv = (sp->phys_max - sp->phys_min) / (sp->dig_max - sp->dig_min);
+		sc->off = sp->phys_max / sc->bv - sp->dig_max;
 		snprintf(s->cfg.labels[nch], LSR_LABEL_MAX, "%s", label);
-		double q = (sp->phys_max - sp->phys_min) / ((double)sp->dig_max - sp->dig_min) * s->unit[nch];
-		double fs = fmax(fabs(sp->phys_max), fabs(sp->phys_min)) * s->unit[nch];
+		double q = (sp->phys_max - sp->phys_min) / ((double)sp->dig_max - sp->dig_min) * sc->unit;
+		double fs = fmax(fabs(sp->phys_max), fabs(sp->phys_min)) * sc->unit;
 		if (nch == 0) {
 			s->cfg.uv_per_lsb = q;
 			s->cfg.full_scale_uv = fs;

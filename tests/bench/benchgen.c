@@ -3,10 +3,17 @@
  * spread responses (which disappear at 60 % of the case), so replaying it
  * runs the whole detector, state changes included.
  *
- *   benchgen OUT CHANNELS RATE SECONDS STIM_HZ
+ *   benchgen OUT CHANNELS RATE SECONDS STIM_HZ [field]
  *
  * Channels cycle Mentalis, Orbicularis oris (lsr), Orbicularis oculi
- * (control); repeats are numbered ("Mentalis 2") and keep their role. */
+ * (control); repeats are numbered ("Mentalis 2") and keep their role.
+ *
+ * field: the role mix of a field montage instead — the first half of the
+ * channels lsr (Mentalis, Orbicularis oris), the next quarter control
+ * (Orbicularis oculi), the rest other (Frontalis: shown, never judged) —
+ * and the simulated patient's contamination: the spasm and cautery bursts
+ * of its noisy scenario (drivers/sim.h, seed 1, same length), spasm spike
+ * trains on the lsr channels, cautery noise on every channel. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +21,7 @@
 
 #include "crc16.h"
 #include "driver.h"
+#include "sim.h"
 
 #define GEN_UV_PER_LSB 0.03125
 #define GEN_MAX_PAYLOAD 4096
@@ -25,6 +33,8 @@ struct gen {
 	uint64_t total, period, gone_at;
 	uint8_t seq;
 	uint64_t rng;
+	bool field;
+	struct lsr_sim_truth sim;   /* field: its bursts, at the simulator's rate */
 	char labels[LSR_MAX_CHANNELS * LSR_LABEL_MAX];
 };
 
@@ -53,6 +63,38 @@ static double wave(double t_ms, double t0, double len, double a)
 	return a * sin(2 * M_PI * (t_ms - t0) / len);
 }
 
+enum role { ROLE_LSR, ROLE_CONTROL, ROLE_OTHER };
+
+static enum role role_of(const struct gen *g, int c)
+{
+	if (!g->field)
+		return c % 3 == 2 ? ROLE_CONTROL : ROLE_LSR;
+	return c < g->nch / 2 ? ROLE_LSR : c < g->nch * 3 / 4 ? ROLE_CONTROL : ROLE_OTHER;
+}
+
+/* The simulator's bursts at sample i of channel c, as its driver shapes
+ * them (drivers/sim.c): a linear ramp of 50 ms at both ends, spasm
+ * spikes of 1.4 ms every period on the lsr channels, cautery Gaussian. */
+static double burst_uv(struct gen *g, uint64_t i, int c)
+{
+	double s = (double)i / g->rate, v = 0;
+	for (int k = 0; k < g->sim.nbursts; k++) {
+		const struct lsr_sim_burst *b = &g->sim.bursts[k];
+		double from = (double)b->start / LSR_SIM_RATE, to = (double)b->end / LSR_SIM_RATE;
+		if (s < from || s >= to)
+			continue;
+		double ramp = fmin(s - from, to - s) / 0.05;
+		double e = (ramp < 1 ? ramp : 1) * b->amp_uv;
+		if (b->kind == LSR_SIM_CAUTERY) {
+			v += e * noise(&g->rng);
+		} else if (role_of(g, c) == ROLE_LSR) {
+			double period_ms = b->period * 1000.0 / LSR_SIM_RATE;
+			v += wave(fmod((s - from) * 1000.0, period_ms), 0.0, 1.4, e / 2);
+		}
+	}
+	return v;
+}
+
 static double sample_uv(struct gen *g, uint64_t i, int c)
 {
 	double v = 3.0 * noise(&g->rng);
@@ -61,12 +103,14 @@ static double sample_uv(struct gen *g, uint64_t i, int c)
 	double t = (double)ph * 1000.0 / g->rate; /* ms since the stimulus */
 	if (t < 120.0) {
 		v += 2000.0 * exp(-t / 0.15); /* stimulus artefact */
-		int role = c % 3;
-		if (role == 2)
+		enum role role = role_of(g, c);
+		if (role == ROLE_CONTROL)
 			v += wave(t, 3.0, 2.0, 300.0);
-		else if (stim < g->gone_at)
-			v += wave(t, 10.0, 4.0, 150.0 - 30.0 * role);
+		else if (role == ROLE_LSR && stim < g->gone_at)
+			v += wave(t, 10.0, 4.0, 150.0 - 30.0 * (g->field ? c % 2 : c % 3));
 	}
+	if (g->field)
+		v += burst_uv(g, i, c);
 	return v;
 }
 
@@ -131,8 +175,8 @@ static int run(struct gen *g)
 
 int main(int argc, char **argv)
 {
-	if (argc != 6) {
-		fprintf(stderr, "usage: benchgen OUT CHANNELS RATE SECONDS STIM_HZ\n");
+	if (argc != 6 && !(argc == 7 && !strcmp(argv[6], "field"))) {
+		fprintf(stderr, "usage: benchgen OUT CHANNELS RATE SECONDS STIM_HZ [field]\n");
 		return 2;
 	}
 	struct gen g = {.nch = atoi(argv[2]), .rate = atoi(argv[3]),
@@ -143,25 +187,38 @@ int main(int argc, char **argv)
 		fprintf(stderr, "benchgen: bad arguments\n");
 		return 2;
 	}
+	g.field = argc == 7;
+	char err[160];
+	if (g.field && lsr_sim_truth("noisy", 1, secs, &g.sim, err, sizeof err) < 0) {
+		fprintf(stderr, "benchgen: %s\n", err);
+		return 2;
+	}
 	g.total = (uint64_t)llround(secs * g.rate);
 	g.period = (uint64_t)llround(g.rate / g.stim_hz);
 	g.gone_at = g.total * 6 / 10;
 	static const char *const names[3] = {"Mentalis", "Orbicularis oris",
 	                                     "Orbicularis oculi"};
 	size_t off = 0;
+	int seen[4] = { 0 }; /* labels so far: Mentalis, Orbicularis oris, oculi, Frontalis */
 	for (int c = 0; c < g.nch; c++) {
-		int n = c < 3 ? snprintf(g.labels + off, sizeof g.labels - off, "%s%s",
-		                         c ? "," : "", names[c % 3])
-		              : snprintf(g.labels + off, sizeof g.labels - off, ",%s %d",
-		                         names[c % 3], c / 3 + 1);
+		enum role r = role_of(&g, c);
+		int which = r == ROLE_OTHER ? 3 : r == ROLE_CONTROL ? 2 : g.field ? c % 2 : c % 3;
+		const char *name = which == 3 ? "Frontalis" : names[which];
+		int k = ++seen[which];
+		int n = k == 1 ? snprintf(g.labels + off, sizeof g.labels - off, "%s%s", c ? "," : "", name)
+		               : snprintf(g.labels + off, sizeof g.labels - off, ",%s %d", name, k);
 		off += (size_t)n;
 	}
 	g.out = fopen(argv[1], "wb");
 	if (!g.out) {
 		perror(argv[1]);
+		if (g.field)
+			lsr_sim_truth_free(&g.sim);
 		return 1;
 	}
 	int rc = run(&g);
+	if (g.field)
+		lsr_sim_truth_free(&g.sim);
 	if (fclose(g.out) != 0 || rc < 0) {
 		fprintf(stderr, "benchgen: cannot write %s\n", argv[1]);
 		return 1;

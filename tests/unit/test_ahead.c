@@ -1,7 +1,9 @@
 /* tests/unit/test_ahead.c — the replay decoder's ring: many times its size
  * of blocks of every size, with configurations and labels between them,
- * come out whole and in order however the consumer drains; a full ring
- * holds the decoder, and stopping it then does not hang. */
+ * come out whole and in order however the consumer drains, whether the
+ * decoder hands them to the sink or writes them into the ring's own room
+ * (and rooms taken back unfilled never come out); a full ring holds the
+ * decoder, and stopping it then does not hang. */
 #include <check.h>
 #include <poll.h>
 #include <stdio.h>
@@ -14,9 +16,13 @@ enum { CH = 32 };
 
 /* The decoder's side: block k has nsamp 1 + (k × 7919) mod LSR_MAX_BLOCK
  * instants of CH channels, each sample a function of its index and
- * channel; every 97th step also a label, every 1000th a configuration. */
+ * channel; every 97th step also a label, every 1000th a configuration.
+ * Odd blocks are written into lsr_ahead_block_room, except every tenth
+ * from 1, whose room is taken back and which then goes to the sink. */
 struct gen {
 	int steps, k;
+	int rooms;          /* blocks written in the ring's room */
+	bool room_refused;  /* a room was NULL while not stopping */
 	uint64_t index;
 	float samples[CH * LSR_MAX_BLOCK];
 	uint8_t marks[LSR_MAX_BLOCK];
@@ -37,13 +43,30 @@ static bool step(void *ctx, const struct lsr_source_sink *sink, struct lsr_drive
 		sink->config(sink->ctx, &cfg, LSR_SEGMENT_CHANGED);
 	}
 	int n = 1 + (int)(((uint64_t)g->k * 7919u) % LSR_MAX_BLOCK);
+	uint8_t *marks = NULL;
+	float *room = g->k % 2 ? lsr_ahead_block_room(sink, g->index, n, CH, &marks) : NULL;
+	if (g->k % 2 && !room)
+		g->room_refused = true;
+	if (room && g->k % 10 == 1) {
+		for (int i = 0; i < n; i++) /* what must never come out */
+			room[i] = -1;
+		lsr_ahead_block_drop(sink);
+		room = NULL;
+	}
+	float *dst = room ? room : g->samples;
+	size_t stride = room ? (size_t)n : LSR_MAX_BLOCK;
 	for (int c = 0; c < CH; c++)
 		for (int i = 0; i < n; i++)
-			g->samples[(size_t)c * LSR_MAX_BLOCK + (size_t)i] = value(g->index + (uint64_t)i, c);
+			dst[(size_t)c * stride + (size_t)i] = value(g->index + (uint64_t)i, c);
+	uint8_t *m = room ? marks : g->marks;
 	for (int i = 0; i < n; i++)
-		g->marks[i] = (uint8_t)(g->index + (uint64_t)i);
-	struct lsr_block b = { g->index, n, CH, LSR_MAX_BLOCK, g->samples, g->marks };
-	sink->block(sink->ctx, &b);
+		m[i] = (uint8_t)(g->index + (uint64_t)i);
+	if (room) {
+		g->rooms++;
+	} else {
+		struct lsr_block b = { g->index, n, CH, LSR_MAX_BLOCK, g->samples, g->marks };
+		sink->block(sink->ctx, &b);
+	}
 	if (g->k % 97 == 0) {
 		char text[32];
 		snprintf(text, sizeof text, "label %d", g->k);
@@ -121,6 +144,8 @@ START_TEST(everything_in_order_through_many_wraps)
 		budget = budget * 3 % 1000003 + 1; /* from one record to about a megabyte */
 	}
 	ck_assert(!s.bad);
+	ck_assert(!g.room_refused);
+	ck_assert_int_eq(g.rooms, 240); /* 300 odd blocks, 60 of them taken back */
 	ck_assert_int_eq(s.blocks, 600);
 	ck_assert_int_eq(s.configs, 1);
 	ck_assert_int_eq(s.labels, (600 + 96) / 97);
@@ -165,6 +190,16 @@ START_TEST(pacing_holds_and_stop_while_full)
 }
 END_TEST
 
+/* A sink that is not a decoder's has no room: the caller uses block(). */
+START_TEST(no_room_outside_a_decoder)
+{
+	struct seen s = { 0 };
+	struct lsr_source_sink sink = { &s, on_config, on_block, on_label };
+	uint8_t *marks = NULL;
+	ck_assert_ptr_null(lsr_ahead_block_room(&sink, 0, 10, CH, &marks));
+}
+END_TEST
+
 Suite *suite_ahead(void)
 {
 	Suite *s = suite_create("ahead");
@@ -172,6 +207,7 @@ Suite *suite_ahead(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, everything_in_order_through_many_wraps);
 	tcase_add_test(tc, pacing_holds_and_stop_while_full);
+	tcase_add_test(tc, no_room_outside_a_decoder);
 	suite_add_tcase(s, tc);
 	return s;
 }

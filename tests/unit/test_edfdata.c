@@ -1,7 +1,8 @@
 /* tests/unit/test_edfdata.c — the replay's own record reader against
  * EDFlib on the same files: EDF+ and BDF+, several signals with their own
  * ranges, the annotation signal, reads that start mid-record and span several,
- * stored values outside the declared digital range (EDFlib clips them). */
+ * stored values outside the declared digital range (EDFlib clips them);
+ * the same as µV, EDFlib's physical values times the unit's factor. */
 #include <check.h>
 #include <edflib.h>
 #include <stdio.h>
@@ -61,6 +62,29 @@ static void make_file(const char *path, int filetype)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+enum { N = SPR * NREC };
+
+/* All N instants in reads that start mid-record and span several: as
+ * digital values into oi, or (sc given) as µV into of. */
+static void read_pieces(struct lsr_edfdata *d, const int *sig, const struct lsr_edfdata_scale *sc,
+                        int32_t *const *oi, float *const *of)
+{
+	for (int pos = 0; pos < N;) {
+		int n = pos % 3 == 0 ? 50 : 5;
+		if (n > N - pos)
+			n = N - pos;
+		int32_t *o[NSIG];
+		float *f[NSIG];
+		for (int k = 0; k < NSIG; k++) {
+			o[k] = sc ? NULL : oi[k] + pos;
+			f[k] = sc ? of[k] + pos : NULL;
+		}
+		ck_assert(sc ? lsr_edfdata_read_uv(d, pos, n, sig, NSIG, sc, f)
+		             : lsr_edfdata_read(d, pos, n, sig, NSIG, o));
+		pos += n;
+	}
+}
+
 static void compare(int filetype)
 {
 	char path[] = "/tmp/lsr-edfdata-XXXXXX";
@@ -74,21 +98,21 @@ static void compare(int filetype)
 	char err[160];
 	struct lsr_edfdata *d = lsr_edfdata_open(path, &h, err, sizeof err);
 	ck_assert_msg(d != NULL, "%s", err);
-	enum { N = SPR * NREC };
 	static int32_t ours[NSIG][N];
 	int sig[NSIG] = { 2, 0, 1 }; /* any order */
 	int32_t *out[NSIG] = { ours[0], ours[1], ours[2] };
-	/* Reads that start mid-record and span several. */
-	for (int pos = 0; pos < N;) {
-		int n = pos % 3 == 0 ? 50 : 5;
-		if (n > N - pos)
-			n = N - pos;
-		int32_t *o[NSIG];
-		for (int k = 0; k < NSIG; k++)
-			o[k] = out[k] + pos;
-		ck_assert(lsr_edfdata_read(d, pos, n, sig, NSIG, o));
-		pos += n;
+	read_pieces(d, sig, NULL, out, NULL);
+	/* The same reads as µV, scaled as the replay scales them. */
+	static float uv[NSIG][N];
+	struct lsr_edfdata_scale sc[NSIG];
+	for (int k = 0; k < NSIG; k++) {
+		const struct edf_param_struct *sp = &h.signalparam[sig[k]];
+		sc[k].bv = (sp->phys_max - sp->phys_min) / (sp->dig_max - sp->dig_min);
+		sc[k].off = sp->phys_max / sc[k].bv - sp->dig_max;
+		sc[k].unit = k == 1 ? 1e3 : 1.0; /* as for mV */
 	}
+	float *uvo[NSIG] = { uv[0], uv[1], uv[2] };
+	read_pieces(d, sig, sc, NULL, uvo);
 	int clipped = 0;
 	for (int k = 0; k < NSIG; k++) {
 		static int theirs[N];
@@ -104,11 +128,13 @@ static void compare(int filetype)
 			ck_assert_int_eq(ours[k][i], theirs[i]);
 			/* the replay's arithmetic gives EDFlib's physical values */
 			ck_assert(bv * (off + (double)ours[k][i]) == phys[i]);
+			ck_assert(uv[k][i] == (float)(phys[i] * sc[k].unit));
 			clipped += ours[k][i] == sp->dig_max || ours[k][i] == sp->dig_min;
 		}
 	}
 	ck_assert_int_gt(clipped, 10);
 	ck_assert(!lsr_edfdata_read(d, N - 2, 3, sig, NSIG, out)); /* past the end */
+	ck_assert(!lsr_edfdata_read_uv(d, N - 2, 3, sig, NSIG, sc, uvo));
 	lsr_edfdata_free(d);
 	edfclose_file(h.handle);
 	unlink(path);
