@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/e2e/evaluate_sample.sh — `make evaluate` on a small seeded sample
-# (20 patients per course, 6 under the sanitizers; every case 300 s): the three deliberately wrong
+# (30 patients per course, 6 under the sanitizers; every case 300 s): the three deliberately wrong
 # detectors must each fail the targets (proof that the harness can fail),
 # each on the target its error breaks by construction; the same seed gives
 # the same table byte for byte.  lsrmon's own detector is measured, not asserted
@@ -14,7 +14,7 @@ run() { /usr/bin/python3 "$EVAL" --short --lsrmon "$LSRMON" --simtruth "$LSR_BUI
 # the sample is 6 patients per course, still every course and every wrong
 # detector, for memory safety across patients as different as the
 # population's.
-patients=20
+patients=30
 [ "${SANITIZE:-0}" = 1 ] && patients=6
 run --patients "$patients" --seed 7 >"$dir/table.md"
 cat "$dir/table.md"
