@@ -74,6 +74,10 @@ struct lsr_session {
 
 	/* replay review (session_replay.c) */
 	bool catching_up;                /* recomputing from the start after a seek */
+	/* Paused where a seek landed: the review's position is the seek's
+	 * target, though blocks already decoded may carry the stream a little
+	 * past it. */
+	bool at_seek_target;
 	double seek_target;              /* stream time the recomputation runs to */
 	double high_water_t;             /* furthest stream time external sinks have */
 	int64_t rec_next;                /* stream index the recorder takes next */

@@ -84,17 +84,25 @@ void lsr_session_seek_progress(struct lsr_session *s)
 {
 	if (s->catching_up && now_t(s) >= s->seek_target) {
 		s->catching_up = false;
+		s->at_seek_target = true;
 		lsr_session_apply_pace(s);
 		note(s, "At %.1f s: recomputed from the start", s->seek_target);
 	}
 }
 
-/* Relative to where a seek already under way is going, so keys pressed
- * together (a held arrow) add up: Left Left is 20 s back. */
+/* Where the review is: a seek under way or paused where it landed counts
+ * from its target, so keys pressed together (a held arrow) add up (Left
+ * Left is 20 s back) and n/N count from where the user was taken, not from
+ * the blocks decoded past it. */
+static double review_position(const struct lsr_session *s)
+{
+	return s->catching_up || (s->paused && s->at_seek_target) ? s->seek_target : now_t(s);
+}
+
 void lsr_session_seek(void *ctx, double delta_s)
 {
 	struct lsr_session *s = ctx;
-	seek_to(s, (s->catching_up ? s->seek_target : now_t(s)) + delta_s);
+	seek_to(s, review_position(s) + delta_s);
 }
 
 /* The next (direction > 0) or previous mark or state change, shown just
@@ -103,7 +111,7 @@ void lsr_session_seek_event(void *ctx, int direction)
 {
 	struct lsr_session *s = ctx;
 	const double settle = 0.2, back = 1.0;
-	double here = s->catching_up ? s->seek_target : now_t(s), target = NAN;
+	double here = review_position(s), target = NAN;
 	if (direction > 0) {
 		for (int i = 0; i < s->nreview && isnan(target); i++)
 			if (s->review[i] + settle > here + 0.05)

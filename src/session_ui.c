@@ -39,6 +39,7 @@ static void act_pause(void *ctx)
 {
 	struct lsr_session *s = ctx;
 	s->paused = !s->paused;
+	s->at_seek_target = false;
 	lsr_session_apply_pace(s);
 	lsr_ui_message(s->ui, s->paused ? "Paused (p resumes)" : "Playing");
 }

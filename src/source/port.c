@@ -143,7 +143,9 @@ static void close_fd(int fd, struct sp_port *sp)
  * at once, again and again. */
 static bool not_a_port(const char *name, const struct stat *st, int fd, char *err, size_t errlen)
 {
-	if (S_ISFIFO(st->st_mode) || (S_ISCHR(st->st_mode) && (fd < 0 || isatty(fd))))
+	/* A tty the device hung up between open and this check answers EIO,
+	 * not ENOTTY: it is still a tty (a pulled cable, a flapping pty). */
+	if (S_ISFIFO(st->st_mode) || (S_ISCHR(st->st_mode) && (fd < 0 || isatty(fd) || errno == EIO)))
 		return false;
 	snprintf(err, errlen, "--port %s: not a serial port: expected a tty, a pty or a FIFO", name);
 	return true;

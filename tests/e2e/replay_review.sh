@@ -35,6 +35,19 @@ wait_for() {
 	echo "timed out waiting for: $*"; cat "$tmp/screen"; exit 1
 }
 
+# A seek's note is set as its recomputation ends, and the next frame may
+# still be on its way: the next key waits until two captures agree.
+settled() {
+	local i a b
+	for ((i = 0; i < 200 * LSR_TIME_FACTOR; i++)); do
+		a=$(tmux -L "$sock" capture-pane -p 2>/dev/null)
+		sleep 0.05
+		b=$(tmux -L "$sock" capture-pane -p 2>/dev/null)
+		[ -n "$a" ] && [ "$a" = "$b" ] && return 0
+	done
+	echo "the screen never settled"; exit 1
+}
+
 tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 36 \
 	"env LANG=C.UTF-8 XDG_STATE_HOME=$tmp $LSRMON --replay $fix --speed max --pause-at 45 -o $tmp/rec.bdf; echo EXIT=\$?; sleep 60"
 wait_for "Held at --pause-at" "$(banner_at 45)"
@@ -42,9 +55,11 @@ wait_for "Held at --pause-at" "$(banner_at 45)"
 tmux -L "$sock" send-keys p                     # pause: seeks then stay put
 tmux -L "$sock" send-keys Left                  # to 35 s: the premature loss
 wait_for "At 35.0 s: recomputed" "$(banner_at 35.2)"
+settled
 tmux -L "$sock" send-keys n                     # the return at ~40.07 s
 t_next=$(/usr/bin/python3 -c 'import json,sys; print(next(e["t"] for e in map(json.loads, open(sys.argv[1])) if e["type"] in ("state","mark") and e["t"] + 0.2 > 35.05))' "$tmp/linear.jsonl")
 wait_for "$(printf 'At %.1f s: recomputed' "$(echo "$t_next + 0.2" | bc)")" "$(banner_at "$(echo "$t_next + 0.2" | bc)")"
+settled
 tmux -L "$sock" send-keys N                     # back to the loss before it
 t_prev=$(/usr/bin/python3 -c 'import json,sys; print([e["t"] for e in map(json.loads, open(sys.argv[1])) if e["type"] in ("state","mark") and e["t"] + 0.2 < float(sys.argv[2]) - 1][-1])' "$tmp/linear.jsonl" "$t_next")
 wait_for "$(printf 'At %.1f s: recomputed' "$(echo "$t_prev + 0.2" | bc)")" "$(banner_at "$(echo "$t_prev + 0.2" | bc)")"
