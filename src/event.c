@@ -10,8 +10,9 @@ static const char *const type_names[LSR_EV_COUNT] = {
 static const char *const role_names[] = { "lsr", "control", "other" };
 static const char *const state_names[LSR_STATE_COUNT] = {
 	"acquiring", "present", "reduced", "disappeared",
-	"stimulation_failure", "no_stimulus", "not_detected",
+	"stimulation_failure", "no_stimulus", "not_detected", "indeterminate",
 };
+static const char *const reason_names[] = { NULL, "noise", "no_valid_trials" };
 static const char *const invalid_names[LSR_INVALID_COUNT] = {
 	NULL, "no_direct", "saturated", "cautery", "spasm", "lead", "gap",
 };
@@ -31,6 +32,7 @@ const char *lsr_mark_origin_name(enum lsr_mark_origin o) { return origin_names[o
 const char *lsr_link_name(enum lsr_link_status s) { return link_names[s]; }
 const char *lsr_final_name(enum lsr_final f) { return final_names[f]; }
 const char *lsr_phase_name(enum lsr_phase p) { return phase_names[p]; }
+const char *lsr_reason_name(enum lsr_reason r) { return reason_names[r]; }
 
 int lsr_role_parse(const char *s)
 {

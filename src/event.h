@@ -24,8 +24,15 @@ enum lsr_role { LSR_ROLE_LSR, LSR_ROLE_CONTROL, LSR_ROLE_OTHER };
 enum lsr_state {
 	LSR_STATE_ACQUIRING, LSR_STATE_PRESENT, LSR_STATE_REDUCED,
 	LSR_STATE_DISAPPEARED, LSR_STATE_STIMULATION_FAILURE,
-	LSR_STATE_NO_STIMULUS, LSR_STATE_NOT_DETECTED,
+	LSR_STATE_NO_STIMULUS, LSR_STATE_NOT_DETECTED, LSR_STATE_INDETERMINATE,
 	LSR_STATE_COUNT
+};
+
+/* Why a channel is indeterminate (channel_state.reason). */
+enum lsr_reason {
+	LSR_REASON_NONE,            /* not indeterminate: null */
+	LSR_REASON_NOISE,           /* the decision cannot see 25% of baseline */
+	LSR_REASON_NO_VALID_TRIALS  /* more than invalid_reset invalid in a row */
 };
 
 enum lsr_stim_origin { LSR_STIM_SYNC, LSR_STIM_ARTIFACT };
@@ -95,6 +102,14 @@ struct lsr_event {
 			enum lsr_tristate present;
 			double p2p_uv, onset_ms, area_uv_ms, late_p2p_uv, noise_uv,
 			    threshold_uv; /* NAN = null */
+			/* the shape-matched amplitude of this trial (NAN before
+			 * a baseline shape exists) and the trials the decision
+			 * used (1 for a single sweep, 0 for none) */
+			double amplitude_uv;
+			int trials;
+			/* the average the decision judged, sweep_len samples like
+			 * the sweeps (NULL when none) */
+			const float *average;
 			/* −10…+100 ms around the stimulus, sweep_len samples each:
 			 * raw = unconditioned µV (OSC sweeps, recorder-side checks),
 			 * conditioned = blanked, de-artifacted, filtered (screen). */
@@ -111,6 +126,7 @@ struct lsr_event {
 		struct {
 			int ch;
 			enum lsr_state state, prev;
+			enum lsr_reason reason;
 		} channel_state;
 		struct {
 			enum lsr_state state, prev;
@@ -118,6 +134,10 @@ struct lsr_event {
 			bool premature, after_decompression;
 			double ratio; /* NAN = null */
 			bool verified, provisional;
+			/* LSR channels that cannot be judged now (with an
+			 * overall disappeared); nind of them */
+			const int *indeterminate_ch;
+			int nind;
 		} state;
 		struct {
 			int id;
@@ -161,6 +181,7 @@ const char *lsr_mark_origin_name(enum lsr_mark_origin o);
 const char *lsr_link_name(enum lsr_link_status s);
 const char *lsr_final_name(enum lsr_final f);
 const char *lsr_phase_name(enum lsr_phase p); /* NULL for LSR_PHASE_NONE */
+const char *lsr_reason_name(enum lsr_reason r); /* NULL for LSR_REASON_NONE */
 /* Parse a role name; returns -1 if unknown. */
 int lsr_role_parse(const char *s);
 

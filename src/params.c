@@ -45,14 +45,17 @@ static const struct param table[] = {
 	R(floor_uv, 20, 1, 1000, "1-1000"),
 	R(noise_factor, 1.5, 1.2, 3, "1.2-3"),
 	R(noise_pct, 95, 50, 100, "50-100"),
-	R(detectable_pct, 30, 20, 50, "20-50"),
+	R(absent_pct, 25, 15, 40, "15-40"),
+	I(max_trials, 16, 1, 16, "1-16"),
 	I(baseline_trials, 10, 5, 20, "5-20"),
+	I(baseline_max, 40, 10, 40, "10-40"),
+	R(baseline_precision_pct, 15, 5, 30, "5-30"),
 	R(baseline_cv, 0.5, 0.05, 2, "0.05-2"),
+	R(shape_pct, 20, 5, 50, "5-50"),
 	R(control_min_pct, 50, 30, 70, "30-70"),
 	R(control_latency_ms, 1.0, 0.1, 5, "0.1-5"),
 	R(reduced_pct, 50, 30, 70, "30-70"),
 	R(reduced_exit_pct, 60, 30, 90, "30-90"),
-	I(reduced_trials, 5, 3, 20, "3-20"),
 	I(disappear_trials, 10, 3, 20, "3-20"),
 	I(return_trials, 3, 2, 10, "2-10"),
 	I(failure_trials, 3, 2, 10, "2-10"),
@@ -186,6 +189,25 @@ int lsr_params_check(const struct lsr_params *p, char *err, size_t errlen)
 	if (p->reduced_exit_pct < p->reduced_pct) {
 		snprintf(err, errlen, "reduced_exit_pct (%g) must not be below reduced_pct (%g)",
 		         p->reduced_exit_pct, p->reduced_pct);
+		return -1;
+	}
+	/* the detector's noise-only windows are 60–100 ms (docs/detector.md):
+	 * the LSR window, with the latency it may drift by, ends before */
+	if (p->lsr_to_ms > 50 || p->lsr_to_ms - p->lsr_from_ms > 30) {
+		snprintf(err, errlen,
+		         "lsr_to_ms (%g) must be at most 50 and the LSR window at most 30 ms long "
+		         "(the noise windows are 60-100 ms)",
+		         p->lsr_to_ms);
+		return -1;
+	}
+	if (p->baseline_max < p->baseline_trials) {
+		snprintf(err, errlen, "baseline_max (%d) must not be below baseline_trials (%d)",
+		         p->baseline_max, p->baseline_trials);
+		return -1;
+	}
+	if (p->absent_pct >= p->reduced_pct) {
+		snprintf(err, errlen, "absent_pct (%g) must be below reduced_pct (%g)",
+		         p->absent_pct, p->reduced_pct);
 		return -1;
 	}
 	if (p->lead_noise_low >= p->lead_noise_high) {

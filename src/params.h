@@ -21,12 +21,14 @@ struct lsr_params {
 	double late_from_ms, late_to_ms;
 	double train_ms;
 	double floor_uv, noise_factor, noise_pct;
-	double detectable_pct;
-	int baseline_trials;
+	double absent_pct;
+	int max_trials;
+	int baseline_trials, baseline_max;
+	double baseline_precision_pct;
 	double baseline_cv;
+	double shape_pct;
 	double control_min_pct, control_latency_ms;
 	double reduced_pct, reduced_exit_pct;
-	int reduced_trials;
 	int disappear_trials, return_trials, failure_trials;
 	int invalid_reset;
 	double no_stim_factor, no_stim_min_s;

@@ -34,13 +34,13 @@ static int configure(struct lsr_detector *d, const struct lsr_stream_config *cfg
 		const char *labels[LSR_MAX_CHANNELS];
 		for (int c = 0; c < cfg->channels; c++)
 			labels[c] = cfg->labels[c];
-		d->judge = lsr_judge_new(&d->params, cfg->channels, roles, labels, judging, d->out);
+		d->judge = lsr_judge_new(&d->params, cfg->rate, cfg->channels, roles, labels, judging, d->out);
 		if (!d->judge) {
 			snprintf(err, errlen, "out of memory");
 			lsr_signal_free(sig);
 			return -1;
 		}
-	} else if (lsr_judge_segment(d->judge, cfg->channels, roles, judging) < 0) {
+	} else if (lsr_judge_segment(d->judge, cfg->rate, cfg->channels, roles, judging) < 0) {
 		snprintf(err, errlen, "%d channels: more than %d", cfg->channels, LSR_MAX_CHANNELS);
 		lsr_signal_free(sig);
 		return -1;

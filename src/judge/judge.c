@@ -8,9 +8,24 @@
 
 #include "judge_priv.h"
 
-struct lsr_judge *lsr_judge_new(const struct lsr_params *p, int nch, const enum lsr_role *roles,
-                                const char *const *labels, bool judging,
-                                const struct lsr_sink *out)
+/* Evidence for every channel (a role can change at any time) at rate. */
+static int alloc_evidence(struct lsr_judge *j, int rate, int nch)
+{
+	for (int c = 0; c < LSR_MAX_CHANNELS; c++)
+		lsr_evidence_free(&j->ch[c].ev);
+	j->rate = rate;
+	j->geometry_ok = lsr_evidence_geometry(&j->geom, &j->p, rate);
+	if (!j->geometry_ok)
+		return 0;
+	for (int c = 0; c < nch; c++)
+		if (lsr_evidence_init(&j->ch[c].ev, &j->geom) < 0)
+			return -1;
+	return 0;
+}
+
+struct lsr_judge *lsr_judge_new(const struct lsr_params *p, int rate, int nch,
+                                const enum lsr_role *roles, const char *const *labels,
+                                bool judging, const struct lsr_sink *out)
 {
 	(void)labels; /* roles already carry what the labels imply */
 	if (!p || !roles || nch < 1 || nch > LSR_MAX_CHANNELS)
@@ -23,6 +38,10 @@ struct lsr_judge *lsr_judge_new(const struct lsr_params *p, int nch, const enum 
 	j->judging = judging;
 	if (out)
 		j->out = *out;
+	if (alloc_evidence(j, rate, nch) < 0) {
+		lsr_judge_free(j);
+		return NULL;
+	}
 	for (int c = 0; c < nch; c++) {
 		j->ch[c].role = (unsigned)roles[c] <= LSR_ROLE_OTHER ? roles[c] : LSR_ROLE_OTHER;
 		lsr_baseline_reset(&j->ch[c].base);
@@ -30,7 +49,7 @@ struct lsr_judge *lsr_judge_new(const struct lsr_params *p, int nch, const enum 
 	}
 	lsr_marks_init(&j->marks);
 	j->state = LSR_STATE_ACQUIRING;
-	j->since = j->ratio = NAN;
+	j->since = j->ratio = j->direct_ratio = NAN;
 	j->fail_since = j->last_stim_t = j->last_valid_t = NAN;
 	j->last_judged_since = NAN;
 	snprintf(j->rate_warning, sizeof j->rate_warning,
@@ -41,6 +60,10 @@ struct lsr_judge *lsr_judge_new(const struct lsr_params *p, int nch, const enum 
 
 void lsr_judge_free(struct lsr_judge *j)
 {
+	if (!j)
+		return;
+	for (int c = 0; c < LSR_MAX_CHANNELS; c++)
+		lsr_evidence_free(&j->ch[c].ev);
 	free(j);
 }
 
@@ -90,7 +113,7 @@ static double overall_ratio(const struct lsr_judge *j)
 		if (ch->role != LSR_ROLE_LSR || !ch->base.have || !ch->base.has_lsr ||
 		    !(ch->base.p2p_uv > 0))
 			continue;
-		double r = lsr_judge_channel_median(&ch->st) / ch->base.p2p_uv;
+		double r = ch->st.last.made ? ch->st.last.ratio : NAN;
 		if (!isnan(r) && (isnan(best) || r > best))
 			best = r;
 	}
@@ -107,8 +130,52 @@ static bool any_provisional(const struct lsr_judge *j)
 
 static bool judged_state(enum lsr_state s)
 {
-	return s == LSR_STATE_PRESENT || s == LSR_STATE_REDUCED || s == LSR_STATE_DISAPPEARED ||
-	       s == LSR_STATE_NOT_DETECTED;
+	return lsr_judge_channel_judged(s) || s == LSR_STATE_NOT_DETECTED;
+}
+
+/* The control's direct response over the trials of the LSR channels'
+ * latest decisions (the smallest of them): a loss is verified only while
+ * the stimulus still reaches the nerve as at baseline. */
+static double decision_direct_ratio(const struct lsr_judge *j)
+{
+	double worst = NAN;
+	for (int c = 0; c < j->nch; c++) {
+		const struct lsr_judge_ch *ch = &j->ch[c];
+		if (ch->role != LSR_ROLE_LSR || !ch->st.last.made || isnan(ch->st.last.direct_ratio))
+			continue;
+		if (isnan(worst) || ch->st.last.direct_ratio < worst)
+			worst = ch->st.last.direct_ratio;
+	}
+	return worst;
+}
+
+/* Was the intensity lowered below the one the LSR baselines were taken at? */
+static bool intensity_lowered(const struct lsr_judge *j)
+{
+	double now = lsr_marks_intensity(&j->marks);
+	if (isnan(now))
+		return false;
+	for (int c = 0; c < j->nch; c++) {
+		const struct lsr_judge_ch *ch = &j->ch[c];
+		if (ch->role == LSR_ROLE_LSR && ch->base.have && !isnan(ch->base.intensity_ma) &&
+		    now < ch->base.intensity_ma)
+			return true;
+	}
+	return false;
+}
+
+/* verified: a control channel follows the stimulus, and for a loss, the
+ * direct response over the same trials is at least 80% of its baseline
+ * and the intensity is not below the baseline's (docs/clinical.md
+ * "Stimulation settings"). */
+static bool state_verified(const struct lsr_judge *j, enum lsr_state state)
+{
+	if (lsr_judge_count_role(j, LSR_ROLE_CONTROL) == 0)
+		return false;
+	if (state != LSR_STATE_DISAPPEARED)
+		return true;
+	double d = decision_direct_ratio(j);
+	return !(d < LSR_JUDGE_VERIFY_DIRECT) && !intensity_lowered(j);
 }
 
 /* Emit a state event and make it the overall state. */
@@ -124,8 +191,10 @@ static void emit_state(struct lsr_judge *j, double t, enum lsr_state state, doub
 	bool lsr_state = state == LSR_STATE_PRESENT || state == LSR_STATE_REDUCED ||
 	                 state == LSR_STATE_DISAPPEARED;
 	ev.state.ratio = lsr_state ? overall_ratio(j) : NAN;
-	ev.state.verified = lsr_judge_count_role(j, LSR_ROLE_CONTROL) > 0;
+	ev.state.verified = state_verified(j, state);
 	ev.state.provisional = any_provisional(j);
+	ev.state.indeterminate_ch = j->ind;
+	ev.state.nind = state == LSR_STATE_DISAPPEARED ? j->nind : 0;
 	lsr_judge_emit(j, &ev);
 
 	if (state == LSR_STATE_DISAPPEARED) {
@@ -150,16 +219,20 @@ static void emit_state(struct lsr_judge *j, double t, enum lsr_state state, doub
 	j->state = state;
 	j->since = since;
 	j->ratio = ev.state.ratio;
+	j->verified = ev.state.verified;
 	j->premature = ev.state.premature;
 	j->after_decompression = ev.state.after_decompression;
 }
 
 /* The overall state from the channels: the most-present state among the
- * LSR channels that have an LSR; disappeared only when all of them are. */
-static enum lsr_state channels_state(const struct lsr_judge *j)
+ * LSR channels that have an LSR; disappeared when every one that can be
+ * judged is (at least one), the others listed in j->ind; indeterminate
+ * when none can be judged. */
+static enum lsr_state channels_state(struct lsr_judge *j)
 {
-	bool pending = false, present = false, reduced = false;
+	bool pending = false, present = false, reduced = false, absent = false;
 	int nlsr = 0, nhas = 0;
+	j->nind = 0;
 	for (int c = 0; c < j->nch; c++) {
 		const struct lsr_judge_ch *ch = &j->ch[c];
 		if (ch->role != LSR_ROLE_LSR)
@@ -174,6 +247,9 @@ static enum lsr_state channels_state(const struct lsr_judge *j)
 		nhas++;
 		present |= ch->st.state == LSR_STATE_PRESENT;
 		reduced |= ch->st.state == LSR_STATE_REDUCED;
+		absent |= ch->st.state == LSR_STATE_DISAPPEARED;
+		if (ch->st.state == LSR_STATE_INDETERMINATE)
+			j->ind[j->nind++] = c;
 	}
 	if (present)
 		return LSR_STATE_PRESENT;
@@ -183,16 +259,40 @@ static enum lsr_state channels_state(const struct lsr_judge *j)
 	 * disappearance or not_detected can be claimed over it. */
 	if (nlsr == 0 || pending)
 		return LSR_STATE_ACQUIRING;
-	return nhas ? LSR_STATE_DISAPPEARED : LSR_STATE_NOT_DETECTED;
+	if (!nhas)
+		return LSR_STATE_NOT_DETECTED;
+	return absent ? LSR_STATE_DISAPPEARED : LSR_STATE_INDETERMINATE;
+}
+
+static bool same_ind(const int *a, int na, const int *b, int nb)
+{
+	if (na != nb)
+		return false;
+	for (int i = 0; i < na; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
 }
 
 void lsr_judge_update_overall(struct lsr_judge *j, double t, bool resumed)
 {
-	enum lsr_state s = j->no_stim ? LSR_STATE_NO_STIMULUS
-	                 : j->failure ? LSR_STATE_STIMULATION_FAILURE
-	                              : channels_state(j);
-	if (s == j->state)
+	int old_ind[LSR_MAX_CHANNELS], old_n = j->state == LSR_STATE_DISAPPEARED ? j->nind : 0;
+	memcpy(old_ind, j->ind, sizeof old_ind);
+	enum lsr_state s = channels_state(j);
+	if (j->no_stim)
+		s = LSR_STATE_NO_STIMULUS;
+	else if (j->failure)
+		s = LSR_STATE_STIMULATION_FAILURE;
+	j->direct_ratio = decision_direct_ratio(j);
+	if (s == j->state) {
+		/* a loss is said again when what it rests on changes: which
+		 * channels cannot be judged, or whether it is verified */
+		if (s != LSR_STATE_DISAPPEARED ||
+		    (same_ind(old_ind, old_n, j->ind, j->nind) && state_verified(j, s) == j->verified))
+			return;
+		emit_state(j, t, s, j->since);
 		return;
+	}
 	double since = t;
 	if (s == LSR_STATE_STIMULATION_FAILURE) {
 		since = j->fail_since;
@@ -203,7 +303,7 @@ void lsr_judge_update_overall(struct lsr_judge *j, double t, bool resumed)
 		since = -INFINITY;
 		for (int c = 0; c < j->nch; c++)
 			if (j->ch[c].role == LSR_ROLE_LSR && j->ch[c].base.has_lsr &&
-			    j->ch[c].st.since > since)
+			    j->ch[c].st.state == LSR_STATE_DISAPPEARED && j->ch[c].st.since > since)
 				since = j->ch[c].st.since;
 	} else if (s != LSR_STATE_ACQUIRING) {
 		double latest = -INFINITY;
@@ -222,6 +322,7 @@ void lsr_judge_emit_channel_state(struct lsr_judge *j, int c, double t, enum lsr
 	ev.channel_state.ch = c;
 	ev.channel_state.state = j->ch[c].st.state;
 	ev.channel_state.prev = prev;
+	ev.channel_state.reason = j->ch[c].st.reason;
 	lsr_judge_emit(j, &ev);
 	j->ch[c].changed = true;
 }
@@ -256,6 +357,8 @@ void lsr_judge_set_role(struct lsr_judge *j, int c, enum lsr_role role)
 	j->ch[c].role = role;
 	lsr_baseline_reset(&j->ch[c].base);
 	lsr_judge_channel_init(&j->ch[c].st);
+	if (j->ch[c].ev.ring)
+		lsr_evidence_reset(&j->ch[c].ev);
 }
 
 void lsr_judge_final(const struct lsr_judge *j, enum lsr_final *final, enum lsr_phase *phase,
@@ -300,6 +403,8 @@ int lsr_judge_warnings(const struct lsr_judge *j, const char **w, int max)
 		         "states are not verified (verified: false)";
 	if (j->judging && lsr_judge_count_role(j, LSR_ROLE_LSR) == 0 && n < max)
 		w[n++] = "no LSR channel: nothing to judge";
+	if (j->judging && !j->geometry_ok && n < max)
+		w[n++] = "the LSR window does not fit a sweep at this rate: LSR channels are not judged";
 	return n;
 }
 
@@ -308,6 +413,10 @@ void lsr_judge_view(const struct lsr_judge *j, struct lsr_judge_view *v)
 	memset(v, 0, sizeof *v);
 	v->judging = j->judging;
 	v->verified = lsr_judge_count_role(j, LSR_ROLE_CONTROL) > 0;
+	v->unconfirmed = j->state == LSR_STATE_DISAPPEARED && v->verified && !j->verified;
+	v->direct_ratio = j->direct_ratio;
+	v->nind = j->state == LSR_STATE_DISAPPEARED || j->state == LSR_STATE_INDETERMINATE ? j->nind : 0;
+	memcpy(v->ind, j->ind, sizeof v->ind);
 	v->state = j->state;
 	v->since = j->since;
 	v->ratio = j->ratio;
@@ -340,22 +449,30 @@ void lsr_judge_view(const struct lsr_judge *j, struct lsr_judge_view *v)
 		cv->base_trials = ch->base.trials;
 		cv->collecting = ch->base.collecting ? ch->base.n : 0;
 		cv->rebaselining = ch->base.have && ch->base.collecting;
-		cv->median_p2p_uv = lsr_judge_channel_median(&ch->st);
-		cv->ratio = ch->base.p2p_uv > 0 ? cv->median_p2p_uv / ch->base.p2p_uv : NAN;
+		cv->reason = ch->st.reason;
+		cv->ratio = ch->role == LSR_ROLE_LSR && ch->st.last.made ? ch->st.last.ratio : NAN;
+		cv->amplitude_uv = cv->ratio * ch->base.p2p_uv;
+		cv->trials = ch->role == LSR_ROLE_LSR && ch->st.last.made ? ch->st.last.trials : 0;
+		cv->k = ch->ev.k;
+		cv->w = ch->ev.w;
+		cv->sigma = ch->role == LSR_ROLE_LSR ? lsr_evidence_sigma(&ch->ev) : NAN;
 		if (ch->role != LSR_ROLE_OTHER && ch->base.have && ch->base.provisional)
 			v->provisional = true;
 	}
 }
 
-int lsr_judge_segment(struct lsr_judge *j, int nch, const enum lsr_role *roles, bool judging)
+int lsr_judge_segment(struct lsr_judge *j, int rate, int nch, const enum lsr_role *roles,
+                      bool judging)
 {
 	if (!roles || nch < 1 || nch > LSR_MAX_CHANNELS)
 		return -1;
-	bool same = nch == j->nch && judging == j->judging;
+	bool same = nch == j->nch && judging == j->judging && rate == j->rate;
 	for (int c = 0; same && c < nch; c++)
 		same = j->ch[c].role == roles[c];
 	if (same)
 		return 0;
+	if (alloc_evidence(j, rate, nch) < 0)
+		return -1;
 	j->nch = nch;
 	j->judging = judging;
 	for (int c = 0; c < LSR_MAX_CHANNELS; c++) {

@@ -15,13 +15,14 @@
 
 struct lsr_judge;
 
-/* roles[ch] and labels[ch] (labels may be NULL) for nch channels.  judging
- * is false when the rate is below min_rate_hz: then only stim and mark
- * events, and the final status is indeterminate.  out may be NULL.
- * Returns NULL when out of memory or nch is outside 1…LSR_MAX_CHANNELS. */
-struct lsr_judge *lsr_judge_new(const struct lsr_params *p, int nch, const enum lsr_role *roles,
-                                const char *const *labels, bool judging,
-                                const struct lsr_sink *out);
+/* roles[ch] and labels[ch] (labels may be NULL) for nch channels at
+ * rate samples/s (the sweeps' geometry).  judging is false when the rate
+ * is below min_rate_hz: then only stim and mark events, and the final
+ * status is indeterminate.  out may be NULL.  Returns NULL when out of
+ * memory or nch is outside 1…LSR_MAX_CHANNELS. */
+struct lsr_judge *lsr_judge_new(const struct lsr_params *p, int rate, int nch,
+                                const enum lsr_role *roles, const char *const *labels,
+                                bool judging, const struct lsr_sink *out);
 void lsr_judge_free(struct lsr_judge *j);
 
 /* One measured trial: stim, one response per channel, then the baseline,
@@ -52,8 +53,9 @@ void lsr_judge_set_role(struct lsr_judge *j, int ch, enum lsr_role role);
  * channels, roles and judging (a device restart) the baselines and states
  * carry over too; otherwise every channel starts afresh and a stimulation
  * failure in progress is forgotten.  Returns 0, or -1 (nothing changed)
- * when nch is outside 1…LSR_MAX_CHANNELS. */
-int lsr_judge_segment(struct lsr_judge *j, int nch, const enum lsr_role *roles, bool judging);
+ * when nch is outside 1…LSR_MAX_CHANNELS or memory runs out. */
+int lsr_judge_segment(struct lsr_judge *j, int rate, int nch, const enum lsr_role *roles,
+                      bool judging);
 
 /* The case's end: final status, its phase and the number of stimuli. */
 void lsr_judge_final(const struct lsr_judge *j, enum lsr_final *final, enum lsr_phase *phase,
@@ -74,12 +76,23 @@ struct lsr_judge_channel_view {
 	int base_trials;            /* trials in the baseline in force */
 	int collecting;             /* trials gathered toward the next one */
 	bool rebaselining;          /* a new one is being taken */
-	double median_p2p_uv;       /* of the last reduced_trials valid trials */
-	double ratio;               /* that median / baseline; NAN = none */
+	enum lsr_reason reason;     /* why indeterminate */
+	double ratio;               /* amplitude over the last decision's
+	                               trials / baseline; NAN = none */
+	double amplitude_uv;        /* that × the baseline's p2p */
+	int trials;                 /* the last decision's trials; 0 = none */
+	int k, w;                   /* the short and long decision windows */
+	double sigma;               /* one trial's noise σ / baseline */
 };
 
 struct lsr_judge_view {
 	bool judging, verified, provisional;
+	bool unconfirmed;           /* disappeared, not verified by the
+	                               direct response or the intensity */
+	double direct_ratio;        /* control's direct response over the
+	                               last decision's trials / baseline */
+	int nind;                   /* LSR channels indeterminate */
+	int ind[LSR_MAX_CHANNELS];
 	enum lsr_state state;
 	double since, ratio;        /* ratio NAN = none */
 	bool premature, after_decompression;

@@ -1,16 +1,18 @@
-/* src/judge/judge_channel.c — per-channel baseline collection (median, stability)
- * and LSR state transitions (docs/clinical.md "reduced", "disappeared",
- * "returned"). */
+/* src/judge/judge_channel.c — a channel's baseline numbers and an LSR
+ * channel's state over its decisions (docs/clinical.md "reduced",
+ * "disappeared", "returned"; docs/detector.md "States"). */
 #include <math.h>
 #include <string.h>
 
 #include "judge_channel.h"
 
+#define MEDIAN_MAX 64
+
 double lsr_judge_channel_median_of(const double *v, int n)
 {
-	double s[32];
+	double s[MEDIAN_MAX];
 	int k = 0;
-	for (int i = 0; i < n && k < 32; i++) {
+	for (int i = 0; i < n && k < MEDIAN_MAX; i++) {
 		if (isnan(v[i]))
 			continue;
 		/* insertion sort: n is at most a few dozen */
@@ -29,7 +31,7 @@ double lsr_judge_channel_median_of(const double *v, int n)
 void lsr_baseline_reset(struct lsr_baseline *b)
 {
 	memset(b, 0, sizeof *b);
-	b->p2p_uv = b->onset_ms = b->noise_uv = b->cv = NAN;
+	b->p2p_uv = b->onset_ms = b->noise_uv = b->cv = b->intensity_ma = NAN;
 	b->collecting = true;
 	b->from_t = -INFINITY;
 }
@@ -47,43 +49,47 @@ static double coefficient_of_variation(const double *v, int n)
 	return sqrt(sq / n) / mean;
 }
 
-bool lsr_baseline_add(struct lsr_baseline *b, const struct lsr_params *p, double t,
-                      double p2p_uv, double onset_ms, double noise_uv, bool present)
+bool lsr_baseline_store(struct lsr_baseline *b, double t, double p2p_uv, double onset_ms,
+                        double noise_uv)
 {
 	if (!b->collecting || t < b->from_t || !isfinite(p2p_uv))
 		return false;
-	int need = p->baseline_trials;
-	if (need < 1)
-		need = 1;
-	if (need > LSR_BASELINE_MAX)
-		need = LSR_BASELINE_MAX;
 	if (b->n == 0)
 		b->c_t_first = t;
+	if (b->n == LSR_BASELINE_MAX) { /* keep the latest */
+		memmove(b->c_p2p, b->c_p2p + 1, sizeof b->c_p2p - sizeof b->c_p2p[0]);
+		memmove(b->c_onset, b->c_onset + 1, sizeof b->c_onset - sizeof b->c_onset[0]);
+		memmove(b->c_noise, b->c_noise + 1, sizeof b->c_noise - sizeof b->c_noise[0]);
+		b->n--;
+	}
 	b->c_p2p[b->n] = p2p_uv;
-	b->c_onset[b->n] = present ? onset_ms : NAN;
+	b->c_onset[b->n] = onset_ms;
 	b->c_noise[b->n] = noise_uv;
-	b->c_present[b->n] = present;
 	b->n++;
-	if (b->n < need)
-		return false;
+	return true;
+}
 
-	int npresent = 0;
-	for (int i = 0; i < b->n; i++)
-		npresent += b->c_present[i];
+int lsr_baseline_collected(const struct lsr_baseline *b)
+{
+	return b->collecting ? b->n : 0;
+}
+
+void lsr_baseline_finish(struct lsr_baseline *b, const struct lsr_params *p, double p2p_uv,
+                         double cv, bool has_lsr, double intensity_ma)
+{
 	b->have = true;
-	b->p2p_uv = lsr_judge_channel_median_of(b->c_p2p, b->n);
+	b->p2p_uv = isnan(p2p_uv) ? lsr_judge_channel_median_of(b->c_p2p, b->n) : p2p_uv;
 	b->onset_ms = lsr_judge_channel_median_of(b->c_onset, b->n);
 	b->noise_uv = lsr_judge_channel_median_of(b->c_noise, b->n);
-	b->cv = coefficient_of_variation(b->c_p2p, b->n);
+	b->cv = isnan(cv) ? coefficient_of_variation(b->c_p2p, b->n) : cv;
 	b->trials = b->n;
-	b->present = npresent;
-	b->has_lsr = 2 * npresent >= b->n;
+	b->has_lsr = has_lsr;
 	b->t_first = b->c_t_first;
+	b->intensity_ma = intensity_ma;
 	b->provisional = !(b->cv < p->baseline_cv) && !b->confirm_on_completion;
 	b->collecting = false;
 	b->confirm_on_completion = false;
 	b->n = 0;
-	return true;
 }
 
 bool lsr_baseline_confirm(struct lsr_baseline *b)
@@ -105,12 +111,17 @@ void lsr_baseline_retake(struct lsr_baseline *b, double from_t)
 	b->n = 0;
 }
 
-void lsr_judge_channel_reset_counters(struct lsr_judge_channel *c)
+bool lsr_judge_channel_judged(enum lsr_state s)
 {
-	c->absent_run = c->present_run = c->exit_run = 0;
-	c->absent_since = c->present_since = c->exit_since = NAN;
+	return s == LSR_STATE_PRESENT || s == LSR_STATE_REDUCED || s == LSR_STATE_DISAPPEARED;
+}
+
+static void clear_runs(struct lsr_judge_channel *c)
+{
+	c->strong_run = 0;
+	c->strong_since = NAN;
+	c->unsupported = 0;
 	c->bad_run = 0;
-	c->ring_n = c->ring_head = 0;
 }
 
 void lsr_judge_channel_init(struct lsr_judge_channel *c)
@@ -118,110 +129,125 @@ void lsr_judge_channel_init(struct lsr_judge_channel *c)
 	memset(c, 0, sizeof *c);
 	c->state = LSR_STATE_ACQUIRING;
 	c->since = NAN;
-	lsr_judge_channel_reset_counters(c);
+	c->reason = LSR_REASON_NONE;
+	clear_runs(c);
 }
 
 void lsr_judge_channel_start(struct lsr_judge_channel *c, bool has_lsr, double t_first)
 {
 	c->state = has_lsr ? LSR_STATE_PRESENT : LSR_STATE_NOT_DETECTED;
 	c->since = t_first;
-	lsr_judge_channel_reset_counters(c);
+	c->reason = LSR_REASON_NONE;
+	c->fresh = false;
+	c->was_absent = false;
+	clear_runs(c);
+	memset(&c->last, 0, sizeof c->last);
 }
 
-static int ring_len(const struct lsr_params *p)
+static void go(struct lsr_judge_channel *c, enum lsr_state s, double since, enum lsr_reason why)
 {
-	int n = p->reduced_trials;
-	return n < 1 ? 1 : n > LSR_CHAN_RING_MAX ? LSR_CHAN_RING_MAX : n;
+	if (s == LSR_STATE_DISAPPEARED)
+		c->was_absent = true;
+	else if (s == LSR_STATE_PRESENT || s == LSR_STATE_REDUCED)
+		c->was_absent = false;
+	c->state = s;
+	c->since = since;
+	c->reason = s == LSR_STATE_INDETERMINATE ? why : LSR_REASON_NONE;
+	c->strong_run = 0;
+	c->unsupported = 0;
 }
 
-double lsr_judge_channel_median(const struct lsr_judge_channel *c)
+/* Detected: present, or reduced when the amplitude is below reduced_pct
+ * with 95% confidence. */
+static enum lsr_state detected_state(const struct lsr_params *p, const struct lsr_decision *d)
 {
-	return lsr_judge_channel_median_of(c->ring, c->ring_n);
+	return d->hi95 < p->reduced_pct / 100.0 ? LSR_STATE_REDUCED : LSR_STATE_PRESENT;
 }
 
-/* Where a reduced median began: the oldest trial in the ring below the
- * reduced level. */
-static double first_low_t(const struct lsr_judge_channel *c, int len, double level)
+bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_params *p,
+                              const struct lsr_decision *d, double t)
 {
-	int start = c->ring_n < len ? 0 : c->ring_head;
-	for (int k = 0; k < c->ring_n; k++) {
-		int i = (start + k) % len;
-		if (c->ring[i] < level)
-			return c->ring_t[i];
-	}
-	return NAN; /* unreachable: a median below level has values below it */
-}
-
-bool lsr_judge_channel_trial(struct lsr_judge_channel *c, const struct lsr_params *p, double base_p2p,
-                    double t, double p2p_uv, bool present)
-{
-	if (c->state != LSR_STATE_PRESENT && c->state != LSR_STATE_REDUCED &&
-	    c->state != LSR_STATE_DISAPPEARED)
+	c->last = *d;
+	if (!d->made)
 		return false;
 	c->bad_run = 0;
-	int len = ring_len(p);
-	if (c->ring_n < len) {
-		c->ring[c->ring_n] = p2p_uv;
-		c->ring_t[c->ring_n] = t;
-		c->ring_n++;
-	} else {
-		c->ring[c->ring_head] = p2p_uv;
-		c->ring_t[c->ring_head] = t;
-		c->ring_head = (c->ring_head + 1) % len;
-	}
-	if (present) {
-		if (c->present_run++ == 0)
-			c->present_since = t;
-		c->absent_run = 0;
-	} else {
-		if (c->absent_run++ == 0)
-			c->absent_since = t;
-		c->present_run = 0;
-	}
-	bool full = c->ring_n == len;
-	double med = full ? lsr_judge_channel_median(c) : NAN;
 	enum lsr_state old = c->state;
+	enum lsr_reason old_reason = c->reason;
+	if (d->strong) {
+		if (c->strong_run++ == 0)
+			c->strong_since = t;
+	} else {
+		c->strong_run = 0;
+	}
+	bool returned = c->strong_run >= p->return_trials;
+
+	if (c->fresh) {
+		/* the first decision after the evidence was cleared: it alone
+		 * says where the LSR is, but a return from absence still needs
+		 * the evidence a return needs */
+		c->fresh = false;
+		if (d->absent)
+			go(c, LSR_STATE_DISAPPEARED, d->first_t, LSR_REASON_NONE);
+		else if (d->detected && (!c->was_absent || returned))
+			go(c, detected_state(p, d), d->first_t, LSR_REASON_NONE);
+		else
+			go(c, LSR_STATE_INDETERMINATE, c->since, LSR_REASON_NOISE);
+		return c->state != old || c->reason != old_reason;
+	}
 
 	switch (c->state) {
 	case LSR_STATE_PRESENT:
 	case LSR_STATE_REDUCED:
-		if (c->absent_run >= p->disappear_trials) {
-			c->state = LSR_STATE_DISAPPEARED;
-			c->since = c->absent_since;
-		} else if (c->state == LSR_STATE_PRESENT) {
-			double level = p->reduced_pct / 100.0 * base_p2p;
-			if (full && med < level) {
-				c->state = LSR_STATE_REDUCED;
-				c->since = first_low_t(c, len, level);
-				c->exit_run = 0;
-			}
-		} else if (full && med > p->reduced_exit_pct / 100.0 * base_p2p) {
-			if (c->exit_run++ == 0)
-				c->exit_since = t;
-			if (c->exit_run >= p->return_trials) {
-				c->state = LSR_STATE_PRESENT;
-				c->since = c->exit_since;
-				c->exit_run = 0;
-			}
+		if (d->detected) {
+			if (c->state == LSR_STATE_PRESENT && d->hi95 < p->reduced_pct / 100.0)
+				go(c, LSR_STATE_REDUCED, d->first_t, LSR_REASON_NONE);
+			else if (c->state == LSR_STATE_REDUCED &&
+			         d->lo95 > p->reduced_exit_pct / 100.0)
+				go(c, LSR_STATE_PRESENT, d->first_t, LSR_REASON_NONE);
+		} else if (d->absent) {
+			go(c, LSR_STATE_DISAPPEARED, d->first_t, LSR_REASON_NONE);
 		} else {
-			c->exit_run = 0;
+			/* neither shown: the verdict has no evidence left */
+			go(c, LSR_STATE_INDETERMINATE, t, LSR_REASON_NOISE);
 		}
 		break;
 	case LSR_STATE_DISAPPEARED:
-		if (c->present_run >= p->return_trials) {
-			c->state = LSR_STATE_PRESENT;
-			c->since = c->present_since;
-			c->exit_run = 0;
+		if (returned) {
+			go(c, detected_state(p, d), c->strong_since, LSR_REASON_NONE);
+		} else if (d->absent) {
+			c->unsupported = 0;
+		} else if (++c->unsupported > p->invalid_reset) {
+			go(c, LSR_STATE_INDETERMINATE, t, LSR_REASON_NOISE);
 		}
+		break;
+	case LSR_STATE_INDETERMINATE:
+		if (returned || (d->detected && !c->was_absent && d->strong))
+			go(c, detected_state(p, d), c->strong_since, LSR_REASON_NONE);
+		else if (d->absent)
+			go(c, LSR_STATE_DISAPPEARED, d->first_t, LSR_REASON_NONE);
+		else if (c->reason != LSR_REASON_NOISE)
+			c->reason = LSR_REASON_NOISE;
 		break;
 	default:
 		break;
 	}
-	return c->state != old;
+	return c->state != old || c->reason != old_reason;
 }
 
-void lsr_judge_channel_skip(struct lsr_judge_channel *c, const struct lsr_params *p)
+bool lsr_judge_channel_skip(struct lsr_judge_channel *c, const struct lsr_params *p, double t)
 {
-	if (++c->bad_run > p->invalid_reset)
-		lsr_judge_channel_reset_counters(c);
+	bool judged = lsr_judge_channel_judged(c->state) || c->state == LSR_STATE_INDETERMINATE;
+	if (!judged)
+		return false;
+	if (++c->bad_run <= p->invalid_reset)
+		return false;
+	c->bad_run = 0;
+	c->fresh = true;
+	c->strong_run = 0;
+	if (c->state == LSR_STATE_INDETERMINATE && c->reason == LSR_REASON_NO_VALID_TRIALS)
+		return true;
+	bool absent = c->was_absent || c->state == LSR_STATE_DISAPPEARED;
+	go(c, LSR_STATE_INDETERMINATE, t, LSR_REASON_NO_VALID_TRIALS);
+	c->was_absent = absent;
+	return true;
 }

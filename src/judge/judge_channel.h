@@ -1,30 +1,33 @@
-/* src/judge/judge_channel.h — one channel as the judge follows it: its baseline
- * (docs/interface.md "Baseline": the median of the first baseline_trials valid
- * trials, provisional until confirmed or stable, re-taken on request while
- * the old one stays in force) and, for LSR channels, the state machine
- * present / reduced / disappeared with the counters docs/clinical.md defines. */
+/* src/judge/judge_channel.h — one channel as the judge follows it: the
+ * numbers of its baseline (docs/interface.md "Baseline": provisional until
+ * confirmed or stable, re-taken on request while the old one stays in
+ * force) and, for LSR channels, the state machine present / reduced /
+ * disappeared / indeterminate over the decisions of evidence.h
+ * (docs/clinical.md, docs/detector.md). */
 #ifndef LSR_CHANNEL_H
 #define LSR_CHANNEL_H
 
 #include <stdbool.h>
 
 #include "event.h"
+#include "evidence.h"
 #include "params.h"
 
-#define LSR_BASELINE_MAX 20 /* upper end of baseline_trials' range */
+#define LSR_BASELINE_MAX LSR_EVIDENCE_RING /* upper end of baseline_max */
 
 struct lsr_baseline {
 	/* The baseline in force. */
 	bool have;
 	bool provisional;
-	double p2p_uv;     /* median peak-to-peak */
-	double onset_ms;   /* median onset of the present trials; NAN if none */
+	double p2p_uv;     /* control: median direct p2p; LSR: the baseline
+	                      average's p2p with the noise removed */
+	double onset_ms;   /* median onset of the trials with one; NAN if none */
 	double noise_uv;   /* median noise level, for the lead check */
-	double cv;         /* coefficient of variation of the p2p values */
+	double cv;         /* trial-to-trial coefficient of variation */
 	int trials;
-	int present;       /* how many of them were present */
-	bool has_lsr;      /* present on at least half of them */
+	bool has_lsr;      /* LSR channels: the averaged baseline shows one */
 	double t_first;    /* stream time of its first trial */
+	double intensity_ma; /* the Intensity mark in force when taken; NAN */
 
 	/* Collection of the next one (the first, or a re-baseline). */
 	bool collecting;
@@ -33,17 +36,22 @@ struct lsr_baseline {
 	int n;
 	double c_p2p[LSR_BASELINE_MAX], c_onset[LSR_BASELINE_MAX],
 	    c_noise[LSR_BASELINE_MAX];
-	bool c_present[LSR_BASELINE_MAX];
 	double c_t_first;
 };
 
 /* No baseline; collecting the first from any time. */
 void lsr_baseline_reset(struct lsr_baseline *b);
 
-/* One valid trial with a determinate presence.  Returns true when it
- * completes a baseline, which then replaces the one in force. */
-bool lsr_baseline_add(struct lsr_baseline *b, const struct lsr_params *p, double t,
-                      double p2p_uv, double onset_ms, double noise_uv, bool present);
+/* Keep one valid trial's numbers toward the baseline being collected;
+ * false when none is (or the trial is before from_t). */
+bool lsr_baseline_store(struct lsr_baseline *b, double t, double p2p_uv, double onset_ms,
+                        double noise_uv);
+/* The collected trials become the baseline in force: medians, and p2p_uv,
+ * cv and has_lsr as given (NAN p2p/cv: from the collected p2p). */
+void lsr_baseline_finish(struct lsr_baseline *b, const struct lsr_params *p, double p2p_uv,
+                         double cv, bool has_lsr, double intensity_ma);
+/* Trials collected so far. */
+int lsr_baseline_collected(const struct lsr_baseline *b);
 
 /* Operator's `b`: confirms a provisional baseline in force (returns true),
  * or, with none in force yet, confirms the one being collected when it
@@ -54,40 +62,41 @@ bool lsr_baseline_confirm(struct lsr_baseline *b);
  * or after from_t; the old one stays in force until then. */
 void lsr_baseline_retake(struct lsr_baseline *b, double from_t);
 
-/* Median of n values (n ≤ 32), NANs skipped; NAN when none. */
+/* Median of n values (n ≤ 64), NANs skipped; NAN when none. */
 double lsr_judge_channel_median_of(const double *v, int n);
 
-#define LSR_CHAN_RING_MAX 20 /* upper end of reduced_trials' range */
-
 struct lsr_judge_channel {
-	enum lsr_state state;  /* acquiring, not_detected, present, reduced, disappeared */
+	enum lsr_state state;  /* acquiring, not_detected, present, reduced,
+	                          disappeared, indeterminate */
 	double since;          /* t of the first trial of the current condition */
-	int absent_run, present_run, exit_run;
-	double absent_since, present_since, exit_since;
-	int bad_run;           /* consecutive invalid or indeterminate trials */
-	/* p2p of the last reduced_trials valid determinate trials */
-	double ring[LSR_CHAN_RING_MAX], ring_t[LSR_CHAN_RING_MAX];
-	int ring_n, ring_head;
+	enum lsr_reason reason;/* why indeterminate */
+	bool fresh;            /* the evidence was cleared: the next decision
+	                          decides alone */
+	bool was_absent;       /* the last judged state was disappeared */
+	int strong_run;        /* consecutive decisions strong enough to return */
+	double strong_since;
+	int unsupported;       /* decisions since disappeared was last shown */
+	int bad_run;           /* consecutive invalid trials */
+	struct lsr_decision last; /* the latest decision (made = false: none) */
 };
 
 /* Acquiring, counters cleared. */
 void lsr_judge_channel_init(struct lsr_judge_channel *c);
-void lsr_judge_channel_reset_counters(struct lsr_judge_channel *c);
 
 /* A baseline came into force: present when the channel has an LSR, else
- * not_detected, since t_first; counters cleared. */
+ * not_detected, since t_first. */
 void lsr_judge_channel_start(struct lsr_judge_channel *c, bool has_lsr, double t_first);
 
-/* A valid trial with a determinate presence.  Returns true when the state
- * changed. */
-bool lsr_judge_channel_trial(struct lsr_judge_channel *c, const struct lsr_params *p, double base_p2p,
-                    double t, double p2p_uv, bool present);
+/* A valid trial's decision at t.  Returns true when the state changed. */
+bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_params *p,
+                              const struct lsr_decision *d, double t);
 
-/* An invalid or indeterminate trial: advances nothing, but more than
- * invalid_reset in a row clear the counters. */
-void lsr_judge_channel_skip(struct lsr_judge_channel *c, const struct lsr_params *p);
+/* An invalid trial: more than invalid_reset in a row make a judged
+ * channel indeterminate (no valid trials); returns true then, and the
+ * caller clears the channel's evidence. */
+bool lsr_judge_channel_skip(struct lsr_judge_channel *c, const struct lsr_params *p, double t);
 
-/* Median p2p of the ring; NAN when empty. */
-double lsr_judge_channel_median(const struct lsr_judge_channel *c);
+/* A state that judges the LSR (present, reduced, disappeared). */
+bool lsr_judge_channel_judged(enum lsr_state s);
 
 #endif

@@ -13,6 +13,10 @@
 #define LSR_JUDGE_HIST_MAX 64
 /* Stimulus intervals behind the no_stimulus median. */
 #define LSR_JUDGE_INTERVALS 16
+/* A loss is verified only while the direct response over the same trials
+ * is at least this fraction of its baseline (docs/clinical.md
+ * "Stimulation settings", E). */
+#define LSR_JUDGE_VERIFY_DIRECT 0.8
 /* A stimulus reaches the judge only once its sweep (+100 ms) is complete. */
 #define LSR_JUDGE_SWEEP_POST_S 0.1
 
@@ -26,6 +30,7 @@ struct lsr_judge_ch {
 	enum lsr_role role;
 	struct lsr_baseline base;
 	struct lsr_judge_channel st;
+	struct lsr_evidence ev; /* LSR channels' recent sweeps and shape */
 	bool changed; /* channel state changed on the current trial */
 };
 
@@ -33,6 +38,9 @@ struct lsr_judge {
 	struct lsr_params p;
 	int nch;
 	bool judging;
+	int rate;
+	bool geometry_ok;  /* the windows fit a sweep at this rate */
+	struct lsr_evidence_geometry geom;
 	struct lsr_sink out;
 	struct lsr_judge_ch ch[LSR_MAX_CHANNELS];
 	struct lsr_marks marks;
@@ -41,7 +49,9 @@ struct lsr_judge {
 	/* overall state as last emitted */
 	enum lsr_state state;
 	double since, ratio;
-	bool premature, after_decompression;
+	bool premature, after_decompression, verified;
+	int ind[LSR_MAX_CHANNELS], nind; /* indeterminate LSR channels */
+	double direct_ratio;             /* over the last decision's trials */
 
 	bool failure;
 	int fail_run;

@@ -3,6 +3,7 @@
  * states (docs/clinical.md "What makes a trial valid"). */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "judge_priv.h"
 
@@ -41,20 +42,18 @@ static bool lead_bad(const struct lsr_judge *j, int c, double noise_uv)
 	       noise_uv > j->p.lead_noise_high * b->noise_uv;
 }
 
-static enum lsr_tristate presence(const struct lsr_judge *j, int c, const struct lsr_window_measure *w)
+/* A single sweep's presence: the control's direct response, and any
+ * channel the judge does not follow (LSR channels decide on the evidence
+ * of several trials: evidence.h). */
+static enum lsr_tristate single_presence(const struct lsr_judge *j, int c,
+                                         const struct lsr_window_measure *w)
 {
-	const struct lsr_judge_ch *ch = &j->ch[c];
 	if (isnan(w->threshold_uv) || isnan(w->p2p_uv))
 		return LSR_NULL;
 	/* In the LSR window a crossing right at the edge is the tail of the
 	 * direct response, not an LSR. */
-	bool edge = ch->role != LSR_ROLE_CONTROL && w->onset_at_edge;
-	if (w->p2p_uv > w->threshold_uv && !edge)
-		return LSR_TRUE;
-	if (ch->role == LSR_ROLE_LSR && ch->base.have &&
-	    w->threshold_uv > j->p.detectable_pct / 100.0 * ch->base.p2p_uv)
-		return LSR_NULL;
-	return LSR_FALSE;
+	bool edge = j->ch[c].role != LSR_ROLE_CONTROL && w->onset_at_edge;
+	return w->p2p_uv > w->threshold_uv && !edge ? LSR_TRUE : LSR_FALSE;
 }
 
 static const struct lsr_window_measure *role_window(const struct lsr_judge *j, int c,
@@ -94,25 +93,47 @@ static void note_stimulus(struct lsr_judge *j, double t)
 	j->time_seen = true;
 }
 
+/* What a trial says about each channel, before any event is emitted. */
+struct trial_view {
+	enum lsr_invalid reason[LSR_MAX_CHANNELS];
+	enum lsr_tristate present[LSR_MAX_CHANNELS];
+	struct lsr_decision dec[LSR_MAX_CHANNELS];
+	bool pushed[LSR_MAX_CHANNELS];  /* into the channel's evidence */
+	bool started[LSR_MAX_CHANNELS]; /* a baseline came into force */
+};
+
 static void emit_responses(struct lsr_judge *j, const struct lsr_trial *tr, int nch,
-                           const enum lsr_invalid *reason, const enum lsr_tristate *present)
+                           const struct trial_view *tv)
 {
 	for (int c = 0; c < nch; c++) {
 		const struct lsr_channel_measure *m = &tr->ch[c];
 		const struct lsr_window_measure *w = role_window(j, c, m);
+		const struct lsr_judge_ch *ch = &j->ch[c];
+		const struct lsr_decision *d = &tv->dec[c];
 		struct lsr_event ev = { .type = LSR_EV_RESPONSE, .t = tr->t };
 		ev.response.n = tr->n;
 		ev.response.ch = c;
-		ev.response.role = j->ch[c].role;
-		ev.response.valid = reason[c] == LSR_VALID;
-		ev.response.invalid_reason = reason[c];
-		ev.response.present = present[c];
+		ev.response.role = ch->role;
+		ev.response.valid = tv->reason[c] == LSR_VALID;
+		ev.response.invalid_reason = tv->reason[c];
+		ev.response.present = tv->present[c];
 		ev.response.p2p_uv = w->p2p_uv;
-		ev.response.onset_ms = present[c] == LSR_TRUE ? w->onset_ms : NAN;
+		ev.response.onset_ms = tv->present[c] == LSR_TRUE ? w->onset_ms : NAN;
 		ev.response.area_uv_ms = w->area_uv_ms;
 		ev.response.late_p2p_uv = m->late_p2p_uv;
 		ev.response.noise_uv = m->noise_uv;
 		ev.response.threshold_uv = w->threshold_uv;
+		ev.response.amplitude_uv = NAN;
+		ev.response.trials = 0;
+		if (ch->role == LSR_ROLE_LSR) {
+			if (d->made) {
+				ev.response.amplitude_uv = d->trial_ratio * ch->base.p2p_uv;
+				ev.response.trials = d->trials;
+				ev.response.average = ch->ev.shown;
+			}
+		} else if (tv->present[c] != LSR_NULL) {
+			ev.response.trials = 1;
+		}
 		size_t off = (size_t)c * tr->stride;
 		ev.response.raw = tr->raw ? tr->raw + off : NULL;
 		ev.response.conditioned = tr->conditioned ? tr->conditioned + off : NULL;
@@ -134,8 +155,6 @@ static bool track_failure(struct lsr_judge *j, double t, enum lsr_invalid treaso
 		if (!j->failure)
 			return false;
 		j->failure = false;
-		for (int c = 0; c < j->nch; c++)
-			lsr_judge_channel_reset_counters(&j->ch[c].st);
 		return true;
 	}
 	if (j->fail_run++ == 0)
@@ -145,38 +164,79 @@ static bool track_failure(struct lsr_judge *j, double t, enum lsr_invalid treaso
 	return false;
 }
 
-static void update_baselines(struct lsr_judge *j, const struct lsr_trial *tr, int nch,
-                             enum lsr_invalid treason, const enum lsr_invalid *reason,
-                             const enum lsr_tristate *present, bool *started)
+/* The control's direct response on this trial over its baseline (the
+ * mean over control channels that have one); NAN without one. */
+static double direct_ratio(const struct lsr_judge *j, const struct lsr_trial *tr, int nch)
 {
+	double sum = 0;
+	int n = 0;
 	for (int c = 0; c < nch; c++) {
-		struct lsr_judge_ch *ch = &j->ch[c];
-		const struct lsr_channel_measure *m = &tr->ch[c];
-		started[c] = false;
-		bool done = false;
-		if (ch->role == LSR_ROLE_CONTROL) {
-			/* The control collects by its own direct response, so a new
-			 * control baseline can be taken while the old one fails. */
-			if (treason == LSR_VALID && m->direct.p2p_uv > direct_threshold(j, &m->direct))
-				done = lsr_baseline_add(&ch->base, &j->p, tr->t, m->direct.p2p_uv,
-				                        m->direct.onset_at_edge ? NAN : m->direct.onset_ms,
-				                        m->noise_uv, true);
-		} else if (ch->role == LSR_ROLE_LSR) {
-			if (reason[c] == LSR_VALID && present[c] != LSR_NULL)
-				done = lsr_baseline_add(&ch->base, &j->p, tr->t, m->lsr.p2p_uv,
-				                        m->lsr.onset_ms, m->noise_uv, present[c] == LSR_TRUE);
-		}
-		if (!done)
+		const struct lsr_judge_ch *ch = &j->ch[c];
+		if (ch->role != LSR_ROLE_CONTROL || !ch->base.have || !(ch->base.p2p_uv > 0))
 			continue;
-		lsr_judge_emit_baseline(j, c, tr->t);
-		if (ch->role == LSR_ROLE_LSR) {
-			enum lsr_state prev = ch->st.state;
-			lsr_judge_channel_start(&ch->st, ch->base.has_lsr, ch->base.t_first);
-			started[c] = true;
-			if (ch->st.state != prev)
-				lsr_judge_emit_channel_state(j, c, tr->t, prev);
+		sum += tr->ch[c].direct.p2p_uv / ch->base.p2p_uv;
+		n++;
+	}
+	return n ? sum / n : NAN;
+}
+
+/* Does this trial carry a sweep the evidence can hold? */
+static bool sweep_fits(const struct lsr_judge *j, const struct lsr_trial *tr)
+{
+	return j->geometry_ok && tr->conditioned && tr->sweep_len == j->geom.len &&
+	       tr->sweep_pre == j->geom.pre;
+}
+
+/* An LSR channel's valid trial: into its evidence, toward its baseline,
+ * and its decision (evidence.h). */
+static void weigh_lsr(struct lsr_judge *j, const struct lsr_trial *tr, int c, double dratio,
+                      struct trial_view *tv)
+{
+	struct lsr_judge_ch *ch = &j->ch[c];
+	const struct lsr_channel_measure *m = &tr->ch[c];
+	if (tv->reason[c] != LSR_VALID || !sweep_fits(j, tr))
+		return;
+	lsr_evidence_push(&ch->ev, tr->conditioned + (size_t)c * tr->stride, tr->t, dratio);
+	tv->pushed[c] = true;
+	if (ch->base.collecting) {
+		bool single = single_presence(j, c, &m->lsr) == LSR_TRUE;
+		lsr_baseline_store(&ch->base, tr->t, m->lsr.p2p_uv, single ? m->lsr.onset_ms : NAN,
+		                   m->noise_uv);
+		enum lsr_baseline_verdict v = lsr_evidence_baseline(&ch->ev, &j->p);
+		if (v != LSR_BASE_MORE) {
+			bool has = v == LSR_BASE_LSR;
+			lsr_baseline_finish(&ch->base, &j->p, has ? ch->ev.base_p2p_uv : NAN,
+			                    has ? ch->ev.base_cv : NAN, has,
+			                    lsr_marks_intensity(&j->marks));
+			tv->started[c] = true;
+			return;
 		}
 	}
+	if (ch->base.have && ch->base.has_lsr)
+		lsr_evidence_decide(&ch->ev, &j->p, &tv->dec[c]);
+	const struct lsr_decision *d = &tv->dec[c];
+	if (d->made)
+		tv->present[c] = d->detected ? LSR_TRUE : d->absent ? LSR_FALSE : LSR_NULL;
+}
+
+/* The control's baseline: the median of its first baseline_trials valid
+ * direct responses. */
+static bool weigh_control(struct lsr_judge *j, const struct lsr_trial *tr, int c,
+                          enum lsr_invalid treason)
+{
+	struct lsr_judge_ch *ch = &j->ch[c];
+	const struct lsr_window_measure *d = &tr->ch[c].direct;
+	/* The control collects by its own direct response, so a new control
+	 * baseline can be taken while the old one fails. */
+	if (treason != LSR_VALID || !(d->p2p_uv > direct_threshold(j, d)))
+		return false;
+	if (!lsr_baseline_store(&ch->base, tr->t, d->p2p_uv, d->onset_at_edge ? NAN : d->onset_ms,
+	                        tr->ch[c].noise_uv))
+		return false;
+	if (lsr_baseline_collected(&ch->base) < j->p.baseline_trials)
+		return false;
+	lsr_baseline_finish(&ch->base, &j->p, NAN, NAN, true, lsr_marks_intensity(&j->marks));
+	return true;
 }
 
 void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
@@ -203,20 +263,27 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 	if (base_reason == LSR_VALID && lsr_judge_count_role(j, LSR_ROLE_CONTROL) > 0 && !direct_ok)
 		base_reason = LSR_INVALID_NO_DIRECT;
 
-	enum lsr_invalid reason[LSR_MAX_CHANNELS];
-	enum lsr_tristate present[LSR_MAX_CHANNELS];
-	bool any_lead = false, started[LSR_MAX_CHANNELS];
+	struct trial_view tv;
+	memset(&tv, 0, sizeof tv);
+	bool any_lead = false;
+	double dratio = direct_ratio(j, tr, nch);
 	for (int c = 0; c < nch; c++) {
-		reason[c] = base_reason;
-		if (reason[c] == LSR_VALID && j->ch[c].role == LSR_ROLE_LSR &&
+		struct lsr_judge_ch *ch = &j->ch[c];
+		tv.reason[c] = base_reason;
+		if (tv.reason[c] == LSR_VALID && ch->role == LSR_ROLE_LSR &&
 		    lead_bad(j, c, tr->ch[c].noise_uv)) {
-			reason[c] = LSR_INVALID_LEAD;
+			tv.reason[c] = LSR_INVALID_LEAD;
 			any_lead = true;
 		}
-		present[c] = presence(j, c, role_window(j, c, &tr->ch[c]));
-		j->ch[c].changed = false;
+		ch->changed = false;
+		if (ch->role == LSR_ROLE_LSR) {
+			tv.present[c] = LSR_NULL;
+			weigh_lsr(j, tr, c, dratio, &tv);
+		} else {
+			tv.present[c] = single_presence(j, c, role_window(j, c, &tr->ch[c]));
+		}
 	}
-	emit_responses(j, tr, nch, reason, present);
+	emit_responses(j, tr, nch, &tv);
 
 	if (base_reason != LSR_VALID)
 		j->invalid[base_reason]++;
@@ -230,20 +297,36 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 		j->no_stim = false;
 		resumed = true;
 	}
-	update_baselines(j, tr, nch, treason, reason, present, started);
-
 	for (int c = 0; c < nch; c++) {
 		struct lsr_judge_ch *ch = &j->ch[c];
-		if (ch->role != LSR_ROLE_LSR || !ch->base.have || started[c])
-			continue;
 		enum lsr_state prev = ch->st.state;
-		if (reason[c] == LSR_VALID && present[c] != LSR_NULL) {
-			if (lsr_judge_channel_trial(&ch->st, &j->p, ch->base.p2p_uv, tr->t,
-			                   tr->ch[c].lsr.p2p_uv, present[c] == LSR_TRUE))
-				lsr_judge_emit_channel_state(j, c, tr->t, prev);
-		} else {
-			lsr_judge_channel_skip(&ch->st, &j->p);
+		if (ch->role == LSR_ROLE_CONTROL) {
+			if (weigh_control(j, tr, c, treason))
+				lsr_judge_emit_baseline(j, c, tr->t);
+			continue;
 		}
+		if (ch->role != LSR_ROLE_LSR)
+			continue;
+		if (tv.started[c]) {
+			lsr_judge_emit_baseline(j, c, tr->t);
+			lsr_judge_channel_start(&ch->st, ch->base.has_lsr, ch->base.t_first);
+			if (ch->st.state != prev)
+				lsr_judge_emit_channel_state(j, c, tr->t, prev);
+			continue;
+		}
+		if (!ch->base.have || !ch->base.has_lsr)
+			continue;
+		enum lsr_reason prev_reason = ch->st.reason;
+		bool changed;
+		if (tv.pushed[c]) {
+			changed = lsr_judge_channel_decide(&ch->st, &j->p, &tv.dec[c], tr->t);
+		} else {
+			changed = lsr_judge_channel_skip(&ch->st, &j->p, tr->t);
+			if (changed)
+				lsr_evidence_clear(&ch->ev);
+		}
+		if (changed && (ch->st.state != prev || ch->st.reason != prev_reason))
+			lsr_judge_emit_channel_state(j, c, tr->t, prev);
 	}
 	lsr_judge_update_overall(j, tr->t, resumed);
 	lsr_judge_group_end(j);

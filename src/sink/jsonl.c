@@ -221,6 +221,8 @@ static void fields(struct lsr_jsonl *j, const struct lsr_event *ev)
 		knum(j, "late_p2p_uv", ev->response.late_p2p_uv);
 		knum(j, "noise_uv", ev->response.noise_uv);
 		knum(j, "threshold_uv", ev->response.threshold_uv);
+		knum(j, "amplitude_uv", ev->response.amplitude_uv);
+		kint(j, "trials", ev->response.trials);
 		break;
 	case LSR_EV_BASELINE:
 		kint(j, "ch", ev->baseline.ch);
@@ -233,6 +235,7 @@ static void fields(struct lsr_jsonl *j, const struct lsr_event *ev)
 		kint(j, "ch", ev->channel_state.ch);
 		kstr(j, "state", lsr_state_name(ev->channel_state.state));
 		kstr(j, "prev", lsr_state_name(ev->channel_state.prev));
+		kstr(j, "reason", lsr_reason_name(ev->channel_state.reason));
 		break;
 	case LSR_EV_STATE:
 		kstr(j, "state", lsr_state_name(ev->state.state));
@@ -243,6 +246,11 @@ static void fields(struct lsr_jsonl *j, const struct lsr_event *ev)
 		knum(j, "ratio", ev->state.ratio);
 		kbool(j, "verified", ev->state.verified);
 		kbool(j, "provisional", ev->state.provisional);
+		key(j, "indeterminate_ch");
+		put(j, "[", 1);
+		for (int i = 0; i < ev->state.nind; i++)
+			printf_(j, i ? ",%d" : "%d", ev->state.indeterminate_ch[i]);
+		put(j, "]", 1);
 		break;
 	case LSR_EV_MARK:
 		kint(j, "id", ev->mark.id);

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,7 +159,25 @@ static int add_response(lo_message m, const struct lsr_event *ev)
 	r |= add_num(m, ev->response.late_p2p_uv);
 	r |= add_num(m, ev->response.noise_uv);
 	r |= add_num(m, ev->response.threshold_uv);
+	r |= add_num(m, ev->response.amplitude_uv);
+	r |= add_int(m, ev->response.trials);
 	return r;
+}
+
+/* state.indeterminate_ch: one text of comma-separated indices, last
+ * (docs/interface.md "OSC": a list in a fixed signature). */
+static int add_index_list(lo_message m, const int *v, int n)
+{
+	char buf[LSR_MAX_CHANNELS * 4 + 1];
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		int w = snprintf(buf + used, sizeof buf - used, i ? ",%d" : "%d", v[i]);
+		if (w < 0 || (size_t)w >= sizeof buf - used)
+			break;
+		used += (size_t)w;
+	}
+	return add_text(m, buf);
 }
 
 static int add_end(lo_message m, const struct lsr_event *ev)
@@ -206,7 +225,8 @@ static int add_fields(lo_message m, const struct lsr_event *ev)
 	case LSR_EV_CHANNEL_STATE:
 		r = add_int(m, ev->channel_state.ch);
 		r |= add_text(m, lsr_state_name(ev->channel_state.state));
-		return r | add_text(m, lsr_state_name(ev->channel_state.prev));
+		r |= add_text(m, lsr_state_name(ev->channel_state.prev));
+		return r | add_text(m, lsr_reason_name(ev->channel_state.reason));
 	case LSR_EV_STATE:
 		r = add_text(m, lsr_state_name(ev->state.state));
 		r |= add_text(m, lsr_state_name(ev->state.prev));
@@ -215,7 +235,8 @@ static int add_fields(lo_message m, const struct lsr_event *ev)
 		r |= add_bool(m, ev->state.after_decompression);
 		r |= add_num(m, ev->state.ratio);
 		r |= add_bool(m, ev->state.verified);
-		return r | add_bool(m, ev->state.provisional);
+		r |= add_bool(m, ev->state.provisional);
+		return r | add_index_list(m, ev->state.indeterminate_ch, ev->state.nind);
 	case LSR_EV_MARK:
 		r = add_int(m, ev->mark.id);
 		r |= add_text(m, ev->mark.label);

@@ -53,6 +53,7 @@ static const char *state_words(enum lsr_state s)
 	case LSR_STATE_STIMULATION_FAILURE: return "stimulation failure";
 	case LSR_STATE_NO_STIMULUS: return "no stimulus";
 	case LSR_STATE_NOT_DETECTED: return "no LSR detected";
+	case LSR_STATE_INDETERMINATE: return "indeterminate";
 	case LSR_STATE_COUNT: break;
 	}
 	return "?";

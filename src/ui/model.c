@@ -26,7 +26,7 @@ struct lsr_model *lsr_model_new(void)
 	m->last_stim_t = m->last_valid_t = NAN;
 	m->direct_from = 2, m->direct_to = 8, m->lsr_from = 6, m->lsr_to = 20;
 	m->late_from = 20, m->late_to = 60;
-	m->reduced_pct = 50, m->detectable_pct = 30;
+	m->reduced_pct = 50;
 	m->invalid_reset = 10;
 	m->alarm_bell = true;
 	lsr_alarm_init(&m->alarm);
@@ -312,7 +312,7 @@ static void on_start(struct lsr_model *m, const struct lsr_event *ev)
 		m->late_from = p->late_from_ms, m->late_to = p->late_to_ms;
 		m->invalid_reset = p->invalid_reset;
 		m->alarm_bell = p->alarm_bell != 0;
-		m->reduced_pct = p->reduced_pct, m->detectable_pct = p->detectable_pct;
+		m->reduced_pct = p->reduced_pct;
 		snprintf(m->stim_settings, sizeof m->stim_settings, "%s%s %gms",
 		         p->stim_branch == LSR_BRANCH_MANDIBULAR ? "mandibular" : "zygomatic",
 		         p->stim_side == LSR_SIDE_LEFT ? " left" : p->stim_side == LSR_SIDE_RIGHT ? " right" : "",

@@ -83,7 +83,7 @@ struct lsr_model {
 	int sweep_len, sweep_pre;
 	struct lsr_model_channel ch[LSR_MAX_CHANNELS];
 	/* Windows and thresholds from start.params. */
-	double direct_from, direct_to, lsr_from, lsr_to, late_from, late_to, reduced_pct, detectable_pct;
+	double direct_from, direct_to, lsr_from, lsr_to, late_from, late_to, reduced_pct;
 	int invalid_reset;                /* indeterminate trials that make a channel's alarm */
 	bool alarm_bell;                  /* start.params alarm_bell */
 	bool link_down;                   /* the last link event said disconnected */

@@ -258,6 +258,8 @@ def main():
     ap.add_argument('--detectors', default='lsrmon,' + ','.join(controls.CONTROLS))
     ap.add_argument('--short', action='store_true',
                     help='every case 300 s (the cure too): a quicker sample')
+    ap.add_argument('--courses', help='only these courses (comma separated)')
+    ap.add_argument('--cases', help='also write every case\'s facts, as JSON, to this file')
     a = ap.parse_args()
     detectors = a.detectors.split(',')
     for d in detectors:
@@ -266,8 +268,16 @@ def main():
     if not 1 <= a.patients <= 99999 or a.seed < 0 or a.jobs < 1:
         ap.error('--patients 1…99999, --seed ≥ 0, --jobs ≥ 1')
     targets = read_targets(a.targets)
+    courses = COURSES
+    if a.courses:
+        known = dict(COURSES)
+        wanted = a.courses.split(',')
+        for c in wanted:
+            if c not in known:
+                ap.error(f'--courses: unknown course {c!r}')
+        courses = [(c, known[c]) for c in wanted]
     jobs = [(a.lsrmon, a.simtruth, c, min(d, 300) if a.short else d, p, detectors)
-            for c, d in COURSES for p in patients(a.seed, a.patients)]
+            for c, d in courses for p in patients(a.seed, a.patients)]
     t0 = time.monotonic()
     by_case = {}
     with concurrent.futures.ProcessPoolExecutor(a.jobs) as ex:
@@ -278,7 +288,12 @@ def main():
            f'{", every case 300 s" if a.short else ""}; targets '
            f'{os.path.relpath(a.targets, here)}', '']
     for d in detectors:
-        out += table(d, by_case, targets, COURSES)[0]
+        out += table(d, by_case, targets, courses)[0]
+    if a.cases:
+        with open(a.cases, 'w', encoding='utf-8') as f:
+            json.dump([{'course': c, 'patient': p, 'facts': facts}
+                       for (c, p), facts in sorted(by_case.items())], f, indent=1,
+                      default=str)
     text = '\n'.join(out)
     print(text)
     print(f'evaluate: {len(jobs)} cases in {elapsed:.0f} s with {a.jobs} jobs',

@@ -1,0 +1,538 @@
+/* src/judge/evidence.c — a channel's recent valid sweeps, its split-half
+ * baseline template and the decision over recent trials (evidence.h;
+ * the reasoning and the measured error rates: docs/detector.md). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence.h"
+#include "stats.h"
+
+/* Error rates per decision (docs/clinical.md "Defaults", presence): noise
+ * alone detected on at most ALPHA_DETECT by each of the two tests (the
+ * matched amplitude and the shape-free energy), so on at most 1% of
+ * decisions by either. */
+#define ALPHA_DETECT 0.005
+/* A return from absence (or from indeterminate) needs the short window
+ * to show the LSR at this rate: decisions over overlapping windows are
+ * correlated, and with one a second 1% would be a false "returned" every
+ * few minutes (docs/detector.md, "Case-level rates"). */
+#define ALPHA_RETURN 1e-4
+/* A baseline "has an LSR" only at this rate: a patient without one must
+ * never be judged (tests/eval/targets.txt, no_lsr_judged). */
+#define ALPHA_BASELINE 1e-6
+/* The absence bound is one-sided 99%; the power to see half the baseline
+ * is 99% (docs/clinical.md). */
+#define ALPHA_ABSENT 0.01
+#define POWER_HALF 0.01
+/* Baseline precision: the 90% interval of its amplitude. */
+#define ALPHA_PRECISION 0.10
+/* The tracked latency follows only a clearly detected LSR. */
+#define Z_TRACK 6.0
+/* Latencies the search allows around the baseline's, ms: jitter and a
+ * drift of up to +2 ms over a case (docs/clinical.md "The patients
+ * differ"). */
+#define LAG_MIN_MS (-1.0)
+#define LAG_MAX_MS 2.5
+#define TRACK_MS 0.5
+#define LAG_STEP_MS 0.1
+/* Searching ±TRACK_MS multiplies the chances of noise by about the number
+ * of independent lags searched: the matched output of 20–1000 Hz noise
+ * decorrelates within about TRACK_MS, so three. */
+#define LAGS_SEARCHED 3.0
+/* Noise-only windows: the ends of the sweep, after any late component. */
+#define NOISE_FROM_MS 60.0
+#define NOISE_TO_MS 100.0
+#define NOISE_STEP_MS 2.5
+
+static int ms_n(int rate, double ms)
+{
+	return (int)lround(ms * rate / 1000.0);
+}
+
+bool lsr_evidence_geometry(struct lsr_evidence_geometry *g, const struct lsr_params *p, int rate)
+{
+	memset(g, 0, sizeof *g);
+	if (rate < 1000)
+		return false;
+	g->rate = rate;
+	g->pre = ms_n(rate, 10);
+	g->len = g->pre + ms_n(rate, 100) + 1;
+	g->lsr0 = g->pre + ms_n(rate, p->lsr_from_ms);
+	g->lsr_n = ms_n(rate, p->lsr_to_ms - p->lsr_from_ms);
+	g->lag_min = ms_n(rate, LAG_MIN_MS);
+	g->lag_max = ms_n(rate, LAG_MAX_MS);
+	g->track = ms_n(rate, TRACK_MS);
+	g->lag_step = ms_n(rate, LAG_STEP_MS) > 1 ? ms_n(rate, LAG_STEP_MS) : 1;
+	if (g->lsr_n < 4 || g->lsr0 + g->lag_min - g->track < 0 ||
+	    g->lsr0 + g->lsr_n + g->lag_max + g->track > g->len)
+		return false;
+	int end = g->pre + ms_n(rate, NOISE_TO_MS);
+	for (int s = g->pre + ms_n(rate, NOISE_FROM_MS);
+	     s + g->lsr_n <= end && g->nnoise < LSR_EVIDENCE_NOISE_WINDOWS;
+	     s += ms_n(rate, NOISE_STEP_MS))
+		g->noise0[g->nnoise++] = s;
+	return g->nnoise >= 2;
+}
+
+int lsr_evidence_init(struct lsr_evidence *e, const struct lsr_evidence_geometry *g)
+{
+	memset(e, 0, sizeof *e);
+	e->g = *g;
+	size_t len = (size_t)g->len;
+	e->ring = malloc(sizeof *e->ring * len * LSR_EVIDENCE_RING);
+	e->shown = malloc(sizeof *e->shown * len);
+	e->v = malloc(sizeof *e->v * (size_t)g->lsr_n);
+	e->avg_k = malloc(sizeof(double) * len);
+	e->avg_w = malloc(sizeof(double) * len);
+	e->avg_a = malloc(sizeof(double) * len);
+	e->avg_b = malloc(sizeof(double) * len);
+	e->work = malloc(sizeof(double) * LSR_EVIDENCE_RING * LSR_EVIDENCE_NOISE_WINDOWS);
+	if (!e->ring || !e->shown || !e->v || !e->avg_k || !e->avg_w || !e->avg_a || !e->avg_b ||
+	    !e->work)
+		return -1;
+	lsr_evidence_reset(e);
+	return 0;
+}
+
+void lsr_evidence_free(struct lsr_evidence *e)
+{
+	free(e->ring);
+	free(e->shown);
+	free(e->v);
+	free(e->avg_k);
+	free(e->avg_w);
+	free(e->avg_a);
+	free(e->avg_b);
+	free(e->work);
+	e->ring = e->shown = NULL;
+	e->v = e->avg_k = e->avg_w = e->avg_a = e->avg_b = e->work = NULL;
+}
+
+void lsr_evidence_clear(struct lsr_evidence *e)
+{
+	e->head = e->n = 0;
+	e->shown_trials = 0;
+}
+
+void lsr_evidence_reset(struct lsr_evidence *e)
+{
+	lsr_evidence_clear(e);
+	e->have = false;
+	e->collecting = true;
+	e->collected = 0;
+	e->lag = 0;
+	e->k = e->w = 0;
+	e->sigma0 = e->base_ms = e->base_p2p_uv = e->base_onset_ms = e->base_cv = NAN;
+	e->base_trials = 0;
+	e->null_head = e->null_n = 0;
+}
+
+void lsr_evidence_retake(struct lsr_evidence *e)
+{
+	e->collecting = true;
+	e->collected = 0;
+}
+
+/* Trial i of the n held, 0 the oldest. */
+static const float *trial_at(const struct lsr_evidence *e, int i)
+{
+	int slot = (e->head - e->n + i + 2 * LSR_EVIDENCE_RING) % LSR_EVIDENCE_RING;
+	return e->ring + (size_t)slot * (size_t)e->g.len;
+}
+
+static int slot_of(const struct lsr_evidence *e, int i)
+{
+	return (e->head - e->n + i + 2 * LSR_EVIDENCE_RING) % LSR_EVIDENCE_RING;
+}
+
+/* <x[at…at+n), v> with the window's own mean removed from x (v has zero
+ * mean, so the mean does not matter; removing it keeps rounding small). */
+static double dot_f(const float *x, const double *v, int n)
+{
+	double s = 0;
+	for (int i = 0; i < n; i++)
+		s += (double)x[i] * v[i];
+	return s;
+}
+
+static double dot_d(const double *x, const double *v, int n)
+{
+	double s = 0;
+	for (int i = 0; i < n; i++)
+		s += x[i] * v[i];
+	return s;
+}
+
+/* Mean square about the mean. */
+static double ms_f(const float *x, int n)
+{
+	double s = 0, q = 0;
+	for (int i = 0; i < n; i++)
+		s += x[i];
+	double m = s / n;
+	for (int i = 0; i < n; i++)
+		q += ((double)x[i] - m) * ((double)x[i] - m);
+	return q / n;
+}
+
+static double ms_d(const double *x, int n)
+{
+	double s = 0, q = 0;
+	for (int i = 0; i < n; i++)
+		s += x[i];
+	double m = s / n;
+	for (int i = 0; i < n; i++)
+		q += (x[i] - m) * (x[i] - m);
+	return q / n;
+}
+
+static double p2p_f(const float *x, int n)
+{
+	double lo = x[0], hi = x[0];
+	for (int i = 1; i < n; i++) {
+		if (x[i] < lo)
+			lo = x[i];
+		if (x[i] > hi)
+			hi = x[i];
+	}
+	return hi - lo;
+}
+
+static double p2p_d(const double *x, int n)
+{
+	double lo = x[0], hi = x[0];
+	for (int i = 1; i < n; i++) {
+		if (x[i] < lo)
+			lo = x[i];
+		if (x[i] > hi)
+			hi = x[i];
+	}
+	return hi - lo;
+}
+
+/* Average of trials [from, from + count) of those held, samples [a, b). */
+static void average(const struct lsr_evidence *e, int from, int count, int parity, double *out,
+                    int a, int b)
+{
+	for (int i = a; i < b; i++)
+		out[i] = 0;
+	int used = 0;
+	for (int k = from; k < from + count; k++) {
+		if (parity >= 0 && (k - from) % 2 != parity)
+			continue;
+		const float *x = trial_at(e, k);
+		for (int i = a; i < b; i++)
+			out[i] += x[i];
+		used++;
+	}
+	if (used)
+		for (int i = a; i < b; i++)
+			out[i] /= used;
+}
+
+/* Zero-mean, unit-norm copy of x[0…n) into u; false when x is flat. */
+static bool unit(const double *x, int n, double *u)
+{
+	double s = 0, q = 0;
+	for (int i = 0; i < n; i++)
+		s += x[i];
+	double m = s / n;
+	for (int i = 0; i < n; i++) {
+		u[i] = x[i] - m;
+		q += u[i] * u[i];
+	}
+	if (!(q > 0))
+		return false;
+	double r = 1 / sqrt(q);
+	for (int i = 0; i < n; i++)
+		u[i] *= r;
+	return true;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Robust σ of zero-mean values: 1.4826 × the median absolute value. */
+static double robust_sigma(const double *v, int n, double *work)
+{
+	if (n < 1)
+		return NAN;
+	for (int i = 0; i < n; i++)
+		work[i] = fabs(v[i]);
+	qsort(work, (size_t)n, sizeof *work, cmp_double);
+	double med = n % 2 ? work[n / 2] : 0.5 * (work[n / 2 - 1] + work[n / 2]);
+	return 1.4826 * med;
+}
+
+double lsr_evidence_sigma(const struct lsr_evidence *e)
+{
+	if (!e->have)
+		return NAN;
+	return robust_sigma(e->null_a, e->null_n, e->work);
+}
+
+/* Mean and effective degrees of freedom of the noise windows' mean
+ * square: a chi-square scaled to its mean (2 m² / variance). */
+static void null_ms_stats(const struct lsr_evidence *e, double *mean, double *dof)
+{
+	double s = 0, q = 0;
+	int n = e->null_n;
+	for (int i = 0; i < n; i++)
+		s += e->null_ms[i];
+	double m = n ? s / n : NAN;
+	for (int i = 0; i < n; i++)
+		q += (e->null_ms[i] - m) * (e->null_ms[i] - m);
+	double var = n > 1 ? q / (n - 1) : NAN;
+	*mean = m;
+	*dof = var > 0 ? 2 * m * m / var : 1;
+	if (*dof < 1)
+		*dof = 1;
+}
+
+static void null_add(struct lsr_evidence *e, double a, double ms)
+{
+	const int cap = LSR_EVIDENCE_RING * LSR_EVIDENCE_NOISE_WINDOWS;
+	e->null_a[e->null_head] = a;
+	e->null_ms[e->null_head] = ms;
+	e->null_head = (e->null_head + 1) % cap;
+	if (e->null_n < cap)
+		e->null_n++;
+}
+
+/* The noise windows of one sweep through the template. */
+static void null_from(struct lsr_evidence *e, const float *x)
+{
+	for (int w = 0; w < e->g.nnoise; w++) {
+		const float *nw = x + e->g.noise0[w];
+		null_add(e, dot_f(nw, e->v, e->g.lsr_n), ms_f(nw, e->g.lsr_n));
+	}
+}
+
+void lsr_evidence_push(struct lsr_evidence *e, const float *sweep, double t, double direct_ratio)
+{
+	float *slot = e->ring + (size_t)e->head * (size_t)e->g.len;
+	memcpy(slot, sweep, sizeof *slot * (size_t)e->g.len);
+	e->t[e->head] = t;
+	e->direct[e->head] = direct_ratio;
+	e->head = (e->head + 1) % LSR_EVIDENCE_RING;
+	if (e->n < LSR_EVIDENCE_RING)
+		e->n++;
+	if (e->collecting && e->collected < LSR_EVIDENCE_RING)
+		e->collected++;
+	if (e->have)
+		null_from(e, sweep);
+}
+
+static int clamp_int(double x, int lo, int hi)
+{
+	if (!(x > lo))
+		return lo;
+	if (x > hi)
+		return hi;
+	return (int)ceil(x);
+}
+
+static double z_detect(void)
+{
+	return lsr_stats_normal_upper(ALPHA_DETECT / LAGS_SEARCHED);
+}
+
+enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const struct lsr_params *p)
+{
+	const struct lsr_evidence_geometry *g = &e->g;
+	int n = e->collected < e->n ? e->collected : e->n;
+	int need = p->baseline_trials, most = p->baseline_max;
+	if (most > LSR_EVIDENCE_RING)
+		most = LSR_EVIDENCE_RING;
+	if (need > most)
+		need = most;
+	if (!e->collecting || n < need || n < 4)
+		return LSR_BASE_MORE;
+	int from = e->n - n, L = g->lsr_n, a = g->lsr0, b = g->lsr0 + L;
+	/* split-half templates: even and odd trials of the collection */
+	average(e, from, n, 0, e->avg_a, a, b);
+	average(e, from, n, 1, e->avg_b, a, b);
+	double *ue = e->avg_k, *uo = e->avg_w; /* scratch, L each */
+	bool ok = unit(e->avg_a + a, L, ue) && unit(e->avg_b + a, L, uo);
+	int ne = (n + 1) / 2, no = n / 2;
+	double a_eo = ok ? dot_d(e->avg_a + a, uo, L) : 0; /* even trials, odd shape */
+	double a_oe = ok ? dot_d(e->avg_b + a, ue, L) : 0;
+	double amp = 0.5 * (a_eo + a_oe);
+	/* noise of either template, from every trial's noise windows */
+	double se2 = 0, so2 = 0;
+	int nw = 0;
+	double ms_sum = 0, p2p_sum = 0;
+	for (int k = from; ok && k < e->n; k++) {
+		const float *x = trial_at(e, k);
+		for (int w = 0; w < g->nnoise; w++) {
+			const float *win = x + g->noise0[w];
+			double de = dot_f(win, ue, L), dd = dot_f(win, uo, L);
+			se2 += de * de;
+			so2 += dd * dd;
+			ms_sum += ms_f(win, L);
+			p2p_sum += p2p_f(win, L);
+			nw++;
+		}
+	}
+	double z = 0;
+	if (ok && nw > 0) {
+		se2 /= nw;
+		so2 /= nw;
+		double se = 0.5 * sqrt(so2 / ne + se2 / no);
+		z = se > 0 ? amp / se : 0;
+	}
+	/* per-trial amplitudes, each by the other half's shape */
+	double sum = 0, sq = 0;
+	for (int k = from; ok && k < e->n; k++) {
+		const float *x = trial_at(e, k) + a;
+		double ai = (k - from) % 2 == 0 ? dot_f(x, uo, L) : dot_f(x, ue, L);
+		sum += ai;
+		sq += ai * ai;
+	}
+	double mean = sum / n;
+	double sd = n > 1 ? sqrt(fmax(0, (sq - n * mean * mean) / (n - 1))) : INFINITY;
+	double half = lsr_stats_t_upper(ALPHA_PRECISION / 2, n - 1) * sd / sqrt(n);
+	bool detected = ok && z > lsr_stats_normal_upper(ALPHA_BASELINE) && amp > 0;
+	bool precise = detected && half <= p->baseline_precision_pct / 100.0 * amp;
+	if (getenv("LSR_DEBUG_EV"))
+		fprintf(stderr, "base n=%d amp=%g z=%g half=%g sd=%g mean=%g se2=%g so2=%g\n", n, amp, z, half, sd, mean, se2, so2);
+	if (!precise && n < most)
+		return LSR_BASE_MORE;
+	e->collecting = false;
+	e->collected = 0;
+	if (!detected)
+		return LSR_BASE_NONE;
+
+	/* the template: the mean of the two unit shapes, scaled so that a
+	 * baseline trial measures 1 */
+	for (int i = 0; i < L; i++)
+		e->v[i] = 0.5 * (ue[i] + uo[i]) / amp;
+	average(e, from, n, -1, e->avg_a, a, b);
+	double m1 = ms_sum / nw, noise_p2p = p2p_sum / nw / sqrt(n);
+	e->base_ms = fmax(ms_d(e->avg_a + a, L) - m1 / n, 0.05 * ms_d(e->avg_a + a, L));
+	double pp = p2p_d(e->avg_a + a, L);
+	e->base_p2p_uv = pp > noise_p2p ? sqrt(pp * pp - noise_p2p * noise_p2p) : pp;
+	e->base_cv = mean > 0 ? sd / mean : INFINITY;
+	e->base_trials = n;
+	e->lag = 0;
+	e->have = true;
+	/* the null through the new template, from the baseline's own noise */
+	e->null_head = e->null_n = 0;
+	for (int k = from; k < e->n; k++)
+		null_from(e, trial_at(e, k));
+	double sigma = lsr_evidence_sigma(e);
+	e->sigma0 = sigma;
+	int kmax = p->max_trials < LSR_EVIDENCE_MAX_K ? p->max_trials : LSR_EVIDENCE_MAX_K;
+	/* k: half the baseline detected with 99% power at the decision's z */
+	double zk = (z_detect() + lsr_stats_normal_upper(POWER_HALF)) * sigma / 0.5;
+	e->k = clamp_int(zk * zk, 1, kmax);
+	/* w: absence below absent_pct seen, when the LSR is gone, with the
+	 * same power; at least disappear_trials */
+	double zw = (lsr_stats_normal_upper(ALPHA_ABSENT) + lsr_stats_normal_upper(0.05)) * sigma /
+	            (p->absent_pct / 100.0);
+	int wmax = p->disappear_trials > kmax ? p->disappear_trials : kmax;
+	e->w = clamp_int(zw * zw, e->k, wmax);
+	if (e->w < p->disappear_trials)
+		e->w = p->disappear_trials;
+	lsr_evidence_clear(e);
+	return LSR_BASE_LSR;
+}
+
+/* The best lag of avg (searched around the tracked one) and its matched
+ * amplitude. */
+static double best_lag(const struct lsr_evidence *e, const double *avg, int *lag)
+{
+	const struct lsr_evidence_geometry *g = &e->g;
+	int lo = e->lag - g->track, hi = e->lag + g->track;
+	if (lo < g->lag_min)
+		lo = g->lag_min;
+	if (hi > g->lag_max)
+		hi = g->lag_max;
+	double best = -INFINITY;
+	*lag = e->lag;
+	for (int l = lo; l <= hi; l += g->lag_step) {
+		double c = dot_d(avg + g->lsr0 + l, e->v, g->lsr_n);
+		if (c > best) {
+			best = c;
+			*lag = l;
+		}
+	}
+	return best;
+}
+
+void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, struct lsr_decision *d)
+{
+	const struct lsr_evidence_geometry *g = &e->g;
+	memset(d, 0, sizeof *d);
+	d->ratio = d->lo95 = d->hi95 = d->hi99 = d->trial_ratio = d->direct_ratio = NAN;
+	if (!e->have || e->n < e->k || e->k < 1)
+		return;
+	int m = e->n < e->w ? e->n : e->w, k = e->k;
+	double sigma = lsr_evidence_sigma(e);
+	if (!(sigma > 0))
+		return;
+	d->made = true;
+	d->trials = m;
+	d->first_t = e->t[slot_of(e, e->n - m)];
+	int a = g->lsr0 + g->lag_min - g->track, b = g->lsr0 + g->lsr_n + g->lag_max + g->track;
+	average(e, e->n - k, k, -1, e->avg_k, a, b);
+	average(e, e->n - m, m, -1, e->avg_w, 0, g->len);
+	for (int i = 0; i < g->len; i++)
+		e->shown[i] = (float)e->avg_w[i];
+	e->shown_trials = m;
+
+	int lag_k, lag_w;
+	double ck = best_lag(e, e->avg_k, &lag_k), cw = best_lag(e, e->avg_w, &lag_w);
+	double zd = z_detect();
+	double zr = lsr_stats_normal_upper(ALPHA_RETURN / LAGS_SEARCHED);
+	bool det_k = ck > zd * sigma / sqrt(k);
+	bool det_w = cw > zd * sigma / sqrt(m);
+	d->strong = ck > zr * sigma / sqrt(k);
+
+	/* shape-free: the average's energy in the LSR window against the
+	 * noise windows' */
+	double m1, dof;
+	null_ms_stats(e, &m1, &dof);
+	double msw = ms_d(e->avg_w + g->lsr0 + e->lag, g->lsr_n);
+	double excess = msw - m1 / m;
+	double shape_frac = p->shape_pct / 100.0;
+	bool shape = msw > m1 / m * lsr_stats_chi2_mean_upper(ALPHA_DETECT, dof) &&
+	             excess >= shape_frac * shape_frac * e->base_ms;
+	d->detected = det_k || det_w || shape;
+
+	/* the amplitude over the trials at the long window's lag, and how
+	 * much it varies from trial to trial */
+	double sum = 0, sq = 0, dsum = 0;
+	int dn = 0;
+	for (int i = e->n - m; i < e->n; i++) {
+		double ai = dot_f(trial_at(e, i) + g->lsr0 + lag_w, e->v, g->lsr_n);
+		sum += ai;
+		sq += ai * ai;
+		double dr = e->direct[slot_of(e, i)];
+		if (!isnan(dr)) {
+			dsum += dr;
+			dn++;
+		}
+		if (i == e->n - 1)
+			d->trial_ratio = ai;
+	}
+	double r = sum / m;
+	double sd = m > 1 ? sqrt(fmax(0, (sq - m * r * r) / (m - 1))) : sigma;
+	double se = fmax(sd, sigma) / sqrt(m);
+	double t95 = m > 1 ? lsr_stats_t_upper(0.05, m - 1) : lsr_stats_normal_upper(0.05);
+	d->ratio = r;
+	d->lo95 = r - t95 * se;
+	d->hi95 = r + t95 * se;
+	d->hi99 = r + lsr_stats_normal_upper(ALPHA_ABSENT) * sigma / sqrt(m);
+	d->absent = !d->detected && d->hi99 < p->absent_pct / 100.0;
+	d->direct_ratio = dn ? dsum / dn : NAN;
+
+	/* follow a drifting latency while the LSR is clearly there */
+	if (ck > Z_TRACK * sigma / sqrt(k))
+		e->lag = lag_k;
+}
