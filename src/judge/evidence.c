@@ -22,12 +22,15 @@
 /* A baseline "has an LSR" only at this rate: a patient without one must
  * never be judged (tests/eval/targets.txt, no_lsr_judged). */
 #define ALPHA_BASELINE 1e-6
+#define ALPHA_BASELINE_T 1e-5
 /* The absence bound is one-sided 99%; the power to see half the baseline
  * is 99% (docs/clinical.md). */
 #define ALPHA_ABSENT 0.01
 #define POWER_HALF 0.01
 /* Baseline precision: the 90% interval of its amplitude. */
 #define ALPHA_PRECISION 0.10
+/* A window's own spread is trusted from this many trials on. */
+#define MIN_SPREAD_TRIALS 5
 /* The tracked latency follows only a clearly detected LSR. */
 #define Z_TRACK 6.0
 /* Latencies the search allows around the baseline's, ms: jitter and a
@@ -165,26 +168,36 @@ static double dot_d(const double *x, const double *v, int n)
 	return s;
 }
 
-/* Mean square about the mean. */
+/* Mean square about the window's own line (see unit()). */
 static double ms_f(const float *x, int n)
 {
-	double s = 0, q = 0;
-	for (int i = 0; i < n; i++)
+	double s = 0, st = 0, tt = 0, c = (n - 1) / 2.0, q = 0;
+	for (int i = 0; i < n; i++) {
 		s += x[i];
-	double m = s / n;
-	for (int i = 0; i < n; i++)
-		q += ((double)x[i] - m) * ((double)x[i] - m);
+		st += (i - c) * x[i];
+		tt += (i - c) * (i - c);
+	}
+	double m = s / n, slope = tt > 0 ? st / tt : 0;
+	for (int i = 0; i < n; i++) {
+		double r = (double)x[i] - m - slope * (i - c);
+		q += r * r;
+	}
 	return q / n;
 }
 
 static double ms_d(const double *x, int n)
 {
-	double s = 0, q = 0;
-	for (int i = 0; i < n; i++)
+	double s = 0, st = 0, tt = 0, c = (n - 1) / 2.0, q = 0;
+	for (int i = 0; i < n; i++) {
 		s += x[i];
-	double m = s / n;
-	for (int i = 0; i < n; i++)
-		q += (x[i] - m) * (x[i] - m);
+		st += (i - c) * x[i];
+		tt += (i - c) * (i - c);
+	}
+	double m = s / n, slope = tt > 0 ? st / tt : 0;
+	for (int i = 0; i < n; i++) {
+		double r = x[i] - m - slope * (i - c);
+		q += r * r;
+	}
 	return q / n;
 }
 
@@ -232,15 +245,22 @@ static void average(const struct lsr_evidence *e, int from, int count, int parit
 			out[i] /= used;
 }
 
-/* Zero-mean, unit-norm copy of x[0…n) into u; false when x is flat. */
+/* Unit-norm copy of x[0…n) into u with its mean and linear trend
+ * removed; false when nothing is left.  A template orthogonal to a line
+ * does not see what a line is: the slow wander, and the high-pass's
+ * answer to what is left of the artifact's offset, that vary from trial
+ * to trial but not within an LSR's few milliseconds. */
 static bool unit(const double *x, int n, double *u)
 {
-	double s = 0, q = 0;
-	for (int i = 0; i < n; i++)
-		s += x[i];
-	double m = s / n;
+	double s = 0, st = 0, tt = 0, c = (n - 1) / 2.0;
 	for (int i = 0; i < n; i++) {
-		u[i] = x[i] - m;
+		s += x[i];
+		st += (i - c) * x[i];
+		tt += (i - c) * (i - c);
+	}
+	double m = s / n, slope = tt > 0 ? st / tt : 0, q = 0;
+	for (int i = 0; i < n; i++) {
+		u[i] = x[i] - m - slope * (i - c);
 		q += u[i] * u[i];
 	}
 	if (!(q > 0))
@@ -315,6 +335,16 @@ static void null_from(struct lsr_evidence *e, const float *x)
 
 void lsr_evidence_push(struct lsr_evidence *e, const float *sweep, double t, double direct_ratio)
 {
+	if (getenv("LSR_DEBUG_DUMP")) {
+		FILE *f = fopen(getenv("LSR_DEBUG_DUMP"), "a");
+		if (f) {
+			fprintf(f, "%g", t);
+			for (int i = 0; i < e->g.len; i++)
+				fprintf(f, " %g", sweep[i]);
+			fprintf(f, "\n");
+			fclose(f);
+		}
+	}
 	float *slot = e->ring + (size_t)e->head * (size_t)e->g.len;
 	memcpy(slot, sweep, sizeof *slot * (size_t)e->g.len);
 	e->t[e->head] = t;
@@ -397,10 +427,14 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	double mean = sum / n;
 	double sd = n > 1 ? sqrt(fmax(0, (sq - n * mean * mean) / (n - 1))) : INFINITY;
 	double half = lsr_stats_t_upper(ALPHA_PRECISION / 2, n - 1) * sd / sqrt(n);
-	bool detected = ok && z > lsr_stats_normal_upper(ALPHA_BASELINE) && amp > 0;
+	/* and against the trials' own spread, which holds whatever the noise
+	 * windows do not show of the LSR window's noise */
+	double t = sd > 0 && isfinite(sd) ? mean / (sd / sqrt(n)) : 0;
+	bool detected = ok && amp > 0 && z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
+	                t > lsr_stats_t_upper(ALPHA_BASELINE_T, n - 1);
 	bool precise = detected && half <= p->baseline_precision_pct / 100.0 * amp;
 	if (getenv("LSR_DEBUG_EV"))
-		fprintf(stderr, "base n=%d amp=%g z=%g half=%g sd=%g mean=%g se2=%g so2=%g\n", n, amp, z, half, sd, mean, se2, so2);
+		fprintf(stderr, "base n=%d amp=%g z=%g t=%g half=%g sd=%g mean=%g se2=%g so2=%g\n", n, amp, z, t, half, sd, mean, se2, so2);
 	if (!precise && n < most)
 		return LSR_BASE_MORE;
 	e->collecting = false;
@@ -488,11 +522,42 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, str
 
 	int lag_k, lag_w;
 	double ck = best_lag(e, e->avg_k, &lag_k), cw = best_lag(e, e->avg_w, &lag_w);
+
+	/* the amplitude over the trials at the long window's lag, and how
+	 * much it varies from trial to trial */
+	double sum = 0, dsum = 0, prev = NAN;
+	int dn = 0, nd = 0;
+	for (int i = e->n - m; i < e->n; i++) {
+		double ai = dot_f(trial_at(e, i) + g->lsr0 + lag_w, e->v, g->lsr_n);
+		sum += ai;
+		if (!isnan(prev))
+			e->work[nd++] = ai - prev;
+		prev = ai;
+		double dr = e->direct[slot_of(e, i)];
+		if (!isnan(dr)) {
+			dsum += dr;
+			dn++;
+		}
+		if (i == e->n - 1)
+			d->trial_ratio = ai;
+	}
+	double r = sum / m;
+	/* The noise the tests must beat: the noise windows', or the trials'
+	 * own spread where it is larger (noise near the stimulus the ends of
+	 * the sweep do not have; with an LSR, its own variation, which only
+	 * makes a detection harder).  The spread from trial to trial, robust
+	 * (the median successive difference): an LSR returning or fading
+	 * within the window changes the level, not the differences. */
+	double sd = nd >= MIN_SPREAD_TRIALS - 1
+	                    ? robust_sigma(e->work, nd, e->work + nd) / sqrt(2)
+	                    : sigma;
+	double s_eff = sd > sigma ? sd : sigma;
+
 	double zd = z_detect();
 	double zr = lsr_stats_normal_upper(ALPHA_RETURN / LAGS_SEARCHED);
-	bool det_k = ck > zd * sigma / sqrt(k);
-	bool det_w = cw > zd * sigma / sqrt(m);
-	d->strong = ck > zr * sigma / sqrt(k);
+	bool det_k = ck > zd * s_eff / sqrt(k);
+	bool det_w = cw > zd * s_eff / sqrt(m);
+	d->strong = ck > zr * s_eff / sqrt(k);
 
 	/* shape-free: the average's energy in the LSR window against the
 	 * noise windows' */
@@ -505,34 +570,16 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, str
 	             excess >= shape_frac * shape_frac * e->base_ms;
 	d->detected = det_k || det_w || shape;
 
-	/* the amplitude over the trials at the long window's lag, and how
-	 * much it varies from trial to trial */
-	double sum = 0, sq = 0, dsum = 0;
-	int dn = 0;
-	for (int i = e->n - m; i < e->n; i++) {
-		double ai = dot_f(trial_at(e, i) + g->lsr0 + lag_w, e->v, g->lsr_n);
-		sum += ai;
-		sq += ai * ai;
-		double dr = e->direct[slot_of(e, i)];
-		if (!isnan(dr)) {
-			dsum += dr;
-			dn++;
-		}
-		if (i == e->n - 1)
-			d->trial_ratio = ai;
-	}
-	double r = sum / m;
-	double sd = m > 1 ? sqrt(fmax(0, (sq - m * r * r) / (m - 1))) : sigma;
-	double se = fmax(sd, sigma) / sqrt(m);
+	double se = s_eff / sqrt(m);
 	double t95 = m > 1 ? lsr_stats_t_upper(0.05, m - 1) : lsr_stats_normal_upper(0.05);
 	d->ratio = r;
 	d->lo95 = r - t95 * se;
 	d->hi95 = r + t95 * se;
-	d->hi99 = r + lsr_stats_normal_upper(ALPHA_ABSENT) * sigma / sqrt(m);
+	d->hi99 = r + lsr_stats_normal_upper(ALPHA_ABSENT) * se;
 	d->absent = !d->detected && d->hi99 < p->absent_pct / 100.0;
 	d->direct_ratio = dn ? dsum / dn : NAN;
 
 	/* follow a drifting latency while the LSR is clearly there */
-	if (ck > Z_TRACK * sigma / sqrt(k))
+	if (ck > Z_TRACK * s_eff / sqrt(k))
 		e->lag = lag_k;
 }
