@@ -504,9 +504,13 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, str
 	const struct lsr_evidence_geometry *g = &e->g;
 	memset(d, 0, sizeof *d);
 	d->ratio = d->lo95 = d->hi95 = d->hi99 = d->trial_ratio = d->direct_ratio = NAN;
-	if (!e->have || e->n < e->k || e->k < 1)
+	if (!e->have || e->n < 1 || e->k < 1)
 		return;
-	int m = e->n < e->w ? e->n : e->w, k = e->k;
+	/* fewer trials than the windows hold (just after a baseline or an
+	 * interruption): a decision over what there is, with its own,
+	 * wider, bounds */
+	int m = e->n < e->w ? e->n : e->w, k = e->n < e->k ? e->n : e->k;
+	d->full = e->n >= e->k;
 	double sigma = lsr_evidence_sigma(e);
 	if (!(sigma > 0))
 		return;

@@ -55,7 +55,8 @@ enum lsr_baseline_verdict {
 };
 
 struct lsr_decision {
-	bool made;          /* enough trials since the baseline for one */
+	bool made;          /* there were trials since the baseline */
+	bool full;          /* over as many trials as the short window holds */
 	int trials;         /* trials the decision used */
 	double first_t;     /* the oldest of them */
 	bool detected;      /* at the decision's z */

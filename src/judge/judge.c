@@ -11,15 +11,20 @@
 /* Evidence for every channel (a role can change at any time) at rate. */
 static int alloc_evidence(struct lsr_judge *j, int rate, int nch)
 {
-	for (int c = 0; c < LSR_MAX_CHANNELS; c++)
+	for (int c = 0; c < LSR_MAX_CHANNELS; c++) {
 		lsr_evidence_free(&j->ch[c].ev);
+		lsr_control_shape_free(&j->ch[c].cs);
+	}
 	j->rate = rate;
 	j->geometry_ok = lsr_evidence_geometry(&j->geom, &j->p, rate);
 	if (!j->geometry_ok)
 		return 0;
-	for (int c = 0; c < nch; c++)
+	for (int c = 0; c < nch; c++) {
 		if (lsr_evidence_init(&j->ch[c].ev, &j->geom) < 0)
 			return -1;
+		if (lsr_control_shape_init(&j->ch[c].cs, &j->p, rate, j->geom.pre, j->geom.len) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -62,8 +67,10 @@ void lsr_judge_free(struct lsr_judge *j)
 {
 	if (!j)
 		return;
-	for (int c = 0; c < LSR_MAX_CHANNELS; c++)
+	for (int c = 0; c < LSR_MAX_CHANNELS; c++) {
 		lsr_evidence_free(&j->ch[c].ev);
+		lsr_control_shape_free(&j->ch[c].cs);
+	}
 	free(j);
 }
 
@@ -359,6 +366,8 @@ void lsr_judge_set_role(struct lsr_judge *j, int c, enum lsr_role role)
 	lsr_judge_channel_init(&j->ch[c].st);
 	if (j->ch[c].ev.ring)
 		lsr_evidence_reset(&j->ch[c].ev);
+	j->ch[c].cs.have = false;
+	lsr_control_shape_restart(&j->ch[c].cs);
 }
 
 void lsr_judge_final(const struct lsr_judge *j, enum lsr_final *final, enum lsr_phase *phase,

@@ -190,8 +190,10 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 			go(c, LSR_STATE_DISAPPEARED, d->first_t, LSR_REASON_NONE);
 		else if (d->detected && (!c->was_absent || returned))
 			go(c, detected_state(p, d), d->first_t, LSR_REASON_NONE);
-		else
+		else if (d->full)
 			go(c, LSR_STATE_INDETERMINATE, c->since, LSR_REASON_NOISE);
+		else
+			c->fresh = true; /* not yet: the next trial decides */
 		return c->state != old || c->reason != old_reason;
 	}
 
@@ -206,8 +208,9 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 				go(c, LSR_STATE_PRESENT, d->first_t, LSR_REASON_NONE);
 		} else if (d->absent) {
 			go(c, LSR_STATE_DISAPPEARED, d->first_t, LSR_REASON_NONE);
-		} else {
-			/* neither shown: the verdict has no evidence left */
+		} else if (d->full) {
+			/* neither shown over a whole window: the verdict has no
+			 * evidence left */
 			go(c, LSR_STATE_INDETERMINATE, t, LSR_REASON_NOISE);
 		}
 		break;

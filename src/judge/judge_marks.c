@@ -69,6 +69,8 @@ static void apply_baseline_mark(struct lsr_judge *j, double t)
 			lsr_baseline_retake(b, t);
 			if (j->ch[c].role == LSR_ROLE_LSR && j->ch[c].ev.ring)
 				lsr_evidence_retake(&j->ch[c].ev);
+			if (j->ch[c].role == LSR_ROLE_CONTROL)
+				lsr_control_shape_restart(&j->ch[c].cs);
 		}
 	}
 }

@@ -4,6 +4,7 @@
 #ifndef LSR_JUDGE_PRIV_H
 #define LSR_JUDGE_PRIV_H
 
+#include "control_shape.h"
 #include "judge_channel.h"
 #include "judge.h"
 #include "marks.h"
@@ -31,6 +32,7 @@ struct lsr_judge_ch {
 	struct lsr_baseline base;
 	struct lsr_judge_channel st;
 	struct lsr_evidence ev; /* LSR channels' recent sweeps and shape */
+	struct lsr_control_shape cs; /* control channels' direct response */
 	bool changed; /* channel state changed on the current trial */
 };
 

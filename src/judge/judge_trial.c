@@ -17,9 +17,17 @@ static double direct_threshold(const struct lsr_judge *j, const struct lsr_windo
 	return isnan(d->threshold_uv) ? j->p.floor_uv : d->threshold_uv;
 }
 
-/* Did the stimulus reach the nerve, by this control channel? */
-static bool control_ok(const struct lsr_judge *j, int c, const struct lsr_window_measure *d)
+/* Does this trial carry a sweep the judge's shapes can read? */
+static bool sweep_fits(const struct lsr_judge *j, const struct lsr_trial *tr)
 {
+	return j->geometry_ok && tr->conditioned && tr->sweep_len == j->geom.len &&
+	       tr->sweep_pre == j->geom.pre;
+}
+
+/* Did the stimulus reach the nerve, by this control channel? */
+static bool control_ok(const struct lsr_judge *j, int c, const struct lsr_trial *tr)
+{
+	const struct lsr_window_measure *d = &tr->ch[c].direct;
 	const struct lsr_baseline *b = &j->ch[c].base;
 	if (!(d->p2p_uv > direct_threshold(j, d)))
 		return false;
@@ -27,6 +35,11 @@ static bool control_ok(const struct lsr_judge *j, int c, const struct lsr_window
 		return true;
 	if (!(d->p2p_uv >= j->p.control_min_pct / 100.0 * b->p2p_uv))
 		return false;
+	const struct lsr_control_shape *cs = &j->ch[c].cs;
+	if (cs->have && sweep_fits(j, tr)) {
+		double lag = lsr_control_shape_lag_ms(cs, tr->conditioned + (size_t)c * tr->stride);
+		return fabs(lag) <= j->p.control_latency_ms;
+	}
 	/* An onset at the window's edge is no latency at all (the crossing
 	 * began before the window): only the amplitude can be judged then. */
 	if (!isnan(b->onset_ms) && !d->onset_at_edge &&
@@ -182,13 +195,6 @@ static double direct_ratio(const struct lsr_judge *j, const struct lsr_trial *tr
 	return n ? sum / n : NAN;
 }
 
-/* Does this trial carry a sweep the evidence can hold? */
-static bool sweep_fits(const struct lsr_judge *j, const struct lsr_trial *tr)
-{
-	return j->geometry_ok && tr->conditioned && tr->sweep_len == j->geom.len &&
-	       tr->sweep_pre == j->geom.pre;
-}
-
 /* An LSR channel's valid trial: into its evidence, toward its baseline,
  * and its decision (evidence.h). */
 static void weigh_lsr(struct lsr_judge *j, const struct lsr_trial *tr, int c, double dratio,
@@ -244,9 +250,12 @@ static bool weigh_control(struct lsr_judge *j, const struct lsr_trial *tr, int c
 	if (!lsr_baseline_store(&ch->base, tr->t, d->p2p_uv, d->onset_at_edge ? NAN : d->onset_ms,
 	                        tr->ch[c].noise_uv))
 		return false;
+	if (sweep_fits(j, tr))
+		lsr_control_shape_add(&ch->cs, tr->conditioned + (size_t)c * tr->stride);
 	if (lsr_baseline_collected(&ch->base) < j->p.baseline_trials)
 		return false;
 	lsr_baseline_finish(&ch->base, &j->p, NAN, NAN, true, lsr_marks_intensity(&j->marks));
+	lsr_control_shape_finish(&ch->cs);
 	return true;
 }
 
@@ -268,7 +277,7 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 	enum lsr_invalid treason = trial_reason(tr, nch);
 	bool direct_ok = false;
 	for (int c = 0; c < nch; c++)
-		if (j->ch[c].role == LSR_ROLE_CONTROL && control_ok(j, c, &tr->ch[c].direct))
+		if (j->ch[c].role == LSR_ROLE_CONTROL && control_ok(j, c, tr))
 			direct_ok = true;
 	enum lsr_invalid base_reason = treason;
 	if (base_reason == LSR_VALID && lsr_judge_count_role(j, LSR_ROLE_CONTROL) > 0 && !direct_ok)
