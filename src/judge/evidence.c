@@ -271,10 +271,33 @@ static bool unit(const double *x, int n, double *u)
 	return true;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest of v[0…n) (v is reordered): Hoare's selection, in
+ * place — qsort may allocate, and the judge allocates nothing per trial. */
+static double select_kth(double *v, int n, int k)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	int lo = 0, hi = n - 1;
+	while (lo < hi) {
+		double pivot = v[lo + (hi - lo) / 2];
+		int i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = v[i];
+				v[i++] = v[j];
+				v[j--] = t;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return v[k];
 }
 
 /* Robust σ of zero-mean values: 1.4826 × the median absolute value. */
@@ -284,8 +307,15 @@ static double robust_sigma(const double *v, int n, double *work)
 		return NAN;
 	for (int i = 0; i < n; i++)
 		work[i] = fabs(v[i]);
-	qsort(work, (size_t)n, sizeof *work, cmp_double);
-	double med = n % 2 ? work[n / 2] : 0.5 * (work[n / 2 - 1] + work[n / 2]);
+	double med = select_kth(work, n, n / 2);
+	if (n % 2 == 0) {
+		/* the largest of the lower half, which selection left below */
+		double lower = work[0];
+		for (int i = 1; i < n / 2; i++)
+			if (work[i] > lower)
+				lower = work[i];
+		med = 0.5 * (med + lower);
+	}
 	return 1.4826 * med;
 }
 

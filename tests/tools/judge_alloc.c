@@ -10,6 +10,11 @@
 
 #include "alloc_count.h"
 
+/* Sweeps as the signal path cuts them at this rate: −10…+100 ms. */
+#define RATE 20000
+#define PRE 200
+#define LEN (PRE + 2000 + 1)
+
 static unsigned long events;
 static void on_event(void *ctx, const struct lsr_event *ev)
 {
@@ -25,13 +30,14 @@ int main(void)
 	lsr_params_defaults(&p);
 	enum lsr_role roles[4] = { LSR_ROLE_LSR, LSR_ROLE_LSR, LSR_ROLE_CONTROL, LSR_ROLE_OTHER };
 	struct lsr_sink sink = { NULL, on_event, NULL };
-	struct lsr_judge *j = lsr_judge_new(&p, 4, roles, NULL, true, &sink);
+	struct lsr_judge *j = lsr_judge_new(&p, RATE, 4, roles, NULL, true, &sink);
 	if (!j) {
 		fputs("judge_alloc: lsr_judge_new failed\n", stderr);
 		return 1;
 	}
 	static struct lsr_trial tr;
-	static float sweeps[4 * 2200];
+	static float sweeps[4 * LEN];
+	unsigned seed = 1;
 	counting = 1;
 	/* 20000 stimuli: baseline, losses and returns, failures, cautery, gaps,
 	 * pauses and marks, so every path runs many times over */
@@ -41,10 +47,23 @@ int main(void)
 		tr.t = n;
 		tr.nch = 4;
 		tr.raw = tr.conditioned = sweeps;
-		tr.stride = 2200;
-		tr.sweep_len = 2200;
-		tr.sweep_pre = 200;
+		tr.stride = LEN;
+		tr.sweep_len = LEN;
+		tr.sweep_pre = PRE;
 		int phase = (n / 37) % 6;
+		/* noise, and the LSR (10–16 ms) where the phase has one: every
+		 * decision — present, reduced, absent, indeterminate — comes up */
+		for (int c = 0; c < 4; c++)
+			for (int i = 0; i < LEN; i++) {
+				seed = seed * 1103515245u + 12345u;
+				double noise = ((seed >> 16) & 0x7fff) / 32768.0 - 0.5;
+				double lsr = phase == 2 || phase == 3 ? 0 : phase == 1 ? 40 : 150;
+				double ms = (i - PRE) * 1000.0 / RATE;
+				double wave = ms >= 10 && ms < 16 ? lsr / 2 * sin(2 * M_PI * (ms - 10) / 6) : 0;
+				if (c == 2)
+					wave = ms >= 3 && ms < 5 ? 250 * sin(2 * M_PI * (ms - 3) / 2) : 0;
+				sweeps[(size_t)c * LEN + (size_t)i] = (float)(wave + noise * (n % 300 < 40 ? 80 : 8));
+			}
 		for (int c = 0; c < 4; c++) {
 			struct lsr_channel_measure *m = &tr.ch[c];
 			m->direct = (struct lsr_window_measure){ phase == 4 ? 0 : 500, 4, false, 900, 30 };

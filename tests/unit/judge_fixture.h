@@ -6,6 +6,7 @@
 
 #include <check.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,10 @@
 #include "judge.h"
 
 #define FX_MAX_EVENTS 20000
+/* The fixture's sweeps: 20 kHz, −10…+100 ms, as the signal path cuts them. */
+#define FX_RATE 20000
+#define FX_PRE 200
+#define FX_LEN (FX_PRE + 2000 + 1)
 
 /* Events as captured: pointers inside are not kept, labels are copied. */
 struct fx_event {
@@ -35,6 +40,9 @@ struct fx {
 	double lsr[LSR_MAX_CHANNELS], direct, noise[LSR_MAX_CHANNELS];
 	double lsr_onset, direct_onset, threshold;
 	struct lsr_trial tr;
+	/* the synthetic sweeps: channel-major, FX_LEN each */
+	float *sweeps;
+	uint64_t rng;
 };
 
 static inline void fx_event(void *ctx, const struct lsr_event *ev)
@@ -62,6 +70,9 @@ static inline void fx_init(struct fx *f, const char *roles, bool judging)
 	memset(f, 0, sizeof *f);
 	f->e = calloc(FX_MAX_EVENTS, sizeof *f->e);
 	ck_assert_ptr_nonnull(f->e);
+	f->sweeps = calloc((size_t)LSR_MAX_CHANNELS * FX_LEN, sizeof *f->sweeps);
+	ck_assert_ptr_nonnull(f->sweeps);
+	f->rng = 0x9e3779b97f4a7c15u;
 	lsr_params_defaults(&f->p);
 	f->nch = (int)strlen(roles);
 	for (int c = 0; c < f->nch; c++) {
@@ -76,7 +87,7 @@ static inline void fx_init(struct fx *f, const char *roles, bool judging)
 	f->threshold = 30;
 	f->interval = 1;
 	struct lsr_sink sink = { f, fx_event, fx_group_end };
-	f->j = lsr_judge_new(&f->p, f->nch, f->roles, NULL, judging, &sink);
+	f->j = lsr_judge_new(&f->p, FX_RATE, f->nch, f->roles, NULL, judging, &sink);
 	ck_assert_ptr_nonnull(f->j);
 }
 
@@ -85,7 +96,7 @@ static inline void fx_renew(struct fx *f, bool judging)
 {
 	lsr_judge_free(f->j);
 	struct lsr_sink sink = { f, fx_event, fx_group_end };
-	f->j = lsr_judge_new(&f->p, f->nch, f->roles, NULL, judging, &sink);
+	f->j = lsr_judge_new(&f->p, FX_RATE, f->nch, f->roles, NULL, judging, &sink);
 	ck_assert_ptr_nonnull(f->j);
 }
 
@@ -93,6 +104,51 @@ static inline void fx_free(struct fx *f)
 {
 	lsr_judge_free(f->j);
 	free(f->e);
+	free(f->sweeps);
+}
+
+/* A standard normal deviate from the fixture's own generator (xorshift64*,
+ * Box–Muller): the same sweeps on every run. */
+static inline double fx_gauss(struct fx *f)
+{
+	double u[2];
+	for (int i = 0; i < 2; i++) {
+		f->rng ^= f->rng >> 12;
+		f->rng ^= f->rng << 25;
+		f->rng ^= f->rng >> 27;
+		u[i] = ((f->rng * 2685821657736338717u) >> 11) * (1.0 / 9007199254740992.0);
+	}
+	return sqrt(-2 * log(u[0] + 1e-300)) * cos(2 * M_PI * u[1]);
+}
+
+/* One period of a sine of peak-to-peak p2p starting at onset_ms and
+ * lasting dur_ms, added to x (stimulus at FX_PRE). */
+static inline void fx_add_wave(float *x, double p2p, double onset_ms, double dur_ms)
+{
+	int a = FX_PRE + (int)lround(onset_ms * FX_RATE / 1000.0);
+	int n = (int)lround(dur_ms * FX_RATE / 1000.0);
+	for (int i = 0; i < n && a + i < FX_LEN; i++)
+		x[a + i] += (float)(p2p / 2 * sin(2 * M_PI * i / n));
+}
+
+/* The sweeps behind the numbers: noise of RMS noise/5 (a noise-only p2p
+ * over 14 ms is about five times the RMS), the LSR (6 ms) at lsr_onset on
+ * LSR channels, the direct response (2 ms) at direct_onset on the control. */
+static inline void fx_sweeps(struct fx *f)
+{
+	for (int c = 0; c < f->nch; c++) {
+		float *x = f->sweeps + (size_t)c * FX_LEN;
+		for (int i = 0; i < FX_LEN; i++)
+			x[i] = (float)(f->noise[c] / 5 * fx_gauss(f));
+		if (f->roles[c] == LSR_ROLE_CONTROL)
+			fx_add_wave(x, f->direct, f->direct_onset, 2);
+		else
+			fx_add_wave(x, f->lsr[c], f->lsr_onset, 6);
+	}
+	f->tr.raw = f->tr.conditioned = f->sweeps;
+	f->tr.stride = FX_LEN;
+	f->tr.sweep_len = FX_LEN;
+	f->tr.sweep_pre = FX_PRE;
 }
 
 static inline void fx_window(struct lsr_window_measure *w, double p2p, double onset, double thr)
@@ -125,6 +181,7 @@ static inline struct lsr_trial *fx_next(struct fx *f)
 		m->late_p2p_uv = 12;
 		m->noise_uv = f->noise[c];
 	}
+	fx_sweeps(f);
 	return tr;
 }
 
@@ -195,9 +252,9 @@ static inline const struct lsr_event *fx_last_response(const struct fx *f, int c
 	return NULL;
 }
 
-/* A p2p below the 30 µV threshold, which is ≤ 30 % of a 200 µV baseline:
- * a valid absence. */
-#define ABSENT 15.0
+/* No LSR in the sweep (its p2p measure is noise only): an absence the
+ * evidence can show. */
+#define ABSENT 0.0
 
 /* Every LSR channel's response in the coming trials. */
 static inline void fx_set_lsr(struct fx *f, double v)

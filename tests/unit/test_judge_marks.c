@@ -427,9 +427,9 @@ START_TEST(new_rejects_bad_arguments)
 	struct lsr_params p;
 	lsr_params_defaults(&p);
 	enum lsr_role roles[LSR_MAX_CHANNELS + 1] = { 0 };
-	ck_assert_ptr_null(lsr_judge_new(&p, 0, roles, NULL, true, NULL));
-	ck_assert_ptr_null(lsr_judge_new(&p, LSR_MAX_CHANNELS + 1, roles, NULL, true, NULL));
-	struct lsr_judge *j = lsr_judge_new(&p, 1, roles, NULL, true, NULL);
+	ck_assert_ptr_null(lsr_judge_new(&p, FX_RATE, 0, roles, NULL, true, NULL));
+	ck_assert_ptr_null(lsr_judge_new(&p, FX_RATE, LSR_MAX_CHANNELS + 1, roles, NULL, true, NULL));
+	struct lsr_judge *j = lsr_judge_new(&p, FX_RATE, 1, roles, NULL, true, NULL);
 	ck_assert_ptr_nonnull(j);
 	lsr_judge_mark(j, 1, "Decompression", LSR_ORIGIN_KEY); /* no sink: fine */
 	const char *w[4];
@@ -438,7 +438,7 @@ START_TEST(new_rejects_bad_arguments)
 	ck_assert_int_eq(lsr_judge_warnings(j, w, 0), 0);
 	lsr_judge_free(j);
 	roles[0] = LSR_ROLE_CONTROL;
-	j = lsr_judge_new(&p, 1, roles, NULL, true, NULL);
+	j = lsr_judge_new(&p, FX_RATE, 1, roles, NULL, true, NULL);
 	ck_assert_int_eq(lsr_judge_warnings(j, w, 4), 1);
 	ck_assert_ptr_nonnull(strstr(w[0], "no LSR channel"));
 	lsr_judge_free(j);
@@ -454,7 +454,7 @@ START_TEST(segment_carries_the_case_over)
 	fx_run(&f, 10);
 	ck_assert_int_eq(lsr_judge_mark(f.j, 10.5, "Decompression", LSR_ORIGIN_KEY), 1);
 	/* same configuration (device restart): nothing restarts */
-	ck_assert_int_eq(lsr_judge_segment(f.j, 2, f.roles, true), 0);
+	ck_assert_int_eq(lsr_judge_segment(f.j, FX_RATE, 2, f.roles, true), 0);
 	int nb = fx_count(&f, LSR_EV_BASELINE);
 	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10);
@@ -465,8 +465,8 @@ START_TEST(segment_carries_the_case_over)
 	/* a third channel: baselines are taken again, the case goes on */
 	f.nch = 3;
 	f.roles[2] = LSR_ROLE_LSR;
-	ck_assert_int_eq(lsr_judge_segment(f.j, 3, f.roles, true), 0);
-	ck_assert_int_eq(lsr_judge_segment(f.j, 0, f.roles, true), -1);
+	ck_assert_int_eq(lsr_judge_segment(f.j, FX_RATE, 3, f.roles, true), 0);
+	ck_assert_int_eq(lsr_judge_segment(f.j, FX_RATE, 0, f.roles, true), -1);
 	f.lsr[2] = 200;
 	fx_run(&f, 1);
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_ACQUIRING);
@@ -485,7 +485,7 @@ START_TEST(segment_carries_the_case_over)
 	ck_assert_int_eq(f.n, before + 2);
 	ck_assert(f.e[before + 1].ev.state.premature);
 	/* a segment below min_rate_hz judges nothing; the verdict stands */
-	ck_assert_int_eq(lsr_judge_segment(f.j, 3, f.roles, false), 0);
+	ck_assert_int_eq(lsr_judge_segment(f.j, FX_RATE, 3, f.roles, false), 0);
 	fx_run(&f, 5);
 	ck_assert_int_eq(fx_count(&f, LSR_EV_RESPONSE), 3 * 10 + 2 * 20);
 	lsr_judge_final(f.j, &fin, &ph, &stims);
