@@ -66,19 +66,39 @@ bool lsr_recnotes_event(const struct lsr_event *ev, char *buf, size_t len)
 		         ev->start.segment, ev->start.source ? ev->start.source : "",
 		         ev->start.driver ? ev->start.driver : "", ev->start.rate);
 		return true;
-	case LSR_EV_STATE:
+	case LSR_EV_STATE: {
 		num(a, sizeof a, ev->state.ratio, "%.3f");
-		snprintf(buf, len, P "%s (was %s; since %.4f s, ratio %s, %s%s)",
+		/* the channels that cannot be judged, as "; channel 1 indeterminate" */
+		char ind[96] = "";
+		size_t used = 0;
+		for (int i = 0; i < ev->state.nind && used < sizeof ind; i++) {
+			int w = snprintf(ind + used, sizeof ind - used, "%s%d",
+			                 i ? "," : ev->state.nind > 1 ? "; channels " : "; channel ",
+			                 ev->state.indeterminate_ch[i]);
+			if (w < 0)
+				break;
+			used += (size_t)w;
+		}
+		if (ev->state.nind && used < sizeof ind)
+			snprintf(ind + used, sizeof ind - used, " indeterminate");
+		snprintf(buf, len, P "%s (was %s; since %.4f s, ratio %s, %s%s%s)",
 		         state_words(ev->state.state, ev->state.premature, ev->state.after_decompression),
 		         lsr_state_name(ev->state.prev), ev->state.since, a,
 		         ev->state.verified ? "verified" : "unverified",
-		         ev->state.provisional ? ", provisional baseline" : "");
+		         ev->state.provisional ? ", provisional baseline" : "", ind);
 		return true;
-	case LSR_EV_CHANNEL_STATE:
-		snprintf(buf, len, P "channel %d: %s (was %s)", ev->channel_state.ch,
+	}
+	case LSR_EV_CHANNEL_STATE: {
+		const char *why = lsr_reason_name(ev->channel_state.reason);
+		snprintf(buf, len, P "channel %d: %s (was %s%s%s)", ev->channel_state.ch,
 		         state_words(ev->channel_state.state, false, false),
-		         lsr_state_name(ev->channel_state.prev));
+		         lsr_state_name(ev->channel_state.prev), why ? "; " : "",
+		         why ? (ev->channel_state.reason == LSR_REASON_NOISE
+		                        ? "noise too high for this LSR"
+		                        : "no valid trials")
+		             : "");
 		return true;
+	}
 	case LSR_EV_BASELINE:
 		num(a, sizeof a, ev->baseline.p2p_uv, "%.1f");
 		num(b, sizeof b, ev->baseline.onset_ms, "%.2f");

@@ -164,6 +164,8 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 		struct lsr_judge_view v;
 		lsr_detector_view(s->det, &v);
 		in->stims = v.stims;
+		in->unconfirmed = v.unconfirmed;
+		in->direct_ratio = v.direct_ratio;
 	}
 	in->recording = s->opt->record != NULL;
 	in->record_path = s->opt->record;

@@ -196,6 +196,8 @@ static void on_response(struct lsr_model *m, const struct lsr_event *ev)
 	ch->why = ev->response.invalid_reason;
 	ch->present = ev->response.present;
 	ch->p2p = ev->response.p2p_uv;
+	ch->amplitude = ev->response.amplitude_uv;
+	ch->trials = ev->response.trials;
 	ch->onset = ev->response.onset_ms;
 	ch->threshold = ev->response.threshold_uv;
 	if (!sw || len <= 0 || len > 1 << 20)
@@ -364,6 +366,7 @@ void lsr_model_event(struct lsr_model *m, const struct lsr_event *ev)
 		if (c < 0 || c >= LSR_MAX_CHANNELS)
 			break;
 		m->ch[c].state = ev->channel_state.state;
+		m->ch[c].reason = ev->channel_state.reason;
 		m->ch[c].has_state = true;
 		lsr_model_logf(m, ev->t, state_color(ev->channel_state.state), "ch%d %s: %s", c,
 		               m->ch[c].label, lsr_state_name(ev->channel_state.state));
@@ -380,6 +383,10 @@ void lsr_model_event(struct lsr_model *m, const struct lsr_event *ev)
 		m->st.after = ev->state.after_decompression;
 		m->st.verified = ev->state.verified;
 		m->st.provisional = ev->state.provisional;
+		m->st.nind = 0;
+		for (int i = 0; i < ev->state.nind && i < LSR_MAX_CHANNELS; i++)
+			if (ev->state.indeterminate_ch[i] >= 0 && ev->state.indeterminate_ch[i] < LSR_MAX_CHANNELS)
+				m->st.ind[m->st.nind++] = ev->state.indeterminate_ch[i];
 		/* Reduced, disappeared and a return to present chime once. */
 		if (ev->state.state == LSR_STATE_REDUCED || ev->state.state == LSR_STATE_DISAPPEARED ||
 		    (ev->state.state == LSR_STATE_PRESENT &&

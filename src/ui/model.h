@@ -37,6 +37,7 @@ struct lsr_model_channel {
 	char label[LSR_LABEL_MAX];
 	enum lsr_role role;
 	enum lsr_state state;
+	enum lsr_reason reason;  /* why indeterminate */
 	bool has_state;
 	/* Baseline as the judge reported it, and the mean of the sweeps that
 	 * were on screen then (the overlay). */
@@ -48,6 +49,8 @@ struct lsr_model_channel {
 	enum lsr_invalid why;
 	enum lsr_tristate present;
 	double p2p, onset, threshold;
+	double amplitude;    /* matched amplitude (NAN: none yet) */
+	int trials;          /* trials the latest decision used */
 	int indeterminate;   /* consecutive trials without a verdict */
 	bool rebaselining;   /* a new baseline is being taken (after b) */
 	/* Sweep ring: LSR_MODEL_STACK × sweep_len, newest at sweep_head. */
@@ -90,7 +93,12 @@ struct lsr_model {
 	struct lsr_alarm alarm;
 	/* Overall state. */
 	bool has_state;
-	struct { enum lsr_state state; double since, ratio, t; bool premature, after, verified, provisional; } st;
+	struct {
+		enum lsr_state state;
+		double since, ratio, t;
+		bool premature, after, verified, provisional;
+		int nind, ind[LSR_MAX_CHANNELS]; /* LSR channels not judged */
+	} st;
 	int stims;
 	double now_t;                     /* current stream time (the session's clock) */
 	double last_stim_t, last_valid_t; /* NAN: none yet */

@@ -59,8 +59,30 @@ void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
 		}
 	if (lsr_model_rebaselining(m))
 		notice(l2, n2, "RE-BASELINING \u2014 NEW BASELINE BEING TAKEN");
-	if (m->has_state && !m->st.verified && m->st.state != LSR_STATE_ACQUIRING)
+	bool control = false;
+	for (int c = 0; c < m->nch; c++)
+		control |= m->ch[c].role == LSR_ROLE_CONTROL;
+	if (m->has_state && !control && m->st.state != LSR_STATE_ACQUIRING)
 		notice(l2, n2, "UNVERIFIED (NO CONTROL CHANNEL)");
+	if (m->has_state && m->st.state == LSR_STATE_DISAPPEARED && control && !m->st.verified) {
+		/* the false cure (docs/clinical.md "Stimulation settings") */
+		char t[120];
+		if (info && isfinite(info->direct_ratio) && info->direct_ratio < 0.8)
+			snprintf(t, sizeof t,
+			         "UNCONFIRMED: DIRECT RESPONSE %.0f%% OF BASELINE \u2014 RAISE INTENSITY",
+			         100 * info->direct_ratio);
+		else
+			snprintf(t, sizeof t,
+			         "UNCONFIRMED: INTENSITY BELOW THE BASELINE'S \u2014 RAISE INTENSITY");
+		notice(l2, n2, t);
+	}
+	if (m->has_state && m->st.state == LSR_STATE_DISAPPEARED)
+		for (int i = 0; i < m->st.nind; i++) {
+			char t[LSR_LABEL_MAX + 40];
+			int c = m->st.ind[i];
+			snprintf(t, sizeof t, "%s INDETERMINATE", c < m->nch ? m->ch[c].label : "?");
+			notice(l2, n2, t);
+		}
 	if (!m->has_state || m->st.state == LSR_STATE_ACQUIRING) {
 		snprintf(l1, n1, "ACQUIRING BASELINE%s", m->has_state && m->st.provisional ? " (provisional)" : "");
 		return;
@@ -101,6 +123,17 @@ void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
 		snprintf(l1, n1, "LSR NOT DETECTED%s", prov);
 		*color = LSR_COLOR_ACQUIRING;
 		break;
+	case LSR_STATE_INDETERMINATE: {
+		/* no valid trials on any channel says more than noise on one */
+		bool none = false;
+		for (int c = 0; c < m->nch; c++)
+			none |= m->ch[c].role == LSR_ROLE_LSR && m->ch[c].state == LSR_STATE_INDETERMINATE &&
+			        m->ch[c].reason == LSR_REASON_NO_VALID_TRIALS;
+		snprintf(l1, n1, "INDETERMINATE \u2014 %s",
+		         none ? "NO VALID TRIALS" : "NOISE TOO HIGH FOR THIS LSR");
+		*color = LSR_COLOR_ACQUIRING;
+		break;
+	}
 	default:
 		snprintf(l1, n1, "%s", lsr_state_name(m->st.state));
 		break;

@@ -41,6 +41,10 @@ struct lsr_ui_info {
 	enum lsr_link_status link;
 	struct lsr_driver_stats stats;
 	int stims;                /* stimuli so far */
+	/* the judge's: a loss not verified by the direct response or the
+	 * intensity, and the direct response over its trials / baseline */
+	bool unconfirmed;
+	double direct_ratio;
 	double stim_rate_hz;      /* recent stimulus rate; 0 = unknown */
 	const char *stim_settings; /* e.g. "zygomatic right 0.2 ms 3.5 mA" */
 	bool recording;

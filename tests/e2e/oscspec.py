@@ -3,7 +3,7 @@ JSON Lines event, written from the manual's field lists (not from lsrmon's
 encoder), for the receivers' tests (osc_oscdump.sh, osc_pd.sh)."""
 import math
 
-NUM, INT, BOOL, TRI, TEXT = 'num', 'int', 'bool', 'tri', 'text'
+NUM, INT, BOOL, TRI, TEXT, LIST = 'num', 'int', 'bool', 'tri', 'text', 'list'
 
 # The fields after t of each fixed-signature address, in order.
 FIELDS = {
@@ -11,13 +11,14 @@ FIELDS = {
     'response': [('n', INT), ('ch', INT), ('role', TEXT), ('valid', BOOL),
                  ('invalid_reason', TEXT), ('present', TRI), ('p2p_uv', NUM),
                  ('onset_ms', NUM), ('area_uv_ms', NUM), ('late_p2p_uv', NUM),
-                 ('noise_uv', NUM), ('threshold_uv', NUM)],
+                 ('noise_uv', NUM), ('threshold_uv', NUM), ('amplitude_uv', NUM),
+                 ('trials', INT)],
     'baseline': [('ch', INT), ('p2p_uv', NUM), ('onset_ms', NUM), ('trials', INT),
                  ('provisional', BOOL)],
-    'channel_state': [('ch', INT), ('state', TEXT), ('prev', TEXT)],
+    'channel_state': [('ch', INT), ('state', TEXT), ('prev', TEXT), ('reason', TEXT)],
     'state': [('state', TEXT), ('prev', TEXT), ('since', NUM), ('premature', BOOL),
               ('after_decompression', BOOL), ('ratio', NUM), ('verified', BOOL),
-              ('provisional', BOOL)],
+              ('provisional', BOOL), ('indeterminate_ch', LIST)],
     'mark': [('id', INT), ('label', TEXT), ('origin', TEXT)],
     'link': [('status', TEXT)],
     'gap': [('samples', INT)],
@@ -36,6 +37,8 @@ def arg(v, kind):
         return ('f', float(v))
     if kind in (INT, BOOL, TRI):
         return ('i', int(v))
+    if kind == LIST:  # a list in a fixed signature: one text, comma separated
+        return ('s', ','.join(str(x) for x in v))
     return ('s', v)
 
 
