@@ -12,6 +12,8 @@ enum lsr_stim_side { LSR_SIDE_UNSET, LSR_SIDE_LEFT, LSR_SIDE_RIGHT };
 
 #define LSR_BUTTON_LABEL_MAX 64
 
+struct lsr_signal_report; /* src/signal/signal_path.h */
+
 struct lsr_params {
 	double min_rate_hz;
 	double hp_hz, lp_hz, notch_hz;
@@ -40,6 +42,11 @@ struct lsr_params {
 	char button_label[LSR_BUTTON_LABEL_MAX];
 	double edf_range_uv;
 	int alarm_bell;          /* 1: alarms ring the terminal bell (on), 0: off */
+	/* Not a parameter (no key, never formatted or stored): where the
+	 * signal path publishes what it measures of the stream itself — the
+	 * mains hum, a lost sync line — for the session to show; NULL:
+	 * nowhere.  Written only by the signal path, on the loop's thread. */
+	struct lsr_signal_report *report;
 };
 
 void lsr_params_defaults(struct lsr_params *p);

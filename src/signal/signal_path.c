@@ -462,8 +462,15 @@ static void on_found(void *ctx, enum lsr_stimfind_what what, int64_t index,
 	struct lsr_signal *s = ctx;
 	switch (what) {
 	case LSR_FOUND_TO_SYNC:
+	case LSR_FOUND_DROP:
 		lsr_epochs_drop_candidates(s->ep);
 		s->nheld = 0;
+		return;
+	case LSR_FOUND_SYNC_LOST:
+		if (s->p.report) {
+			s->p.report->sync_lost++;
+			s->p.report->sync_lost_t = (double)index / s->rate;
+		}
 		return;
 	case LSR_FOUND_TO_ARTIFACT:
 		lsr_epochs_accept_candidates(s->ep);
