@@ -9,10 +9,10 @@
 
 #define NPOLY 4                                /* cubic: baseline wander */
 #define NSIN (2 * LSR_MAINS_HARMONICS)         /* cos, sin of each harmonic */
-#define TC (NPOLY + NSIN)                      /* t·cos, t·sin of the fundamental */
-#define PROBE (TC + 2)                         /* cos, sin at 1.5 and 2.5 × the mains */
+#define TC (NPOLY + NSIN)                      /* t·cos, t·sin of each harmonic */
+#define PROBE (TC + NSIN)                       /* cos, sin at 1.5 and 2.5 × the mains */
 #define NB (PROBE + 4)
-#define PROBE_EMA 0.2                          /* the noise level near the mains: its running mean */
+#define NPROBE 9                               /* the noise near the mains: median of so many stretches */
 #define T_SCALE_S 0.1                          /* the frequency terms' time unit */
 #define NHIST 9                                /* stretches the hum level is the median of */
 #define DECIDE_MAX 10                          /* stretches before 50/60 is decided anyway */
@@ -23,8 +23,9 @@
  * mean): on a hum-free recording nothing is subtracted at all. */
 #define GATE 16.0
 #define SWAMP_MS 5.0                           /* blocks judged for swamping */
-#define SWAMP_RATIO 3.0                        /* × the quarter-quietest block's motion */
+#define SWAMP_RATIO 2.0                        /* × the quarter-quietest block's motion */
 #define MAX_BLOCKS 1024
+#define SWAMP_EDGE 2                           /* blocks either side of a swamped one */
 #define TV_FOLLOW 1.1                          /* per stretch, at most */
 #define STEER_MAX_HZ 0.02                      /* frequency step per stretch, at most */
 
@@ -35,7 +36,8 @@ struct fitset {
 	bool ok;
 	double beta[LSR_MAX_CHANNELS][NB];
 	double energy[LSR_MAX_CHANNELS]; /* hum mean square of the latest stretch */
-	double probe[LSR_MAX_CHANNELS];  /* running mean power at the probes; < 0: none yet */
+	double probe[LSR_MAX_CHANNELS][NPROBE]; /* power at the probes, latest stretches */
+	int nprobe, probe_at;
 };
 
 struct lsr_mains {
@@ -83,8 +85,6 @@ struct lsr_mains *lsr_mains_new(const struct lsr_params *p, int rate, int nch, i
 	bool ok = m->mask != NULL;
 	for (int k = 0; k < m->nfit; k++) {
 		m->f[k].hz = m->f[k].nominal;
-		for (int c = 0; c < LSR_MAX_CHANNELS; c++)
-			m->f[k].probe[c] = -1;
 		m->f[k].basis = malloc((size_t)NB * (size_t)maxlen * sizeof(float));
 		ok = ok && m->f[k].basis;
 	}
@@ -111,6 +111,25 @@ bool lsr_mains_on(const struct lsr_mains *m)
 	return m && m->on;
 }
 
+/* Median of v[0..n), n ≤ NHIST or NPROBE, NANs left out (v is kept). */
+static double median(const double *v, int n)
+{
+	double w[NHIST > NPROBE ? NHIST : NPROBE];
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (!isnan(v[i]))
+			w[k++] = v[i];
+	if (k == 0)
+		return NAN;
+	for (int i = 1; i < k; i++)
+		for (int j = i; j > 0 && w[j - 1] > w[j]; j--) {
+			double t = w[j];
+			w[j] = w[j - 1];
+			w[j - 1] = t;
+		}
+	return k % 2 ? w[k / 2] : (w[k / 2 - 1] + w[k / 2]) / 2;
+}
+
 /* Column j of the basis at sample k: column-major, maxlen apart. */
 static float *col(const struct lsr_mains *m, const struct fitset *f, int j)
 {
@@ -128,7 +147,9 @@ static void fill_basis(const struct lsr_mains *m, struct fitset *f, int n, int o
 		b[j] = col(m, f, j);
 	for (int k = 0; k < n; k++) {
 		double u = half > 0 ? (k - half) / half : 0;
-		double tau = (double)(k - origin) / m->rate / T_SCALE_S;
+		/* Centred: the frequency terms are then nearly orthogonal to
+		 * the sinusoids, whose noise stays that of the probes. */
+		double tau = (k - half) / m->rate / T_SCALE_S;
 		b[0][k] = 1;
 		b[1][k] = (float)u;
 		b[2][k] = (float)(1.5 * u * u - 0.5);
@@ -140,8 +161,8 @@ static void fill_basis(const struct lsr_mains *m, struct fitset *f, int n, int o
 		b[7][k] = (float)s2;
 		b[8][k] = (float)(c2 * c - s2 * s);
 		b[9][k] = (float)(s2 * c + c2 * s);
-		b[TC][k] = (float)(tau * c);
-		b[TC + 1][k] = (float)(tau * s);
+		for (int j = 0; j < NSIN; j++)
+			b[TC + j][k] = (float)(tau * b[NPOLY + j][k]);
 		b[PROBE][k] = (float)(c * ch - s * sh);
 		b[PROBE + 1][k] = (float)(s * ch + c * sh);
 		b[PROBE + 2][k] = (float)(c2 * ch - s2 * sh);
@@ -195,9 +216,9 @@ static bool factor(const struct lsr_mains *m, struct fitset *f, int n)
 }
 
 /* Leaves out of the fit every SWAMP_MS block in which some channel moves
- * far more (total variation) than in its quieter blocks: cautery, a spasm
- * burst, a saturating stretch would otherwise be fitted as hum.  The hum
- * itself moves the same in every block. */
+ * far more than in its quieter blocks (the sum of |second differences|,
+ * which the hum hardly has and broadband bursts have plenty of): cautery,
+ * a spasm burst, a saturating stretch would otherwise be fitted as hum. */
 static void mask_swamped(struct lsr_mains *m, const float *const *x, int nch, int n)
 {
 	m->swamped = false;
@@ -228,8 +249,8 @@ static void mask_swamped(struct lsr_mains *m, const float *const *x, int nch, in
 				continue;
 			const float *y = x[c] + (size_t)b * (size_t)bl;
 			double v = 0;
-			for (int k = 1; k < bl; k++)
-				v += fabs((double)y[k] - y[k - 1]);
+			for (int k = 2; k < bl; k++)
+				v += fabs((double)y[k] - 2.0 * y[k - 1] + y[k - 2]);
 			tv[b] = sorted[ns++] = v;
 		}
 		for (int i = 1; i < ns; i++)
@@ -255,10 +276,15 @@ static void mask_swamped(struct lsr_mains *m, const float *const *x, int nch, in
 		for (int b = 0; b < nb; b++)
 			bad[b] = bad[b] || (open[b] && tv[b] > lim);
 	}
-	for (int b = 0; b < nb; b++)
-		if (bad[b] && (m->swamped = true))
+	/* A burst's edges ramp: the blocks next to a swamped one go too. */
+	for (int b = 0; b < nb; b++) {
+		bool near = false;
+		for (int d = -SWAMP_EDGE; d <= SWAMP_EDGE && !near; d++)
+			near = b + d >= 0 && b + d < nb && bad[b + d];
+		if (near && (m->swamped = true))
 			for (int k = b * bl; k < (b + 1) * bl; k++)
 				m->mask[k] = 0;
+	}
 	/* The remainder past the last whole block goes with it. */
 	if (bad[nb - 1])
 		for (int k = nb * bl; k < n; k++)
@@ -348,7 +374,7 @@ void lsr_mains_remove(struct lsr_mains *m, int c, float *x, float *y, int y_at, 
 		double pe = 0;
 		for (int i = PROBE; i < NB; i++)
 			pe += beta[i] * beta[i] / 4; /* two probes, half the square each */
-		f->probe[c] = f->probe[c] < 0 ? pe : f->probe[c] + PROBE_EMA * (pe - f->probe[c]);
+		f->probe[c][f->probe_at] = pe;
 		double e = 0;
 		for (int i = NPOLY; i < NPOLY + NSIN; i++)
 			e += beta[i] * beta[i] / 2;
@@ -367,7 +393,7 @@ void lsr_mains_remove(struct lsr_mains *m, int c, float *x, float *y, int y_at, 
 	double *beta = f->beta[c];
 	/* Harmonics indistinguishable from the noise are left alone (and
 	 * not counted as hum); the frequency terms go with the fundamental. */
-	double noise = f->probe[c];
+	double noise = median(f->probe[c], f->nprobe < NPROBE ? f->nprobe + 1 : NPROBE);
 	bool keep[NB] = { false };
 	double e = 0;
 	for (int h = 0; h < LSR_MAINS_HARMONICS; h++) {
@@ -377,7 +403,8 @@ void lsr_mains_remove(struct lsr_mains *m, int c, float *x, float *y, int y_at, 
 		if (keep[i])
 			e += eh;
 	}
-	keep[TC] = keep[TC + 1] = keep[NPOLY];
+	for (int j = 0; j < NSIN; j++)
+		keep[TC + j] = keep[NPOLY + j];
 	f->energy[c] = e;
 	if (y_at < 0 || y_at + ny > n)
 		return;
@@ -422,6 +449,14 @@ void lsr_mains_update(struct lsr_mains *m, bool with_hum)
 {
 	if (!m->on || !m->prepared)
 		return;
+	for (int j = 0; j < m->nfit; j++) {
+		struct fitset *f = &m->f[j];
+		if (!f->ok)
+			continue;
+		f->probe_at = (f->probe_at + 1) % NPROBE;
+		if (f->nprobe < NPROBE)
+			f->nprobe++;
+	}
 	/* Only clean stretches steer: a burst in the fit is not a drift. */
 	for (int j = 0; j < m->nfit && !m->swamped; j++)
 		if (m->f[j].ok)
@@ -459,18 +494,5 @@ double lsr_mains_hum_uv(const struct lsr_mains *m, int c)
 {
 	if (!m || !m->on || c < 0 || c >= m->nch || m->nhist == 0)
 		return NAN;
-	double v[NHIST];
-	int k = 0;
-	for (int i = 0; i < m->nhist; i++)
-		if (!isnan(m->hist[c][i]))
-			v[k++] = m->hist[c][i];
-	if (k == 0)
-		return NAN;
-	for (int i = 1; i < k; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			double t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+	return median(m->hist[c], m->nhist);
 }

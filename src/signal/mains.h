@@ -7,8 +7,8 @@
  * blanked pulse.  Here each channel's stretch (LSR_MAINS_FIT_MS before the
  * stimulus to the sweep's end) is fitted by least squares with the
  * fundamental and LSR_MAINS_HARMONICS − 1 harmonics (cosine and sine),
- * the fundamental's first-order frequency terms (t·cos, t·sin: what a
- * small frequency error looks like), and a cubic for baseline wander;
+ * their first-order frequency terms (t·cos, t·sin: what a small
+ * frequency error looks like), and a cubic for baseline wander;
  * every sample within LSR_MAINS_MASK_FROM_MS … LSR_MAINS_MASK_TO_MS of a
  * stimulus is left out of the fit, so the artifact, the direct response,
  * the LSR, its late component and after-discharges are not fitted.  Only
