@@ -46,6 +46,7 @@ struct lsr_mains {
 	float *mask;
 	int nfit;                     /* fitsets in use: 1, or 2 while undecided */
 	int decided;                  /* the fitset in force; -1: undecided */
+	bool found;                   /* hum was seen (not only decided by default) */
 	struct fitset f[2];
 	double acc[2];
 	int nacc;
@@ -72,8 +73,8 @@ struct lsr_mains *lsr_mains_new(const struct lsr_params *p, int rate, int nch, i
 	if (!m->on)
 		return m;
 	switch (p->mains) {
-	case LSR_MAINS_50: m->f[0].nominal = 50; m->nfit = 1; m->decided = 0; break;
-	case LSR_MAINS_60: m->f[0].nominal = 60; m->nfit = 1; m->decided = 0; break;
+	case LSR_MAINS_50: m->f[0].nominal = 50; m->nfit = 1; m->decided = 0; m->found = true; break;
+	case LSR_MAINS_60: m->f[0].nominal = 60; m->nfit = 1; m->decided = 0; m->found = true; break;
 	default:
 		m->f[0].nominal = 50;
 		m->f[1].nominal = 60;
@@ -468,12 +469,16 @@ void lsr_mains_update(struct lsr_mains *m, bool with_hum)
 		/* Decided once the hum is clear (a 1 µV RMS fundamental), or
 		 * after DECIDE_MAX stretches whatever it is. */
 		double big = m->acc[0] > m->acc[1] ? m->acc[0] : m->acc[1];
-		if ((++m->nacc >= LSR_MAINS_DECIDE && big > 2.0 * m->nacc * m->nch) ||
-		    m->nacc >= DECIDE_MAX)
+		m->found = ++m->nacc >= LSR_MAINS_DECIDE && big > 2.0 * m->nacc * m->nch;
+		if (m->found || m->nacc >= DECIDE_MAX)
 			m->decided = m->acc[1] > m->acc[0];
 	}
 	if (!with_hum)
 		return;
+	for (int c = 0; c < m->nch && !m->found && m->decided >= 0; c++) {
+		int u = m->used[c];
+		m->found = u >= 0 && m->f[u].energy[c] > 0;
+	}
 	for (int c = 0; c < m->nch; c++) {
 		int u = m->used[c];
 		m->hist[c][m->hpos] = u >= 0 ? sqrt(m->f[u].energy[c]) : NAN;
@@ -485,7 +490,7 @@ void lsr_mains_update(struct lsr_mains *m, bool with_hum)
 
 double lsr_mains_hz(const struct lsr_mains *m)
 {
-	if (!m || !m->on || m->decided < 0)
+	if (!m || !m->on || m->decided < 0 || !m->found)
 		return NAN;
 	return m->f[m->decided].hz;
 }
