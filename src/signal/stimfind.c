@@ -11,6 +11,19 @@
 #define BG_RATE_PER_MS 1.5 /* the background median moves e^1.5 per ms at most */
 #define BG_MIN_UV 0.01
 #define LEARN_RATE 0.1     /* the learned size follows accepted steps this fast */
+/* A step is a stimulus only once the CONFIRM_MS after it are not swamped:
+ * from CONFIRM_SKIP_MS on (past the pulse's end) no step on most channels
+ * of CONFIRM_REJECT × its own size.  The onset of cautery is such a
+ * step on every lead; an artifact's tail decays smoothly. */
+#define CONFIRM_MS 3.0
+#define CONFIRM_SKIP_MS 1.0
+#define CONFIRM_REJECT 0.5
+/* … and by then the pulse is over: a level still CONFIRM_STEP × the step
+ * from where it started, on most channels, is a DC step (the offset
+ * cautery leaves), not a pulse with its tail. */
+#define CONFIRM_STEP 0.85
+
+enum cand_kind { CAND_ACCEPT, CAND_LEARN, CAND_RIVAL };
 
 struct chan {
 	double bg;        /* running median of |step| */
@@ -46,6 +59,14 @@ struct lsr_stimfind {
 	int unpaired;
 	int64_t first_unpaired;
 	bool lost_said;
+	int64_t confirm, confirm_skip;
+	struct {               /* a step waiting for its confirmation */
+		bool on;
+		enum cand_kind kind;
+		int64_t at;        /* its onset */
+		double d[LSR_MAX_CHANNELS];
+		double base[LSR_MAX_CHANNELS]; /* the level before it */
+	} cand;
 	int hist_n;           /* valid samples in hist (up to hist_len) */
 	float *hist;          /* last hist_len samples per channel, oldest first */
 	float *buf;           /* per channel: hist then the block */
@@ -78,6 +99,8 @@ struct lsr_stimfind *lsr_stimfind_new(const struct lsr_params *p, int rate,
 	f->agree = (int64_t)lround(LSR_ART_AGREE_MS * rate / 1000.0);
 	if (f->agree < 1)
 		f->agree = 1;
+	f->confirm = (int64_t)lround(CONFIRM_MS * rate / 1000.0);
+	f->confirm_skip = (int64_t)lround(CONFIRM_SKIP_MS * rate / 1000.0);
 	double lam = BG_RATE_PER_MS * 1000.0 / rate;
 	f->bg_up = exp(lam);
 	f->bg_down = exp(-lam);
@@ -229,9 +252,10 @@ static bool matches(double d, double ref)
 	return r >= LSR_ART_BAND_LO && r <= LSR_ART_BAND_HI;
 }
 
-/* Decides on the steps d[c] ending at buffer index i (stream index at). */
+/* Decides on the steps d[c] ending at buffer index i (stream index at):
+ * a candidate, confirmed or dropped CONFIRM_MS later. */
 static void decide(struct lsr_stimfind *f, const double *d, int nch, int need, int i,
-                   int64_t at, lsr_stimfind_fn fn, void *ctx)
+                   int64_t at)
 {
 	int hits = 0, conf = 0;
 	for (int c = 0; c < nch; c++) {
@@ -241,28 +265,63 @@ static void decide(struct lsr_stimfind *f, const double *d, int nch, int need, i
 		if (confident(k, d[c]))
 			conf++;
 	}
-	int64_t on = at - i + onset_of(f, nch, i);
-	if (f->learned && hits >= need) {
+	enum cand_kind kind;
+	if (f->learned && hits >= need)
+		kind = CAND_ACCEPT;
+	else if (conf < need)
+		return;
+	else if (!f->learned)
+		kind = CAND_LEARN;
+	else if (f->rivals > 0 && at - f->last_rival < f->refractory)
+		return;
+	else
+		kind = CAND_RIVAL;
+	f->cand.on = true;
+	f->cand.kind = kind;
+	int on = onset_of(f, nch, i);
+	f->cand.at = at - i + on;
+	for (int c = 0; c < nch; c++) {
+		f->cand.d[c] = kind == CAND_ACCEPT || confident(&f->ch[c], d[c]) ? d[c] : 0;
+		f->cand.base[c] = f->buf[(size_t)c * f->buf_stride + (size_t)(on - 1)];
+	}
+}
+
+/* While a candidate waits: swamped after its pulse, it was no artifact. */
+static void check_candidate(struct lsr_stimfind *f, const double *d, int nch, int need, int64_t at)
+{
+	if (at < f->cand.at + f->confirm_skip)
+		return;
+	int big = 0;
+	for (int c = 0; c < nch; c++)
+		big += fabs(d[c]) > CONFIRM_REJECT * fabs(f->cand.d[c]) && f->cand.d[c] != 0;
+	if (big >= need)
+		f->cand.on = false;
+}
+
+static void confirmed(struct lsr_stimfind *f, int nch, int need, lsr_stimfind_fn fn, void *ctx)
+{
+	const double *d = f->cand.d;
+	int64_t at = f->cand.at;
+	f->cand.on = false;
+	switch (f->cand.kind) {
+	case CAND_ACCEPT:
 		for (int c = 0; c < nch; c++)
 			if (matches(d[c], f->ch[c].art))
 				f->ch[c].art += LEARN_RATE * (d[c] - f->ch[c].art);
 		f->rivals = 0;
-		artifact(f, on, fn, ctx);
+		artifact(f, at, fn, ctx);
 		return;
-	}
-	if (conf < need)
-		return;
-	if (!f->learned) {
+	case CAND_LEARN:
 		for (int c = 0; c < nch; c++)
-			f->ch[c].art = confident(&f->ch[c], d[c]) ? d[c] : 0;
+			f->ch[c].art = d[c];
 		f->learned = true;
 		f->rivals = 0;
-		artifact(f, on, fn, ctx);
+		artifact(f, at, fn, ctx);
 		return;
+	case CAND_RIVAL:
+		break;
 	}
 	/* Confident but not what was learned. */
-	if (f->rivals > 0 && at - f->last_rival < f->refractory)
-		return;
 	int agree = 0;
 	for (int c = 0; c < nch; c++)
 		agree += matches(d[c], f->ch[c].rival);
@@ -273,7 +332,7 @@ static void decide(struct lsr_stimfind *f, const double *d, int nch, int need, i
 	} else {
 		f->rivals = 1;
 		for (int c = 0; c < nch; c++)
-			f->ch[c].rival = confident(&f->ch[c], d[c]) ? d[c] : 0;
+			f->ch[c].rival = d[c];
 	}
 	f->last_rival = at;
 	if (f->rivals < AUTO_SWITCH_AFTER)
@@ -304,6 +363,7 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 			f->have_art = false;
 		if (f->rivals > 0 && index <= f->last_rival)
 			f->rivals = 0;
+		f->cand.on = false;
 	}
 	int nch = blk->channels < f->nch ? blk->channels : f->nch;
 	int need = f->need > nch ? nch : f->need;
@@ -336,7 +396,22 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 			const float *x = f->buf + (size_t)c * f->buf_stride;
 			d[c] = (double)x[j] - x[j - s];
 		}
-		bool quiet = f->have_art && at - f->last_art < f->refractory;
+		if (f->cand.on) {
+			if (at <= f->cand.at + f->confirm) {
+				check_candidate(f, d, nch, need, at);
+			} else {
+				int held = 0;
+				for (int c = 0; c < nch; c++) {
+					double lv = f->buf[(size_t)c * f->buf_stride + (size_t)j] - f->cand.base[c];
+					held += f->cand.d[c] != 0 && lv / f->cand.d[c] >= CONFIRM_STEP;
+				}
+				if (held >= need)
+					f->cand.on = false;
+				else
+					confirmed(f, nch, need, fn, ctx);
+			}
+		}
+		bool quiet = f->cand.on || (f->have_art && at - f->last_art < f->refractory);
 		if (!quiet) {
 			/* Cheap first look: some channel must step by the smallest
 			 * size anything could be accepted at. */
@@ -344,7 +419,7 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 			for (int c = 0; c < nch; c++)
 				big += fabs(d[c]) >= LSR_ART_BAND_LO * LSR_ART_MIN_UV * 0.5;
 			if (big >= need)
-				decide(f, d, nch, need, j, at, fn, ctx);
+				decide(f, d, nch, need, j, at);
 		}
 		for (int c = 0; c < nch; c++) {
 			struct chan *k = &f->ch[c];

@@ -40,7 +40,7 @@
 
 #define LSR_ART_RISE_MS 0.1      /* a step is measured over this span (≥ 1 sample) */
 #define LSR_ART_MIN_UV 150.0     /* half the smallest artifact seen in theatre */
-#define LSR_ART_CONF 30.0        /* a confident step: × the background median */
+#define LSR_ART_CONF 15.0        /* a confident step: × the background median */
 #define LSR_ART_BACKGROUND 8.0   /* any accepted step: × the background median */
 #define LSR_ART_QUIET 0.3        /* a confident step's prior steps below this fraction */
 #define LSR_ART_QUIET_MS 5.0
