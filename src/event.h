@@ -71,6 +71,11 @@ struct lsr_channel_info {
 struct lsr_stats {
 	struct lsr_driver_stats drv;
 	uint64_t output_dropped, osc_dropped;
+	/* The mains removal (src/signal/mains.h): the frequency removed and
+	 * each channel's hum, µV RMS, around the latest sweeps (NAN: none). */
+	double mains_hz;
+	int nhum;
+	double hum_uv[LSR_MAX_CHANNELS];
 };
 
 struct lsr_event {

@@ -22,6 +22,7 @@ static const char *const stim_sources[] = { "auto", "sync", "artifact", NULL };
 static const char *const branches[] = { "zygomatic", "mandibular", NULL };
 static const char *const sides[] = { "unset", "left", "right", NULL };
 static const char *const on_off[] = { "off", "on", NULL };
+static const char *const mains_modes[] = { "auto", "50", "60", "off", NULL };
 
 #define R(k, d, lo, hi, txt) { #k, K_REAL, offsetof(struct lsr_params, k), d, lo, hi, NULL, txt }
 #define I(k, d, lo, hi, txt) { #k, K_INT, offsetof(struct lsr_params, k), d, lo, hi, NULL, txt }
@@ -34,6 +35,7 @@ static const struct param table[] = {
 	R(hp_hz, 30, 10, 30, "10-30"),
 	R(lp_hz, 3000, 2000, 10000, "2000-10000 (clamped < 0.45 x rate)"),
 	R(notch_hz, 0, 0, 60, "0, 50 or 60"),
+	E(mains, LSR_MAINS_AUTO, mains_modes, "auto, 50, 60, off"),
 	R(blank_ms, 2, 0.5, 4, "0.5-4"),
 	R(direct_from_ms, 2, 0, 100, "0-100"),
 	R(direct_to_ms, 8, 0, 100, "0-100"),

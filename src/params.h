@@ -9,12 +9,17 @@
 enum lsr_stim_source { LSR_STIM_SOURCE_AUTO, LSR_STIM_SOURCE_SYNC, LSR_STIM_SOURCE_ARTIFACT };
 enum lsr_stim_branch { LSR_BRANCH_ZYGOMATIC, LSR_BRANCH_MANDIBULAR };
 enum lsr_stim_side { LSR_SIDE_UNSET, LSR_SIDE_LEFT, LSR_SIDE_RIGHT };
+/* Mains removal (src/signal/mains.h): found from the signal, set, or off. */
+enum lsr_mains_mode { LSR_MAINS_AUTO, LSR_MAINS_50, LSR_MAINS_60, LSR_MAINS_OFF };
 
 #define LSR_BUTTON_LABEL_MAX 64
+
+struct lsr_signal_report; /* src/signal/signal_path.h */
 
 struct lsr_params {
 	double min_rate_hz;
 	double hp_hz, lp_hz, notch_hz;
+	int mains;               /* enum lsr_mains_mode */
 	double blank_ms;
 	double direct_from_ms, direct_to_ms;
 	double lsr_from_ms, lsr_to_ms;
@@ -42,6 +47,11 @@ struct lsr_params {
 	char button_label[LSR_BUTTON_LABEL_MAX];
 	double edf_range_uv;
 	int alarm_bell;          /* 1: alarms ring the terminal bell (on), 0: off */
+	/* Not a parameter (no key, never formatted or stored): where the
+	 * signal path publishes what it measures of the stream itself — the
+	 * mains hum, a lost sync line — for the session to show; NULL:
+	 * nowhere.  Written only by the signal path, on the loop's thread. */
+	struct lsr_signal_report *report;
 };
 
 void lsr_params_defaults(struct lsr_params *p);

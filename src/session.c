@@ -21,6 +21,8 @@
 #include "source_gen.h"
 #include "source_port.h"
 
+static void on_alarm(void *ctx, const char *what, const char *text);
+
 static double stream_t(const struct lsr_session *s, int64_t index)
 {
 	return s->cfg.rate > 0 ? (double)index / s->cfg.rate : 0.0;
@@ -221,6 +223,15 @@ static void on_block(void *ctx, const struct lsr_block *blk)
 		if (s->rec) /* the samples before the events they cause */
 			record_block(s, &b);
 		lsr_detector_feed(s->det, s->stream_next, &b, s->cfg.rate);
+		if (s->measured.sync_lost != s->sync_lost_said) {
+			s->sync_lost_said = s->measured.sync_lost;
+			char text[160];
+			snprintf(text, sizeof text,
+			         "sync line lost at %.3f s: stimulus artifacts go on without sync edges%s",
+			         s->measured.sync_lost_t,
+			         s->params.stim_source == LSR_STIM_SOURCE_AUTO ? "; stimuli now found from the artifact" : "");
+			on_alarm(s, "sync_lost", text);
+		}
 		lsr_session_ui_block(s, s->stream_next, &b);
 		s->last_marks = b.marks[b.nsamp - 1];
 		s->stream_next += b.nsamp;
@@ -318,6 +329,10 @@ void lsr_session_finish(struct lsr_session *s)
 		stats.output_dropped = lsr_jsonl_dropped(s->json);
 	if (s->osc)
 		stats.osc_dropped = lsr_osc_dropped(s->osc);
+	stats.nhum = s->det ? s->measured.nch : 0;
+	stats.mains_hz = s->det ? s->measured.mains_hz : NAN;
+	for (int c = 0; c < stats.nhum; c++)
+		stats.hum_uv[c] = s->measured.hum_uv[c];
 	/* end comes last even when no valid configuration ever arrived (a
 	 * garbage-only port): nothing was judged. */
 	struct lsr_event ev = { .type = LSR_EV_END, .t = stream_t(s, s->stream_next) };
@@ -372,6 +387,7 @@ static int build_params(struct lsr_session *s, char *err, size_t errlen)
 	if (s->src && s->src->ops->case_details)
 		s->src->ops->case_details(s->src->st, &s->case_details);
 	lsr_case_details_fill(&s->case_details, &s->layout.case_defaults);
+	s->params.report = &s->measured;
 	return lsr_params_check(&s->params, err, errlen);
 }
 

@@ -19,11 +19,14 @@
 #include "progress.h"
 #include "recorder.h"
 #include "session.h"
+#include "signal_path.h"
 #include "source.h"
 
 struct lsr_session {
 	const struct lsr_options *opt;
 	struct lsr_params params;        /* in force */
+	struct lsr_signal_report measured; /* what the signal path measures (params.report) */
+	int sync_lost_said;              /* report.sync_lost already alarmed */
 	struct lsr_source *src;
 	struct lsr_source_sink dsink;    /* what the source's driver feeds */
 	struct lsr_source_env env;

@@ -1,6 +1,7 @@
 /* src/session_ui.c — glue between the session and the screen: the layout
  * and its settings, what keys do (marks go through the detector so every
  * sink sees them), and the status facts handed to the screen. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,10 @@ static void fill_info(struct lsr_session *s, struct lsr_ui_info *in)
 		double pos;
 		s->src->ops->position(s->src->st, &pos, &in->replay_len_s);
 	}
+	in->mains_hz = s->det ? s->measured.mains_hz : NAN;
+	in->nhum = s->det ? s->measured.nch : 0;
+	for (int c = 0; c < in->nhum; c++)
+		in->hum_uv[c] = s->measured.hum_uv[c];
 	in->paused = s->paused || s->held;
 	in->record_fault = s->rec && s->rec_status.failed;
 	in->quiet = s->catching_up;

@@ -12,6 +12,7 @@
 #include "condition.h"
 #include "crew.h"
 #include "epoch.h"
+#include "mains.h"
 #include "measure.h"
 #include "signal_path.h"
 #include "stimfind.h"
@@ -29,6 +30,7 @@
 #define NHELD 3            /* auto mode: candidate trials held until decided */
 #define MAX_OWN 64         /* noise windows of one sweep, per kind */
 #define GROUP 4            /* channels conditioned together */
+#define NRECENT 16         /* stimuli remembered for the mains fit's mask */
 
 struct slot {
 	struct lsr_trial tr;
@@ -53,7 +55,12 @@ struct lsr_signal {
 	struct lsr_stimfind *sf;
 	struct lsr_epochs *ep;
 	struct lsr_condition *cond;
+	struct lsr_mains *mains;
 	struct lsr_noise *noise;
+	int fit_pre, fit_max;           /* mains fit: samples before the stimulus, longest stretch */
+	float *fitbuf;                  /* nch × fit_max raw stretches for the mains fit */
+	int64_t recent[NRECENT];        /* latest stimuli found (a ring) */
+	int nrecent, recent_at;
 	float *work;                    /* nch × wstride conditioning buffers */
 	float *wp[LSR_MAX_CHANNELS];    /* each channel's buffer in work */
 	struct slot cur, held[NHELD];
@@ -74,6 +81,9 @@ struct lsr_signal {
 		struct slot *sl;
 		int64_t from;
 		int warm;
+		bool mains;             /* the hum fit is prepared */
+		int64_t fit_from;       /* its stretch */
+		int fit_n;
 	} job;
 };
 
@@ -152,6 +162,8 @@ void lsr_signal_free(struct lsr_signal *s)
 	lsr_epochs_free(s->ep);
 	lsr_crew_free(s->crew);
 	lsr_condition_free(s->cond);
+	lsr_mains_free(s->mains);
+	free(s->fitbuf);
 	lsr_noise_free(s->noise);
 	free(s->work);
 	free(s->scratch[0]);
@@ -210,6 +222,28 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	int span = s->warm + s->len;
 	if (s->job_warm + s->job_len > span)
 		span = s->job_warm + s->job_len;
+	s->fit_pre = ms_to_n(s, LSR_MAINS_FIT_MS);
+	s->fit_max = s->fit_pre + s->post + 1;
+	if (s->job_warm + s->job_len > s->fit_max)
+		s->fit_max = s->job_warm + s->job_len;
+	s->mains = lsr_mains_new(p, s->rate, s->nch, s->fit_max, err, errlen);
+	if (!s->mains)
+		goto fail;
+	if (lsr_mains_on(s->mains)) {
+		if (s->fit_max > span)
+			span = s->fit_max;
+		s->fitbuf = malloc((size_t)s->nch * (size_t)s->fit_max * sizeof *s->fitbuf);
+		if (!s->fitbuf) {
+			snprintf(err, errlen, "signal: out of memory");
+			goto fail;
+		}
+	}
+	if (p->report) {
+		p->report->nch = s->nch;
+		p->report->mains_hz = NAN;
+		for (int c = 0; c < LSR_MAX_CHANNELS; c++)
+			p->report->hum_uv[c] = NAN;
+	}
 	/* Most stimuli waiting at once: a sweep plus a block of them (a block's
 	 * stimuli are queued before its completed sweeps leave), edges at
 	 * least two samples apart (a mark must fall between two edges). */
@@ -378,6 +412,57 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	m->late_p2p_uv = lsr_measure_p2p(x + s->late.at, s->late.n);
 }
 
+/* Channel c's stretch s->job.fit_from… into its fit buffer; samples
+ * [at, at + n) of it into the channel's conditioning buffer, the hum
+ * fitted on the stretch (outside the stimuli) subtracted. */
+static void remove_hum(struct lsr_signal *s, int c, int64_t at, int n)
+{
+	float *x = s->fitbuf + (size_t)c * (size_t)s->fit_max;
+	int y_at = (int)(at - s->job.fit_from);
+	memcpy(s->wp[c], x + y_at, (size_t)n * sizeof *x);
+	lsr_mains_remove(s->mains, c, x, s->wp[c], y_at, n);
+}
+
+/* Prepares the mains fit of the stretch ending at `end` (excluded). */
+static void prepare_hum(struct lsr_signal *s, int64_t origin, int64_t end)
+{
+	s->job.mains = false;
+	if (!lsr_mains_on(s->mains) || !s->judge)
+		return;
+	int64_t seg = lsr_epochs_segment_start(s->ep);
+	int64_t from = end - s->fit_max;
+	if (origin - s->fit_pre > from)
+		from = origin - s->fit_pre;
+	if (from < seg)
+		from = seg;
+	int n = (int)(end - from);
+	const float *x[LSR_MAX_CHANNELS];
+	for (int c = 0; c < s->nch; c++) {
+		float *y = s->fitbuf + (size_t)c * (size_t)s->fit_max;
+		lsr_epochs_copy(s->ep, c, from, n, y);
+		clean_input(y, n);
+		x[c] = y;
+	}
+	s->job.fit_from = from;
+	s->job.fit_n = n;
+	s->job.mains = lsr_mains_prepare(s->mains, x, s->nch, n, (int)(origin - from), s->recent,
+	                                 s->nrecent, from);
+}
+
+/* After a stretch's channels: the frequency steered, the hum published. */
+static void hum_done(struct lsr_signal *s, bool sweep)
+{
+	if (!s->job.mains)
+		return;
+	lsr_mains_update(s->mains, sweep);
+	struct lsr_signal_report *r = s->p.report;
+	if (!r || !sweep)
+		return;
+	r->mains_hz = lsr_mains_hz(s->mains);
+	for (int c = 0; c < s->nch; c++)
+		r->hum_uv[c] = lsr_mains_hum_uv(s->mains, c);
+}
+
 /* Warm-up, conditioning and measures of channels [lo, hi) of the sweep
  * in s->job. */
 static void sweep_group(struct lsr_signal *s, int who, int lo, int hi)
@@ -388,6 +473,10 @@ static void sweep_group(struct lsr_signal *s, int who, int lo, int hi)
 		float *raw = sl->raw + (size_t)c * (size_t)s->len;
 		if (c > 0) /* channel 0's was copied to see whether the ring holds the sweep */
 			lsr_epochs_copy(s->ep, c, s->job.from, s->len, raw);
+		if (s->job.mains) {
+			remove_hum(s, c, s->job.from - warm, warm + s->len);
+			continue;
+		}
 		lsr_epochs_copy(s->ep, c, s->job.from - warm, warm, s->wp[c]);
 		memcpy(s->wp[c] + warm, raw, (size_t)s->len * sizeof(float));
 		clean_input(s->wp[c], warm + s->len);
@@ -432,7 +521,9 @@ static void build(struct lsr_signal *s, const struct lsr_epoch_stim *st, struct 
 	s->job.sl = sl;
 	s->job.from = from;
 	s->job.warm = warm;
+	prepare_hum(s, st->index, from + s->len);
 	build_all(s);
+	hum_done(s, true);
 }
 
 static void finish_ready(struct lsr_signal *s)
@@ -462,8 +553,15 @@ static void on_found(void *ctx, enum lsr_stimfind_what what, int64_t index,
 	struct lsr_signal *s = ctx;
 	switch (what) {
 	case LSR_FOUND_TO_SYNC:
+	case LSR_FOUND_DROP:
 		lsr_epochs_drop_candidates(s->ep);
 		s->nheld = 0;
+		return;
+	case LSR_FOUND_SYNC_LOST:
+		if (s->p.report) {
+			s->p.report->sync_lost++;
+			s->p.report->sync_lost_t = (double)index / s->rate;
+		}
 		return;
 	case LSR_FOUND_TO_ARTIFACT:
 		lsr_epochs_accept_candidates(s->ep);
@@ -478,6 +576,10 @@ static void on_found(void *ctx, enum lsr_stimfind_what what, int64_t index,
 	/* Full only with trains far faster than train_ms allows: the stimulus
 	 * is not queued rather than overwrite one waiting. */
 	(void)lsr_epochs_add(s->ep, index, origin, what == LSR_FOUND_CANDIDATE);
+	s->recent[s->recent_at] = index;
+	s->recent_at = (s->recent_at + 1) % NRECENT;
+	if (s->nrecent < NRECENT)
+		s->nrecent++;
 	s->last_found = index;
 	s->have_found = true;
 	if (index <= s->job_at + s->job_len)
@@ -496,7 +598,10 @@ static void noise_group(struct lsr_signal *s, int who, int lo, int hi)
 	int ch[LSR_MAX_CHANNELS], nk = 0;
 	for (int c = lo; c < hi; c++) {
 		float *w = s->wp[c];
-		lsr_epochs_copy(s->ep, c, s->job.from, n, w);
+		if (s->job.mains)
+			remove_hum(s, c, s->job.from, n);
+		else
+			lsr_epochs_copy(s->ep, c, s->job.from, n, w);
 		bool sat = false;
 		for (int i = 0; i < n && !sat; i++)
 			sat = !(fabsf(w[i]) < lim);
@@ -532,7 +637,9 @@ static void noise_job(struct lsr_signal *s)
 	 * channel. */
 	if (lsr_epochs_copy(s->ep, 0, s->job.from, n, s->wp[0]) > 0)
 		return;
+	prepare_hum(s, s->job.from + n, s->job.from + n);
 	build_all(s);
+	hum_done(s, false);
 }
 
 static void run_jobs(struct lsr_signal *s)

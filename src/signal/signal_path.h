@@ -13,6 +13,20 @@
 #include "trial.h"
 
 struct lsr_signal;
+
+/* What the signal path measures of the stream itself, written where
+ * lsr_params.report points (after each lsr_signal_feed). */
+struct lsr_signal_report {
+	int nch;
+	double mains_hz;                  /* the mains frequency removed; NAN: none */
+	double hum_uv[LSR_MAX_CHANNELS];  /* RMS of the hum removed around the
+	                                     latest sweep, per channel; NAN: none */
+	int sync_lost;                    /* times the sync line went quiet while
+	                                     artifacts went on */
+	double sync_lost_t;               /* stream time of the first stimulus
+	                                     without its edge, the latest time */
+};
+
 typedef void (*lsr_trial_fn)(void *ctx, const struct lsr_trial *trial);
 
 /* NULL on failure (message in err).  cfg->rate below p->min_rate_hz: still

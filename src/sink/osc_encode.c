@@ -7,6 +7,7 @@
  * a true/false/null field i 1/0/-1. */
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,10 +198,20 @@ static int add_end(lo_message m, const struct lsr_event *ev)
 		{ "output_dropped", s->output_dropped }, { "osc_dropped", s->osc_dropped },
 	};
 	int n = (int)(sizeof st / sizeof st[0]);
-	r |= add_int(m, n);
+	/* Then mains_hz and hum_uv_<channel> (NaN: none), as name and value
+	 * pairs like the counters. */
+	r |= add_int(m, n + 1 + s->nhum);
 	for (int i = 0; i < n; i++) {
 		r |= add_text(m, st[i].name);
 		r |= add_num(m, (double)st[i].v);
+	}
+	r |= add_text(m, "mains_hz");
+	r |= add_num(m, s->nhum > 0 ? s->mains_hz : NAN);
+	for (int c = 0; c < s->nhum; c++) {
+		char name[24];
+		snprintf(name, sizeof name, "hum_uv_%d", c);
+		r |= add_text(m, name);
+		r |= add_num(m, s->hum_uv[c]);
 	}
 	return r;
 }

@@ -54,6 +54,13 @@ static void facts(const struct lsr_pane_ctx *p, bool brief, char *out, size_t le
 	} else if (s->frames && !brief) {
 		ADD(" | clean");
 	}
+	/* The hum removed, µV RMS per channel, once some was found. */
+	if (!brief && isfinite(in->mains_hz) && in->nhum > 0) {
+		ADD(" | hum %.0fHz", in->mains_hz);
+		for (int c = 0; c < in->nhum; c++)
+			ADD(isfinite(in->hum_uv[c]) ? "%s%.0f" : "%s-", c ? "/" : " ", in->hum_uv[c]);
+		ADD("uV");
+	}
 	if (in->recording && in->record_path)
 		ADD(" | REC %s %.1fMB", in->record_path, in->record_bytes / 1e6);
 	char a[16], b[16];

@@ -64,6 +64,11 @@ struct lsr_ui_info {
 	double replay_len_s;      /* 0 = unknown */
 	double speed;             /* 0 = as fast as possible */
 	const char *message;      /* a status message (an error in words), or NULL */
+	/* The mains removed (src/signal/mains.h): frequency (NAN: none found)
+	 * and each channel's hum, µV RMS (NAN: none yet). */
+	double mains_hz;
+	int nhum;
+	double hum_uv[LSR_MAX_CHANNELS];
 };
 
 struct lsr_ui_opts {

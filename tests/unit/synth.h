@@ -34,9 +34,13 @@ struct syn {
 	double tail2_uv, tail2_tau_ms; /* a second, slower decay on every lead */
 	double pulse_ms;
 	double hum_uv, hum_hz;        /* mains on every lead */
+	double hum_h2, hum_h3;        /* its 2nd and 3rd harmonics, relative */
+	double hum_drift_hz, hum_drift_s; /* frequency ± drift, over this period */
+	double hum_phase;             /* the mains phase, advanced sample by sample */
 	double rise_ms;               /* pulse rise time (anti-aliasing), 0 = a step */
 	bool sync;                   /* write mark bit 0 during the pulse */
 	struct syn_resp resp[SYN_MAXCH];
+	struct syn_resp ad[SYN_MAXCH]; /* an after-discharge train (hz 250–350) */
 	double jitter_ms;            /* response onset spread, uniform [0, j) */
 	/* stimuli: at first + k * period samples */
 	int64_t first, period;
@@ -150,7 +154,9 @@ static inline void syn_block(struct syn *g, int n, struct lsr_block *blk)
 		g->marks[i] = g->sync && ts >= 0 && ts < g->pulse_ms ? LSR_MARK_STIM : 0;
 		for (int c = 0; c < g->nch; c++) {
 			double v = g->noise_uv[c] > 0 ? g->noise_uv[c] * g->noise_gain * syn_shape(g, c, syn_gauss(g)) : 0;
-			v += g->hum_uv * sin(2 * M_PI * g->hum_hz * k / g->rate + c);
+			if (g->hum_uv != 0)
+				v += g->hum_uv * (sin(g->hum_phase + c) + g->hum_h2 * sin(2 * (g->hum_phase + c)) +
+				                  g->hum_h3 * sin(3 * (g->hum_phase + c)));
 			if (ts >= 0) {
 				if (ts < g->pulse_ms)
 					v += g->art_uv[c] * (g->rise_ms > ts ? ts / g->rise_ms : 1);
@@ -162,9 +168,15 @@ static inline void syn_block(struct syn *g, int n, struct lsr_block *blk)
 					struct syn_resp r = g->resp[c];
 					v += syn_wave(&r, ts - g->cur_onset[c]);
 				}
+				if (g->ad[c].amp_uv != 0)
+					v += syn_wave(&g->ad[c], ts - g->ad[c].onset_ms);
 			}
 			g->buf[c * SYN_BLOCK + i] = (float)v;
 		}
+		double hz = g->hum_hz;
+		if (g->hum_drift_hz != 0)
+			hz += g->hum_drift_hz * sin(2 * M_PI * (double)k / g->rate / g->hum_drift_s);
+		g->hum_phase = fmod(g->hum_phase + 2 * M_PI * hz / g->rate, 2 * M_PI);
 	}
 	blk->index = (uint64_t)g->next_index;
 	blk->nsamp = n;

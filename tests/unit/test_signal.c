@@ -294,6 +294,7 @@ START_TEST(mains_notch_inside_sweeps)
 		struct lsr_params p;
 		lsr_params_defaults(&p);
 		p.notch_hz = notch ? 50 : 0;
+		p.mains = LSR_MAINS_OFF; /* the fixed notch alone */
 		struct syn *g = calloc(1, sizeof *g);
 		struct rec *r = calloc(1, sizeof *r);
 		syn_init(g, 20000, 1, 21);

@@ -576,6 +576,119 @@ START_TEST(after_discharge_is_not_a_spasm)
 }
 END_TEST
 
+/* A pulled sync cable: five synced stimuli, then the sync line goes quiet
+ * while the artifacts go on.  Auto mode says so (report.sync_lost, with
+ * the first stimulus without its edge) and finds every later stimulus
+ * from its artifact, at its sample; none is lost or doubled.  With
+ * stim_source=sync it is said, and nothing else changes. */
+START_TEST(sync_lost_is_said_and_artifacts_take_over)
+{
+	for (int forced = 0; forced < 2; forced++) {
+		struct fix *f = fix_new(10000, 3, 41 + (uint64_t)forced);
+		const double art[3] = { 450, -2500, 700 };
+		for (int c = 0; c < 3; c++)
+			f->g.art_uv[c] = art[c];
+		f->g.sync = true;
+		struct lsr_signal_report rep;
+		memset(&rep, 0, sizeof rep);
+		f->p.report = &rep;
+		if (forced)
+			f->p.stim_source = LSR_STIM_SOURCE_SYNC;
+		fix_open(f, 0);
+		run(f, f->g.first + 4 * f->g.period + f->g.period / 2);
+		ck_assert_int_eq(rep.sync_lost, 0);
+		f->g.sync = false;
+		run(f, f->g.first + 14 * f->g.period + 3000);
+		ck_assert_int_eq(rep.sync_lost, 1);
+		ck_assert_double_eq_tol(rep.sync_lost_t, f->g.index_log[5] / 10000.0, 1.5e-4);
+		if (forced) {
+			ck_assert_int_eq(lsr_signal_mode(f->s), LSR_STIM_SOURCE_SYNC);
+			ck_assert_int_eq(f->r.n, 5);
+		} else {
+			ck_assert_int_eq(lsr_signal_mode(f->s), LSR_STIM_SOURCE_ARTIFACT);
+			ck_assert_int_eq(f->r.n, 15);
+			for (int i = 0; i < f->r.n; i++) {
+				ck_assert_int_eq(f->r.tr[i].n, i + 1);
+				ck_assert_int_le(llabs(f->r.tr[i].stim_index - f->g.index_log[i]), 1);
+				ck_assert_int_eq(f->r.tr[i].origin, i < 5 ? LSR_STIM_SYNC : LSR_STIM_ARTIFACT);
+			}
+		}
+		fix_free(f);
+	}
+}
+END_TEST
+
+/* Adds to f->g.buf (block b) what is not a stimulus: spasm bursts (1.3 ms
+ * biphasic spikes at 300 Hz, one field on every lead, 800 µV) and a
+ * saturating cautery (clipped white noise of 6 mV), at stream sample
+ * ranges [sp0, sp1) and [ca0, ca1). */
+static void add_contamination(struct fix *f, const struct lsr_block *b, int64_t sp0, int64_t sp1,
+                              int64_t ca0, int64_t ca1)
+{
+	static const double gain[4] = { 1.0, 0.8, 0.3, 0.6 };
+	int rate = f->g.rate, period = rate / 300;
+	for (int i = 0; i < b->nsamp; i++) {
+		int64_t k = (int64_t)b->index + i;
+		for (int c = 0; c < f->g.nch; c++) {
+			double v = 0;
+			if (k >= sp0 && k < sp1) {
+				double t = (double)((k - sp0) % period) / rate * 1000.0; /* ms into the spike */
+				if (t < 0.5)
+					v = 500 * sin(M_PI * t / 0.5);
+				else if (t < 1.3)
+					v = -300 * sin(M_PI * (t - 0.5) / 0.8);
+				v *= gain[c % 4];
+			}
+			if (k >= ca0 && k < ca1) {
+				double g = 1.5 * (2 * syn_uniform(&f->g) - 1) * 1.7;
+				v += 6000 * (g > 1 ? 1 : g < -1 ? -1 : g);
+			}
+			f->g.buf[c * SYN_BLOCK + i] += (float)v;
+		}
+	}
+}
+
+/* No stimulation for 20 s — noise, mains, spasm bursts and cautery — then
+ * stimuli whose artifacts are 0.3–0.5 mV: none found before, each one
+ * after at its sample, and bursts among them are not taken for one. */
+START_TEST(nothing_found_without_stimulation)
+{
+	int rate = _i ? 5000 : 20000;
+	struct fix *f = fix_new(rate, 3, 61 + (uint64_t)_i);
+	const double art[3] = { -320, 480, 350 };
+	for (int c = 0; c < 3; c++) {
+		f->g.art_uv[c] = art[c];
+		f->g.tail_uv[c] = art[c] / 4;
+		f->g.tail_tau_ms[c] = 1;
+		f->g.resp[c] = (struct syn_resp){ c == 2 ? 1500 : 150, c == 2 ? 3 : 10, 300, 6 };
+	}
+	f->g.hum_uv = 60;
+	f->g.hum_hz = 60;
+	f->g.first = 20 * rate;
+	f->g.period = rate * 8 / 10;
+	fix_open(f, 0);
+	struct lsr_block b;
+	int64_t until = f->g.first + 29 * f->g.period + rate / 2;
+	while (f->g.next_index < until) {
+		syn_block(&f->g, SYN_BLOCK, &b);
+		int64_t k = (int64_t)b.index;
+		/* Spasm at 3–3.4 s and 30.1–30.5 s (among stimuli), cautery at 8–11 s. */
+		add_contamination(f, &b, k < 10 * rate ? 3 * rate : 30 * rate + rate / 10,
+		                  k < 10 * rate ? 3 * rate + 2 * rate / 5 : 30 * rate + rate / 2, 8 * rate,
+		                  11 * rate);
+		lsr_signal_feed(f->s, k, &b);
+		if (k + b.nsamp <= f->g.first)
+			ck_assert_int_eq(lsr_signal_stims(f->s), 0);
+	}
+	ck_assert_int_eq(lsr_signal_mode(f->s), LSR_STIM_SOURCE_ARTIFACT);
+	ck_assert_int_eq(f->r.n, 30);
+	for (int i = 0; i < f->r.n; i++)
+		ck_assert_msg(llabs(f->r.tr[i].stim_index - f->g.index_log[i]) <= 1, "stimulus %d at %lld, true %lld", i,
+		              (long long)f->r.tr[i].stim_index, (long long)f->g.index_log[i]);
+	fix_free(f);
+}
+END_TEST
+
 Suite *suite_stimfind(void)
 {
 	Suite *s = suite_create("stimfind");
@@ -597,6 +710,8 @@ Suite *suite_stimfind(void)
 	tcase_add_test(tc, after_discharge_is_not_a_spasm);
 	tcase_add_test(tc, index_going_back_is_a_new_segment);
 	tcase_add_test(tc, hostile_blocks_never_crash);
+	tcase_add_test(tc, sync_lost_is_said_and_artifacts_take_over);
+	tcase_add_loop_test(tc, nothing_found_without_stimulation, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,503 @@
+/* src/signal/mains.c — mains hum fitted outside the response windows and
+ * subtracted (mains.h says why and how). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mains.h"
+
+#define NPOLY 4                                /* cubic: baseline wander */
+#define NSIN (2 * LSR_MAINS_HARMONICS)         /* cos, sin of each harmonic */
+#define TC (NPOLY + NSIN)                      /* t·cos, t·sin of each harmonic */
+#define PROBE (TC + NSIN)                       /* cos, sin at 1.5 and 2.5 × the mains */
+#define NB (PROBE + 4)
+#define NPROBE 9                               /* the noise near the mains: median of so many stretches */
+#define T_SCALE_S 0.1                          /* the frequency terms' time unit */
+#define NHIST 9                                /* stretches the hum level is the median of */
+#define DECIDE_MAX 10                          /* stretches before 50/60 is decided anyway */
+#define TRACK_MIN_UV 2.0                       /* a fundamental too small to steer by */
+/* A harmonic is subtracted only when its power is this many times what
+ * the noise puts at frequencies next to the mains (the probes at 1.5 and
+ * 2.5 × the mains, fitted alongside and never subtracted; their running
+ * mean): on a hum-free recording nothing is subtracted at all. */
+#define GATE 16.0
+#define SWAMP_MS 5.0                           /* blocks judged for swamping */
+#define SWAMP_RATIO 2.0                        /* × the quarter-quietest block's motion */
+#define MAX_BLOCKS 1024
+#define SWAMP_EDGE 2                           /* blocks either side of a swamped one */
+#define TV_FOLLOW 1.1                          /* per stretch, at most */
+#define STEER_MAX_HZ 0.02                      /* frequency step per stretch, at most */
+
+struct fitset {
+	double nominal, hz;
+	float *basis;                 /* NB columns of maxlen */
+	double l[NB][NB];             /* Cholesky factor of the masked normal matrix */
+	bool ok;
+	double beta[LSR_MAX_CHANNELS][NB];
+	double energy[LSR_MAX_CHANNELS]; /* hum mean square of the latest stretch */
+	double probe[LSR_MAX_CHANNELS][NPROBE]; /* power at the probes, latest stretches */
+	int nprobe, probe_at;
+};
+
+struct lsr_mains {
+	bool on;
+	int rate, nch, maxlen, n, kept;
+	float *mask;
+	int nfit;                     /* fitsets in use: 1, or 2 while undecided */
+	int decided;                  /* the fitset in force; -1: undecided */
+	bool found;                   /* hum was seen (not only decided by default) */
+	struct fitset f[2];
+	double acc[2];
+	int nacc;
+	bool prepared;
+	int used[LSR_MAX_CHANNELS];   /* the fitset subtracted on each channel */
+	double tv_ref[LSR_MAX_CHANNELS]; /* a quiet block's motion, followed slowly; 0: none yet */
+	bool swamped;                 /* some of the stretch was left out as swamped */
+	double hist[LSR_MAX_CHANNELS][NHIST];
+	int nhist, hpos;
+};
+
+struct lsr_mains *lsr_mains_new(const struct lsr_params *p, int rate, int nch, int maxlen,
+                                char *err, size_t errlen)
+{
+	struct lsr_mains *m = calloc(1, sizeof *m);
+	if (!m) {
+		snprintf(err, errlen, "mains: out of memory");
+		return NULL;
+	}
+	m->rate = rate;
+	m->nch = nch;
+	m->maxlen = maxlen;
+	m->on = p->mains != LSR_MAINS_OFF && rate >= 4 * 60 * LSR_MAINS_HARMONICS;
+	if (!m->on)
+		return m;
+	switch (p->mains) {
+	case LSR_MAINS_50: m->f[0].nominal = 50; m->nfit = 1; m->decided = 0; m->found = true; break;
+	case LSR_MAINS_60: m->f[0].nominal = 60; m->nfit = 1; m->decided = 0; m->found = true; break;
+	default:
+		m->f[0].nominal = 50;
+		m->f[1].nominal = 60;
+		m->nfit = 2;
+		m->decided = -1;
+		break;
+	}
+	m->mask = malloc((size_t)maxlen * sizeof *m->mask);
+	bool ok = m->mask != NULL;
+	for (int k = 0; k < m->nfit; k++) {
+		m->f[k].hz = m->f[k].nominal;
+		m->f[k].basis = malloc((size_t)NB * (size_t)maxlen * sizeof(float));
+		ok = ok && m->f[k].basis;
+	}
+	if (!ok) {
+		lsr_mains_free(m);
+		snprintf(err, errlen, "mains: out of memory");
+		return NULL;
+	}
+	return m;
+}
+
+void lsr_mains_free(struct lsr_mains *m)
+{
+	if (!m)
+		return;
+	free(m->mask);
+	free(m->f[0].basis);
+	free(m->f[1].basis);
+	free(m);
+}
+
+bool lsr_mains_on(const struct lsr_mains *m)
+{
+	return m && m->on;
+}
+
+/* Median of v[0..n), n ≤ NHIST or NPROBE, NANs left out (v is kept). */
+static double median(const double *v, int n)
+{
+	double w[NHIST > NPROBE ? NHIST : NPROBE];
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (!isnan(v[i]))
+			w[k++] = v[i];
+	if (k == 0)
+		return NAN;
+	for (int i = 1; i < k; i++)
+		for (int j = i; j > 0 && w[j - 1] > w[j]; j--) {
+			double t = w[j];
+			w[j] = w[j - 1];
+			w[j - 1] = t;
+		}
+	return k % 2 ? w[k / 2] : (w[k / 2 - 1] + w[k / 2]) / 2;
+}
+
+/* Column j of the basis at sample k: column-major, maxlen apart. */
+static float *col(const struct lsr_mains *m, const struct fitset *f, int j)
+{
+	return f->basis + (size_t)j * (size_t)m->maxlen;
+}
+
+static void fill_basis(const struct lsr_mains *m, struct fitset *f, int n, int origin)
+{
+	double w = 2 * M_PI * f->hz / m->rate;
+	double c = cos(-w * origin), s = sin(-w * origin), rc = cos(w), rs = sin(w);
+	double ch = cos(-w * origin / 2), sh = sin(-w * origin / 2), hc = cos(w / 2), hs = sin(w / 2);
+	double half = (n - 1) / 2.0;
+	float *b[NB];
+	for (int j = 0; j < NB; j++)
+		b[j] = col(m, f, j);
+	for (int k = 0; k < n; k++) {
+		double u = half > 0 ? (k - half) / half : 0;
+		/* Centred: the frequency terms are then nearly orthogonal to
+		 * the sinusoids, whose noise stays that of the probes. */
+		double tau = (k - half) / m->rate / T_SCALE_S;
+		b[0][k] = 1;
+		b[1][k] = (float)u;
+		b[2][k] = (float)(1.5 * u * u - 0.5);
+		b[3][k] = (float)((2.5 * u * u - 1.5) * u);
+		double c2 = c * c - s * s, s2 = 2 * c * s;
+		b[4][k] = (float)c;
+		b[5][k] = (float)s;
+		b[6][k] = (float)c2;
+		b[7][k] = (float)s2;
+		b[8][k] = (float)(c2 * c - s2 * s);
+		b[9][k] = (float)(s2 * c + c2 * s);
+		for (int j = 0; j < NSIN; j++)
+			b[TC + j][k] = (float)(tau * b[NPOLY + j][k]);
+		b[PROBE][k] = (float)(c * ch - s * sh);
+		b[PROBE + 1][k] = (float)(s * ch + c * sh);
+		b[PROBE + 2][k] = (float)(c2 * ch - s2 * sh);
+		b[PROBE + 3][k] = (float)(s2 * ch + c2 * sh);
+		double nc = c * rc - s * rs, ns = c * rs + s * rc;
+		double g = 1.5 - 0.5 * (nc * nc + ns * ns); /* keep |(c, s)| = 1 */
+		c = nc * g;
+		s = ns * g;
+		nc = ch * hc - sh * hs, ns = ch * hs + sh * hc;
+		g = 1.5 - 0.5 * (nc * nc + ns * ns);
+		ch = nc * g;
+		sh = ns * g;
+	}
+}
+
+/* Cholesky of the masked normal matrix, with a whisper of ridge so a
+ * stretch that is nearly all masked cannot blow up.  False if singular. */
+static bool factor(const struct lsr_mains *m, struct fitset *f, int n)
+{
+	double g[NB][NB];
+	for (int i = 0; i < NB; i++) {
+		const float *bi = col(m, f, i);
+		for (int j = 0; j <= i; j++) {
+			const float *bj = col(m, f, j);
+			double acc = 0;
+			for (int k = 0; k < n; k++)
+				acc += (double)(m->mask[k] * bi[k]) * bj[k];
+			g[i][j] = g[j][i] = acc;
+		}
+	}
+	double big = 0;
+	for (int i = 0; i < NB; i++)
+		big = g[i][i] > big ? g[i][i] : big;
+	for (int i = 0; i < NB; i++)
+		g[i][i] += 1e-9 * big + 1e-12;
+	for (int i = 0; i < NB; i++) {
+		for (int j = 0; j <= i; j++) {
+			double v = g[i][j];
+			for (int k = 0; k < j; k++)
+				v -= f->l[i][k] * f->l[j][k];
+			if (i == j) {
+				if (!(v > 0))
+					return false;
+				f->l[i][i] = sqrt(v);
+			} else {
+				f->l[i][j] = v / f->l[j][j];
+			}
+		}
+	}
+	return true;
+}
+
+/* Leaves out of the fit every SWAMP_MS block in which some channel moves
+ * far more than in its quieter blocks (the sum of |second differences|,
+ * which the hum hardly has and broadband bursts have plenty of): cautery,
+ * a spasm burst, a saturating stretch would otherwise be fitted as hum. */
+static void mask_swamped(struct lsr_mains *m, const float *const *x, int nch, int n)
+{
+	m->swamped = false;
+	int bl = (int)lround(SWAMP_MS * m->rate / 1000.0);
+	if (bl < 4)
+		bl = 4;
+	int nb = n / bl;
+	if (nb < 4)
+		return;
+	if (nb > MAX_BLOCKS)
+		nb = MAX_BLOCKS;
+	double tv[MAX_BLOCKS], sorted[MAX_BLOCKS];
+	bool bad[MAX_BLOCKS] = { false }, open[MAX_BLOCKS];
+	/* Only blocks wholly in the fit are judged (the stimuli's are out). */
+	int no = 0;
+	for (int b = 0; b < nb; b++) {
+		open[b] = true;
+		for (int k = b * bl; k < (b + 1) * bl && open[b]; k++)
+			open[b] = m->mask[k] != 0;
+		no += open[b];
+	}
+	if (no < 4)
+		return;
+	for (int c = 0; c < nch; c++) {
+		int ns = 0;
+		for (int b = 0; b < nb; b++) {
+			if (!open[b])
+				continue;
+			const float *y = x[c] + (size_t)b * (size_t)bl;
+			double v = 0;
+			for (int k = 2; k < bl; k++)
+				v += fabs((double)y[k] - 2.0 * y[k - 1] + y[k - 2]);
+			tv[b] = sorted[ns++] = v;
+		}
+		for (int i = 1; i < ns; i++)
+			for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
+				double t = sorted[j];
+				sorted[j] = sorted[j - 1];
+				sorted[j - 1] = t;
+			}
+		/* The reference follows the quiet blocks slowly (noise may
+		 * rise ×3 over a case, not ×10 in a second): a stretch
+		 * swamped from end to end (cautery) is left out whole. */
+		double q = sorted[ns / 4], ref = m->tv_ref[c];
+		if (!(ref > 0))
+			ref = q;
+		else if (q > ref * TV_FOLLOW)
+			ref *= TV_FOLLOW;
+		else if (q < ref / TV_FOLLOW)
+			ref /= TV_FOLLOW;
+		else
+			ref = q;
+		m->tv_ref[c] = ref;
+		double lim = SWAMP_RATIO * (q < ref ? q : ref);
+		for (int b = 0; b < nb; b++)
+			bad[b] = bad[b] || (open[b] && tv[b] > lim);
+	}
+	/* A burst's edges ramp: the blocks next to a swamped one go too. */
+	for (int b = 0; b < nb; b++) {
+		bool near = false;
+		for (int d = -SWAMP_EDGE; d <= SWAMP_EDGE && !near; d++)
+			near = b + d >= 0 && b + d < nb && bad[b + d];
+		if (near && (m->swamped = true))
+			for (int k = b * bl; k < (b + 1) * bl; k++)
+				m->mask[k] = 0;
+	}
+	/* The remainder past the last whole block goes with it. */
+	if (bad[nb - 1])
+		for (int k = nb * bl; k < n; k++)
+			m->mask[k] = 0;
+}
+
+bool lsr_mains_prepare(struct lsr_mains *m, const float *const *x, int nch, int n, int origin,
+                       const int64_t *stims, int nstims, int64_t stretch_from)
+{
+	m->prepared = false;
+	if (!m->on || n < 2 || n > m->maxlen)
+		return false;
+	m->n = n;
+	for (int k = 0; k < n; k++)
+		m->mask[k] = 1;
+	int lo = (int)lround(LSR_MAINS_MASK_FROM_MS * m->rate / 1000.0);
+	int hi = (int)lround(LSR_MAINS_MASK_TO_MS * m->rate / 1000.0);
+	for (int i = 0; i < nstims; i++) {
+		int64_t a = stims[i] - stretch_from + lo, b = stims[i] - stretch_from + hi;
+		if (b < 0 || a >= n)
+			continue;
+		for (int64_t k = a < 0 ? 0 : a; k <= b && k < n; k++)
+			m->mask[k] = 0;
+	}
+	mask_swamped(m, x, nch, n);
+	int kept = 0;
+	for (int k = 0; k < n; k++)
+		kept += m->mask[k] != 0;
+	/* At least five periods of the slowest mains and a quarter of it. */
+	if (kept < 5 * m->rate / 50 || kept < n / 4)
+		return false;
+	m->kept = kept;
+	bool any = false;
+	for (int j = 0; j < m->nfit; j++) {
+		struct fitset *f = &m->f[j];
+		f->ok = false;
+		if (m->decided >= 0 && j != m->decided)
+			continue;
+		fill_basis(m, f, n, origin);
+		f->ok = factor(m, f, n);
+		any = any || f->ok;
+	}
+	m->prepared = any;
+	return any;
+}
+
+static void solve(const struct fitset *f, const double *r, double *x)
+{
+	double y[NB];
+	for (int i = 0; i < NB; i++) {
+		double v = r[i];
+		for (int k = 0; k < i; k++)
+			v -= f->l[i][k] * y[k];
+		y[i] = v / f->l[i][i];
+	}
+	for (int i = NB - 1; i >= 0; i--) {
+		double v = y[i];
+		for (int k = i + 1; k < NB; k++)
+			v -= f->l[k][i] * x[k];
+		x[i] = v / f->l[i][i];
+	}
+}
+
+void lsr_mains_remove(struct lsr_mains *m, int c, float *x, float *y, int y_at, int ny)
+{
+	if (!m->prepared || c < 0 || c >= m->nch)
+		return;
+	int n = m->n;
+	for (int k = 0; k < n; k++)
+		x[k] *= m->mask[k];
+	int use = -1;
+	double best = -1;
+	for (int j = 0; j < m->nfit; j++) {
+		struct fitset *f = &m->f[j];
+		if (!f->ok)
+			continue;
+		double r[NB];
+		for (int i = 0; i < NB; i++) {
+			const float *b = col(m, f, i);
+			double acc = 0;
+			for (int k = 0; k < n; k++)
+				acc += (double)x[k] * b[k];
+			r[i] = acc;
+		}
+		double *beta = f->beta[c];
+		solve(f, r, beta);
+		double pe = 0;
+		for (int i = PROBE; i < NB; i++)
+			pe += beta[i] * beta[i] / 4; /* two probes, half the square each */
+		f->probe[c][f->probe_at] = pe;
+		double e = 0;
+		for (int i = NPOLY; i < NPOLY + NSIN; i++)
+			e += beta[i] * beta[i] / 2;
+		f->energy[c] = e;
+		if (e > best) {
+			best = e;
+			use = j;
+		}
+	}
+	if (m->decided >= 0)
+		use = m->f[m->decided].ok ? m->decided : -1;
+	m->used[c] = use;
+	if (use < 0)
+		return;
+	struct fitset *f = &m->f[use];
+	double *beta = f->beta[c];
+	/* Harmonics indistinguishable from the noise are left alone (and
+	 * not counted as hum); the frequency terms go with the fundamental. */
+	double noise = median(f->probe[c], f->nprobe < NPROBE ? f->nprobe + 1 : NPROBE);
+	bool keep[NB] = { false };
+	double e = 0;
+	for (int h = 0; h < LSR_MAINS_HARMONICS; h++) {
+		int i = NPOLY + 2 * h;
+		double eh = (beta[i] * beta[i] + beta[i + 1] * beta[i + 1]) / 2;
+		keep[i] = keep[i + 1] = eh > GATE * noise;
+		if (keep[i])
+			e += eh;
+	}
+	for (int j = 0; j < NSIN; j++)
+		keep[TC + j] = keep[NPOLY + j];
+	f->energy[c] = e;
+	if (y_at < 0 || y_at + ny > n)
+		return;
+	for (int i = NPOLY; i < PROBE; i++) {
+		if (!keep[i])
+			continue;
+		const float *b = col(m, f, i) + y_at;
+		float k = (float)beta[i];
+		for (int t = 0; t < ny; t++)
+			y[t] -= k * b[t];
+	}
+}
+
+/* Steers fitset f by its fundamental's frequency terms across channels. */
+static void steer(struct lsr_mains *m, struct fitset *f)
+{
+	double num = 0, den = 0;
+	for (int c = 0; c < m->nch; c++) {
+		const double *b = f->beta[c];
+		double pr = b[NPOLY], pi = -b[NPOLY + 1];
+		double qr = b[TC] / T_SCALE_S, qi = -b[TC + 1] / T_SCALE_S;
+		num += qi * pr - qr * pi;
+		den += pr * pr + pi * pi;
+	}
+	if (!(den > m->nch * TRACK_MIN_UV * TRACK_MIN_UV))
+		return;
+	double step = 0.5 * num / den / (2 * M_PI);
+	if (step > STEER_MAX_HZ)
+		step = STEER_MAX_HZ;
+	if (step < -STEER_MAX_HZ)
+		step = -STEER_MAX_HZ;
+	double hz = f->hz + step;
+	if (hz > f->nominal + LSR_MAINS_TRACK_HZ)
+		hz = f->nominal + LSR_MAINS_TRACK_HZ;
+	if (hz < f->nominal - LSR_MAINS_TRACK_HZ)
+		hz = f->nominal - LSR_MAINS_TRACK_HZ;
+	if (isfinite(hz))
+		f->hz = hz;
+}
+
+void lsr_mains_update(struct lsr_mains *m, bool with_hum)
+{
+	if (!m->on || !m->prepared)
+		return;
+	for (int j = 0; j < m->nfit; j++) {
+		struct fitset *f = &m->f[j];
+		if (!f->ok)
+			continue;
+		f->probe_at = (f->probe_at + 1) % NPROBE;
+		if (f->nprobe < NPROBE)
+			f->nprobe++;
+	}
+	/* Only clean stretches steer: a burst in the fit is not a drift. */
+	for (int j = 0; j < m->nfit && !m->swamped; j++)
+		if (m->f[j].ok)
+			steer(m, &m->f[j]);
+	if (m->decided < 0 && m->f[0].ok && m->f[1].ok) {
+		for (int j = 0; j < 2; j++)
+			for (int c = 0; c < m->nch; c++)
+				m->acc[j] += m->f[j].energy[c];
+		/* Decided once the hum is clear (a 1 µV RMS fundamental), or
+		 * after DECIDE_MAX stretches whatever it is. */
+		double big = m->acc[0] > m->acc[1] ? m->acc[0] : m->acc[1];
+		m->found = ++m->nacc >= LSR_MAINS_DECIDE && big > 2.0 * m->nacc * m->nch;
+		if (m->found || m->nacc >= DECIDE_MAX)
+			m->decided = m->acc[1] > m->acc[0];
+	}
+	if (!with_hum)
+		return;
+	for (int c = 0; c < m->nch && !m->found && m->decided >= 0; c++) {
+		int u = m->used[c];
+		m->found = u >= 0 && m->f[u].energy[c] > 0;
+	}
+	for (int c = 0; c < m->nch; c++) {
+		int u = m->used[c];
+		m->hist[c][m->hpos] = u >= 0 ? sqrt(m->f[u].energy[c]) : NAN;
+	}
+	m->hpos = (m->hpos + 1) % NHIST;
+	if (m->nhist < NHIST)
+		m->nhist++;
+}
+
+double lsr_mains_hz(const struct lsr_mains *m)
+{
+	if (!m || !m->on || m->decided < 0 || !m->found)
+		return NAN;
+	return m->f[m->decided].hz;
+}
+
+double lsr_mains_hum_uv(const struct lsr_mains *m, int c)
+{
+	if (!m || !m->on || c < 0 || c >= m->nch || m->nhist == 0)
+		return NAN;
+	return median(m->hist[c], m->nhist);
+}
