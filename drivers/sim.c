@@ -48,9 +48,10 @@ struct sim {
 	struct lsr_sim_rng rng[LSR_SIM_CHANNELS], wander_rng[LSR_SIM_CHANNELS],
 	    cautery_rng[LSR_SIM_CHANNELS];
 	double lp[LSR_SIM_CHANNELS], hp_x[LSR_SIM_CHANNELS],
-	    hp_y[LSR_SIM_CHANNELS], wander[LSR_SIM_CHANNELS];
+	    hp_y[LSR_SIM_CHANNELS], wander[LSR_SIM_CHANNELS], wander2[LSR_SIM_CHANNELS];
 	/* Background filters and gains at this rate (render_background). */
 	double noise_a, noise_hp, noise_gain, wander_a, wander_gain;
+	bool wander_2pole; /* drawn patients: the wander stays below a few Hz */
 	double hum_c[3], hum_s[3];   /* mains phasors: fundamental, 2nd, 3rd */
 	double hum_rc[3], hum_rs[3]; /* their rotation per sample */
 	uint64_t spike_len, pulse_len, resp_len, ramp;
@@ -149,8 +150,15 @@ static void background_coefficients(struct sim *s)
 		s->noise_a = a;
 		s->noise_hp = exp(-2 * M_PI * 10.0 / s->rate);
 		s->noise_gain = p->noise_uv / sqrt((1 - a) / (1 + a));
+		/* Two poles, not one: a one-pole low-pass of white noise falls
+		 * only 20 dB a decade, so 200 µV of 1 Hz wander would put
+		 * ~14 µV RMS into 80–200 Hz — EMG-band noise several times the
+		 * patient's own (docs/clinical.md "The patients differ": wander
+		 * is 0.1–1 Hz, background noise 2–15 µV RMS in 20–1000 Hz).
+		 * Two equal poles pass half the power of one: √2 more gain. */
 		s->wander_a = wa;
-		s->wander_gain = p->wander_uv / sqrt(wa / (2 - wa));
+		s->wander_gain = p->wander_uv / sqrt(wa / (2 - wa)) * sqrt(2);
+		s->wander_2pole = true;
 	}
 	for (int h = 0; h < 3; h++) {
 		s->hum_c[h] = 1.0, s->hum_s[h] = 0.0;
@@ -240,12 +248,17 @@ static void render_background(struct sim *s, uint64_t a0, int n)
 		s->lp[c] = lp, s->hp_x[c] = hx, s->hp_y[c] = hy;
 		if (!s->sc.wander)
 			continue;
-		double w = s->wander[c];
+		double w = s->wander[c], w2 = s->wander2[c];
 		for (int i = 0; i < n; i++) {
 			w += wa * (wgain * lsr_sim_rng_gauss(&s->wander_rng[c]) - w);
-			o[i] += (float)w;
+			if (s->wander_2pole) {
+				w2 += wa * (w - w2);
+				o[i] += (float)w2;
+			} else {
+				o[i] += (float)w;
+			}
 		}
-		s->wander[c] = w;
+		s->wander[c] = w, s->wander2[c] = w2;
 	}
 	if (!s->sc.hum)
 		return;
