@@ -238,7 +238,7 @@ static void render_background(struct sim *s, uint64_t a0, int n)
 			o[i] = (float)hy;
 		}
 		s->lp[c] = lp, s->hp_x[c] = hx, s->hp_y[c] = hy;
-		if (!s->sc.wander || getenv("LSR_SIM_NOWANDER"))
+		if (!s->sc.wander)
 			continue;
 		double w = s->wander[c];
 		for (int i = 0; i < n; i++) {
@@ -247,7 +247,7 @@ static void render_background(struct sim *s, uint64_t a0, int n)
 		}
 		s->wander[c] = w;
 	}
-	if (!s->sc.hum || getenv("LSR_SIM_NOHUM"))
+	if (!s->sc.hum)
 		return;
 	const struct lsr_sim_patient *p = s->p;
 	const double hrel[3] = {1.0, p->mains_h2, p->mains_h3};

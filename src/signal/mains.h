@@ -1,6 +1,7 @@
 /* src/signal/mains.h — automatic mains removal: the hum around each sweep (and
  * each noise stretch) fitted from the raw signal *outside* the stimulus-
- * locked windows and subtracted before conditioning.
+ * locked windows and subtracted before conditioning (docs/clinical.md,
+ * "Mains removal", gives the clinical side and what was measured).
  *
  * Why a fit and not a notch: a notch takes one frequency, leaves the
  * harmonics and a drifting mains, and rings into the sweep after the
