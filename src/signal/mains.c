@@ -28,10 +28,17 @@
 #define SWAMP_EDGE 2                           /* blocks either side of a swamped one */
 #define TV_FOLLOW 1.1                          /* per stretch, at most */
 #define STEER_MAX_HZ 0.02                      /* frequency step per stretch, at most */
+/* The fit is on means over FIT_BLOCK_MS (the basis averaged the same way,
+ * so the model is exact): the hum is ≤ 3 × 60 Hz, and a 40 kHz stretch
+ * costs as little as a 2 kHz one. */
+#define FIT_BLOCK_MS 0.5
+#define NHUM (PROBE - NPOLY)                   /* columns subtracted */
+#define MAX_FIT_BLOCKS 4096                    /* 2 s of blocks */
 
 struct fitset {
 	double nominal, hz;
-	float *basis;                 /* NB columns of maxlen */
+	double *bb;                   /* block means of the basis, NB per block */
+	float *yb;                    /* the hum columns over the subtracted span, NHUM × maxlen */
 	double l[NB][NB];             /* Cholesky factor of the masked normal matrix */
 	bool ok;
 	double beta[LSR_MAX_CHANNELS][NB];
@@ -43,7 +50,10 @@ struct fitset {
 struct lsr_mains {
 	bool on;
 	int rate, nch, maxlen, n, kept;
+	int k, nbk;                   /* samples per fit block, blocks in the stretch */
+	int y_at, ny;                 /* the span subtracted */
 	float *mask;
+	float *bmask;                 /* per block: 1 wholly in the fit */
 	int nfit;                     /* fitsets in use: 1, or 2 while undecided */
 	int decided;                  /* the fitset in force; -1: undecided */
 	bool found;                   /* hum was seen (not only decided by default) */
@@ -82,12 +92,18 @@ struct lsr_mains *lsr_mains_new(const struct lsr_params *p, int rate, int nch, i
 		m->decided = -1;
 		break;
 	}
+	m->k = (int)lround(FIT_BLOCK_MS * rate / 1000.0);
+	if (m->k < 1)
+		m->k = 1;
+	int maxb = maxlen / m->k + 1;
 	m->mask = malloc((size_t)maxlen * sizeof *m->mask);
-	bool ok = m->mask != NULL;
+	m->bmask = malloc((size_t)maxb * sizeof *m->bmask);
+	bool ok = m->mask && m->bmask;
 	for (int k = 0; k < m->nfit; k++) {
 		m->f[k].hz = m->f[k].nominal;
-		m->f[k].basis = malloc((size_t)NB * (size_t)maxlen * sizeof(float));
-		ok = ok && m->f[k].basis;
+		m->f[k].bb = malloc((size_t)NB * (size_t)maxb * sizeof(double));
+		m->f[k].yb = malloc((size_t)NHUM * (size_t)maxlen * sizeof(float));
+		ok = ok && m->f[k].bb && m->f[k].yb;
 	}
 	if (!ok) {
 		lsr_mains_free(m);
@@ -102,8 +118,11 @@ void lsr_mains_free(struct lsr_mains *m)
 	if (!m)
 		return;
 	free(m->mask);
-	free(m->f[0].basis);
-	free(m->f[1].basis);
+	free(m->bmask);
+	for (int k = 0; k < 2; k++) {
+		free(m->f[k].bb);
+		free(m->f[k].yb);
+	}
 	free(m);
 }
 
@@ -131,69 +150,98 @@ static double median(const double *v, int n)
 	return k % 2 ? w[k / 2] : (w[k / 2 - 1] + w[k / 2]) / 2;
 }
 
-/* Column j of the basis at sample k: column-major, maxlen apart. */
-static float *col(const struct lsr_mains *m, const struct fitset *f, int j)
+/* The NB basis values at sample k of an n-sample stretch, from (c, s) =
+ * (cos, sin) of the fundamental's phase there and (ch, sh) of half of it;
+ * dh[5]: what averaging over a block does to each frequency (1, 2, 3,
+ * 1.5 and 2.5 × the mains; 1 for a single sample). */
+static void basis_at(double *b, double k, int n, double rate, double c, double s, double ch,
+                     double sh, const double *dh)
 {
-	return f->basis + (size_t)j * (size_t)m->maxlen;
+	double half = (n - 1) / 2.0;
+	double u = half > 0 ? (k - half) / half : 0;
+	/* Centred: the frequency terms are then nearly orthogonal to the
+	 * sinusoids, whose noise stays that of the probes. */
+	double tau = (k - half) / rate / T_SCALE_S;
+	b[0] = 1;
+	b[1] = u;
+	b[2] = 1.5 * u * u - 0.5;
+	b[3] = (2.5 * u * u - 1.5) * u;
+	double c2 = c * c - s * s, s2 = 2 * c * s;
+	b[4] = c * dh[0];
+	b[5] = s * dh[0];
+	b[6] = c2 * dh[1];
+	b[7] = s2 * dh[1];
+	b[8] = (c2 * c - s2 * s) * dh[2];
+	b[9] = (s2 * c + c2 * s) * dh[2];
+	for (int j = 0; j < NSIN; j++)
+		b[TC + j] = tau * b[NPOLY + j];
+	b[PROBE] = (c * ch - s * sh) * dh[3];
+	b[PROBE + 1] = (s * ch + c * sh) * dh[3];
+	b[PROBE + 2] = (c2 * ch - s2 * sh) * dh[4];
+	b[PROBE + 3] = (s2 * ch + c2 * sh) * dh[4];
 }
 
+/* (c, s) advanced by the rotation (rc, rs), kept on the unit circle. */
+static void rotate(double *c, double *s, double rc, double rs)
+{
+	double nc = *c * rc - *s * rs, ns = *c * rs + *s * rc;
+	double g = 1.5 - 0.5 * (nc * nc + ns * ns);
+	*c = nc * g;
+	*s = ns * g;
+}
+
+/* The basis as block means (bb: a sinusoid's mean over a block is its
+ * value at the block's centre times the Dirichlet factor; the cubic and
+ * the frequency terms are taken at the centre) and, over the span
+ * subtracted, its hum columns sample by sample (yb). */
 static void fill_basis(const struct lsr_mains *m, struct fitset *f, int n, int origin)
 {
 	double w = 2 * M_PI * f->hz / m->rate;
-	double c = cos(-w * origin), s = sin(-w * origin), rc = cos(w), rs = sin(w);
-	double ch = cos(-w * origin / 2), sh = sin(-w * origin / 2), hc = cos(w / 2), hs = sin(w / 2);
-	double half = (n - 1) / 2.0;
-	float *b[NB];
-	for (int j = 0; j < NB; j++)
-		b[j] = col(m, f, j);
-	for (int k = 0; k < n; k++) {
-		double u = half > 0 ? (k - half) / half : 0;
-		/* Centred: the frequency terms are then nearly orthogonal to
-		 * the sinusoids, whose noise stays that of the probes. */
-		double tau = (k - half) / m->rate / T_SCALE_S;
-		b[0][k] = 1;
-		b[1][k] = (float)u;
-		b[2][k] = (float)(1.5 * u * u - 0.5);
-		b[3][k] = (float)((2.5 * u * u - 1.5) * u);
-		double c2 = c * c - s * s, s2 = 2 * c * s;
-		b[4][k] = (float)c;
-		b[5][k] = (float)s;
-		b[6][k] = (float)c2;
-		b[7][k] = (float)s2;
-		b[8][k] = (float)(c2 * c - s2 * s);
-		b[9][k] = (float)(s2 * c + c2 * s);
-		for (int j = 0; j < NSIN; j++)
-			b[TC + j][k] = (float)(tau * b[NPOLY + j][k]);
-		b[PROBE][k] = (float)(c * ch - s * sh);
-		b[PROBE + 1][k] = (float)(s * ch + c * sh);
-		b[PROBE + 2][k] = (float)(c2 * ch - s2 * sh);
-		b[PROBE + 3][k] = (float)(s2 * ch + c2 * sh);
-		double nc = c * rc - s * rs, ns = c * rs + s * rc;
-		double g = 1.5 - 0.5 * (nc * nc + ns * ns); /* keep |(c, s)| = 1 */
-		c = nc * g;
-		s = ns * g;
-		nc = ch * hc - sh * hs, ns = ch * hs + sh * hc;
-		g = 1.5 - 0.5 * (nc * nc + ns * ns);
-		ch = nc * g;
-		sh = ns * g;
+	int K = m->k;
+	static const double mult[5] = { 1, 2, 3, 1.5, 2.5 };
+	double dh[5], one[5] = { 1, 1, 1, 1, 1 };
+	for (int h = 0; h < 5; h++) {
+		double x = mult[h] * w / 2;
+		dh[h] = K > 1 && fabs(sin(x)) > 1e-12 ? sin(K * x) / (K * sin(x)) : 1;
+	}
+	double t0 = (K - 1) / 2.0 - origin; /* block 0's centre, in samples from the origin */
+	double c = cos(w * t0), s = sin(w * t0), ch = cos(w * t0 / 2), sh = sin(w * t0 / 2);
+	double rc = cos(w * K), rs = sin(w * K), hc = cos(w * K / 2), hs = sin(w * K / 2);
+	for (int b = 0; b < m->nbk; b++) {
+		basis_at(f->bb + (size_t)b * NB, b * K + (K - 1) / 2.0, n, m->rate, c, s, ch, sh, dh);
+		rotate(&c, &s, rc, rs);
+		rotate(&ch, &sh, hc, hs);
+	}
+	t0 = m->y_at - origin;
+	c = cos(w * t0), s = sin(w * t0), ch = cos(w * t0 / 2), sh = sin(w * t0 / 2);
+	rc = cos(w), rs = sin(w), hc = cos(w / 2), hs = sin(w / 2);
+	for (int k = 0; k < m->ny; k++) {
+		double b[NB];
+		basis_at(b, m->y_at + k, n, m->rate, c, s, ch, sh, one);
+		for (int j = 0; j < NHUM; j++)
+			f->yb[(size_t)j * (size_t)m->maxlen + (size_t)k] = (float)b[NPOLY + j];
+		rotate(&c, &s, rc, rs);
+		rotate(&ch, &sh, hc, hs);
 	}
 }
 
-/* Cholesky of the masked normal matrix, with a whisper of ridge so a
- * stretch that is nearly all masked cannot blow up.  False if singular. */
-static bool factor(const struct lsr_mains *m, struct fitset *f, int n)
+/* Cholesky of the masked normal matrix (over blocks), with a whisper of
+ * ridge so a stretch that is nearly all masked cannot blow up.  False if
+ * singular. */
+static bool factor(const struct lsr_mains *m, struct fitset *f)
 {
-	double g[NB][NB];
-	for (int i = 0; i < NB; i++) {
-		const float *bi = col(m, f, i);
-		for (int j = 0; j <= i; j++) {
-			const float *bj = col(m, f, j);
-			double acc = 0;
-			for (int k = 0; k < n; k++)
-				acc += (double)(m->mask[k] * bi[k]) * bj[k];
-			g[i][j] = g[j][i] = acc;
-		}
+	double g[NB][NB] = { { 0 } };
+	for (int b = 0; b < m->nbk; b++) {
+		if (!m->bmask[b])
+			continue;
+		const double *row = f->bb + (size_t)b * NB;
+		for (int i = 0; i < NB; i++)
+			for (int j = 0; j <= i; j++)
+				g[i][j] += row[i] * row[j];
 	}
+	for (int i = 0; i < NB; i++)
+		for (int j = 0; j < i; j++)
+			g[j][i] = g[i][j];
 	double big = 0;
 	for (int i = 0; i < NB; i++)
 		big = g[i][i] > big ? g[i][i] : big;
@@ -293,12 +341,15 @@ static void mask_swamped(struct lsr_mains *m, const float *const *x, int nch, in
 }
 
 bool lsr_mains_prepare(struct lsr_mains *m, const float *const *x, int nch, int n, int origin,
-                       const int64_t *stims, int nstims, int64_t stretch_from)
+                       const int64_t *stims, int nstims, int64_t stretch_from, int y_at, int ny)
 {
 	m->prepared = false;
-	if (!m->on || n < 2 || n > m->maxlen)
+	if (!m->on || n < 2 * m->k || n > m->maxlen || y_at < 0 || ny < 0 || y_at + ny > n)
 		return false;
 	m->n = n;
+	m->nbk = n / m->k;
+	m->y_at = y_at;
+	m->ny = ny;
 	for (int k = 0; k < n; k++)
 		m->mask[k] = 1;
 	int lo = (int)lround(LSR_MAINS_MASK_FROM_MS * m->rate / 1000.0);
@@ -318,6 +369,12 @@ bool lsr_mains_prepare(struct lsr_mains *m, const float *const *x, int nch, int 
 	if (kept < 5 * m->rate / 50 || kept < n / 4)
 		return false;
 	m->kept = kept;
+	for (int b = 0; b < m->nbk; b++) {
+		float v = 1;
+		for (int k = b * m->k; k < (b + 1) * m->k; k++)
+			v *= m->mask[k];
+		m->bmask[b] = v;
+	}
 	bool any = false;
 	for (int j = 0; j < m->nfit; j++) {
 		struct fitset *f = &m->f[j];
@@ -325,7 +382,7 @@ bool lsr_mains_prepare(struct lsr_mains *m, const float *const *x, int nch, int 
 		if (m->decided >= 0 && j != m->decided)
 			continue;
 		fill_basis(m, f, n, origin);
-		f->ok = factor(m, f, n);
+		f->ok = factor(m, f);
 		any = any || f->ok;
 	}
 	m->prepared = any;
@@ -349,26 +406,30 @@ static void solve(const struct fitset *f, const double *r, double *x)
 	}
 }
 
-void lsr_mains_remove(struct lsr_mains *m, int c, float *x, float *y, int y_at, int ny)
+void lsr_mains_remove(struct lsr_mains *m, int c, const float *x, float *y)
 {
 	if (!m->prepared || c < 0 || c >= m->nch)
 		return;
-	int n = m->n;
-	for (int k = 0; k < n; k++)
-		x[k] *= m->mask[k];
+	double xm[MAX_FIT_BLOCKS];
+	int nbk = m->nbk < MAX_FIT_BLOCKS ? m->nbk : MAX_FIT_BLOCKS;
+	for (int b = 0; b < nbk; b++) {
+		double v = 0;
+		if (m->bmask[b])
+			for (int k = b * m->k; k < (b + 1) * m->k; k++)
+				v += x[k];
+		xm[b] = v / m->k;
+	}
 	int use = -1;
 	double best = -1;
 	for (int j = 0; j < m->nfit; j++) {
 		struct fitset *f = &m->f[j];
 		if (!f->ok)
 			continue;
-		double r[NB];
-		for (int i = 0; i < NB; i++) {
-			const float *b = col(m, f, i);
-			double acc = 0;
-			for (int k = 0; k < n; k++)
-				acc += (double)x[k] * b[k];
-			r[i] = acc;
+		double r[NB] = { 0 };
+		for (int b = 0; b < nbk; b++) {
+			const double *row = f->bb + (size_t)b * NB;
+			for (int i = 0; i < NB; i++)
+				r[i] += xm[b] * row[i];
 		}
 		double *beta = f->beta[c];
 		solve(f, r, beta);
@@ -407,14 +468,12 @@ void lsr_mains_remove(struct lsr_mains *m, int c, float *x, float *y, int y_at, 
 	for (int j = 0; j < NSIN; j++)
 		keep[TC + j] = keep[NPOLY + j];
 	f->energy[c] = e;
-	if (y_at < 0 || y_at + ny > n)
-		return;
 	for (int i = NPOLY; i < PROBE; i++) {
 		if (!keep[i])
 			continue;
-		const float *b = col(m, f, i) + y_at;
+		const float *b = f->yb + (size_t)(i - NPOLY) * (size_t)m->maxlen;
 		float k = (float)beta[i];
-		for (int t = 0; t < ny; t++)
+		for (int t = 0; t < m->ny; t++)
 			y[t] -= k * b[t];
 	}
 }

@@ -1,6 +1,7 @@
 /* src/signal/mains.h — automatic mains removal: the hum around each sweep (and
  * each noise stretch) fitted from the raw signal *outside* the stimulus-
- * locked windows and subtracted before conditioning.
+ * locked windows and subtracted before conditioning (docs/clinical.md,
+ * "Mains removal", gives the clinical side and what was measured).
  *
  * Why a fit and not a notch: a notch takes one frequency, leaves the
  * harmonics and a drifting mains, and rings into the sweep after the
@@ -49,17 +50,18 @@ bool lsr_mains_on(const struct lsr_mains *m);
 
 /* Sets up the fit of a stretch x[c][0..n) (c < nch, raw µV) whose sample
  * `origin` is time 0; stims: stream indices of stimuli (any number, any of
- * them outside the stretch), stretch_from: the stream index of x[c][0].
+ * them outside the stretch), stretch_from: the stream index of x[c][0];
+ * the hum will be subtracted from stretch samples [y_at, y_at + ny).
  * Left out of the fit: around each stimulus, and any 5 ms in which some
  * channel is swamped (cautery, a burst).  False when too little is left
  * (nothing is then removed). */
 bool lsr_mains_prepare(struct lsr_mains *m, const float *const *x, int nch, int n, int origin,
-                       const int64_t *stims, int nstims, int64_t stretch_from);
+                       const int64_t *stims, int nstims, int64_t stretch_from, int y_at, int ny);
 
-/* Channel c: fits x[0..n), the prepared stretch's (x is overwritten), and
- * subtracts the hum from y[0..ny), whose sample 0 is stretch sample y_at.
- * Channels may be done on different threads at once. */
-void lsr_mains_remove(struct lsr_mains *m, int c, float *x, float *y, int y_at, int ny);
+/* Channel c: fits x[0..n), the prepared stretch's, and subtracts the hum
+ * from y[0..ny), which holds stretch samples [y_at, y_at + ny).  Channels
+ * may be done on different threads at once. */
+void lsr_mains_remove(struct lsr_mains *m, int c, const float *x, float *y);
 
 /* After every channel of a stretch: steers the frequency, decides 50 or
  * 60 Hz.  with_hum: the stretch counts for the hum level reported. */

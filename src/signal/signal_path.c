@@ -420,11 +420,12 @@ static void remove_hum(struct lsr_signal *s, int c, int64_t at, int n)
 	float *x = s->fitbuf + (size_t)c * (size_t)s->fit_max;
 	int y_at = (int)(at - s->job.fit_from);
 	memcpy(s->wp[c], x + y_at, (size_t)n * sizeof *x);
-	lsr_mains_remove(s->mains, c, x, s->wp[c], y_at, n);
+	lsr_mains_remove(s->mains, c, x, s->wp[c]);
 }
 
-/* Prepares the mains fit of the stretch ending at `end` (excluded). */
-static void prepare_hum(struct lsr_signal *s, int64_t origin, int64_t end)
+/* Prepares the mains fit of the stretch ending at `end` (excluded), to be
+ * subtracted from stream samples [sub_from, end). */
+static void prepare_hum(struct lsr_signal *s, int64_t origin, int64_t sub_from, int64_t end)
 {
 	s->job.mains = false;
 	if (!lsr_mains_on(s->mains) || !s->judge)
@@ -446,7 +447,7 @@ static void prepare_hum(struct lsr_signal *s, int64_t origin, int64_t end)
 	s->job.fit_from = from;
 	s->job.fit_n = n;
 	s->job.mains = lsr_mains_prepare(s->mains, x, s->nch, n, (int)(origin - from), s->recent,
-	                                 s->nrecent, from);
+	                                 s->nrecent, from, (int)(sub_from - from), (int)(end - sub_from));
 }
 
 /* After a stretch's channels: the frequency steered, the hum published. */
@@ -521,7 +522,7 @@ static void build(struct lsr_signal *s, const struct lsr_epoch_stim *st, struct 
 	s->job.sl = sl;
 	s->job.from = from;
 	s->job.warm = warm;
-	prepare_hum(s, st->index, from + s->len);
+	prepare_hum(s, st->index, from - warm, from + s->len);
 	build_all(s);
 	hum_done(s, true);
 }
@@ -637,7 +638,7 @@ static void noise_job(struct lsr_signal *s)
 	 * channel. */
 	if (lsr_epochs_copy(s->ep, 0, s->job.from, n, s->wp[0]) > 0)
 		return;
-	prepare_hum(s, s->job.from + n, s->job.from + n);
+	prepare_hum(s, s->job.from + n, s->job.from, s->job.from + n);
 	build_all(s);
 	hum_done(s, false);
 }
