@@ -29,6 +29,11 @@
 #define POWER_HALF 0.01
 /* Baseline precision: the 90% interval of its amplitude. */
 #define ALPHA_PRECISION 0.10
+/* A baseline LSR starts after a quiet stretch: in the first EDGE_MS of
+ * the window its average stays below EDGE_FRACTION of its later peak
+ * (onsets are 8–13 ms, the window starts at 6). */
+#define EDGE_MS 1.0
+#define EDGE_FRACTION 0.5
 /* A window's own spread is trusted from this many trials on. */
 #define MIN_SPREAD_TRIALS 5
 /* The tracked latency follows only a clearly detected LSR. */
@@ -460,11 +465,25 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	/* and against the trials' own spread, which holds whatever the noise
 	 * windows do not show of the LSR window's noise */
 	double t = sd > 0 && isfinite(sd) ? mean / (sd / sqrt(n)) : 0;
-	bool detected = ok && amp > 0 && z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
+	/* and it is an LSR, not the tail of something that began before the
+	 * window (the artifact's last microvolts, a direct response):
+	 * quiet at the window's start, larger later (docs/clinical.md "What
+	 * makes a trial valid": an onset follows a quiet stretch) */
+	int edge = (int)lround(EDGE_MS * g->rate / 1000.0);
+	double at_edge = 0, later = 0;
+	for (int i = 0; ok && i < L; i++) {
+		double v = fabs((ne * e->avg_a[a + i] + no * e->avg_b[a + i]) / n);
+		if (i < edge && v > at_edge)
+			at_edge = v;
+		else if (i >= edge && v > later)
+			later = v;
+	}
+	bool onset = at_edge < EDGE_FRACTION * later;
+	bool detected = ok && amp > 0 && onset && z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
 	                t > lsr_stats_t_upper(ALPHA_BASELINE_T, n - 1);
 	bool precise = detected && half <= p->baseline_precision_pct / 100.0 * amp;
 	if (getenv("LSR_DEBUG_EV"))
-		fprintf(stderr, "base n=%d amp=%g z=%g t=%g half=%g sd=%g mean=%g se2=%g so2=%g\n", n, amp, z, t, half, sd, mean, se2, so2);
+		fprintf(stderr, "base onset=%d n=%d amp=%g z=%g t=%g half=%g sd=%g mean=%g se2=%g so2=%g\n", onset, n, amp, z, t, half, sd, mean, se2, so2);
 	if (!precise && n < most)
 		return LSR_BASE_MORE;
 	e->collecting = false;

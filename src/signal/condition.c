@@ -20,6 +20,8 @@
  * artifact onset a sample late must not leave the pulse's first sample
  * in the pre-stimulus data. */
 #define LEAD_MS 0.1
+/* The level before the pulse: the mean of this much before blanking. */
+#define LEVEL_MS 0.5
 
 struct lsr_condition {
 	struct lsr_filter filt;
@@ -361,6 +363,25 @@ void lsr_condition_sweeps(const struct lsr_condition *c, double *scratch, float 
 	for (int k = 0; k < nx && b0 >= 1 && b_end + c->nsub == n; k++) {
 		float *y = x[k];
 		remove_decay(c, scratch, y + b_end, c->rate);
+		/* The artifact decays back to where the signal was before the
+		 * pulse: what the fit leaves as its level after blanking (the
+		 * sample it is anchored at, less the decays) is put back at the
+		 * level of the last LEVEL_MS before blanking.  Left as it was, that
+		 * difference — of one sign, the artifact's, on every sweep — is a
+		 * step, and the zero-phase high-pass answers a step with a slow
+		 * wave on both sides of it: stimulus-locked microvolts in the LSR
+		 * window that an average of 40 trials shows as clearly as an LSR. */
+		int m = (int)lround(LEVEL_MS * c->rate / 1000.0);
+		if (m < 1)
+			m = 1;
+		if (m > b0)
+			m = b0;
+		double level = 0;
+		for (int i = b0 - m; i < b0; i++)
+			level += y[i];
+		float shift = (float)(level / m - y[b_end]);
+		for (int i = b_end; i < n; i++)
+			y[i] += shift;
 		/* Linear bridge from the last sample before blanking to the first
 		 * kept one: no step for the high-pass to ring on. */
 		double y0 = y[b0 - 1], y1 = y[b_end];
