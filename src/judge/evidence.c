@@ -479,7 +479,24 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 			later = v;
 	}
 	bool onset = at_edge < EDGE_FRACTION * later;
-	bool detected = ok && amp > 0 && onset && z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
+	/* and it is larger than floor_uv: below it, what is left of a
+	 * millivolt artifact after blanking and the decay fit (a few to ten
+	 * microvolts, locked to the stimulus as an LSR is) cannot be told
+	 * from one (docs/detector.md, "What an average cannot tell") */
+	double pp_all = 0, noise_pp = 0;
+	{
+		double lo = INFINITY, hi = -INFINITY;
+		for (int i = 0; ok && i < L; i++) {
+			double v = (ne * e->avg_a[a + i] + no * e->avg_b[a + i]) / n;
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+		pp_all = ok ? hi - lo : 0;
+		noise_pp = nw ? p2p_sum / nw / sqrt(n) : 0;
+	}
+	double pp_clean = pp_all > noise_pp ? sqrt(pp_all * pp_all - noise_pp * noise_pp) : 0;
+	bool detected = ok && amp > 0 && onset && pp_clean >= p->floor_uv &&
+	                z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
 	                t > lsr_stats_t_upper(ALPHA_BASELINE_T, n - 1);
 	bool precise = detected && half <= p->baseline_precision_pct / 100.0 * amp;
 	if (getenv("LSR_DEBUG_EV"))
