@@ -206,28 +206,25 @@ static double ms_d(const double *x, int n)
 	return q / n;
 }
 
-static double p2p_f(const float *x, int n)
+/* The peak-to-peak of the signal common to two independent averages,
+ * without the noise's bias: where one average peaks is read in the other
+ * (values at places chosen by independent noise are unbiased), both ways
+ * round.  Noise alone gives about 0; a p2p of the noisy average itself
+ * would be several noise RMS above the signal's. */
+static double split_p2p(const double *x, const double *y, int n)
 {
-	double lo = x[0], hi = x[0];
+	int xlo = 0, xhi = 0, ylo = 0, yhi = 0;
 	for (int i = 1; i < n; i++) {
-		if (x[i] < lo)
-			lo = x[i];
-		if (x[i] > hi)
-			hi = x[i];
+		if (x[i] < x[xlo])
+			xlo = i;
+		if (x[i] > x[xhi])
+			xhi = i;
+		if (y[i] < y[ylo])
+			ylo = i;
+		if (y[i] > y[yhi])
+			yhi = i;
 	}
-	return hi - lo;
-}
-
-static double p2p_d(const double *x, int n)
-{
-	double lo = x[0], hi = x[0];
-	for (int i = 1; i < n; i++) {
-		if (x[i] < lo)
-			lo = x[i];
-		if (x[i] > hi)
-			hi = x[i];
-	}
-	return hi - lo;
+	return 0.5 * ((y[xhi] - y[xlo]) + (x[yhi] - x[ylo]));
 }
 
 /* Average of trials [from, from + count) of those held, samples [a, b). */
@@ -431,7 +428,7 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	/* noise of either template, from every trial's noise windows */
 	double se2 = 0, so2 = 0;
 	int nw = 0;
-	double ms_sum = 0, p2p_sum = 0;
+	double ms_sum = 0;
 	for (int k = from; ok && k < e->n; k++) {
 		const float *x = trial_at(e, k);
 		for (int w = 0; w < g->nnoise; w++) {
@@ -440,7 +437,6 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 			se2 += de * de;
 			so2 += dd * dd;
 			ms_sum += ms_f(win, L);
-			p2p_sum += p2p_f(win, L);
 			nw++;
 		}
 	}
@@ -483,18 +479,7 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	 * millivolt artifact after blanking and the decay fit (a few to ten
 	 * microvolts, locked to the stimulus as an LSR is) cannot be told
 	 * from one (docs/detector.md, "What an average cannot tell") */
-	double pp_all = 0, noise_pp = 0;
-	{
-		double lo = INFINITY, hi = -INFINITY;
-		for (int i = 0; ok && i < L; i++) {
-			double v = (ne * e->avg_a[a + i] + no * e->avg_b[a + i]) / n;
-			lo = v < lo ? v : lo;
-			hi = v > hi ? v : hi;
-		}
-		pp_all = ok ? hi - lo : 0;
-		noise_pp = nw ? p2p_sum / nw / sqrt(n) : 0;
-	}
-	double pp_clean = pp_all > noise_pp ? sqrt(pp_all * pp_all - noise_pp * noise_pp) : 0;
+	double pp_clean = ok ? split_p2p(e->avg_a + a, e->avg_b + a, L) : 0;
 	bool detected = ok && amp > 0 && onset && pp_clean >= p->floor_uv &&
 	                z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
 	                t > lsr_stats_t_upper(ALPHA_BASELINE_T, n - 1);
@@ -513,10 +498,9 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	for (int i = 0; i < L; i++)
 		e->v[i] = 0.5 * (ue[i] + uo[i]) / amp;
 	average(e, from, n, -1, e->avg_a, a, b);
-	double m1 = ms_sum / nw, noise_p2p = p2p_sum / nw / sqrt(n);
+	double m1 = ms_sum / nw;
 	e->base_ms = fmax(ms_d(e->avg_a + a, L) - m1 / n, 0.05 * ms_d(e->avg_a + a, L));
-	double pp = p2p_d(e->avg_a + a, L);
-	e->base_p2p_uv = pp > noise_p2p ? sqrt(pp * pp - noise_p2p * noise_p2p) : pp;
+	e->base_p2p_uv = pp_clean;
 	e->base_cv = mean > 0 ? sd / mean : INFINITY;
 	e->base_trials = n;
 	e->lag = 0;
@@ -646,7 +630,9 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, str
 	d->lo95 = r - t95 * se;
 	d->hi95 = r + t95 * se;
 	d->hi99 = r + lsr_stats_normal_upper(ALPHA_ABSENT) * se;
-	d->absent = !d->detected && d->hi99 < p->absent_pct / 100.0;
+	/* absence rests on a whole long window (docs/clinical.md
+	 * "disappeared": the evidence of the last disappear_trials) */
+	d->absent = !d->detected && m >= e->w && d->hi99 < p->absent_pct / 100.0;
 	d->direct_ratio = dn ? dsum / dn : NAN;
 
 	/* follow a drifting latency while the LSR is clearly there */
