@@ -307,6 +307,13 @@ START_TEST(stimulation_failure_starts_and_previous_state_resumes)
 	fx_run(&f, 20);
 	ck_assert_int_eq(fx_count_state(&f, LSR_STATE_DISAPPEARED), 0);
 	ck_assert_int_eq(fx_count_state(&f, LSR_STATE_REDUCED), 0);
+	/* the LSR channels had no valid trial for more than invalid_reset:
+	 * each is indeterminate (no valid trials), but the failure is what
+	 * the overall state says */
+	ck_assert_int_eq(fx_ch_state(&f, 0), LSR_STATE_INDETERMINATE);
+	ck_assert_int_eq(fx_ch_reason(&f, 0), LSR_REASON_NO_VALID_TRIALS);
+	ck_assert_int_eq(fx_count_state(&f, LSR_STATE_INDETERMINATE), 0);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_STIMULATION_FAILURE);
 
 	f.direct = 500;
 	fx_set_lsr(&f, 200);
