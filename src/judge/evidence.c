@@ -34,6 +34,10 @@
  * (onsets are 8–13 ms, the window starts at 6). */
 #define EDGE_MS 1.0
 #define EDGE_FRACTION 0.5
+#define EDGE_NOISE_SD 3.0
+/* Noise-only peak-to-peak over an LSR window, in noise RMS (docs/clinical.md
+ * "Defaults": about five). */
+#define NOISE_P2P_PER_RMS 5.0
 /* A window's own spread is trusted from this many trials on. */
 #define MIN_SPREAD_TRIALS 5
 /* The tracked latency follows only a clearly detected LSR. */
@@ -227,6 +231,14 @@ static double split_p2p(const double *x, const double *y, int n)
 	return 0.5 * ((y[xhi] - y[xlo]) + (x[yhi] - x[ylo]));
 }
 
+/* Which half of a baseline trial i belongs to: the Thue–Morse sequence
+ * (the parity of i's set bits), balanced like odd/even but not periodic,
+ * so an LSR that comes on every other trial is in both halves. */
+static int half_of(int i)
+{
+	return __builtin_popcount((unsigned)i) & 1;
+}
+
 /* Average of trials [from, from + count) of those held, samples [a, b). */
 static void average(const struct lsr_evidence *e, int from, int count, int parity, double *out,
                     int a, int b)
@@ -235,7 +247,7 @@ static void average(const struct lsr_evidence *e, int from, int count, int parit
 		out[i] = 0;
 	int used = 0;
 	for (int k = from; k < from + count; k++) {
-		if (parity >= 0 && (k - from) % 2 != parity)
+		if (parity >= 0 && half_of(k - from) != parity)
 			continue;
 		const float *x = trial_at(e, k);
 		for (int i = a; i < b; i++)
@@ -421,7 +433,10 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	average(e, from, n, 1, e->avg_b, a, b);
 	double *ue = e->avg_k, *uo = e->avg_w; /* scratch, L each */
 	bool ok = unit(e->avg_a + a, L, ue) && unit(e->avg_b + a, L, uo);
-	int ne = (n + 1) / 2, no = n / 2;
+	int ne = 0;
+	for (int k = 0; k < n; k++)
+		ne += half_of(k) == 0;
+	int no = n - ne;
 	double a_eo = ok ? dot_d(e->avg_a + a, uo, L) : 0; /* even trials, odd shape */
 	double a_oe = ok ? dot_d(e->avg_b + a, ue, L) : 0;
 	double amp = 0.5 * (a_eo + a_oe);
@@ -451,7 +466,7 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	double sum = 0, sq = 0;
 	for (int k = from; ok && k < e->n; k++) {
 		const float *x = trial_at(e, k) + a;
-		double ai = (k - from) % 2 == 0 ? dot_f(x, uo, L) : dot_f(x, ue, L);
+		double ai = half_of(k - from) == 0 ? dot_f(x, uo, L) : dot_f(x, ue, L);
 		sum += ai;
 		sq += ai * ai;
 	}
@@ -474,13 +489,31 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 		else if (i >= edge && v > later)
 			later = v;
 	}
-	bool onset = at_edge < EDGE_FRACTION * later;
-	/* and it is larger than floor_uv: below it, what is left of a
+	/* (beyond what the average's own noise gives at the edge) */
+	double avg_sd = ok && nw > 0 ? sqrt(0.5 * (se2 + so2) / n) : 0;
+	bool onset = at_edge - EDGE_NOISE_SD * avg_sd < EDGE_FRACTION * later;
+	/* and it is at least lsr_floor_uv: below it, what is left of a
 	 * millivolt artifact after blanking and the decay fit (a few to ten
 	 * microvolts, locked to the stimulus as an LSR is) cannot be told
 	 * from one (docs/detector.md, "What an average cannot tell") */
 	double pp_clean = ok ? split_p2p(e->avg_a + a, e->avg_b + a, L) : 0;
-	bool detected = ok && amp > 0 && onset && pp_clean >= p->floor_uv &&
+	/* For the floor, the larger of that and the whole average's p2p less
+	 * the noise's (in quadrature): where the noise hides where the LSR
+	 * peaks, the split estimate falls short, the other one does not. */
+	double pp_floor = pp_clean;
+	if (ok && nw > 0) {
+		double lo = INFINITY, hi = -INFINITY;
+		for (int i = 0; i < L; i++) {
+			double v = (ne * e->avg_a[a + i] + no * e->avg_b[a + i]) / n;
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
+		double noise_pp = NOISE_P2P_PER_RMS * sqrt(se2 + so2) / sqrt(2.0 * n);
+		double whole = hi - lo;
+		if (whole > noise_pp && sqrt(whole * whole - noise_pp * noise_pp) > pp_floor)
+			pp_floor = sqrt(whole * whole - noise_pp * noise_pp);
+	}
+	bool detected = ok && amp > 0 && onset && pp_floor >= p->lsr_floor_uv &&
 	                z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
 	                t > lsr_stats_t_upper(ALPHA_BASELINE_T, n - 1);
 	bool precise = detected && half <= p->baseline_precision_pct / 100.0 * amp;

@@ -16,8 +16,8 @@
  * average of the baseline.  When the noise then rises ×2.9 (within the
  * lead check's ×3) and the LSR falls to a 20 % residual, no decision over
  * the recent trials can detect it or bound it below 25 % of baseline. */
-#define NOISY_LSR 20.0
-#define NOISY_NOISE 135.0
+#define NOISY_LSR 30.0
+#define NOISY_NOISE 200.0
 #define NOISY_RISE 2.9
 
 static void noisy_patient(struct fx *f, int ch)
