@@ -48,6 +48,7 @@ static const struct param table[] = {
 	R(noise_factor, 1.5, 1.2, 3, "1.2-3"),
 	R(noise_pct, 95, 50, 100, "50-100"),
 	R(absent_pct, 25, 15, 40, "15-40"),
+	R(lsr_floor_uv, 15, 0, 100, "0-100"),
 	I(max_trials, 16, 1, 16, "1-16"),
 	I(baseline_trials, 10, 5, 20, "5-20"),
 	I(baseline_max, 40, 10, 40, "10-40"),

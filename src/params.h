@@ -26,7 +26,7 @@ struct lsr_params {
 	double late_from_ms, late_to_ms;
 	double train_ms;
 	double floor_uv, noise_factor, noise_pct;
-	double absent_pct;
+	double absent_pct, lsr_floor_uv;
 	int max_trials;
 	int baseline_trials, baseline_max;
 	double baseline_precision_pct;

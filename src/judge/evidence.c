@@ -34,6 +34,10 @@
  * (onsets are 8–13 ms, the window starts at 6). */
 #define EDGE_MS 1.0
 #define EDGE_FRACTION 0.5
+#define EDGE_NOISE_SD 3.0
+/* Noise-only peak-to-peak over an LSR window, in noise RMS (docs/clinical.md
+ * "Defaults": about five). */
+#define NOISE_P2P_PER_RMS 5.0
 /* A window's own spread is trusted from this many trials on. */
 #define MIN_SPREAD_TRIALS 5
 /* The tracked latency follows only a clearly detected LSR. */
@@ -206,28 +210,33 @@ static double ms_d(const double *x, int n)
 	return q / n;
 }
 
-static double p2p_f(const float *x, int n)
+/* The peak-to-peak of the signal common to two independent averages,
+ * without the noise's bias: where one average peaks is read in the other
+ * (values at places chosen by independent noise are unbiased), both ways
+ * round.  Noise alone gives about 0; a p2p of the noisy average itself
+ * would be several noise RMS above the signal's. */
+static double split_p2p(const double *x, const double *y, int n)
 {
-	double lo = x[0], hi = x[0];
+	int xlo = 0, xhi = 0, ylo = 0, yhi = 0;
 	for (int i = 1; i < n; i++) {
-		if (x[i] < lo)
-			lo = x[i];
-		if (x[i] > hi)
-			hi = x[i];
+		if (x[i] < x[xlo])
+			xlo = i;
+		if (x[i] > x[xhi])
+			xhi = i;
+		if (y[i] < y[ylo])
+			ylo = i;
+		if (y[i] > y[yhi])
+			yhi = i;
 	}
-	return hi - lo;
+	return 0.5 * ((y[xhi] - y[xlo]) + (x[yhi] - x[ylo]));
 }
 
-static double p2p_d(const double *x, int n)
+/* Which half of a baseline trial i belongs to: the Thue–Morse sequence
+ * (the parity of i's set bits), balanced like odd/even but not periodic,
+ * so an LSR that comes on every other trial is in both halves. */
+static int half_of(int i)
 {
-	double lo = x[0], hi = x[0];
-	for (int i = 1; i < n; i++) {
-		if (x[i] < lo)
-			lo = x[i];
-		if (x[i] > hi)
-			hi = x[i];
-	}
-	return hi - lo;
+	return __builtin_popcount((unsigned)i) & 1;
 }
 
 /* Average of trials [from, from + count) of those held, samples [a, b). */
@@ -238,7 +247,7 @@ static void average(const struct lsr_evidence *e, int from, int count, int parit
 		out[i] = 0;
 	int used = 0;
 	for (int k = from; k < from + count; k++) {
-		if (parity >= 0 && (k - from) % 2 != parity)
+		if (parity >= 0 && half_of(k - from) != parity)
 			continue;
 		const float *x = trial_at(e, k);
 		for (int i = a; i < b; i++)
@@ -424,14 +433,17 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	average(e, from, n, 1, e->avg_b, a, b);
 	double *ue = e->avg_k, *uo = e->avg_w; /* scratch, L each */
 	bool ok = unit(e->avg_a + a, L, ue) && unit(e->avg_b + a, L, uo);
-	int ne = (n + 1) / 2, no = n / 2;
+	int ne = 0;
+	for (int k = 0; k < n; k++)
+		ne += half_of(k) == 0;
+	int no = n - ne;
 	double a_eo = ok ? dot_d(e->avg_a + a, uo, L) : 0; /* even trials, odd shape */
 	double a_oe = ok ? dot_d(e->avg_b + a, ue, L) : 0;
 	double amp = 0.5 * (a_eo + a_oe);
 	/* noise of either template, from every trial's noise windows */
 	double se2 = 0, so2 = 0;
 	int nw = 0;
-	double ms_sum = 0, p2p_sum = 0;
+	double ms_sum = 0;
 	for (int k = from; ok && k < e->n; k++) {
 		const float *x = trial_at(e, k);
 		for (int w = 0; w < g->nnoise; w++) {
@@ -440,7 +452,6 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 			se2 += de * de;
 			so2 += dd * dd;
 			ms_sum += ms_f(win, L);
-			p2p_sum += p2p_f(win, L);
 			nw++;
 		}
 	}
@@ -455,7 +466,7 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	double sum = 0, sq = 0;
 	for (int k = from; ok && k < e->n; k++) {
 		const float *x = trial_at(e, k) + a;
-		double ai = (k - from) % 2 == 0 ? dot_f(x, uo, L) : dot_f(x, ue, L);
+		double ai = half_of(k - from) == 0 ? dot_f(x, uo, L) : dot_f(x, ue, L);
 		sum += ai;
 		sq += ai * ai;
 	}
@@ -478,24 +489,31 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 		else if (i >= edge && v > later)
 			later = v;
 	}
-	bool onset = at_edge < EDGE_FRACTION * later;
-	/* and it is larger than floor_uv: below it, what is left of a
+	/* (beyond what the average's own noise gives at the edge) */
+	double avg_sd = ok && nw > 0 ? sqrt(0.5 * (se2 + so2) / n) : 0;
+	bool onset = at_edge - EDGE_NOISE_SD * avg_sd < EDGE_FRACTION * later;
+	/* and it is at least lsr_floor_uv: below it, what is left of a
 	 * millivolt artifact after blanking and the decay fit (a few to ten
 	 * microvolts, locked to the stimulus as an LSR is) cannot be told
 	 * from one (docs/detector.md, "What an average cannot tell") */
-	double pp_all = 0, noise_pp = 0;
-	{
+	double pp_clean = ok ? split_p2p(e->avg_a + a, e->avg_b + a, L) : 0;
+	/* For the floor, the larger of that and the whole average's p2p less
+	 * the noise's (in quadrature): where the noise hides where the LSR
+	 * peaks, the split estimate falls short, the other one does not. */
+	double pp_floor = pp_clean;
+	if (ok && nw > 0) {
 		double lo = INFINITY, hi = -INFINITY;
-		for (int i = 0; ok && i < L; i++) {
+		for (int i = 0; i < L; i++) {
 			double v = (ne * e->avg_a[a + i] + no * e->avg_b[a + i]) / n;
 			lo = v < lo ? v : lo;
 			hi = v > hi ? v : hi;
 		}
-		pp_all = ok ? hi - lo : 0;
-		noise_pp = nw ? p2p_sum / nw / sqrt(n) : 0;
+		double noise_pp = NOISE_P2P_PER_RMS * sqrt(se2 + so2) / sqrt(2.0 * n);
+		double whole = hi - lo;
+		if (whole > noise_pp && sqrt(whole * whole - noise_pp * noise_pp) > pp_floor)
+			pp_floor = sqrt(whole * whole - noise_pp * noise_pp);
 	}
-	double pp_clean = pp_all > noise_pp ? sqrt(pp_all * pp_all - noise_pp * noise_pp) : 0;
-	bool detected = ok && amp > 0 && onset && pp_clean >= p->floor_uv &&
+	bool detected = ok && amp > 0 && onset && pp_floor >= p->lsr_floor_uv &&
 	                z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
 	                t > lsr_stats_t_upper(ALPHA_BASELINE_T, n - 1);
 	bool precise = detected && half <= p->baseline_precision_pct / 100.0 * amp;
@@ -513,10 +531,9 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	for (int i = 0; i < L; i++)
 		e->v[i] = 0.5 * (ue[i] + uo[i]) / amp;
 	average(e, from, n, -1, e->avg_a, a, b);
-	double m1 = ms_sum / nw, noise_p2p = p2p_sum / nw / sqrt(n);
+	double m1 = ms_sum / nw;
 	e->base_ms = fmax(ms_d(e->avg_a + a, L) - m1 / n, 0.05 * ms_d(e->avg_a + a, L));
-	double pp = p2p_d(e->avg_a + a, L);
-	e->base_p2p_uv = pp > noise_p2p ? sqrt(pp * pp - noise_p2p * noise_p2p) : pp;
+	e->base_p2p_uv = pp_clean;
 	e->base_cv = mean > 0 ? sd / mean : INFINITY;
 	e->base_trials = n;
 	e->lag = 0;
@@ -646,7 +663,9 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, str
 	d->lo95 = r - t95 * se;
 	d->hi95 = r + t95 * se;
 	d->hi99 = r + lsr_stats_normal_upper(ALPHA_ABSENT) * se;
-	d->absent = !d->detected && d->hi99 < p->absent_pct / 100.0;
+	/* absence rests on a whole long window (docs/clinical.md
+	 * "disappeared": the evidence of the last disappear_trials) */
+	d->absent = !d->detected && m >= e->w && d->hi99 < p->absent_pct / 100.0;
 	d->direct_ratio = dn ? dsum / dn : NAN;
 
 	/* follow a drifting latency while the LSR is clearly there */

@@ -181,21 +181,21 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 	}
 	bool returned = c->strong_run >= p->return_trials;
 
-	if (c->fresh) {
-		/* the first decision after the evidence was cleared: it alone
-		 * says where the LSR is, but a return from absence still needs
-		 * the evidence a return needs */
-		c->fresh = false;
+	if (c->fresh && !c->was_absent) {
+		/* the first decision after the evidence was cleared, on an LSR
+		 * last seen present: it alone says where the LSR is */
+		if (d->absent || d->detected || d->full)
+			c->fresh = false;
 		if (d->absent)
 			go(c, LSR_STATE_DISAPPEARED, d->first_t, LSR_REASON_NONE);
-		else if (d->detected && (!c->was_absent || returned))
+		else if (d->detected)
 			go(c, detected_state(p, d), d->first_t, LSR_REASON_NONE);
 		else if (d->full)
-			go(c, LSR_STATE_INDETERMINATE, c->since, LSR_REASON_NOISE);
-		else
-			c->fresh = true; /* not yet: the next trial decides */
+			go(c, LSR_STATE_INDETERMINATE, t, LSR_REASON_NOISE);
 		return c->state != old || c->reason != old_reason;
 	}
+	/* last seen absent, a return needs the evidence any return needs */
+	c->fresh = false;
 
 	switch (c->state) {
 	case LSR_STATE_PRESENT:
@@ -228,8 +228,8 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 			go(c, detected_state(p, d), c->strong_since, LSR_REASON_NONE);
 		else if (d->absent)
 			go(c, LSR_STATE_DISAPPEARED, d->first_t, LSR_REASON_NONE);
-		else if (c->reason != LSR_REASON_NOISE)
-			c->reason = LSR_REASON_NOISE;
+		else if (!d->detected && d->full)
+			c->reason = LSR_REASON_NOISE; /* there are trials now: noise */
 		break;
 	default:
 		break;

@@ -50,10 +50,15 @@ static void correct_phases(struct lsr_judge *j)
  * with every baseline confirmed, take new ones from the next trials. */
 static void apply_baseline_mark(struct lsr_judge *j, double t)
 {
-	bool have = false, provisional = false;
+	bool have = false, provisional = false, first = false;
 	for (int c = 0; c < j->nch; c++) {
 		const struct lsr_baseline *b = &j->ch[c].base;
-		if (j->ch[c].role == LSR_ROLE_OTHER || !b->have)
+		if (j->ch[c].role == LSR_ROLE_OTHER)
+			continue;
+		/* a channel still taking its first baseline (an LSR channel's
+		 * may need up to baseline_max trials after the control's is in) */
+		first |= !b->have && b->collecting;
+		if (!b->have)
 			continue;
 		have = true;
 		provisional |= b->provisional;
@@ -62,7 +67,7 @@ static void apply_baseline_mark(struct lsr_judge *j, double t)
 		struct lsr_baseline *b = &j->ch[c].base;
 		if (j->ch[c].role == LSR_ROLE_OTHER)
 			continue;
-		if (provisional || !have) {
+		if (provisional || !have || first) {
 			if (lsr_baseline_confirm(b))
 				lsr_judge_emit_baseline(j, c, t);
 		} else {

@@ -1,6 +1,11 @@
 /* tests/unit/judge_fixture.h — synthetic measured trials and a capturing
- * sink for the judge's tests (no signal processing: the numbers are set
- * directly, so every expectation follows from the rules alone). */
+ * sink for the judge's tests.  No signal processing: the measured numbers
+ * are set directly, and the sweeps behind them are synthesised (a known
+ * LSR in Gaussian noise), so every expectation follows from the rules.
+ * Where the rules fix no exact trial count (the baseline's length, the
+ * decision windows k and w from the baseline's noise), tests read k and w
+ * from the view and assert the rule, or use a noise-free large LSR, whose
+ * baseline is precise at exactly baseline_trials. */
 #ifndef LSR_JUDGE_FIXTURE_H
 #define LSR_JUDGE_FIXTURE_H
 
@@ -39,6 +44,9 @@ struct fx {
 	 * control channels, noise per channel */
 	double lsr[LSR_MAX_CHANNELS], direct, noise[LSR_MAX_CHANNELS];
 	double lsr_onset, direct_onset, threshold;
+	/* the sweeps' noise RMS per channel when > 0 (otherwise noise / 5):
+	 * noise the sweeps carry beyond what the noise measure reports */
+	double sweep_rms[LSR_MAX_CHANNELS];
 	struct lsr_trial tr;
 	/* the synthetic sweeps: channel-major, FX_LEN each */
 	float *sweeps;
@@ -138,8 +146,9 @@ static inline void fx_sweeps(struct fx *f)
 {
 	for (int c = 0; c < f->nch; c++) {
 		float *x = f->sweeps + (size_t)c * FX_LEN;
+		double rms = f->sweep_rms[c] > 0 ? f->sweep_rms[c] : f->noise[c] / 5;
 		for (int i = 0; i < FX_LEN; i++)
-			x[i] = (float)(f->noise[c] / 5 * fx_gauss(f));
+			x[i] = (float)(rms * fx_gauss(f));
 		if (f->roles[c] == LSR_ROLE_CONTROL)
 			fx_add_wave(x, f->direct, f->direct_onset, 2);
 		else
@@ -177,7 +186,9 @@ static inline struct lsr_trial *fx_next(struct fx *f)
 		struct lsr_channel_measure *m = &tr->ch[c];
 		double direct = f->roles[c] == LSR_ROLE_CONTROL ? f->direct : 15;
 		fx_window(&m->direct, direct, f->direct_onset, f->threshold);
-		fx_window(&m->lsr, f->lsr[c], f->lsr_onset, f->threshold);
+		/* a window without a response measures the noise's own p2p */
+		double lsr = f->lsr[c] > f->noise[c] ? f->lsr[c] : f->noise[c];
+		fx_window(&m->lsr, lsr, f->lsr_onset, f->threshold);
 		m->late_p2p_uv = 12;
 		m->noise_uv = f->noise[c];
 	}
@@ -252,8 +263,8 @@ static inline const struct lsr_event *fx_last_response(const struct fx *f, int c
 	return NULL;
 }
 
-/* No LSR in the sweep (its p2p measure is noise only): an absence the
- * evidence can show. */
+/* No LSR in the sweep (its p2p measure is the noise's own, below the
+ * threshold): an absence the evidence can show. */
 #define ABSENT 0.0
 
 /* Every LSR channel's response in the coming trials. */
@@ -269,6 +280,54 @@ static inline enum lsr_state fx_state(const struct fx *f)
 	struct lsr_judge_view v;
 	lsr_judge_view(f->j, &v);
 	return v.state;
+}
+
+/* Channel ch's state, reason and decision windows as the judge shows them. */
+static inline enum lsr_state fx_ch_state(const struct fx *f, int ch)
+{
+	struct lsr_judge_view v;
+	lsr_judge_view(f->j, &v);
+	return v.ch[ch].state;
+}
+
+static inline enum lsr_reason fx_ch_reason(const struct fx *f, int ch)
+{
+	struct lsr_judge_view v;
+	lsr_judge_view(f->j, &v);
+	return v.ch[ch].reason;
+}
+
+/* The long decision window w of channel ch (≥ disappear_trials): a loss
+ * is shown once the last w valid trials hold no LSR. */
+static inline int fx_w(const struct fx *f, int ch)
+{
+	struct lsr_judge_view v;
+	lsr_judge_view(f->j, &v);
+	ck_assert_int_ge(v.ch[ch].w, f->p.disappear_trials);
+	return v.ch[ch].w;
+}
+
+/* Run trials until the overall state is s or max trials have run;
+ * returns the trials run (max + 1 when s never came). */
+static inline int fx_run_until(struct fx *f, enum lsr_state s, int max)
+{
+	for (int i = 1; i <= max; i++) {
+		fx_run(f, 1);
+		if (fx_state(f) == s)
+			return i;
+	}
+	return max + 1;
+}
+
+/* The same for channel ch. */
+static inline int fx_run_until_ch(struct fx *f, int ch, enum lsr_state s, int max)
+{
+	for (int i = 1; i <= max; i++) {
+		fx_run(f, 1);
+		if (fx_ch_state(f, ch) == s)
+			return i;
+	}
+	return max + 1;
 }
 
 #endif

@@ -109,7 +109,7 @@ START_TEST(cancelled_decompression_reemits_state)
 	ck_assert_int_eq(lsr_judge_mark(f.j, 20.5, "decompression", LSR_ORIGIN_KEY), 1);
 	fx_run(&f, 10);
 	fx_set_lsr(&f, ABSENT);
-	fx_run(&f, 10);
+	fx_run(&f, fx_w(&f, 0)); /* the long window: shown at its end */
 	const struct lsr_event *s = fx_last_state(&f);
 	ck_assert_int_eq(s->state.state, LSR_STATE_DISAPPEARED);
 	ck_assert(s->state.after_decompression);
@@ -163,7 +163,7 @@ START_TEST(first_non_cancelled_decompression_counts)
 	lsr_judge_mark(f.j, 20.5, "Decompression", LSR_ORIGIN_KEY); /* 1 */
 	fx_run(&f, 10);
 	fx_set_lsr(&f, ABSENT);
-	fx_run(&f, 10); /* disappeared since 31 */
+	fx_run(&f, fx_w(&f, 0)); /* disappeared since 31 */
 	lsr_judge_mark(f.j, 45, "Decompression", LSR_ORIGIN_KEY); /* 2: after the loss */
 	ck_assert(fx_last_state(&f)->state.after_decompression);
 	lsr_judge_mark(f.j, 46, "Cancel 1", LSR_ORIGIN_KEY);
@@ -185,7 +185,7 @@ START_TEST(late_decompression_mark_corrects_phase)
 	fx_init(&f, "lc", true);
 	fx_run(&f, 20);
 	fx_set_lsr(&f, ABSENT);
-	fx_run(&f, 10);
+	fx_run(&f, fx_w(&f, 0)); /* the long window: shown at its end */
 	ck_assert(fx_last_state(&f)->state.premature);
 	int before = f.n;
 	lsr_judge_mark(f.j, 20.5, "Decompression", LSR_ORIGIN_RECORDING);
@@ -198,7 +198,7 @@ START_TEST(late_decompression_mark_corrects_phase)
 	fx_init(&f, "lc", true);
 	fx_run(&f, 20);
 	fx_set_lsr(&f, ABSENT);
-	fx_run(&f, 10);
+	fx_run(&f, fx_w(&f, 0)); /* the long window: shown at its end */
 	before = f.n;
 	lsr_judge_mark(f.j, 30.5, "Decompression", LSR_ORIGIN_KEY);
 	ck_assert_int_eq(f.n, before + 1);
@@ -210,19 +210,18 @@ START_TEST(late_decompression_mark_corrects_phase)
 }
 END_TEST
 
+/* What each role's response carries: LSR channels the evidence's decision
+ * over recent trials (present, trials, the matched amplitude in µV), the
+ * control and other channels the single sweep's presence (trials 1, no
+ * matched amplitude); every channel its own sweep pointers and numbers. */
 START_TEST(response_fields_follow_the_role)
 {
-	static float raw[4 * 100], cond[4 * 100];
 	struct fx f;
 	fx_init(&f, "lco", true);
+	f.lsr[2] = 77; /* other: the LSR window */
 	fx_run(&f, 10);
+	int w = fx_w(&f, 0);
 	struct lsr_trial *tr = fx_next(&f);
-	tr->raw = raw;
-	tr->conditioned = cond;
-	tr->stride = 100;
-	tr->sweep_len = 90;
-	tr->sweep_pre = 8;
-	tr->ch[2].lsr.p2p_uv = 77; /* other: the LSR window */
 	tr->ch[2].lsr.threshold_uv = 31;
 	fx_judge(&f);
 	int k = fx_find(&f, LSR_EV_STIM, f.n - 6);
@@ -234,10 +233,10 @@ START_TEST(response_fields_follow_the_role)
 		ck_assert_int_eq(r->response.ch, c);
 		ck_assert_int_eq(r->response.n, 11);
 		ck_assert_double_eq(r->t, 11);
-		ck_assert_ptr_eq(r->response.raw, raw + 100 * c);
-		ck_assert_ptr_eq(r->response.conditioned, cond + 100 * c);
-		ck_assert_int_eq(r->response.sweep_len, 90);
-		ck_assert_int_eq(r->response.sweep_pre, 8);
+		ck_assert_ptr_eq(r->response.raw, f.sweeps + FX_LEN * c);
+		ck_assert_ptr_eq(r->response.conditioned, f.sweeps + FX_LEN * c);
+		ck_assert_int_eq(r->response.sweep_len, FX_LEN);
+		ck_assert_int_eq(r->response.sweep_pre, FX_PRE);
 		ck_assert_double_eq(r->response.late_p2p_uv, 12);
 		ck_assert_double_eq(r->response.noise_uv, 10);
 		ck_assert(r->response.valid);
@@ -249,30 +248,72 @@ START_TEST(response_fields_follow_the_role)
 	ck_assert_double_eq(l->response.onset_ms, 10);
 	ck_assert_double_eq(l->response.area_uv_ms, 400);
 	ck_assert_double_eq(l->response.threshold_uv, 30);
+	/* the first trial after the baseline: a decision over it alone */
+	ck_assert_int_eq(l->response.trials, 1);
+	ck_assert_double_eq_tol(l->response.amplitude_uv, 200, 200 * 0.05);
 	ck_assert_int_eq(ctl->response.role, LSR_ROLE_CONTROL);
 	ck_assert_double_eq(ctl->response.p2p_uv, 500);
 	ck_assert_double_eq(ctl->response.onset_ms, 4);
+	ck_assert_int_eq(ctl->response.trials, 1);
+	ck_assert(isnan(ctl->response.amplitude_uv));
 	ck_assert_int_eq(o->response.role, LSR_ROLE_OTHER);
 	ck_assert_double_eq(o->response.p2p_uv, 77);
 	ck_assert_double_eq(o->response.threshold_uv, 31);
+	ck_assert_int_eq(o->response.trials, 1);
+	ck_assert(isnan(o->response.amplitude_uv));
 
-	/* absent: onset null; edge onset: not present */
+	/* the decision grows to the long window */
+	for (int i = 2; i <= w + 2; i++) {
+		fx_run(&f, 1);
+		const struct lsr_event *r = fx_last_response(&f, 0);
+		ck_assert_int_eq(r->response.trials, i < w ? i : w);
+		ck_assert_double_eq_tol(r->response.amplitude_uv, 200, 200 * 0.05);
+	}
+	/* a trial whose window shows no onset reports none, while the
+	 * decision over the recent trials is still present; its amplitude is
+	 * this trial's own */
 	tr = fx_next(&f);
-	fx_window(&tr->ch[0].lsr, ABSENT, 10, 30);
+	f.lsr[0] = ABSENT;
+	fx_sweeps(&f);
+	fx_window(&tr->ch[0].lsr, 10, 10, 30);
 	fx_judge(&f);
-	ck_assert_int_eq(fx_last_response(&f, 0)->response.present, LSR_FALSE);
-	ck_assert(isnan(fx_last_response(&f, 0)->response.onset_ms));
-	tr = fx_next(&f);
-	tr->ch[0].lsr.onset_ms = 6.0;
-	tr->ch[0].lsr.onset_at_edge = true;
-	fx_judge(&f);
-	ck_assert_int_eq(fx_last_response(&f, 0)->response.present, LSR_FALSE);
-	/* NAN threshold: indeterminate */
+	l = fx_last_response(&f, 0);
+	ck_assert_int_eq(l->response.present, LSR_TRUE);
+	ck_assert(isnan(l->response.onset_ms));
+	ck_assert_double_eq_tol(l->response.amplitude_uv, 0, 200 * 0.05);
+	ck_assert_int_eq(l->response.trials, w);
+	f.lsr[0] = 200;
+	/* a NAN threshold: a single sweep cannot say (other channel); the
+	 * LSR channel decides on its sweeps, not on that number */
 	tr = fx_next(&f);
 	tr->ch[0].lsr.threshold_uv = NAN;
+	tr->ch[2].lsr.threshold_uv = NAN;
 	fx_judge(&f);
-	ck_assert_int_eq(fx_last_response(&f, 0)->response.present, LSR_NULL);
+	ck_assert_int_eq(fx_last_response(&f, 2)->response.present, LSR_NULL);
+	ck_assert_int_eq(fx_last_response(&f, 2)->response.trials, 0);
 	ck_assert(fx_last_response(&f, 0)->response.valid);
+	ck_assert_int_eq(fx_last_response(&f, 0)->response.present, LSR_TRUE);
+	/* a trial without a sweep the judge can read (another geometry):
+	 * its pointers pass through, and the LSR channel cannot be judged on
+	 * it: no decision, no amplitude */
+	static float raw[4 * 100], cond[4 * 100];
+	tr = fx_next(&f);
+	tr->raw = raw;
+	tr->conditioned = cond;
+	tr->stride = 100;
+	tr->sweep_len = 90;
+	tr->sweep_pre = 8;
+	fx_judge(&f);
+	for (int c = 0; c < 3; c++) {
+		const struct lsr_event *r = fx_last_response(&f, c);
+		ck_assert_ptr_eq(r->response.raw, raw + 100 * c);
+		ck_assert_ptr_eq(r->response.conditioned, cond + 100 * c);
+		ck_assert_int_eq(r->response.sweep_len, 90);
+		ck_assert_int_eq(r->response.sweep_pre, 8);
+	}
+	ck_assert_int_eq(fx_last_response(&f, 0)->response.present, LSR_NULL);
+	ck_assert(isnan(fx_last_response(&f, 0)->response.amplitude_uv));
+	ck_assert_int_eq(fx_last_response(&f, 1)->response.present, LSR_TRUE);
 	fx_free(&f);
 }
 END_TEST
@@ -372,18 +413,60 @@ START_TEST(final_status_for_each_case)
 	ck_assert_int_eq(ph, LSR_PHASE_NONE);
 	fx_free(&f);
 
+	fx_init(&f, "lc", true); /* partial (reduced) */
+	fx_run(&f, 20);
+	fx_set_lsr(&f, 60);
+	fx_run(&f, 2 * fx_w(&f, 0));
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_REDUCED);
+	final_of(&f, &fin, &ph);
+	ck_assert_int_eq(fin, LSR_FINAL_PARTIAL);
+	ck_assert_int_eq(ph, LSR_PHASE_NONE);
+	fx_free(&f);
+
 	fx_init(&f, "lc", true); /* premature disappearance */
-	fx_run(&f, 10);
+	fx_run(&f, 20);
+	int w = fx_w(&f, 0);
 	fx_set_lsr(&f, ABSENT);
-	fx_run(&f, 10);
+	fx_run(&f, w);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
 	final_of(&f, &fin, &ph);
 	ck_assert_int_eq(fin, LSR_FINAL_DISAPPEARED);
 	ck_assert_int_eq(ph, LSR_PHASE_PREMATURE);
-	/* and a return makes it persistent again */
+	/* a return: no longer disappeared; once the window holds only the
+	 * returned LSR, persistent again */
 	fx_set_lsr(&f, 200);
-	fx_run(&f, 3);
+	fx_run(&f, f.p.return_trials);
+	final_of(&f, &fin, &ph);
+	ck_assert_int_ne(fin, LSR_FINAL_DISAPPEARED);
+	ck_assert_int_eq(ph, LSR_PHASE_NONE);
+	fx_run(&f, w);
 	final_of(&f, &fin, &ph);
 	ck_assert_int_eq(fin, LSR_FINAL_PERSISTENT);
+	/* a later indeterminate (the lead off for longer than invalid_reset)
+	 * is no verdict: the last judged state stands */
+	f.noise[0] = 50;
+	fx_run(&f, f.p.invalid_reset + 1);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_INDETERMINATE);
+	final_of(&f, &fin, &ph);
+	ck_assert_int_eq(fin, LSR_FINAL_PERSISTENT);
+	fx_free(&f);
+
+	fx_init(&f, "lc", true); /* disappeared after decompression */
+	fx_run(&f, 20);
+	lsr_judge_mark(f.j, 20.5, "Decompression", LSR_ORIGIN_KEY);
+	fx_set_lsr(&f, ABSENT);
+	fx_run(&f, w);
+	final_of(&f, &fin, &ph);
+	ck_assert_int_eq(fin, LSR_FINAL_DISAPPEARED);
+	ck_assert_int_eq(ph, LSR_PHASE_AFTER_DECOMPRESSION);
+	fx_free(&f);
+
+	fx_init(&f, "lc", true); /* no LSR at all */
+	fx_set_lsr(&f, ABSENT);
+	fx_run(&f, f.p.baseline_max);
+	final_of(&f, &fin, &ph);
+	ck_assert_int_eq(fin, LSR_FINAL_NOT_DETECTED);
+	ck_assert_int_eq(ph, LSR_PHASE_NONE);
 	fx_free(&f);
 }
 END_TEST
@@ -408,7 +491,7 @@ START_TEST(role_change_starts_channel_afresh)
 	int b = fx_find(&f, LSR_EV_BASELINE, f.n - 8);
 	ck_assert_int_ne(b, -1);
 	ck_assert_int_eq(f.e[b].ev.baseline.ch, 2);
-	ck_assert_double_eq(f.e[b].ev.baseline.p2p_uv, 300);
+	ck_assert_double_eq_tol(f.e[b].ev.baseline.p2p_uv, 300, 300 * 0.025);
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_PRESENT);
 	struct lsr_judge_view v;
 	lsr_judge_view(f.j, &v);
@@ -456,8 +539,10 @@ START_TEST(segment_carries_the_case_over)
 	/* same configuration (device restart): nothing restarts */
 	ck_assert_int_eq(lsr_judge_segment(f.j, FX_RATE, 2, f.roles, true), 0);
 	int nb = fx_count(&f, LSR_EV_BASELINE);
-	fx_set_lsr(&f, ABSENT);
 	fx_run(&f, 10);
+	int w = fx_w(&f, 0);
+	fx_set_lsr(&f, ABSENT);
+	fx_run(&f, w);
 	ck_assert_int_eq(fx_count(&f, LSR_EV_BASELINE), nb);
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
 	ck_assert(fx_last_state(&f)->state.after_decompression);
@@ -465,6 +550,7 @@ START_TEST(segment_carries_the_case_over)
 	/* a third channel: baselines are taken again, the case goes on */
 	f.nch = 3;
 	f.roles[2] = LSR_ROLE_LSR;
+	f.noise[2] = 10;
 	ck_assert_int_eq(lsr_judge_segment(f.j, FX_RATE, 3, f.roles, true), 0);
 	ck_assert_int_eq(lsr_judge_segment(f.j, FX_RATE, 0, f.roles, true), -1);
 	f.lsr[2] = 200;
@@ -478,7 +564,7 @@ START_TEST(segment_carries_the_case_over)
 	int stims;
 	lsr_judge_final(f.j, &fin, &ph, &stims);
 	ck_assert_int_eq(fin, LSR_FINAL_PERSISTENT);
-	ck_assert_int_eq(stims, 30);
+	ck_assert_int_eq(stims, 20 + w + 10);
 	/* a cancellation still reaches the state changes of the old segment */
 	int before = f.n;
 	lsr_judge_mark(f.j, f.t + 0.6, "Cancel 1", LSR_ORIGIN_KEY);
@@ -487,7 +573,25 @@ START_TEST(segment_carries_the_case_over)
 	/* a segment below min_rate_hz judges nothing; the verdict stands */
 	ck_assert_int_eq(lsr_judge_segment(f.j, FX_RATE, 3, f.roles, false), 0);
 	fx_run(&f, 5);
-	ck_assert_int_eq(fx_count(&f, LSR_EV_RESPONSE), 3 * 10 + 2 * 20);
+	ck_assert_int_eq(fx_count(&f, LSR_EV_RESPONSE), 3 * 10 + 2 * (20 + w));
+	lsr_judge_final(f.j, &fin, &ph, &stims);
+	ck_assert_int_eq(fin, LSR_FINAL_PERSISTENT);
+
+	/* back to judging at another rate: the sweeps' geometry changed, so
+	 * every channel starts afresh, and at the new rate it is judged */
+	int nbase = fx_count(&f, LSR_EV_BASELINE);
+	ck_assert_int_eq(lsr_judge_segment(f.j, FX_RATE / 2, 3, f.roles, true), 0);
+	struct lsr_judge_view v;
+	lsr_judge_view(f.j, &v);
+	for (int c = 0; c < 3; c++)
+		ck_assert(!v.ch[c].has_baseline);
+	/* the fixture's 20 kHz sweeps no longer fit: no LSR decision on them */
+	fx_run(&f, 12);
+	ck_assert_int_eq(fx_last_response(&f, 2)->response.present, LSR_NULL);
+	lsr_judge_view(f.j, &v);
+	ck_assert(!v.ch[2].has_baseline);
+	ck_assert(v.ch[1].has_baseline); /* the control's is by its numbers */
+	ck_assert_int_eq(fx_count(&f, LSR_EV_BASELINE), nbase + 1);
 	lsr_judge_final(f.j, &fin, &ph, &stims);
 	ck_assert_int_eq(fin, LSR_FINAL_PERSISTENT);
 	fx_free(&f);
@@ -495,7 +599,12 @@ START_TEST(segment_carries_the_case_over)
 END_TEST
 
 /* A direct-response onset at the window's edge carries no latency: it
- * neither forms the control's baseline onset nor fails the latency check. */
+ * neither forms the control's baseline onset nor fails the latency check.
+ * With sweeps the latency is the lag against the baseline's direct
+ * response shape (±control_latency_ms): an onset number moved by noise
+ * does not fail a direct response that is where it was, and one that did
+ * move by 2 ms fails whatever its onset number says.  Without sweeps the
+ * onset number is the latency. */
 START_TEST(control_onset_at_edge_is_no_latency)
 {
 	struct fx f;
@@ -509,19 +618,50 @@ START_TEST(control_onset_at_edge_is_no_latency)
 		fx_judge(&f);
 	}
 	int b = fx_find(&f, LSR_EV_BASELINE, 0);
-	b = fx_find(&f, LSR_EV_BASELINE, b + 1);
-	ck_assert_int_eq(f.e[b].ev.baseline.ch, 1);
+	while (b >= 0 && f.e[b].ev.baseline.ch != 1)
+		b = fx_find(&f, LSR_EV_BASELINE, b + 1);
+	ck_assert_int_ne(b, -1);
 	ck_assert_double_eq(f.e[b].ev.baseline.onset_ms, 4);
 	struct lsr_trial *tr = fx_next(&f);
 	tr->ch[1].direct.onset_ms = 2.0;
 	tr->ch[1].direct.onset_at_edge = true;
 	fx_judge(&f);
 	ck_assert(fx_last_response(&f, 0)->response.valid);
-	/* a real onset 2 ms off is still the wrong latency */
+	/* the onset number 2 ms late, the response itself in place: valid */
 	tr = fx_next(&f);
 	tr->ch[1].direct.onset_ms = 6.0;
 	fx_judge(&f);
+	ck_assert(fx_last_response(&f, 0)->response.valid);
+	/* the response itself 2 ms late (its onset number too): no_direct */
+	f.direct_onset = 6;
+	fx_run(&f, 1);
 	ck_assert_int_eq(fx_last_response(&f, 0)->response.invalid_reason, LSR_INVALID_NO_DIRECT);
+	/* ±control_latency_ms: 0.8 ms late is still its latency, 1.3 ms not */
+	f.direct_onset = 4.8;
+	fx_run(&f, 1);
+	ck_assert(fx_last_response(&f, 0)->response.valid);
+	f.direct_onset = 2.7;
+	fx_run(&f, 1);
+	ck_assert_int_eq(fx_last_response(&f, 0)->response.invalid_reason, LSR_INVALID_NO_DIRECT);
+	f.direct_onset = 4;
+
+	/* without sweeps: the onset number, the edge carrying none */
+	tr = fx_next(&f);
+	tr->raw = tr->conditioned = NULL;
+	tr->ch[1].direct.onset_ms = 2.0;
+	tr->ch[1].direct.onset_at_edge = true;
+	fx_judge(&f);
+	ck_assert(fx_last_response(&f, 0)->response.valid);
+	tr = fx_next(&f);
+	tr->raw = tr->conditioned = NULL;
+	tr->ch[1].direct.onset_ms = 6.0;
+	fx_judge(&f);
+	ck_assert_int_eq(fx_last_response(&f, 0)->response.invalid_reason, LSR_INVALID_NO_DIRECT);
+	tr = fx_next(&f);
+	tr->raw = tr->conditioned = NULL;
+	tr->ch[1].direct.onset_ms = 4.9;
+	fx_judge(&f);
+	ck_assert(fx_last_response(&f, 0)->response.valid);
 	fx_free(&f);
 }
 END_TEST

@@ -2,7 +2,8 @@
  * on streams from the tests' own generator (synth.h, not the simulator):
  * an artifact with its tail and no response is absent on LSR channels and
  * "no direct response" on the control, never an LSR verdict; a real LSR is
- * present, and its loss is called at the tenth absent stimulus. */
+ * present, and its loss is called once the long decision window (w ≥ 10
+ * valid trials) holds only absent stimuli. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -128,20 +129,31 @@ START_TEST(real_lsr_present_then_lost)
 	ck_assert_int_eq(p.states[p.nstate - 1].state.state, LSR_STATE_PRESENT);
 	ck_assert(p.states[p.nstate - 1].state.verified);
 	ck_assert_int_eq(p.no_direct, 0);
+	/* the baselines: both channels have an LSR, their p2p near the
+	 * responses' own (noise bias removed) */
+	struct lsr_judge_view v;
+	lsr_judge_view(p.j, &v);
+	ck_assert(v.ch[0].has_lsr && v.ch[1].has_lsr);
+	ck_assert_int_ge(v.ch[0].base_trials, 10);
+	ck_assert_int_le(v.ch[0].base_trials, 40);
+	/* the long windows: a loss is shown once they hold no LSR */
+	int w = v.ch[0].w > v.ch[1].w ? v.ch[0].w : v.ch[1].w;
+	ck_assert_int_ge(w, 10);
 	/* the LSR goes: from stimulus 41 on, none on either channel */
 	g->resp[0].amp_uv = g->resp[1].amp_uv = 0;
 	int first_absent = g->nstim; /* index in the log of stimulus 41 */
-	feed(g, s, g->first + 60 * g->period);
+	feed(g, s, g->first + (40 + w + 10) * g->period);
 	const struct lsr_event *d = NULL;
 	for (int i = 0; i < p.nstate; i++)
 		if (p.states[i].state.state == LSR_STATE_DISAPPEARED)
 			d = &p.states[i];
 	ck_assert_ptr_nonnull(d);
 	double t41 = (double)g->index_log[first_absent] / g->rate;
-	double t50 = (double)g->index_log[first_absent + 9] / g->rate;
+	double tw = (double)g->index_log[first_absent + w - 1] / g->rate;
 	ck_assert_double_eq_tol(d->state.since, t41, 1e-9);
-	ck_assert_double_eq_tol(d->t, t50, 1e-9);
+	ck_assert_double_eq_tol(d->t, tw, 1e-9);
 	ck_assert(d->state.premature);
+	ck_assert(d->state.verified);
 	lsr_signal_free(s);
 	lsr_judge_free(p.j);
 	free(g);
