@@ -2,7 +2,6 @@
  * baseline template and the decision over recent trials (evidence.h;
  * the reasoning and the measured error rates: docs/detector.md). */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -379,16 +378,6 @@ static void null_from(struct lsr_evidence *e, const float *x)
 
 void lsr_evidence_push(struct lsr_evidence *e, const float *sweep, double t, double direct_ratio)
 {
-	if (getenv("LSR_DEBUG_DUMP")) {
-		FILE *f = fopen(getenv("LSR_DEBUG_DUMP"), "a");
-		if (f) {
-			fprintf(f, "%g", t);
-			for (int i = 0; i < e->g.len; i++)
-				fprintf(f, " %g", sweep[i]);
-			fprintf(f, "\n");
-			fclose(f);
-		}
-	}
 	float *slot = e->ring + (size_t)e->head * (size_t)e->g.len;
 	memcpy(slot, sweep, sizeof *slot * (size_t)e->g.len);
 	e->t[e->head] = t;
@@ -517,8 +506,6 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	                z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
 	                t > lsr_stats_t_upper(ALPHA_BASELINE_T, n - 1);
 	bool precise = detected && half <= p->baseline_precision_pct / 100.0 * amp;
-	if (getenv("LSR_DEBUG_EV"))
-		fprintf(stderr, "base onset=%d n=%d amp=%g z=%g t=%g half=%g sd=%g mean=%g se2=%g so2=%g\n", onset, n, amp, z, t, half, sd, mean, se2, so2);
 	if (!precise && n < most)
 		return LSR_BASE_MORE;
 	e->collecting = false;

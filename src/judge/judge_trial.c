@@ -4,8 +4,6 @@
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "judge_priv.h"
 
@@ -204,15 +202,6 @@ static void weigh_lsr(struct lsr_judge *j, const struct lsr_trial *tr, int c, do
 	const struct lsr_channel_measure *m = &tr->ch[c];
 	if (tv->reason[c] != LSR_VALID || !sweep_fits(j, tr))
 		return;
-	if (getenv("LSR_DEBUG_RAW")) {
-		FILE *f = fopen(getenv("LSR_DEBUG_RAW"), "a");
-		if (f) {
-			for (int i = 0; i < tr->sweep_len; i++)
-				fprintf(f, " %g", tr->raw[(size_t)c * tr->stride + (size_t)i]);
-			fprintf(f, "\n");
-			fclose(f);
-		}
-	}
 	lsr_evidence_push(&ch->ev, tr->conditioned + (size_t)c * tr->stride, tr->t, dratio);
 	tv->pushed[c] = true;
 	if (ch->base.collecting) {
