@@ -329,10 +329,11 @@ void lsr_session_finish(struct lsr_session *s)
 		stats.output_dropped = lsr_jsonl_dropped(s->json);
 	if (s->osc)
 		stats.osc_dropped = lsr_osc_dropped(s->osc);
+	/* Rounded here, so JSON and OSC say the same. */
 	stats.nhum = s->det ? s->measured.nch : 0;
-	stats.mains_hz = s->det ? s->measured.mains_hz : NAN;
+	stats.mains_hz = s->det ? round(s->measured.mains_hz * 1000) / 1000 : NAN;
 	for (int c = 0; c < stats.nhum; c++)
-		stats.hum_uv[c] = s->measured.hum_uv[c];
+		stats.hum_uv[c] = round(s->measured.hum_uv[c] * 100) / 100;
 	/* end comes last even when no valid configuration ever arrived (a
 	 * garbage-only port): nothing was judged. */
 	struct lsr_event ev = { .type = LSR_EV_END, .t = stream_t(s, s->stream_next) };

@@ -45,6 +45,7 @@ struct lsr_stimfind {
 	bool have_mark;       /* prev_mark is the mark of the sample before */
 	bool prev_mark;
 	int64_t last_edge;    /* last rising edge seen (any of a train) */
+	int64_t train_edge;   /* the first edge of the latest train: the stimulus */
 	bool have_edge;
 	int64_t last_art;
 	bool have_art;
@@ -146,6 +147,7 @@ static void sync_edge(struct lsr_stimfind *f, int64_t i, lsr_stimfind_fn fn, voi
 	f->have_edge = true;
 	if (same_train)
 		return;
+	f->train_edge = i;
 	/* The artifact that came first was this edge's: paired. */
 	if (f->pending && i - f->pend_at <= f->agree)
 		f->pending = false;
@@ -194,7 +196,7 @@ static void artifact(struct lsr_stimfind *f, int64_t i, lsr_stimfind_fn fn, void
 		fn(ctx, LSR_FOUND_STIM, i, LSR_STIM_ARTIFACT);
 		return;
 	case LSR_STIM_SOURCE_SYNC:
-		if (f->have_edge && i - f->last_edge <= f->agree && i >= f->last_edge - f->agree) {
+		if (f->have_edge && llabs(i - f->train_edge) <= f->agree) {
 			f->unpaired = 0;
 			return;
 		}

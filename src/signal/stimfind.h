@@ -46,7 +46,7 @@
 #define LSR_ART_QUIET_MS 5.0
 #define LSR_ART_BAND_LO 0.55     /* learned size × this … */
 #define LSR_ART_BAND_HI 1.8      /* … to × this */
-#define LSR_ART_AGREE_MS 0.5     /* an artifact and its sync edge */
+#define LSR_ART_AGREE_MS 5.0     /* an artifact and its sync edge, at most */
 #define LSR_ART_SYNC_LOST 3      /* artifacts in a row without an edge */
 
 enum lsr_stimfind_what {

@@ -197,13 +197,13 @@ static void end_fields(struct lsr_jsonl *j, const struct lsr_event *ev)
 	kint(j, "output_dropped", (long long)s->output_dropped);
 	kint(j, "osc_dropped", (long long)s->osc_dropped);
 	/* The mains removed: null and [] when nothing was judged. */
-	knum(j, "mains_hz", s->nhum > 0 ? round(s->mains_hz * 1000) / 1000 : NAN);
+	knum(j, "mains_hz", s->nhum > 0 ? s->mains_hz : NAN);
 	key(j, "hum_uv");
 	put(j, "[", 1);
 	for (int c = 0; c < s->nhum; c++) {
 		if (c)
 			put(j, ",", 1);
-		num(j, round(s->hum_uv[c] * 100) / 100);
+		num(j, s->hum_uv[c]);
 	}
 	put(j, "]", 1);
 	put(j, "}", 1);

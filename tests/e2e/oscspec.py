@@ -57,9 +57,13 @@ def expected(e):
         out += [arg(w, TEXT) for w in e['warnings']]
         out.append(arg(e['simulation'], BOOL))
     elif e['type'] == 'end':
-        out += [arg(e['final'], TEXT), arg(e['final_phase'], TEXT), arg(e['stims'], INT),
-                arg(len(e['stats']), INT)]
+        # The list hum_uv goes as hum_uv_0, hum_uv_1, … pairs.
+        stats = []
         for k, v in e['stats'].items():
+            stats += [(f'{k}_{i}', x) for i, x in enumerate(v)] if isinstance(v, list) else [(k, v)]
+        out += [arg(e['final'], TEXT), arg(e['final_phase'], TEXT), arg(e['stims'], INT),
+                arg(len(stats), INT)]
+        for k, v in stats:
             out += [arg(k, TEXT), arg(v, NUM)]
     else:
         out += [arg(e[k], kind) for k, kind in FIELDS[e['type']]]

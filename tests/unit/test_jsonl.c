@@ -86,7 +86,16 @@ START_TEST(state_and_phase_null)
 	ck_assert_ptr_nonnull(strstr(line, "\"final\":\"indeterminate\",\"final_phase\":null,\"stims\":0,"
 	                                   "\"stats\":{\"bytes\":10,"));
 	ck_assert_ptr_nonnull(strstr(line, "\"crc_errors\":2,"));
-	ck_assert_ptr_nonnull(strstr(line, "\"osc_dropped\":1}}"));
+	/* Nothing judged: no mains found, no hum levels. */
+	ck_assert_ptr_nonnull(strstr(line, "\"osc_dropped\":1,\"mains_hz\":null,\"hum_uv\":[]}}"));
+	/* The hum removed per channel, µV RMS (null: none yet). */
+	st.nhum = 3;
+	st.mains_hz = 60.013;
+	st.hum_uv[0] = 12.35;
+	st.hum_uv[1] = NAN;
+	st.hum_uv[2] = 0;
+	emit(&end, line, sizeof line);
+	ck_assert_ptr_nonnull(strstr(line, "\"mains_hz\":60.013,\"hum_uv\":[12.35,null,0]}}"));
 }
 END_TEST
 

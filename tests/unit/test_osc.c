@@ -211,7 +211,9 @@ START_TEST(every_event_type)
 	check_msg(r, 8, "/lsrmon/link", "fs");
 	check_msg(r, 9, "/lsrmon/gap", "fi");
 	check_msg(r, 10, "/lsrmon/alarm", "fss");
-	check_msg(r, 11, "/lsrmon/end", "fssii" "sfsfsfsfsfsfsfsfsfsfsfsf");
+	/* The counters, then mains_hz and one hum_uv_<ch> per channel judged
+	 * (none here). */
+	check_msg(r, 11, "/lsrmon/end", "fssii" "sfsfsfsfsfsfsfsfsfsfsfsf" "sf");
 
 	lo_arg **a = args_of(rx_msg(r, 0));
 	ck_assert_int_eq(ai(a[1]), 1);
@@ -275,11 +277,13 @@ START_TEST(every_event_type)
 	ck_assert_str_eq(as(a[1]), "disappeared");
 	ck_assert_str_eq(as(a[2]), ""); /* no final_phase */
 	ck_assert_int_eq(ai(a[3]), 1);
-	ck_assert_int_eq(ai(a[4]), 12);
+	ck_assert_int_eq(ai(a[4]), 13);
 	ck_assert_str_eq(as(a[5]), "bytes");
 	ck_assert_float_eq(af(a[6]), 1000.0f);
 	ck_assert_str_eq(as(a[27]), "osc_dropped");
 	ck_assert_float_eq(af(a[28]), 2.0f);
+	ck_assert_str_eq(as(a[29]), "mains_hz");
+	ck_assert(isnan(af(a[30]))); /* nothing judged: NaN, never N */
 
 	/* Grouping: 8 bundles; the stimulus's five messages share one. */
 	int bundles = 0, in_stim = 0;
