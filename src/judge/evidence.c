@@ -22,6 +22,13 @@
  * never be judged (tests/eval/targets.txt, no_lsr_judged). */
 #define ALPHA_BASELINE 1e-6
 #define ALPHA_BASELINE_T 1e-5
+/* Judging may start from the first baseline_trials before the baseline
+ * is precise when the LSR there is beyond doubt: Z_EARLY noise σ of the
+ * noise windows (so even an LSR-window noise several times theirs would
+ * not reach it), and the trials' own spread at ALPHA_EARLY_T (an LSR's
+ * own variation, CV up to 0.5, keeps its t near √n / CV). */
+#define Z_EARLY 20.0
+#define ALPHA_EARLY_T 1e-3
 /* The absence bound is one-sided 99%; the power to see half the baseline
  * is 99% (docs/clinical.md). */
 #define ALPHA_ABSENT 0.01
@@ -124,6 +131,7 @@ void lsr_evidence_free(struct lsr_evidence *e)
 void lsr_evidence_clear(struct lsr_evidence *e)
 {
 	e->head = e->n = 0;
+	e->measured = 0;
 	e->shown_trials = 0;
 }
 
@@ -133,6 +141,7 @@ void lsr_evidence_reset(struct lsr_evidence *e)
 	e->have = false;
 	e->collecting = true;
 	e->collected = 0;
+	e->early = false;
 	e->lag = 0;
 	e->k = e->w = 0;
 	e->sigma0 = e->base_ms = e->base_p2p_uv = e->base_onset_ms = e->base_cv = NAN;
@@ -144,6 +153,21 @@ void lsr_evidence_retake(struct lsr_evidence *e)
 {
 	e->collecting = true;
 	e->collected = 0;
+}
+
+void lsr_evidence_end_collection(struct lsr_evidence *e)
+{
+	if (!e->early)
+		return;
+	e->early = false;
+	e->collecting = false;
+	e->collected = 0;
+}
+
+void lsr_evidence_keep_last(struct lsr_evidence *e, int trials)
+{
+	if (trials < e->measured)
+		e->measured = trials < 0 ? 0 : trials;
 }
 
 /* Trial i of the n held, 0 the oldest. */
@@ -387,8 +411,11 @@ void lsr_evidence_push(struct lsr_evidence *e, const float *sweep, double t, dou
 		e->n++;
 	if (e->collecting && e->collected < LSR_EVIDENCE_RING)
 		e->collected++;
-	if (e->have)
+	if (e->have) {
 		null_from(e, sweep);
+		if (e->measured < LSR_EVIDENCE_RING)
+			e->measured++;
+	}
 }
 
 static int clamp_int(double x, int lo, int hi)
@@ -403,6 +430,45 @@ static int clamp_int(double x, int lo, int hi)
 static double z_detect(void)
 {
 	return lsr_stats_normal_upper(ALPHA_DETECT / LAGS_SEARCHED);
+}
+
+/* The baseline from the n collected trials from `from`: the template (the
+ * mean of the two halves' unit shapes, scaled so that a baseline trial
+ * measures 1), its numbers, the null through it from the baseline's own
+ * noise, and the decision windows k and w from its σ. */
+static void take_template(struct lsr_evidence *e, const struct lsr_params *p, int from, int n,
+                          const double *ue, const double *uo, double amp, double pp_clean,
+                          double mean, double sd, double noise_ms)
+{
+	const struct lsr_evidence_geometry *g = &e->g;
+	int L = g->lsr_n, a = g->lsr0;
+	for (int i = 0; i < L; i++)
+		e->v[i] = 0.5 * (ue[i] + uo[i]) / amp;
+	average(e, from, n, -1, e->avg_a, a, a + L);
+	e->base_ms = fmax(ms_d(e->avg_a + a, L) - noise_ms / n, 0.05 * ms_d(e->avg_a + a, L));
+	e->base_p2p_uv = pp_clean;
+	e->base_cv = mean > 0 ? sd / mean : INFINITY;
+	e->base_trials = n;
+	e->lag = 0;
+	e->have = true;
+	e->measured = 0;
+	e->null_head = e->null_n = 0;
+	for (int k = from; k < e->n; k++)
+		null_from(e, trial_at(e, k));
+	double sigma = lsr_evidence_sigma(e);
+	e->sigma0 = sigma;
+	int kmax = p->max_trials < LSR_EVIDENCE_MAX_K ? p->max_trials : LSR_EVIDENCE_MAX_K;
+	/* k: half the baseline detected with 99% power at the decision's z */
+	double zk = (z_detect() + lsr_stats_normal_upper(POWER_HALF)) * sigma / 0.5;
+	e->k = clamp_int(zk * zk, 1, kmax);
+	/* w: absence below absent_pct seen, when the LSR is gone, with the
+	 * same power; at least disappear_trials */
+	double zw = (lsr_stats_normal_upper(ALPHA_ABSENT) + lsr_stats_normal_upper(0.05)) * sigma /
+	            (p->absent_pct / 100.0);
+	int wmax = p->disappear_trials > kmax ? p->disappear_trials : kmax;
+	e->w = clamp_int(zw * zw, e->k, wmax);
+	if (e->w < p->disappear_trials)
+		e->w = p->disappear_trials;
 }
 
 enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const struct lsr_params *p)
@@ -506,43 +572,31 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	                z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
 	                t > lsr_stats_t_upper(ALPHA_BASELINE_T, n - 1);
 	bool precise = detected && half <= p->baseline_precision_pct / 100.0 * amp;
-	if (!precise && n < most)
+	if (!precise && n < most) {
+		/* not precise yet, but an LSR beyond doubt in the first
+		 * baseline_trials: judging starts from it, provisional, while
+		 * the collection goes on (docs/interface.md "Baseline") */
+		bool beyond_doubt = ok && amp > 0 && onset && pp_floor >= p->lsr_floor_uv &&
+		                    z > Z_EARLY && t > lsr_stats_t_upper(ALPHA_EARLY_T, n - 1);
+		if (!e->have && n == need && beyond_doubt) {
+			take_template(e, p, from, n, ue, uo, amp, pp_clean, mean, sd, ms_sum / nw);
+			e->early = true;
+			return LSR_BASE_EARLY;
+		}
 		return LSR_BASE_MORE;
+	}
 	e->collecting = false;
 	e->collected = 0;
+	if (!detected && e->early) {
+		/* the collection no longer shows what its start did: the
+		 * early baseline stays */
+		e->early = false;
+		return LSR_BASE_LSR;
+	}
+	e->early = false;
 	if (!detected)
 		return LSR_BASE_NONE;
-
-	/* the template: the mean of the two unit shapes, scaled so that a
-	 * baseline trial measures 1 */
-	for (int i = 0; i < L; i++)
-		e->v[i] = 0.5 * (ue[i] + uo[i]) / amp;
-	average(e, from, n, -1, e->avg_a, a, b);
-	double m1 = ms_sum / nw;
-	e->base_ms = fmax(ms_d(e->avg_a + a, L) - m1 / n, 0.05 * ms_d(e->avg_a + a, L));
-	e->base_p2p_uv = pp_clean;
-	e->base_cv = mean > 0 ? sd / mean : INFINITY;
-	e->base_trials = n;
-	e->lag = 0;
-	e->have = true;
-	/* the null through the new template, from the baseline's own noise */
-	e->null_head = e->null_n = 0;
-	for (int k = from; k < e->n; k++)
-		null_from(e, trial_at(e, k));
-	double sigma = lsr_evidence_sigma(e);
-	e->sigma0 = sigma;
-	int kmax = p->max_trials < LSR_EVIDENCE_MAX_K ? p->max_trials : LSR_EVIDENCE_MAX_K;
-	/* k: half the baseline detected with 99% power at the decision's z */
-	double zk = (z_detect() + lsr_stats_normal_upper(POWER_HALF)) * sigma / 0.5;
-	e->k = clamp_int(zk * zk, 1, kmax);
-	/* w: absence below absent_pct seen, when the LSR is gone, with the
-	 * same power; at least disappear_trials */
-	double zw = (lsr_stats_normal_upper(ALPHA_ABSENT) + lsr_stats_normal_upper(0.05)) * sigma /
-	            (p->absent_pct / 100.0);
-	int wmax = p->disappear_trials > kmax ? p->disappear_trials : kmax;
-	e->w = clamp_int(zw * zw, e->k, wmax);
-	if (e->w < p->disappear_trials)
-		e->w = p->disappear_trials;
+	take_template(e, p, from, n, ue, uo, amp, pp_clean, mean, sd, ms_sum / nw);
 	lsr_evidence_clear(e);
 	return LSR_BASE_LSR;
 }
@@ -574,13 +628,17 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, str
 	const struct lsr_evidence_geometry *g = &e->g;
 	memset(d, 0, sizeof *d);
 	d->ratio = d->lo95 = d->hi95 = d->hi99 = d->trial_ratio = d->direct_ratio = NAN;
-	if (!e->have || e->n < 1 || e->k < 1)
+	/* only trials the template was not built on, and since the judge
+	 * last restarted the window (a return) */
+	int n = e->measured < e->n ? e->measured : e->n;
+	if (!e->have || n < 1 || e->k < 1)
 		return;
 	/* fewer trials than the windows hold (just after a baseline or an
 	 * interruption): a decision over what there is, with its own,
 	 * wider, bounds */
-	int m = e->n < e->w ? e->n : e->w, k = e->n < e->k ? e->n : e->k;
-	d->full = e->n >= e->k;
+	int m = n < e->w ? n : e->w, k = n < e->k ? n : e->k;
+	d->full = n >= e->k;
+	d->whole = n >= e->w;
 	double sigma = lsr_evidence_sigma(e);
 	if (!(sigma > 0))
 		return;

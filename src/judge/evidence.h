@@ -50,6 +50,9 @@ bool lsr_evidence_geometry(struct lsr_evidence_geometry *g, const struct lsr_par
 
 enum lsr_baseline_verdict {
 	LSR_BASE_MORE,      /* not precise yet: collect more trials */
+	LSR_BASE_EARLY,     /* not precise yet, but the first baseline_trials
+	                       show an LSR beyond doubt: a provisional
+	                       template is in force while collection goes on */
 	LSR_BASE_LSR,       /* done: the channel has an LSR */
 	LSR_BASE_NONE       /* done at the most trials: no LSR in the average */
 };
@@ -57,6 +60,7 @@ enum lsr_baseline_verdict {
 struct lsr_decision {
 	bool made;          /* there were trials since the baseline */
 	bool full;          /* over as many trials as the short window holds */
+	bool whole;         /* and as the long window holds */
 	int trials;         /* trials the decision used */
 	double first_t;     /* the oldest of them */
 	bool detected;      /* at the decision's z */
@@ -78,6 +82,9 @@ struct lsr_evidence {
 	int head, n;        /* next slot; trials held */
 	bool collecting;    /* a baseline is being taken */
 	int collected;      /* trials pushed toward it */
+	bool early;         /* the template is the first trials' (EARLY) */
+	int measured;       /* trials pushed since the template was set (or
+	                       the window restarted): the ones decisions use */
 
 	/* baseline, once taken */
 	bool have;
@@ -114,15 +121,25 @@ void lsr_evidence_reset(struct lsr_evidence *e);
  * then. */
 void lsr_evidence_retake(struct lsr_evidence *e);
 
+/* Ends an early baseline's collection where it is: its template stays
+ * (the LSR changed, or the operator confirmed it). */
+void lsr_evidence_end_collection(struct lsr_evidence *e);
+/* Decisions from now on use at most the latest `trials` trials (a return
+ * from absence: the trials before it say nothing of the LSR now). */
+void lsr_evidence_keep_last(struct lsr_evidence *e, int trials);
+
 /* One valid trial's conditioned sweep (g.len samples), its time, and the
  * control's direct response / its baseline (NAN when unknown). */
 void lsr_evidence_push(struct lsr_evidence *e, const float *sweep, double t, double direct_ratio);
 
 /* The baseline from the trials held (pushed since the last clear):
  * LSR_BASE_MORE until they are at least baseline_trials and their 90%
- * interval is within ±15% — or LSR_EVIDENCE_RING of them.  On
- * LSR_BASE_LSR the template is set and the trials are cleared, so later
- * decisions measure trials the template was not built on. */
+ * interval is within ±baseline_precision_pct — or baseline_max of them.
+ * LSR_BASE_EARLY once, at baseline_trials, when no baseline is in force
+ * and the LSR is beyond doubt but not yet precise.  On LSR_BASE_LSR the
+ * template is set and the trials are cleared, so later decisions measure
+ * trials the template was not built on (an early template stays if the
+ * whole collection no longer shows the LSR). */
 enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const struct lsr_params *p);
 
 /* The decision after the latest push (a baseline must exist). */

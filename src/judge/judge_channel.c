@@ -92,6 +92,15 @@ void lsr_baseline_finish(struct lsr_baseline *b, const struct lsr_params *p, dou
 	b->n = 0;
 }
 
+void lsr_baseline_refine(struct lsr_baseline *b, const struct lsr_params *p, double p2p_uv,
+                         double cv, int trials)
+{
+	b->p2p_uv = p2p_uv;
+	b->cv = cv;
+	b->trials = trials;
+	b->provisional = b->provisional && !(cv < p->baseline_cv);
+}
+
 bool lsr_baseline_confirm(struct lsr_baseline *b)
 {
 	if (b->have && b->provisional) {
@@ -184,13 +193,13 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 	if (c->fresh && !c->was_absent) {
 		/* the first decision after the evidence was cleared, on an LSR
 		 * last seen present: it alone says where the LSR is */
-		if (d->absent || d->detected || d->full)
+		if (d->absent || d->detected || d->whole)
 			c->fresh = false;
 		if (d->absent)
 			go(c, LSR_STATE_DISAPPEARED, d->first_t, LSR_REASON_NONE);
 		else if (d->detected)
 			go(c, detected_state(p, d), d->first_t, LSR_REASON_NONE);
-		else if (d->full)
+		else if (d->whole)
 			go(c, LSR_STATE_INDETERMINATE, t, LSR_REASON_NOISE);
 		return c->state != old || c->reason != old_reason;
 	}
@@ -208,9 +217,10 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 				go(c, LSR_STATE_PRESENT, d->first_t, LSR_REASON_NONE);
 		} else if (d->absent) {
 			go(c, LSR_STATE_DISAPPEARED, d->first_t, LSR_REASON_NONE);
-		} else if (d->full) {
-			/* neither shown over a whole window: the verdict has no
-			 * evidence left */
+		} else if (d->whole) {
+			/* neither shown over a whole long window (at least
+			 * disappear_trials): the verdict has no evidence left; a
+			 * dropout or two within it is not that */
 			go(c, LSR_STATE_INDETERMINATE, t, LSR_REASON_NOISE);
 		}
 		break;
@@ -237,7 +247,22 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 	return c->state != old || c->reason != old_reason;
 }
 
-bool lsr_judge_channel_skip(struct lsr_judge_channel *c, const struct lsr_params *p, double t)
+bool lsr_judge_channel_returned(enum lsr_state prev, enum lsr_state now)
+{
+	return (prev == LSR_STATE_DISAPPEARED || prev == LSR_STATE_INDETERMINATE) &&
+	       (now == LSR_STATE_PRESENT || now == LSR_STATE_REDUCED);
+}
+
+void lsr_judge_channel_settle(struct lsr_judge_channel *c, const struct lsr_params *p,
+                              const struct lsr_decision *d)
+{
+	c->last = *d;
+	if ((c->state == LSR_STATE_PRESENT || c->state == LSR_STATE_REDUCED) && d->made)
+		c->state = detected_state(p, d);
+}
+
+bool lsr_judge_channel_skip(struct lsr_judge_channel *c, const struct lsr_params *p, double t,
+                            bool no_stimulus)
 {
 	bool judged = lsr_judge_channel_judged(c->state) || c->state == LSR_STATE_INDETERMINATE;
 	if (!judged)
@@ -247,6 +272,12 @@ bool lsr_judge_channel_skip(struct lsr_judge_channel *c, const struct lsr_params
 	c->bad_run = 0;
 	c->fresh = true;
 	c->strong_run = 0;
+	/* Trials the stimulus did not reach the nerve on are a stimulation
+	 * failure, which the overall state shows; the LSR's own verdict is
+	 * no older in valid trials than before it, and the next ones decide
+	 * afresh (docs/detector.md "States"). */
+	if (no_stimulus)
+		return true;
 	if (c->state == LSR_STATE_INDETERMINATE && c->reason == LSR_REASON_NO_VALID_TRIALS)
 		return true;
 	bool absent = c->was_absent || c->state == LSR_STATE_DISAPPEARED;

@@ -42,6 +42,12 @@ struct lsr_baseline {
 /* No baseline; collecting the first from any time. */
 void lsr_baseline_reset(struct lsr_baseline *b);
 
+/* An early baseline made precise by the rest of its collection: the new
+ * amplitude, variation and trial count; provisional stays unless it is
+ * now stable (or was confirmed). */
+void lsr_baseline_refine(struct lsr_baseline *b, const struct lsr_params *p, double p2p_uv,
+                         double cv, int trials);
+
 /* Keep one valid trial's numbers toward the baseline being collected;
  * false when none is (or the trial is before from_t). */
 bool lsr_baseline_store(struct lsr_baseline *b, double t, double p2p_uv, double onset_ms,
@@ -91,10 +97,20 @@ void lsr_judge_channel_start(struct lsr_judge_channel *c, bool has_lsr, double t
 bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_params *p,
                               const struct lsr_decision *d, double t);
 
+/* A return: from disappeared or indeterminate to present or reduced. */
+bool lsr_judge_channel_returned(enum lsr_state prev, enum lsr_state now);
+/* After a return, present or reduced by the decision d over the trials
+ * of the return alone (the window before it held the absence). */
+void lsr_judge_channel_settle(struct lsr_judge_channel *c, const struct lsr_params *p,
+                              const struct lsr_decision *d);
+
 /* An invalid trial: more than invalid_reset in a row make a judged
- * channel indeterminate (no valid trials); returns true then, and the
- * caller clears the channel's evidence. */
-bool lsr_judge_channel_skip(struct lsr_judge_channel *c, const struct lsr_params *p, double t);
+ * channel indeterminate (no valid trials) — unless they are trials the
+ * stimulus did not reach the nerve on (no_stimulus: a stimulation
+ * failure, shown as such); returns true then, and the caller clears the
+ * channel's evidence, so the next valid trials decide afresh. */
+bool lsr_judge_channel_skip(struct lsr_judge_channel *c, const struct lsr_params *p, double t,
+                            bool no_stimulus);
 
 /* A state that judges the LSR (present, reduced, disappeared). */
 bool lsr_judge_channel_judged(enum lsr_state s);

@@ -68,8 +68,12 @@ static void apply_baseline_mark(struct lsr_judge *j, double t)
 		if (j->ch[c].role == LSR_ROLE_OTHER)
 			continue;
 		if (provisional || !have || first) {
-			if (lsr_baseline_confirm(b))
+			if (lsr_baseline_confirm(b)) {
+				/* an early baseline the operator confirms is final */
+				if (j->ch[c].role == LSR_ROLE_LSR && j->ch[c].ev.ring)
+					lsr_evidence_end_collection(&j->ch[c].ev);
 				lsr_judge_emit_baseline(j, c, t);
+			}
 		} else {
 			lsr_baseline_retake(b, t);
 			if (j->ch[c].role == LSR_ROLE_LSR && j->ch[c].ev.ring)

@@ -113,6 +113,7 @@ struct trial_view {
 	struct lsr_decision dec[LSR_MAX_CHANNELS];
 	bool pushed[LSR_MAX_CHANNELS];  /* into the channel's evidence */
 	bool started[LSR_MAX_CHANNELS]; /* a baseline came into force */
+	bool refined[LSR_MAX_CHANNELS]; /* an early baseline became precise */
 };
 
 static void emit_responses(struct lsr_judge *j, const struct lsr_trial *tr, int nch,
@@ -204,16 +205,31 @@ static void weigh_lsr(struct lsr_judge *j, const struct lsr_trial *tr, int c, do
 		return;
 	lsr_evidence_push(&ch->ev, tr->conditioned + (size_t)c * tr->stride, tr->t, dratio);
 	tv->pushed[c] = true;
-	if (ch->base.collecting) {
+	if (ch->base.collecting || ch->ev.early) {
 		bool single = single_presence(j, c, &m->lsr) == LSR_TRUE;
 		lsr_baseline_store(&ch->base, tr->t, m->lsr.p2p_uv, single ? m->lsr.onset_ms : NAN,
 		                   m->noise_uv);
+		bool early = ch->ev.early;
 		enum lsr_baseline_verdict v = lsr_evidence_baseline(&ch->ev, &j->p);
+		if (v == LSR_BASE_LSR && early) {
+			/* the early baseline made precise: judging goes on */
+			lsr_baseline_refine(&ch->base, &j->p, ch->ev.base_p2p_uv, ch->ev.base_cv,
+			                    ch->ev.base_trials);
+			tv->refined[c] = true;
+			return;
+		}
 		if (v != LSR_BASE_MORE) {
-			bool has = v == LSR_BASE_LSR;
+			bool has = v != LSR_BASE_NONE;
+			bool confirmed = ch->base.confirm_on_completion;
 			lsr_baseline_finish(&ch->base, &j->p, has ? ch->ev.base_p2p_uv : NAN,
 			                    has ? ch->ev.base_cv : NAN, has,
 			                    lsr_marks_intensity(&j->marks));
+			/* an early baseline is provisional until precise, unless
+			 * the operator already confirmed it: then it is final */
+			if (v == LSR_BASE_EARLY && confirmed)
+				lsr_evidence_end_collection(&ch->ev);
+			else if (v == LSR_BASE_EARLY)
+				ch->base.provisional = true;
 			tv->started[c] = true;
 			return;
 		}
@@ -323,14 +339,30 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 				lsr_judge_emit_channel_state(j, c, tr->t, prev);
 			continue;
 		}
+		if (tv.refined[c]) {
+			lsr_judge_emit_baseline(j, c, tr->t);
+			continue;
+		}
 		if (!ch->base.have || !ch->base.has_lsr)
 			continue;
 		enum lsr_reason prev_reason = ch->st.reason;
 		bool changed;
 		if (tv.pushed[c]) {
 			changed = lsr_judge_channel_decide(&ch->st, &j->p, &tv.dec[c], tr->t);
+			if (changed && lsr_judge_channel_returned(prev, ch->st.state)) {
+				/* present or reduced by the trials of the return alone */
+				int keep = ch->ev.k > j->p.return_trials ? ch->ev.k : j->p.return_trials;
+				lsr_evidence_keep_last(&ch->ev, keep);
+				lsr_evidence_decide(&ch->ev, &j->p, &tv.dec[c]);
+				lsr_judge_channel_settle(&ch->st, &j->p, &tv.dec[c]);
+			}
+			/* an early baseline's collection holds only the LSR it
+			 * began with */
+			if (ch->st.state != LSR_STATE_PRESENT)
+				lsr_evidence_end_collection(&ch->ev);
 		} else {
-			changed = lsr_judge_channel_skip(&ch->st, &j->p, tr->t);
+			changed = lsr_judge_channel_skip(&ch->st, &j->p, tr->t,
+			                                 tv.reason[c] == LSR_INVALID_NO_DIRECT);
 			if (changed)
 				lsr_evidence_clear(&ch->ev);
 		}

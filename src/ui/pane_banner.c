@@ -59,15 +59,26 @@ void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
 		}
 	if (lsr_model_rebaselining(m))
 		notice(l2, n2, "RE-BASELINING \u2014 NEW BASELINE BEING TAKEN");
+	/* the channels a loss leaves out first: short, and what the loss
+	 * does not cover */
+	if (m->has_state && m->st.state == LSR_STATE_DISAPPEARED)
+		for (int i = 0; i < m->st.nind; i++) {
+			char t[LSR_LABEL_MAX + 40];
+			int c = m->st.ind[i];
+			snprintf(t, sizeof t, "%s INDETERMINATE", c < m->nch ? m->ch[c].label : "?");
+			notice(l2, n2, t);
+		}
 	bool control = false;
 	for (int c = 0; c < m->nch; c++)
 		control |= m->ch[c].role == LSR_ROLE_CONTROL;
-	if (m->has_state && !control && m->st.state != LSR_STATE_ACQUIRING)
-		notice(l2, n2, "UNVERIFIED (NO CONTROL CHANNEL)");
-	if (m->has_state && m->st.state == LSR_STATE_DISAPPEARED && control && !m->st.verified) {
-		/* the false cure (docs/clinical.md "Stimulation settings") */
+	if (m->has_state && !m->st.verified && m->st.state != LSR_STATE_ACQUIRING) {
 		char t[120];
-		if (info && isfinite(info->direct_ratio) && info->direct_ratio < 0.8)
+		if (!control)
+			snprintf(t, sizeof t, "UNVERIFIED (NO CONTROL CHANNEL)");
+		else if (m->st.state != LSR_STATE_DISAPPEARED)
+			snprintf(t, sizeof t, "UNVERIFIED");
+		/* the false cure (docs/clinical.md "Stimulation settings") */
+		else if (info && isfinite(info->direct_ratio) && info->direct_ratio < 0.8)
 			snprintf(t, sizeof t,
 			         "UNCONFIRMED: DIRECT RESPONSE %.0f%% OF BASELINE \u2014 RAISE INTENSITY",
 			         100 * info->direct_ratio);
@@ -76,13 +87,6 @@ void lsr_banner_text(const struct lsr_model *m, const struct lsr_ui_info *info,
 			         "UNCONFIRMED: INTENSITY BELOW THE BASELINE'S \u2014 RAISE INTENSITY");
 		notice(l2, n2, t);
 	}
-	if (m->has_state && m->st.state == LSR_STATE_DISAPPEARED)
-		for (int i = 0; i < m->st.nind; i++) {
-			char t[LSR_LABEL_MAX + 40];
-			int c = m->st.ind[i];
-			snprintf(t, sizeof t, "%s INDETERMINATE", c < m->nch ? m->ch[c].label : "?");
-			notice(l2, n2, t);
-		}
 	if (!m->has_state || m->st.state == LSR_STATE_ACQUIRING) {
 		snprintf(l1, n1, "ACQUIRING BASELINE%s", m->has_state && m->st.provisional ? " (provisional)" : "");
 		return;
@@ -183,6 +187,27 @@ void lsr_pane_simulation(struct lsr_canvas *c, struct lsr_rect r)
 	                LSR_A_REVERSE | LSR_A_BOLD);
 }
 
+/* Cuts l2 at the last notice separator that leaves it at most w cells,
+ * moving the rest to rest (empty when no separator fits). */
+static void split_notices(char *l2, char *rest, size_t len, int w)
+{
+	static const char sep[] = " \u00b7 ";
+	char *cut = NULL;
+	for (char *p = strstr(l2, sep); p; p = strstr(p + 1, sep)) {
+		char keep = *p;
+		*p = '\0';
+		bool fits = text_cells(l2) <= w;
+		*p = keep;
+		if (!fits)
+			break;
+		cut = p;
+	}
+	if (!cut)
+		return;
+	snprintf(rest, len, "%s", cut + strlen(sep));
+	*cut = '\0';
+}
+
 static void centred(struct lsr_canvas *c, struct lsr_rect r, int y, const char *text, int color, int attr)
 {
 	int w = text_cells(text);
@@ -221,12 +246,21 @@ void lsr_pane_banner(const struct lsr_pane_ctx *p, struct lsr_rect r)
 		size_t n = strlen(l1);
 		snprintf(l1 + n, sizeof l1 - n, " \u00b7 %s", l2);
 	}
-	int lines = 1 + (l2[0] && r.h > 1) + (l3[0] && r.h > 1 + (l2[0] != 0));
+	/* Notices too wide for one line break at a separator onto a second
+	 * line, which takes the detail's place when the banner has no spare:
+	 * what the operator must do outranks the detail. */
+	char l2b[sizeof l2] = "";
+	if (l2[0] && r.h > 2 && text_cells(l2) > r.w)
+		split_notices(l2, l2b, sizeof l2b, r.w);
+	bool detail = l3[0] && r.h > 1 + (l2[0] != 0) + (l2b[0] != 0);
+	int lines = 1 + (l2[0] && r.h > 1) + (l2b[0] != 0) + detail;
 	int y = r.y + (r.h - lines) / 2;
 	centred(p->c, r, y, l1, color, attr);
 	if (l2[0] && r.h > 1)
 		centred(p->c, r, ++y, l2, LSR_COLOR_ALARM, attr);
-	if (l3[0] && y + 1 < r.y + r.h)
+	if (l2b[0])
+		centred(p->c, r, ++y, l2b, LSR_COLOR_ALARM, attr);
+	if (detail)
 		centred(p->c, r, ++y, l3, color, attr);
 	if (alarm && r.w > 4) {
 		/* Markers at both ends, so the alarm shows even if the text is cut. */

@@ -42,12 +42,15 @@ START_TEST(response_fields_and_nulls)
 	ev.response.late_p2p_uv = INFINITY;
 	ev.response.noise_uv = 4;
 	ev.response.threshold_uv = 20;
+	ev.response.amplitude_uv = NAN; /* no baseline shape yet */
+	ev.response.trials = 0;         /* an invalid trial decides nothing */
 	char line[1024];
 	emit(&ev, line, sizeof line);
 	ck_assert_str_eq(line,
 		"{\"t\":12.5,\"type\":\"response\",\"n\":3,\"ch\":1,\"role\":\"lsr\",\"valid\":false,"
 		"\"invalid_reason\":\"cautery\",\"present\":null,\"p2p_uv\":250.5,\"onset_ms\":null,"
-		"\"area_uv_ms\":1.25,\"late_p2p_uv\":null,\"noise_uv\":4,\"threshold_uv\":20}\n");
+		"\"area_uv_ms\":1.25,\"late_p2p_uv\":null,\"noise_uv\":4,\"threshold_uv\":20,"
+		"\"amplitude_uv\":null,\"trials\":0}\n");
 }
 END_TEST
 

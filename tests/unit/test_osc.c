@@ -90,6 +90,8 @@ static struct lsr_event ev_response(int n, int ch, bool present, const float *ra
 	e.response.late_p2p_uv = 7.5;
 	e.response.noise_uv = 3.3;
 	e.response.threshold_uv = 20;
+	e.response.amplitude_uv = present ? 98.5 : NAN;
+	e.response.trials = present ? 4 : 0;
 	e.response.raw = raw;
 	e.response.sweep_len = len;
 	e.response.sweep_pre = len / 11;
@@ -151,6 +153,11 @@ START_TEST(every_event_type)
 	e.channel_state.state = LSR_STATE_PRESENT;
 	e.channel_state.prev = LSR_STATE_ACQUIRING;
 	push(s, &e);
+	e.channel_state.ch = 1;
+	e.channel_state.state = LSR_STATE_INDETERMINATE;
+	e.channel_state.prev = LSR_STATE_PRESENT;
+	e.channel_state.reason = LSR_REASON_NOISE;
+	push(s, &e);
 	e = (struct lsr_event){ .type = LSR_EV_STATE, .t = 1.25 };
 	e.state.state = LSR_STATE_DISAPPEARED;
 	e.state.prev = LSR_STATE_REDUCED;
@@ -158,6 +165,9 @@ START_TEST(every_event_type)
 	e.state.premature = true;
 	e.state.ratio = NAN;
 	e.state.verified = true;
+	static const int indeterminate[] = { 1, 3 };
+	e.state.indeterminate_ch = indeterminate;
+	e.state.nind = 2;
 	push(s, &e);
 	end_group(s);
 
@@ -198,22 +208,23 @@ START_TEST(every_event_type)
 	push(s, &e);
 	end_group(s);
 
-	ck_assert(rx_wait_msgs(r, 12, WAIT_MS));
+	ck_assert(rx_wait_msgs(r, 13, WAIT_MS));
 	check_msg(r, 0, "/lsrmon/start", tags_start());
 	check_msg(r, 1, "/lsrmon/stim", "fis");
 	/* One signature per address whatever is missing (lsrmon(1), OSC). */
-	check_msg(r, 2, "/lsrmon/response", "fiisisiffffff");
-	check_msg(r, 3, "/lsrmon/response", "fiisisiffffff");
-	check_msg(r, 4, "/lsrmon/channel_state", "fiss");
-	check_msg(r, 5, "/lsrmon/state", "fssfiifii");
-	check_msg(r, 6, "/lsrmon/baseline", "fiffii");
-	check_msg(r, 7, "/lsrmon/mark", "fiss");
-	check_msg(r, 8, "/lsrmon/link", "fs");
-	check_msg(r, 9, "/lsrmon/gap", "fi");
-	check_msg(r, 10, "/lsrmon/alarm", "fss");
+	check_msg(r, 2, "/lsrmon/response", "fiisisifffffffi");
+	check_msg(r, 3, "/lsrmon/response", "fiisisifffffffi");
+	check_msg(r, 4, "/lsrmon/channel_state", "fisss");
+	check_msg(r, 5, "/lsrmon/channel_state", "fisss");
+	check_msg(r, 6, "/lsrmon/state", "fssfiifiis");
+	check_msg(r, 7, "/lsrmon/baseline", "fiffii");
+	check_msg(r, 8, "/lsrmon/mark", "fiss");
+	check_msg(r, 9, "/lsrmon/link", "fs");
+	check_msg(r, 10, "/lsrmon/gap", "fi");
+	check_msg(r, 11, "/lsrmon/alarm", "fss");
 	/* The counters, then mains_hz and one hum_uv_<ch> per channel judged
 	 * (none here). */
-	check_msg(r, 11, "/lsrmon/end", "fssii" "sfsfsfsfsfsfsfsfsfsfsfsf" "sf");
+	check_msg(r, 12, "/lsrmon/end", "fssii" "sfsfsfsfsfsfsfsfsfsfsfsf" "sf");
 
 	lo_arg **a = args_of(rx_msg(r, 0));
 	ck_assert_int_eq(ai(a[1]), 1);
@@ -245,13 +256,24 @@ START_TEST(every_event_type)
 	ck_assert_float_eq(af(a[7]), 123.456f);
 	ck_assert_float_eq(af(a[8]), 10.25f);
 	ck_assert_float_eq(af(a[12]), 20.0f);
+	ck_assert_float_eq(af(a[13]), 98.5f);
+	ck_assert_int_eq(ai(a[14]), 4);
 	a = args_of(rx_msg(r, 3));
 	ck_assert_int_eq(ai(a[4]), 0);
 	ck_assert_str_eq(as(a[5]), "saturated");
 	ck_assert_int_eq(ai(a[6]), -1); /* present: null */
 	ck_assert(isnan(af(a[8])));     /* onset_ms: absent */
 	ck_assert(isnan(af(a[12])));    /* threshold_uv: infinite */
+	ck_assert(isnan(af(a[13])));    /* amplitude_uv: no shape yet */
+	ck_assert_int_eq(ai(a[14]), 0);
+	a = args_of(rx_msg(r, 4));
+	ck_assert_str_eq(as(a[2]), "present");
+	ck_assert_str_eq(as(a[4]), ""); /* reason: only for indeterminate */
 	a = args_of(rx_msg(r, 5));
+	ck_assert_int_eq(ai(a[1]), 1);
+	ck_assert_str_eq(as(a[2]), "indeterminate");
+	ck_assert_str_eq(as(a[4]), "noise");
+	a = args_of(rx_msg(r, 6));
 	ck_assert_str_eq(as(a[1]), "disappeared");
 	ck_assert_str_eq(as(a[2]), "reduced");
 	ck_assert_float_eq(af(a[3]), 0.5f);
@@ -260,20 +282,21 @@ START_TEST(every_event_type)
 	ck_assert(isnan(af(a[6]))); /* ratio: null */
 	ck_assert_int_eq(ai(a[7]), 1);
 	ck_assert_int_eq(ai(a[8]), 0);
-	a = args_of(rx_msg(r, 6));
+	ck_assert_str_eq(as(a[9]), "1,3"); /* indeterminate_ch, last */
+	a = args_of(rx_msg(r, 7));
 	ck_assert_float_eq(af(a[2]), 250.5f);
 	ck_assert_int_eq(ai(a[4]), 10);
 	ck_assert_int_eq(ai(a[5]), 1);
-	a = args_of(rx_msg(r, 7));
+	a = args_of(rx_msg(r, 8));
 	ck_assert_int_eq(ai(a[1]), 4);
 	ck_assert_str_eq(as(a[2]), "Dura \xef\xbf\xbd open");
 	ck_assert_str_eq(as(a[3]), "osc");
-	ck_assert_str_eq(as(args_of(rx_msg(r, 8))[1]), "stalled");
-	ck_assert_int_eq(ai(args_of(rx_msg(r, 9))[1]), 2147483647);
-	a = args_of(rx_msg(r, 10));
+	ck_assert_str_eq(as(args_of(rx_msg(r, 9))[1]), "stalled");
+	ck_assert_int_eq(ai(args_of(rx_msg(r, 10))[1]), 2147483647);
+	a = args_of(rx_msg(r, 11));
 	ck_assert_str_eq(as(a[1]), "disk");
 	ck_assert_str_eq(as(a[2]), "disk full");
-	a = args_of(rx_msg(r, 11));
+	a = args_of(rx_msg(r, 12));
 	ck_assert_str_eq(as(a[1]), "disappeared");
 	ck_assert_str_eq(as(a[2]), ""); /* no final_phase */
 	ck_assert_int_eq(ai(a[3]), 1);
@@ -285,7 +308,7 @@ START_TEST(every_event_type)
 	ck_assert_str_eq(as(a[29]), "mains_hz");
 	ck_assert(isnan(af(a[30]))); /* nothing judged: NaN, never N */
 
-	/* Grouping: 8 bundles; the stimulus's five messages share one. */
+	/* Grouping: 8 bundles; the stimulus's six messages share one. */
 	int bundles = 0, in_stim = 0;
 	for (int k = 0; k < r->n; k++) {
 		if (r->e[k].kind == RX_BUNDLE) {
@@ -297,7 +320,7 @@ START_TEST(every_event_type)
 			in_stim++;
 	}
 	ck_assert_int_eq(bundles, 8);
-	ck_assert_int_eq(in_stim, 5);
+	ck_assert_int_eq(in_stim, 6);
 	ck_assert_uint_eq(lsr_osc_dropped(o), 0);
 	lsr_osc_free(o);
 	rx_free(r);

@@ -134,7 +134,50 @@ START_TEST(banner_words)
 	HAS("NO STIMULUS \u2014 LAST VALID TRIAL 12 s AGO");
 	ev_state(196, LSR_STATE_NOT_DETECTED, 196, false, false, false);
 	HAS("LSR NOT DETECTED");
-	HAS("UNVERIFIED (NO CONTROL CHANNEL)");
+	HAS("UNVERIFIED");
+}
+END_TEST
+
+static void ev_channel(double t, int ch, enum lsr_state s, enum lsr_reason why)
+{
+	struct lsr_event ev = { .type = LSR_EV_CHANNEL_STATE, .t = t };
+	ev.channel_state.ch = ch;
+	ev.channel_state.state = s;
+	ev.channel_state.reason = why;
+	lsr_model_event(model, &ev);
+}
+
+/* The evidence detector's banners (docs/interface.md "States"): why it
+ * cannot judge, which channel a loss leaves out, and the false cure. */
+START_TEST(banner_evidence)
+{
+	ev_channel(100, 0, LSR_STATE_INDETERMINATE, LSR_REASON_NOISE);
+	ev_channel(100, 1, LSR_STATE_INDETERMINATE, LSR_REASON_NOISE);
+	ev_state(100, LSR_STATE_INDETERMINATE, 90, false, false, true);
+	HAS("INDETERMINATE \u2014 NOISE TOO HIGH FOR THIS LSR");
+	ev_channel(101, 1, LSR_STATE_INDETERMINATE, LSR_REASON_NO_VALID_TRIALS);
+	ev_state(101, LSR_STATE_INDETERMINATE, 90, false, false, true);
+	HAS("INDETERMINATE \u2014 NO VALID TRIALS");
+
+	ev_channel(150, 0, LSR_STATE_DISAPPEARED, LSR_REASON_NONE);
+	static const int oris[] = { 1 };
+	struct lsr_event ev = { .type = LSR_EV_STATE, .t = 150 };
+	ev.state.state = LSR_STATE_DISAPPEARED;
+	ev.state.since = 140;
+	ev.state.after_decompression = true;
+	ev.state.ratio = 0.05;
+	ev.state.verified = false;
+	ev.state.indeterminate_ch = oris;
+	ev.state.nind = 1;
+	lsr_model_event(model, &ev);
+	info.direct_ratio = 0.45;
+	HAS("Oris INDETERMINATE");
+	HAS("UNCONFIRMED: DIRECT RESPONSE 45% OF BASELINE \u2014 RAISE INTENSITY");
+	info.direct_ratio = 0.95; /* the direct response is fine: the intensity was lowered */
+	HAS("UNCONFIRMED: INTENSITY BELOW THE BASELINE'S \u2014 RAISE INTENSITY");
+	ev.state.verified = true;
+	lsr_model_event(model, &ev);
+	ck_assert_ptr_null(strstr(frame(), "UNCONFIRMED"));
 }
 END_TEST
 
@@ -536,6 +579,7 @@ Suite *suite_screen(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, banner_words);
+	tcase_add_test(tc, banner_evidence);
 	tcase_add_test(tc, sweeps_and_log);
 	tcase_add_test(tc, trace_peak_not_lost);
 	tcase_add_test(tc, ascii_fallback);
