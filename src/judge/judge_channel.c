@@ -52,7 +52,7 @@ static double coefficient_of_variation(const double *v, int n)
 bool lsr_baseline_store(struct lsr_baseline *b, double t, double p2p_uv, double onset_ms,
                         double noise_uv)
 {
-	if (!b->collecting || t < b->from_t || !isfinite(p2p_uv))
+	if (!(b->collecting || b->refining) || t < b->from_t || !isfinite(p2p_uv))
 		return false;
 	if (b->n == 0)
 		b->c_t_first = t;
@@ -88,17 +88,39 @@ void lsr_baseline_finish(struct lsr_baseline *b, const struct lsr_params *p, dou
 	b->intensity_ma = intensity_ma;
 	b->provisional = !(b->cv < p->baseline_cv) && !b->confirm_on_completion;
 	b->collecting = false;
+	b->refining = false;
 	b->confirm_on_completion = false;
 	b->n = 0;
+}
+
+/* A single sweep shows the LSR where its median p2p is this many times
+ * the noise's. */
+#define TRIAL_P2P_SNR 3.0
+
+double lsr_baseline_trial_p2p(const struct lsr_baseline *b)
+{
+	double med = lsr_judge_channel_median_of(b->c_p2p, b->n);
+	double noise = lsr_judge_channel_median_of(b->c_noise, b->n);
+	if (!(med > TRIAL_P2P_SNR * noise))
+		return NAN;
+	return sqrt(med * med - noise * noise);
 }
 
 void lsr_baseline_refine(struct lsr_baseline *b, const struct lsr_params *p, double p2p_uv,
                          double cv, int trials)
 {
-	b->p2p_uv = p2p_uv;
+	if (!isnan(p2p_uv))
+		b->p2p_uv = p2p_uv;
 	b->cv = cv;
 	b->trials = trials;
 	b->provisional = b->provisional && !(cv < p->baseline_cv);
+	lsr_baseline_stop_refining(b);
+}
+
+void lsr_baseline_stop_refining(struct lsr_baseline *b)
+{
+	b->refining = false;
+	b->n = 0;
 }
 
 bool lsr_baseline_confirm(struct lsr_baseline *b)

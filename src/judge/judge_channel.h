@@ -31,6 +31,8 @@ struct lsr_baseline {
 
 	/* Collection of the next one (the first, or a re-baseline). */
 	bool collecting;
+	bool refining;              /* an early baseline in force: its trials'
+	                               numbers still collected (evidence.h) */
 	bool confirm_on_completion; /* `b` arrived before it was complete */
 	double from_t;              /* only trials at or after this time */
 	int n;
@@ -42,11 +44,18 @@ struct lsr_baseline {
 /* No baseline; collecting the first from any time. */
 void lsr_baseline_reset(struct lsr_baseline *b);
 
-/* An early baseline made precise by the rest of its collection: the new
- * amplitude, variation and trial count; provisional stays unless it is
- * now stable (or was confirmed). */
+/* The single-trial amplitude a neurophysiologist reads off the collected
+ * sweeps: their median peak-to-peak with the noise's taken out in
+ * quadrature; NAN where it is not three times the noise (there an
+ * average shows the LSR better than single sweeps: the caller's). */
+double lsr_baseline_trial_p2p(const struct lsr_baseline *b);
+/* An early baseline made precise by the rest of its collection: the
+ * amplitude (NAN: the early one stays), variation and trial count;
+ * provisional stays unless it is now stable (or was confirmed). */
 void lsr_baseline_refine(struct lsr_baseline *b, const struct lsr_params *p, double p2p_uv,
                          double cv, int trials);
+/* An early baseline's collection ended where it was (evidence.h). */
+void lsr_baseline_stop_refining(struct lsr_baseline *b);
 
 /* Keep one valid trial's numbers toward the baseline being collected;
  * false when none is (or the trial is before from_t). */

@@ -70,8 +70,10 @@ static void apply_baseline_mark(struct lsr_judge *j, double t)
 		if (provisional || !have || first) {
 			if (lsr_baseline_confirm(b)) {
 				/* an early baseline the operator confirms is final */
-				if (j->ch[c].role == LSR_ROLE_LSR && j->ch[c].ev.ring)
+				if (j->ch[c].role == LSR_ROLE_LSR && j->ch[c].ev.ring && j->ch[c].ev.early) {
 					lsr_evidence_end_collection(&j->ch[c].ev);
+					lsr_baseline_stop_refining(b);
+				}
 				lsr_judge_emit_baseline(j, c, t);
 			}
 		} else {

@@ -213,23 +213,29 @@ static void weigh_lsr(struct lsr_judge *j, const struct lsr_trial *tr, int c, do
 		enum lsr_baseline_verdict v = lsr_evidence_baseline(&ch->ev, &j->p);
 		if (v == LSR_BASE_LSR && early) {
 			/* the early baseline made precise: judging goes on */
-			lsr_baseline_refine(&ch->base, &j->p, ch->ev.base_p2p_uv, ch->ev.base_cv,
-			                    ch->ev.base_trials);
+			lsr_baseline_refine(&ch->base, &j->p, lsr_baseline_trial_p2p(&ch->base),
+			                    ch->ev.base_cv, ch->ev.base_trials);
 			tv->refined[c] = true;
 			return;
 		}
 		if (v != LSR_BASE_MORE) {
 			bool has = v != LSR_BASE_NONE;
 			bool confirmed = ch->base.confirm_on_completion;
-			lsr_baseline_finish(&ch->base, &j->p, has ? ch->ev.base_p2p_uv : NAN,
-			                    has ? ch->ev.base_cv : NAN, has,
-			                    lsr_marks_intensity(&j->marks));
+			/* the amplitude single sweeps show, or where they cannot,
+			 * the average's (both free of the noise's bias) */
+			double p2p = lsr_baseline_trial_p2p(&ch->base);
+			if (isnan(p2p))
+				p2p = ch->ev.base_p2p_uv;
+			lsr_baseline_finish(&ch->base, &j->p, has ? p2p : NAN, has ? ch->ev.base_cv : NAN,
+			                    has, lsr_marks_intensity(&j->marks));
 			/* an early baseline is provisional until precise, unless
 			 * the operator already confirmed it: then it is final */
-			if (v == LSR_BASE_EARLY && confirmed)
+			if (v == LSR_BASE_EARLY && confirmed) {
 				lsr_evidence_end_collection(&ch->ev);
-			else if (v == LSR_BASE_EARLY)
+			} else if (v == LSR_BASE_EARLY) {
 				ch->base.provisional = true;
+				ch->base.refining = true;
+			}
 			tv->started[c] = true;
 			return;
 		}
@@ -358,8 +364,10 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 			}
 			/* an early baseline's collection holds only the LSR it
 			 * began with */
-			if (ch->st.state != LSR_STATE_PRESENT)
+			if (ch->st.state != LSR_STATE_PRESENT && ch->ev.early) {
 				lsr_evidence_end_collection(&ch->ev);
+				lsr_baseline_stop_refining(&ch->base);
+			}
 		} else {
 			changed = lsr_judge_channel_skip(&ch->st, &j->p, tr->t,
 			                                 tv.reason[c] == LSR_INVALID_NO_DIRECT);

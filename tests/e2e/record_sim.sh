@@ -61,8 +61,8 @@ grep -q '100%  60' "$dir/tty"
 # The command line wins over the recording's stored settings.
 "$LSRMON" --headless --replay "$dir/case.bdf" --set disappear_trials=12 > "$dir/set.jsonl"
 grep -q '"disappear_trials":12' "$dir/set.jsonl"
-"$LSRMON" --headless --duration 60 --set reduced_trials=7 --record "$dir/stored.bdf" > /dev/null
-"$LSRMON" --headless --replay "$dir/stored.bdf" | grep -q '"reduced_trials":7'
+"$LSRMON" --headless --duration 60 --set max_trials=7 --record "$dir/stored.bdf" > /dev/null
+"$LSRMON" --headless --replay "$dir/stored.bdf" | grep -q '"max_trials":7'
 
 # A crashed file EDFlib refuses (count -1, a partial record): exit 2 and
 # the way out; the repaired copy replays.

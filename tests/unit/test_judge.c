@@ -1,7 +1,7 @@
 /* tests/unit/test_judge.c — the judge's state transitions on synthetic
  * trials: baselines, loss and return, reduced vs disappeared, stimulation
  * failure, no_stimulus, cautery during decompression, noise-only
- * channels.  Expected times follow from the rules (clinical.md, the
+ * channels.  Expected times follow from the rules (docs/clinical.md, the
  * defaults: baseline 10…40 until precise, reduced at 50 %/60 %, the long
  * window w ≥ disappear_trials 10 read from the view, return 3, failure 3,
  * invalid_reset 10) and the 1 s stimulus grid t = 1, 2, …. */
@@ -334,7 +334,7 @@ END_TEST
 
 /* After a failure the disappeared state is what resumes, with its own
  * since.  A short failure's invalid trials neither advance nor reset the
- * run a return needs (clinical.md "What makes a trial valid"); more than
+ * run a return needs (docs/clinical.md "What makes a trial valid"); more than
  * invalid_reset of them do reset it: a return needs return_trials fresh
  * strong decisions. */
 START_TEST(stimulation_failure_resumes_disappeared_with_counters_reset)
@@ -394,7 +394,7 @@ START_TEST(stimulation_failure_resumes_disappeared_with_counters_reset)
 	 * lsr_judge_channel_decide): the first decision after the reset is
 	 * strong, but going to indeterminate (reason noise, though the LSR is
 	 * detected) clears strong_run, so the return comes one decision late
-	 * (return_trials + 1) with since = the second trial.  clinical.md:
+	 * (return_trials + 1) with since = the second trial.  docs/clinical.md:
 	 * "returned: present on 3 consecutive valid trials". */
 	fx_run(&f, 1);
 	s = fx_last_state(&f);

@@ -146,7 +146,7 @@ START_TEST(invalid_reset_after_more_than_ten)
 			/* SUSPECTED BUG (src/judge/judge_channel.c, the "fresh"
 			 * branch): after the reset the first valid absent trial
 			 * alone is called disappeared (a decision over 1 trial).
-			 * clinical.md: "disappeared: absent on the evidence of the
+			 * docs/clinical.md: "disappeared: absent on the evidence of the
 			 * last 10 valid trials", and more than invalid_reset
 			 * invalid trials reset the counters — so it takes w fresh
 			 * valid absent trials. */

@@ -1,6 +1,6 @@
 /* tests/unit/test_judge_evidence.c — what the evidence-based detector adds
- * (clinical.md "How presence is judged", "Stimulation settings";
- * interface.md "States"): indeterminate channels and overall state with
+ * (docs/clinical.md "How presence is judged", "Stimulation settings";
+ * docs/interface.md "States"): indeterminate channels and overall state with
  * their reason, indeterminate_ch beside a disappearance, unverified losses
  * (direct response below 80 %, a lowered intensity), a partial residual
  * that is reduced and never absent, the response's decision fields, a
@@ -405,7 +405,7 @@ END_TEST
 /* SUSPECTED BUG (src/judge/judge_channel.c lsr_judge_channel_decide, and
  * evidence.c: decisions "from the first trial after a baseline"): right
  * after the baseline the evidence holds one trial, and one absent trial
- * makes the channel disappeared (a decision over 1 trial).  clinical.md:
+ * makes the channel disappeared (a decision over 1 trial).  docs/clinical.md:
  * "disappeared: absent on the evidence of the last 10 valid trials". */
 START_TEST(loss_right_after_the_baseline_needs_the_long_window)
 {
@@ -431,7 +431,7 @@ END_TEST
  * the LSR channels are still taking their first baseline, after the
  * control's is complete (it takes baseline_trials, theirs up to
  * baseline_max), restarts their collection and does not confirm it.
- * interface.md: `b` confirms a provisional baseline and re-takes a
+ * docs/interface.md: `b` confirms a provisional baseline and re-takes a
  * confirmed one; an LSR baseline not yet complete is neither, and `b`
  * before completion confirms it on completion — it must still complete
  * within baseline_max trials of its first. */
@@ -459,7 +459,7 @@ END_TEST
  * p2p removed in quadrature, but a peak-to-peak is not a quadrature sum:
  * for common patients (50–200 µV in 15 µV RMS noise) the baseline keeps
  * most of the noise bias (+16 % at 100 µV, +29 % at 50 µV).
- * clinical.md: "amplitudes and ratios (baseline, …) are free of the noise
+ * docs/clinical.md: "amplitudes and ratios (baseline, …) are free of the noise
  * bias of peak-to-peak"; every response.amplitude_uv inherits it. */
 START_TEST(baseline_p2p_is_free_of_the_noise_bias)
 {
