@@ -167,9 +167,14 @@ static void on_response(struct lsr_model *m, const struct lsr_event *ev)
 	int len = ev->response.sweep_len;
 	if (ev->response.valid)
 		m->last_valid_t = ev->t;
-	/* No verdict (invalid, or neither present nor absent): counted for
-	 * the alarm when every LSR channel has none. */
-	if (!ev->response.valid || ev->response.present == LSR_NULL)
+	/* No verdict (invalid, or neither present nor absent) where there
+	 * should be one: counted for the alarm when every LSR channel has
+	 * none.  A channel still taking its baseline has no verdict yet by
+	 * design (the LSR channels' decisions start from their baseline). */
+	bool judged = ch->state != LSR_STATE_ACQUIRING && ch->state != LSR_STATE_NOT_DETECTED;
+	if (!judged)
+		ch->indeterminate = 0;
+	else if (!ev->response.valid || ev->response.present == LSR_NULL)
 		ch->indeterminate++;
 	else
 		ch->indeterminate = 0;
@@ -356,6 +361,16 @@ void lsr_model_event(struct lsr_model *m, const struct lsr_event *ev)
 		ch->base_p2p = ev->baseline.p2p_uv;
 		ch->base_onset = ev->baseline.onset_ms;
 		snapshot_baseline(m, c, ev->baseline.trials);
+		/* A baseline made precise or confirmed after the state was
+		 * said: "(provisional)" follows the baselines, as the judge's
+		 * next state will (any judged channel's still provisional). */
+		if (m->has_state) {
+			bool any = false;
+			for (int k = 0; k < m->nch; k++)
+				any |= m->ch[k].role != LSR_ROLE_OTHER && m->ch[k].has_baseline &&
+				       m->ch[k].base_provisional;
+			m->st.provisional = any;
+		}
 		lsr_model_logf(m, ev->t, LSR_COLOR_BASELINE, "Baseline ch%d %.0f uV%s", c,
 		               ev->baseline.p2p_uv, ev->baseline.provisional ? " (provisional)" : "");
 		m->dirty |= LSR_DIRTY_SWEEPS | LSR_DIRTY_TREND | LSR_DIRTY_BANNER;

@@ -68,6 +68,11 @@ key Enter
 wait_for "Cancel this mark?" || fail=1
 key y
 check standard-80x24-cancel "Mark: Cancel 1"
+# The reference patient's baseline is still provisional here (its
+# trial-to-trial CV is above baseline_cv): the first b confirms it, the
+# second takes a new one (docs/interface.md "Baseline").
+key b
+wait_gone "(provisional)" || fail=1
 key b
 check standard-80x24-rebaseline "RE-BASELINING"
 key Space

@@ -37,3 +37,18 @@ wait_for() {
 	cat "$tmp/screen"
 	return 1
 }
+
+# Until the screen no longer shows text (bounded like wait_for).
+wait_gone() {
+	local i
+	for ((i = 0; i < 400 * LSR_TIME_FACTOR; i++)); do
+		if tmux -L "$sock" capture-pane -p >"$tmp/screen" 2>/dev/null &&
+			! grep -qF -- "$1" "$tmp/screen"; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "timed out waiting for the screen to lose: $1"
+	cat "$tmp/screen"
+	return 1
+}
