@@ -59,6 +59,11 @@
  * of independent lags searched: the matched output of 20–1000 Hz noise
  * decorrelates within about TRACK_MS, so three. */
 #define LAGS_SEARCHED 3.0
+/* Absence is bounded at the most favourable latency of the whole range a
+ * drifting LSR may have (LAG_MIN_MS…LAG_MAX_MS, about seven independent
+ * lags): in noise alone the largest of seven standard normals averages
+ * about 1.35, which the long window's length allows for. */
+#define LAG_RANGE_BIAS 1.35
 /* Noise-only windows: the ends of the sweep, after any late component. */
 #define NOISE_FROM_MS 60.0
 #define NOISE_TO_MS 100.0
@@ -463,8 +468,8 @@ static void take_template(struct lsr_evidence *e, const struct lsr_params *p, in
 	e->k = clamp_int(zk * zk, 1, kmax);
 	/* w: absence below absent_pct seen, when the LSR is gone, with the
 	 * same power; at least disappear_trials */
-	double zw = (lsr_stats_normal_upper(ALPHA_ABSENT) + lsr_stats_normal_upper(0.05)) * sigma /
-	            (p->absent_pct / 100.0);
+	double zw = (lsr_stats_normal_upper(ALPHA_ABSENT) + lsr_stats_normal_upper(0.05) +
+	             LAG_RANGE_BIAS) * sigma / (p->absent_pct / 100.0);
 	int wmax = p->disappear_trials > kmax ? p->disappear_trials : kmax;
 	e->w = clamp_int(zw * zw, e->k, wmax);
 	if (e->w < p->disappear_trials)
@@ -601,12 +606,11 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	return LSR_BASE_LSR;
 }
 
-/* The best lag of avg (searched around the tracked one) and its matched
- * amplitude. */
-static double best_lag(const struct lsr_evidence *e, const double *avg, int *lag)
+/* The best lag of avg within lo…hi (clamped to the range a latency may
+ * drift) and its matched amplitude. */
+static double best_lag_in(const struct lsr_evidence *e, const double *avg, int lo, int hi, int *lag)
 {
 	const struct lsr_evidence_geometry *g = &e->g;
-	int lo = e->lag - g->track, hi = e->lag + g->track;
 	if (lo < g->lag_min)
 		lo = g->lag_min;
 	if (hi > g->lag_max)
@@ -621,6 +625,12 @@ static double best_lag(const struct lsr_evidence *e, const double *avg, int *lag
 		}
 	}
 	return best;
+}
+
+/* Searched around the tracked lag. */
+static double best_lag(const struct lsr_evidence *e, const double *avg, int *lag)
+{
+	return best_lag_in(e, avg, e->lag - e->g.track, e->lag + e->g.track, lag);
 }
 
 void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, struct lsr_decision *d)
@@ -707,13 +717,25 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, str
 	d->ratio = r;
 	d->lo95 = r - t95 * se;
 	d->hi95 = r + t95 * se;
-	d->hi99 = r + lsr_stats_normal_upper(ALPHA_ABSENT) * se;
+	/* The bound at the latency most favourable to the LSR over the whole
+	 * range it may have drifted to: an LSR 1.5 ms later than the tracked
+	 * one, too small to track, is not called absent because the matched
+	 * filter looks in the wrong place (docs/clinical.md, the traps). */
+	int lag_all;
+	double r_all = best_lag_in(e, e->avg_w, g->lag_min, g->lag_max, &lag_all);
+	if (!(r_all > r))
+		r_all = r;
+	d->hi99 = r_all + lsr_stats_normal_upper(ALPHA_ABSENT) * se;
 	/* absence rests on a whole long window (docs/clinical.md
 	 * "disappeared": the evidence of the last disappear_trials) */
 	d->absent = !d->detected && m >= e->w && d->hi99 < p->absent_pct / 100.0;
 	d->direct_ratio = dn ? dsum / dn : NAN;
 
-	/* follow a drifting latency while the LSR is clearly there */
+	/* follow a drifting latency while the LSR is clearly there: in the
+	 * short window, or (a small LSR) anywhere in the range over the long
+	 * one */
 	if (ck > Z_TRACK * s_eff / sqrt(k))
 		e->lag = lag_k;
+	else if (r_all > Z_TRACK * se)
+		e->lag = lag_all;
 }
