@@ -205,37 +205,33 @@ static double dot_d(const double *x, const double *v, int n)
 	return s;
 }
 
-/* Mean square about the window's own line (see unit()). */
-static double ms_f(const float *x, int n)
+/* Mean square about the window's own line (see unit()), of a float window
+ * (a sweep) or, with xf NULL, a double one (an average). */
+static double ms_line(const float *xf, const double *xd, int n)
 {
 	double s = 0, st = 0, tt = 0, c = (n - 1) / 2.0, q = 0;
 	for (int i = 0; i < n; i++) {
-		s += x[i];
-		st += (i - c) * x[i];
+		double x = xf ? xf[i] : xd[i];
+		s += x;
+		st += (i - c) * x;
 		tt += (i - c) * (i - c);
 	}
 	double m = s / n, slope = tt > 0 ? st / tt : 0;
 	for (int i = 0; i < n; i++) {
-		double r = (double)x[i] - m - slope * (i - c);
+		double r = (xf ? xf[i] : xd[i]) - m - slope * (i - c);
 		q += r * r;
 	}
 	return q / n;
 }
 
+static double ms_f(const float *x, int n)
+{
+	return ms_line(x, NULL, n);
+}
+
 static double ms_d(const double *x, int n)
 {
-	double s = 0, st = 0, tt = 0, c = (n - 1) / 2.0, q = 0;
-	for (int i = 0; i < n; i++) {
-		s += x[i];
-		st += (i - c) * x[i];
-		tt += (i - c) * (i - c);
-	}
-	double m = s / n, slope = tt > 0 ? st / tt : 0;
-	for (int i = 0; i < n; i++) {
-		double r = x[i] - m - slope * (i - c);
-		q += r * r;
-	}
-	return q / n;
+	return ms_line(NULL, x, n);
 }
 
 /* The peak-to-peak of the signal common to two independent averages,

@@ -97,9 +97,33 @@ void lsr_baseline_finish(struct lsr_baseline *b, const struct lsr_params *p, dou
  * the noise's. */
 #define TRIAL_P2P_SNR 3.0
 
+/* The mean of the middle half of n values (n ≤ LSR_BASELINE_MAX): a
+ * dropout or a burst does not move it, and an LSR that alternates
+ * between two sizes gets their mean, where a median would pick one. */
+static double interquartile_mean(const double *v, int n)
+{
+	double s[LSR_BASELINE_MAX];
+	int k = 0;
+	for (int i = 0; i < n && k < LSR_BASELINE_MAX; i++) {
+		int j = k++;
+		while (j > 0 && s[j - 1] > v[i]) {
+			s[j] = s[j - 1];
+			j--;
+		}
+		s[j] = v[i];
+	}
+	if (k == 0)
+		return NAN;
+	int lo = k / 4, hi = k - k / 4;
+	double sum = 0;
+	for (int i = lo; i < hi; i++)
+		sum += s[i];
+	return sum / (hi - lo);
+}
+
 double lsr_baseline_trial_p2p(const struct lsr_baseline *b)
 {
-	double med = lsr_judge_channel_median_of(b->c_p2p, b->n);
+	double med = interquartile_mean(b->c_p2p, b->n);
 	double noise = lsr_judge_channel_median_of(b->c_noise, b->n);
 	if (!(med > TRIAL_P2P_SNR * noise))
 		return NAN;

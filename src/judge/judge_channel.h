@@ -45,8 +45,8 @@ struct lsr_baseline {
 void lsr_baseline_reset(struct lsr_baseline *b);
 
 /* The single-trial amplitude a neurophysiologist reads off the collected
- * sweeps: their median peak-to-peak with the noise's taken out in
- * quadrature; NAN where it is not three times the noise (there an
+ * sweeps: the mean of the middle half of their peak-to-peak values, with
+ * the noise's (median) taken out in quadrature; NAN where it is not three times the noise (there an
  * average shows the LSR better than single sweeps: the caller's). */
 double lsr_baseline_trial_p2p(const struct lsr_baseline *b);
 /* An early baseline made precise by the rest of its collection: the

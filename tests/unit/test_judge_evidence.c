@@ -346,11 +346,83 @@ START_TEST(return_needs_return_trials_strong_decisions)
 	fx_run(&f, 4);
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
 	fx_run(&f, 1);
+	/* present, not reduced: the return is judged on its own trials, not
+	 * on a window still holding the absence before it */
 	const struct lsr_event *s = fx_last_state(&f);
-	ck_assert(s->state.state == LSR_STATE_PRESENT || s->state.state == LSR_STATE_REDUCED);
+	ck_assert_int_eq(s->state.state, LSR_STATE_PRESENT);
 	ck_assert_int_eq(s->state.prev, LSR_STATE_DISAPPEARED);
 	ck_assert_double_eq(s->state.since, first);
+	int reduced = fx_count_state(&f, LSR_STATE_REDUCED);
+	fx_run(&f, w);
+	ck_assert_int_eq(fx_count_state(&f, LSR_STATE_REDUCED), reduced);
 	ck_assert_double_eq(s->t, first + 4);
+	fx_free(&f);
+}
+END_TEST
+
+/* The n-th baseline event of channel ch (1 the first), or NULL. */
+static const struct lsr_event *nth_baseline(const struct fx *f, int ch, int n)
+{
+	for (int k = fx_find(f, LSR_EV_BASELINE, 0); k >= 0; k = fx_find(f, LSR_EV_BASELINE, k + 1))
+		if (f->e[k].ev.baseline.ch == ch && --n == 0)
+			return &f->e[k].ev;
+	return NULL;
+}
+
+/* Judging starts at baseline_trials when the LSR there is beyond doubt,
+ * although a baseline of an LSR this variable (300/100 µV on alternate
+ * trials, CV 0.5) needs about 33 trials to be precise to ±15%; the
+ * baseline is sent again, with its final numbers, once it is
+ * (docs/detector.md "The baseline"). */
+START_TEST(judging_starts_before_the_baseline_is_precise)
+{
+	struct fx f;
+	fx_init(&f, "lc", true);
+	int n = f.p.baseline_trials;
+	for (int i = 1; i <= n; i++) {
+		f.lsr[0] = i % 2 ? 300 : 100;
+		fx_run(&f, 1);
+	}
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_PRESENT);
+	const struct lsr_event *b = nth_baseline(&f, 0, 1);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(b->baseline.trials, n);
+	ck_assert(b->baseline.provisional);
+	ck_assert(fx_last_state(&f)->state.provisional);
+	ck_assert_ptr_null(nth_baseline(&f, 0, 2));
+	for (int i = n + 1; i <= f.p.baseline_max; i++) {
+		f.lsr[0] = i % 2 ? 300 : 100;
+		fx_run(&f, 1);
+	}
+	b = nth_baseline(&f, 0, 2);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_gt(b->baseline.trials, 2 * n);
+	ck_assert_int_le(b->baseline.trials, f.p.baseline_max);
+	/* single sweeps show 300 and 100: the baseline says their mean */
+	ck_assert_double_eq_tol(b->baseline.p2p_uv, 200, 200 * 0.25);
+	ck_assert_int_eq(fx_count(&f, LSR_EV_STATE), 1); /* present throughout */
+	fx_free(&f);
+}
+END_TEST
+
+/* A full return is present, not reduced: it is judged on the trials of
+ * the return alone, not on a long window still holding the absence
+ * before it (the premature fixture's return was called reduced). */
+START_TEST(full_return_is_present)
+{
+	struct fx f;
+	fx_init(&f, "lc", true);
+	fx_run(&f, 20);
+	int w = fx_w(&f, 0);
+	fx_set_lsr(&f, ABSENT);
+	ck_assert_int_le(fx_run_until(&f, LSR_STATE_DISAPPEARED, w + 2), w + 2);
+	fx_run(&f, w);
+	int reduced = fx_count_state(&f, LSR_STATE_REDUCED);
+	fx_set_lsr(&f, 200);
+	ck_assert_int_le(fx_run_until(&f, LSR_STATE_PRESENT, 2 * f.p.return_trials), 2 * f.p.return_trials);
+	fx_run(&f, 2 * w);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_PRESENT);
+	ck_assert_int_eq(fx_count_state(&f, LSR_STATE_REDUCED), reduced);
 	fx_free(&f);
 }
 END_TEST
@@ -492,6 +564,8 @@ Suite *suite_judge_evidence(void)
 	tcase_add_test(tc, partial_residual_is_reduced_never_disappeared);
 	tcase_add_test(tc, response_trials_and_amplitude_after_the_baseline);
 	tcase_add_test(tc, return_needs_return_trials_strong_decisions);
+	tcase_add_test(tc, full_return_is_present);
+	tcase_add_test(tc, judging_starts_before_the_baseline_is_precise);
 	tcase_add_test(tc, disappeared_without_support_becomes_indeterminate);
 	tcase_add_test(tc, loss_right_after_the_baseline_needs_the_long_window);
 	tcase_add_test(tc, baseline_b_while_the_lsr_baseline_is_collected_confirms_it);
