@@ -89,6 +89,7 @@ struct lsr_driver_opts {
 	uint64_t seed;             /* sim */
 	double duration_s;         /* sim: length of the scripted case */
 	uint64_t sim_patient;      /* sim: 0 the reference patient, N > 0 drawn */
+	bool sim_no_hum;           /* sim: the same patient without mains hum (tests) */
 };
 
 enum lsr_generate_status { LSR_GENERATE_MORE = 0, LSR_GENERATE_END = 1 };

@@ -322,8 +322,8 @@ int lsr_sim_script_init(struct lsr_sim_script *s,
 	s->sync = c->sync;
 	/* Mains and wander are traits of a drawn patient; the reference
 	 * patient has them only in the noisy scenario. */
-	s->hum = c->noisy || p->id != 0;
-	s->wander = s->hum;
+	s->wander = c->noisy || p->id != 0;
+	s->hum = s->wander && !opts->sim_no_hum;
 	/* Another patient, another train; patient 0 keeps the seed's own. */
 	lsr_sim_rng_seed(&s->rng, seed ^ (p->id * 0x9e3779b97f4a7c15u));
 	s->since_dropout = DROPOUT_GAP;

@@ -449,7 +449,8 @@ static struct lsr_source *open_source(struct lsr_session *s, char *err, size_t e
 		*exit_code = 2;
 		return NULL;
 	}
-	struct lsr_driver_opts dopts = { o->scenario, o->seed, o->duration, o->sim_patient };
+	struct lsr_driver_opts dopts = { .scenario = o->scenario, .seed = o->seed,
+	                                 .duration_s = o->duration, .sim_patient = o->sim_patient };
 	struct lsr_source *src = lsr_source_gen_new(drv, &dopts, s->speed, lsr_clock_mono(), err, errlen);
 	if (!src)
 		*exit_code = 2;

@@ -615,7 +615,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		char err[256];
-		struct lsr_driver_opts o = {a.scenario, seed, a.sim_duration, 0};
+		struct lsr_driver_opts o = { .scenario = a.scenario, .seed = seed, .duration_s = a.sim_duration };
 		a.sim_st = lsr_driver_sim.create(&o, err, sizeof err);
 		if (!a.sim_st) {
 			fprintf(stderr, "fakeamp: --sim %s: %s\n", a.scenario, err);

@@ -237,7 +237,8 @@ int main(int argc, char **argv)
 	} else {
 		struct lsr_sim_truth t;
 		char err[200];
-		struct lsr_driver_opts o = {scenario, seed, duration, patient};
+		struct lsr_driver_opts o = { .scenario = scenario, .seed = seed, .duration_s = duration,
+		                           .sim_patient = patient };
 		if (lsr_sim_truth(&o, &t, err, sizeof err) < 0) {
 			fprintf(stderr, "simtruth: %s\n", err);
 			return 2;

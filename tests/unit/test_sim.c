@@ -92,7 +92,7 @@ static void cap_free(struct capture *c)
  * irregular chunks when chunk is 0. */
 static struct capture *run(const char *scenario, uint64_t seed, int chunk)
 {
-	struct lsr_driver_opts o = {scenario, seed, DUR, 0};
+	struct lsr_driver_opts o = {scenario, seed, DUR, 0, false};
 	char err[200];
 	void *st = lsr_driver_sim.create(&o, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
@@ -120,7 +120,7 @@ static struct lsr_sim_truth truth(const char *scenario, uint64_t seed)
 {
 	struct lsr_sim_truth t;
 	char err[200];
-	ck_assert_msg(lsr_sim_truth(&(struct lsr_driver_opts){scenario, seed, DUR, 0}, &t, err, sizeof err) == 0,
+	ck_assert_msg(lsr_sim_truth(&(struct lsr_driver_opts){scenario, seed, DUR, 0, false}, &t, err, sizeof err) == 0,
 	              "%s", err);
 	return t;
 }
@@ -156,34 +156,34 @@ START_TEST(rejects_bad_options)
 	ck_assert_ptr_eq(lsr_driver_find("sim"), &lsr_driver_sim);
 	ck_assert(lsr_driver_sim.generate != NULL);
 	ck_assert(lsr_driver_sim.feed == NULL);
-	struct lsr_driver_opts o = {"nope", 1, 300, 0};
+	struct lsr_driver_opts o = {"nope", 1, 300, 0, false};
 	err[0] = 0;
 	ck_assert_ptr_null(lsr_driver_sim.create(&o, err, sizeof err));
 	ck_assert_ptr_nonnull(strstr(err, "nope"));
 	const double bad[] = {59.9, -1, NAN, INFINITY, 1e9};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		struct lsr_driver_opts b = {"classic", 1, bad[i], 0};
+		struct lsr_driver_opts b = {"classic", 1, bad[i], 0, false};
 		err[0] = 0;
 		ck_assert_ptr_null(lsr_driver_sim.create(&b, err, sizeof err));
 		ck_assert_ptr_nonnull(strstr(err, "duration"));
 		struct lsr_sim_truth t;
-		ck_assert_int_eq(lsr_sim_truth(&(struct lsr_driver_opts){"classic", 1, bad[i], 0}, &t, err,
+		ck_assert_int_eq(lsr_sim_truth(&(struct lsr_driver_opts){"classic", 1, bad[i], 0, false}, &t, err,
 		                               sizeof err), -1);
 	}
 	struct lsr_sim_truth t;
-	ck_assert_int_eq(lsr_sim_truth(&(struct lsr_driver_opts){"bogus", 1, 60, 0}, &t, err, sizeof err), -1);
+	ck_assert_int_eq(lsr_sim_truth(&(struct lsr_driver_opts){"bogus", 1, 60, 0, false}, &t, err, sizeof err), -1);
 	ck_assert_ptr_nonnull(strstr(err, "bogus"));
 	/* NULL scenario is classic; 0 duration is the default 300 s. */
-	struct lsr_driver_opts d = {NULL, 1, 0, 0};
+	struct lsr_driver_opts d = {NULL, 1, 0, 0, false};
 	void *st = lsr_driver_sim.create(&d, err, sizeof err);
 	ck_assert_ptr_nonnull(st);
 	lsr_driver_sim.destroy(st);
-	ck_assert_int_eq(lsr_sim_truth(&(struct lsr_driver_opts){NULL, 1, 0, 0}, &t, err, sizeof err), 0);
+	ck_assert_int_eq(lsr_sim_truth(&(struct lsr_driver_opts){NULL, 1, 0, 0, false}, &t, err, sizeof err), 0);
 	ck_assert_uint_eq(t.end_index, 300 * LSR_SIM_RATE);
 	ck_assert_str_eq(t.expected_final, "disappeared");
 	lsr_sim_truth_free(&t);
 	for (int i = 0; lsr_sim_scenarios[i]; i++) {
-		struct lsr_driver_opts s = {lsr_sim_scenarios[i], 1, 60, 0};
+		struct lsr_driver_opts s = {lsr_sim_scenarios[i], 1, 60, 0, false};
 		st = lsr_driver_sim.create(&s, err, sizeof err);
 		ck_assert_msg(st != NULL, "%s: %s", lsr_sim_scenarios[i], err);
 		lsr_driver_sim.destroy(st);
@@ -425,7 +425,7 @@ END_TEST
 
 START_TEST(ends_at_duration)
 {
-	struct lsr_driver_opts o = {"classic", 2, DUR, 0};
+	struct lsr_driver_opts o = {"classic", 2, DUR, 0, false};
 	char err[200];
 	void *st = lsr_driver_sim.create(&o, err, sizeof err);
 	ck_assert_ptr_nonnull(st);
@@ -483,7 +483,7 @@ static void count_block(void *ctx, const struct lsr_block *b)
 /* After the end, "everything" is bounded per call, never endless. */
 START_TEST(after_end_is_bounded)
 {
-	struct lsr_driver_opts o = {"persistent", 2, DUR, 0};
+	struct lsr_driver_opts o = {"persistent", 2, DUR, 0, false};
 	char err[200];
 	void *st = lsr_driver_sim.create(&o, err, sizeof err);
 	ck_assert_ptr_nonnull(st);

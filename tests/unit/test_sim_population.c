@@ -221,7 +221,7 @@ static void run_block(void *ctx, const struct lsr_block *b)
 
 static void generate(uint64_t patient, int chunk, struct run *r)
 {
-	struct lsr_driver_opts o = {"classic", 4, 60, patient};
+	struct lsr_driver_opts o = {"classic", 4, 60, patient, false};
 	char err[200];
 	void *st = lsr_driver_sim.create(&o, err, sizeof err);
 	ck_assert_msg(st != NULL, "%s", err);
@@ -242,7 +242,7 @@ START_TEST(drawn_patient_generates_its_truth)
 	uint64_t patient = 1 + (uint64_t)_i;
 	struct lsr_sim_truth t;
 	char err[200];
-	struct lsr_driver_opts o = {"classic", 4, 60, patient};
+	struct lsr_driver_opts o = {"classic", 4, 60, patient, false};
 	ck_assert_int_eq(lsr_sim_truth(&o, &t, err, sizeof err), 0);
 	struct run a = {0}, b = {0};
 	generate(patient, 4096, &a);

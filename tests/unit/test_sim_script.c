@@ -16,7 +16,7 @@ static struct lsr_sim_truth truth_for(const char *scenario, uint64_t seed,
 {
 	struct lsr_sim_truth t;
 	char err[200];
-	ck_assert_msg(lsr_sim_truth(&(struct lsr_driver_opts){scenario, seed, dur, 0}, &t, err, sizeof err) == 0,
+	ck_assert_msg(lsr_sim_truth(&(struct lsr_driver_opts){scenario, seed, dur, 0, false}, &t, err, sizeof err) == 0,
 	              "%s", err);
 	return t;
 }
@@ -142,7 +142,7 @@ START_TEST(no_sync_shares_classic_train)
 	/* Dropouts are occasional single trials over a long case. */
 	struct lsr_sim_truth l;
 	char err[200];
-	ck_assert_int_eq(lsr_sim_truth(&(struct lsr_driver_opts){"persistent", 1, 3600, 0}, &l, err, sizeof err), 0);
+	ck_assert_int_eq(lsr_sim_truth(&(struct lsr_driver_opts){"persistent", 1, 3600, 0, false}, &l, err, sizeof err), 0);
 	int drops = 0;
 	for (int s = 0; s < l.nstims; s++)
 		drops += l.stims[s].dropout;
