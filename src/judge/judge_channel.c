@@ -176,6 +176,7 @@ static void clear_runs(struct lsr_judge_channel *c)
 	c->strong_run = 0;
 	c->strong_since = NAN;
 	c->unsupported = 0;
+	c->contradicted = 0;
 	c->bad_run = 0;
 }
 
@@ -210,6 +211,7 @@ static void go(struct lsr_judge_channel *c, enum lsr_state s, double since, enum
 	c->reason = s == LSR_STATE_INDETERMINATE ? why : LSR_REASON_NONE;
 	c->strong_run = 0;
 	c->unsupported = 0;
+	c->contradicted = 0;
 }
 
 /* Detected: present, or reduced when the amplitude is below reduced_pct
@@ -275,8 +277,21 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 			go(c, detected_state(p, d), c->strong_since, LSR_REASON_NONE);
 		} else if (d->absent) {
 			c->unsupported = 0;
-		} else if (++c->unsupported > p->invalid_reset) {
+			c->contradicted = 0;
+		} else if (++c->unsupported > p->invalid_reset ||
+		           (d->strong && ++c->contradicted >= p->return_trials)) {
+			/* no evidence of absence left — or evidence against it:
+			 * return_trials decisions since the last absent one
+			 * strong enough for a return, but not in a row (few
+			 * valid trials between contaminated ones, say; strong,
+			 * not merely detected: one noisy trial keeps the long
+			 * window detecting for w decisions).  A run of strong
+			 * decisions goes on toward the return. */
+			int run = c->strong_run;
+			double since = c->strong_since;
 			go(c, LSR_STATE_INDETERMINATE, t, LSR_REASON_NOISE);
+			c->strong_run = run;
+			c->strong_since = since;
 		}
 		break;
 	case LSR_STATE_INDETERMINATE:
@@ -318,6 +333,7 @@ bool lsr_judge_channel_skip(struct lsr_judge_channel *c, const struct lsr_params
 	c->bad_run = 0;
 	c->fresh = true;
 	c->strong_run = 0;
+	c->contradicted = 0;
 	/* Trials the stimulus did not reach the nerve on are a stimulation
 	 * failure, which the overall state shows; the LSR's own verdict is
 	 * no older in valid trials than before it, and the next ones decide

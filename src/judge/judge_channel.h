@@ -91,6 +91,7 @@ struct lsr_judge_channel {
 	int strong_run;        /* consecutive decisions strong enough to return */
 	double strong_since;
 	int unsupported;       /* decisions since disappeared was last shown */
+	int contradicted;      /* of them, those that detected the LSR */
 	int bad_run;           /* consecutive invalid trials */
 	struct lsr_decision last; /* the latest decision (made = false: none) */
 };

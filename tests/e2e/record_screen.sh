@@ -10,7 +10,10 @@ tmp=$(mktemp -d)
 sock="lsrrec$$"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
 
-tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 30 \
+# 40 rows: the event list (newest first) must reach back past the
+# baselines' entries (provisional, then precise) to the disk alarm, which
+# comes a few seconds into the case.
+tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 40 \
 	"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color XDG_STATE_HOME=$tmp \
 	prlimit --fsize=400000 $LSRMON --speed max --pause-at 50 --record $tmp/f.bdf; sleep 60"
 
