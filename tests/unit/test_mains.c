@@ -10,22 +10,10 @@
 
 #include "signal_path.h"
 #include "synth.h"
+#include "trial_rec.h"
 
-#define MAXT 128
 #define SKIP 8 /* trials before the fit has settled (50/60 decided, frequency found) */
 
-struct rec {
-	int n;
-	struct lsr_trial tr[MAXT];
-};
-
-static void on_trial(void *ctx, const struct lsr_trial *t)
-{
-	struct rec *r = ctx;
-	if (r->n < MAXT)
-		r->tr[r->n] = *t;
-	r->n++;
-}
 
 /* One patient's stream: which mains, how much of it. */
 struct hum {
@@ -33,7 +21,7 @@ struct hum {
 };
 
 struct run {
-	struct rec r;
+	struct trial_rec r;
 	struct lsr_signal_report rep;
 };
 
@@ -80,7 +68,7 @@ static void run_one(struct run *out, int rate, int mains, const struct hum *h, d
 	c.rate = rate;
 	c.channels = 3;
 	char err[200];
-	struct lsr_signal *s = lsr_signal_new(&p, &c, on_trial, &out->r, err, sizeof err);
+	struct lsr_signal *s = lsr_signal_new(&p, &c, trial_rec_keep, &out->r, err, sizeof err);
 	ck_assert_msg(s != NULL, "%s", err);
 	struct lsr_block b;
 	while (g->next_index < (int64_t)secs * rate) {
@@ -99,11 +87,11 @@ static int cmp(const void *a, const void *b)
 }
 
 /* Median over the settled trials of one channel's LSR-window p2p. */
-static double median_lsr_p2p(const struct rec *r, int ch)
+static double median_lsr_p2p(const struct trial_rec *r, int ch)
 {
-	double v[MAXT];
+	double v[TRIAL_REC_MAX];
 	int n = 0;
-	for (int i = SKIP; i < r->n && i < MAXT; i++)
+	for (int i = SKIP; i < r->n && i < TRIAL_REC_MAX; i++)
 		v[n++] = r->tr[i].ch[ch].lsr.p2p_uv;
 	qsort(v, (size_t)n, sizeof v[0], cmp);
 	return v[n / 2];
@@ -163,7 +151,7 @@ START_TEST(hum_free_responses_unchanged)
 	run_one(a, rate, LSR_MAINS_AUTO, NULL, 60, 0, 30, 31 + (uint64_t)_i);
 	run_one(o, rate, LSR_MAINS_OFF, NULL, 60, 0, 30, 31 + (uint64_t)_i);
 	ck_assert_int_eq(a->r.n, o->r.n);
-	for (int i = SKIP; i < a->r.n && i < MAXT; i++)
+	for (int i = SKIP; i < a->r.n && i < TRIAL_REC_MAX; i++)
 		for (int c = 0; c < 2; c++) {
 			const struct lsr_window_measure *x = &a->r.tr[i].ch[c].lsr, *y = &o->r.tr[i].ch[c].lsr;
 			ck_assert_msg(fabs(x->p2p_uv - y->p2p_uv) < 0.05 * y->p2p_uv, "trial %d ch %d: p2p %.2f vs %.2f",
@@ -187,9 +175,9 @@ START_TEST(after_discharges_kept)
 	struct run *a = malloc(sizeof *a), *o = malloc(sizeof *o);
 	run_one(a, rate, LSR_MAINS_AUTO, h, 0, 150, 30, 51 + (uint64_t)_i);
 	run_one(o, rate, LSR_MAINS_OFF, NULL, 0, 150, 30, 51 + (uint64_t)_i);
-	double x[MAXT], y[MAXT];
+	double x[TRIAL_REC_MAX], y[TRIAL_REC_MAX];
 	int n = 0;
-	for (int i = SKIP; i < a->r.n && i < MAXT; i++, n++) {
+	for (int i = SKIP; i < a->r.n && i < TRIAL_REC_MAX; i++, n++) {
 		x[n] = a->r.tr[i].ch[0].late_p2p_uv;
 		y[n] = o->r.tr[i].ch[0].late_p2p_uv;
 	}

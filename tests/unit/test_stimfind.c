@@ -9,26 +9,14 @@
 #include "signal_path.h"
 #include "stimfind.h"
 #include "synth.h"
+#include "trial_rec.h"
 
-#define MAXT 512
 
-struct rec {
-	int n;
-	struct lsr_trial tr[MAXT];
-};
-
-static void on_trial(void *ctx, const struct lsr_trial *t)
-{
-	struct rec *r = ctx;
-	if (r->n < MAXT)
-		r->tr[r->n] = *t;
-	r->n++;
-}
 
 struct fix {
 	struct lsr_params p;
 	struct syn g;
-	struct rec r;
+	struct trial_rec r;
 	struct lsr_signal *s;
 };
 
@@ -51,7 +39,7 @@ static void fix_open(struct fix *f, double full_scale)
 	c.channels = f->g.nch;
 	c.full_scale_uv = full_scale;
 	char err[200];
-	f->s = lsr_signal_new(&f->p, &c, on_trial, &f->r, err, sizeof err);
+	f->s = lsr_signal_new(&f->p, &c, trial_rec_keep, &f->r, err, sizeof err);
 	ck_assert_msg(f->s != NULL, "%s", err);
 }
 
@@ -145,10 +133,10 @@ START_TEST(trains_closer_than_train_ms_are_one_stimulus)
 {
 	struct lsr_params p;
 	lsr_params_defaults(&p);
-	struct rec *r = calloc(1, sizeof *r);
+	struct trial_rec *r = calloc(1, sizeof *r);
 	struct lsr_stream_config c = { .rate = 20000, .channels = 1 };
 	char err[200];
-	struct lsr_signal *s = lsr_signal_new(&p, &c, on_trial, r, err, sizeof err);
+	struct lsr_signal *s = lsr_signal_new(&p, &c, trial_rec_keep, r, err, sizeof err);
 	ck_assert_ptr_nonnull(s);
 	/* A train of three edges 5 ms apart; one 1 s later; then two exactly
 	 * 20 ms apart (not closer than train_ms: two stimuli, overlapping). */
@@ -292,10 +280,10 @@ START_TEST(no_edge_at_the_first_sample_after_a_gap)
 {
 	struct lsr_params p;
 	lsr_params_defaults(&p);
-	struct rec *r = calloc(1, sizeof *r);
+	struct trial_rec *r = calloc(1, sizeof *r);
 	struct lsr_stream_config c = { .rate = 20000, .channels = 1 };
 	char err[200];
-	struct lsr_signal *s = lsr_signal_new(&p, &c, on_trial, r, err, sizeof err);
+	struct lsr_signal *s = lsr_signal_new(&p, &c, trial_rec_keep, r, err, sizeof err);
 	ck_assert_ptr_nonnull(s);
 	static float zeros[1000];
 	uint8_t low[1000] = { 0 }, high[1000];
@@ -356,10 +344,10 @@ START_TEST(fast_trains_overlap_never_crash)
 	struct lsr_params p;
 	lsr_params_defaults(&p);
 	p.train_ms = 1;
-	struct rec *r = calloc(1, sizeof *r);
+	struct trial_rec *r = calloc(1, sizeof *r);
 	struct lsr_stream_config c = { .rate = 20000, .channels = 2 };
 	char err[200];
-	struct lsr_signal *s = lsr_signal_new(&p, &c, on_trial, r, err, sizeof err);
+	struct lsr_signal *s = lsr_signal_new(&p, &c, trial_rec_keep, r, err, sizeof err);
 	ck_assert_ptr_nonnull(s);
 	/* An edge every 1.05 ms for 0.5 s: ~95 sweeps waiting at once. */
 	static int64_t e[480];
@@ -368,7 +356,7 @@ START_TEST(fast_trains_overlap_never_crash)
 	feed_edges(s, 2, e, 480, 20000);
 	ck_assert_int_eq(r->n, 480);
 	ck_assert_int_eq(lsr_signal_stims(s), 480);
-	for (int i = 0; i < r->n && i < MAXT; i++) {
+	for (int i = 0; i < r->n && i < TRIAL_REC_MAX; i++) {
 		ck_assert_int_eq(r->tr[i].n, i + 1);
 		ck_assert(r->tr[i].overlap);
 		if (i > 0)
@@ -505,10 +493,10 @@ START_TEST(hostile_blocks_never_crash)
 	struct lsr_params p;
 	lsr_params_defaults(&p);
 	p.train_ms = 1;
-	struct rec *r = calloc(1, sizeof *r);
+	struct trial_rec *r = calloc(1, sizeof *r);
 	struct lsr_stream_config c = { .rate = 10000, .channels = 3 };
 	char err[200];
-	struct lsr_signal *s = lsr_signal_new(&p, &c, on_trial, r, err, sizeof err);
+	struct lsr_signal *s = lsr_signal_new(&p, &c, trial_rec_keep, r, err, sizeof err);
 	ck_assert_ptr_nonnull(s);
 	enum { CH = 5, N = LSR_MAX_BLOCK + 10 };
 	float *buf = calloc((size_t)CH * N, sizeof *buf);
@@ -537,7 +525,7 @@ START_TEST(hostile_blocks_never_crash)
 	lsr_signal_flush(s);
 	ck_assert_int_gt(r->n, 0);
 	ck_assert_int_gt(lsr_signal_rejected(s), 0);
-	for (int i = 0; i < r->n && i < MAXT; i++) {
+	for (int i = 0; i < r->n && i < TRIAL_REC_MAX; i++) {
 		ck_assert_int_eq(r->tr[i].n, i + 1);
 		ck_assert_int_eq(r->tr[i].nch, 3);
 	}
