@@ -8,14 +8,14 @@
 
 #define MEDIAN_MAX 64
 
-double lsr_judge_channel_median_of(const double *v, int n)
+/* The values of v that are numbers, sorted into s (at most MEDIAN_MAX);
+ * returns how many.  Insertion sort: n is at most a few dozen. */
+static int sorted_numbers(const double *v, int n, double *s)
 {
-	double s[MEDIAN_MAX];
 	int k = 0;
 	for (int i = 0; i < n && k < MEDIAN_MAX; i++) {
 		if (isnan(v[i]))
 			continue;
-		/* insertion sort: n is at most a few dozen */
 		int j = k++;
 		while (j > 0 && s[j - 1] > v[i]) {
 			s[j] = s[j - 1];
@@ -23,6 +23,13 @@ double lsr_judge_channel_median_of(const double *v, int n)
 		}
 		s[j] = v[i];
 	}
+	return k;
+}
+
+double lsr_judge_channel_median_of(const double *v, int n)
+{
+	double s[MEDIAN_MAX];
+	int k = sorted_numbers(v, n, s);
 	if (k == 0)
 		return NAN;
 	return k % 2 ? s[k / 2] : 0.5 * (s[k / 2 - 1] + s[k / 2]);
@@ -99,19 +106,12 @@ void lsr_baseline_finish(struct lsr_baseline *b, const struct lsr_params *p, dou
 
 /* The mean of the middle half of n values (n ≤ LSR_BASELINE_MAX): a
  * dropout or a burst does not move it, and an LSR that alternates
- * between two sizes gets their mean, where a median would pick one. */
+ * between two sizes gets their mean, where a median would pick one.
+ * NANs skipped. */
 static double interquartile_mean(const double *v, int n)
 {
-	double s[LSR_BASELINE_MAX];
-	int k = 0;
-	for (int i = 0; i < n && k < LSR_BASELINE_MAX; i++) {
-		int j = k++;
-		while (j > 0 && s[j - 1] > v[i]) {
-			s[j] = s[j - 1];
-			j--;
-		}
-		s[j] = v[i];
-	}
+	double s[MEDIAN_MAX];
+	int k = sorted_numbers(v, n, s);
 	if (k == 0)
 		return NAN;
 	int lo = k / 4, hi = k - k / 4;
