@@ -356,7 +356,7 @@ static void remove_decay(const struct lsr_condition *c, double *z, float *y, dou
 }
 
 void lsr_condition_sweeps(const struct lsr_condition *c, double *scratch, float *const *x,
-                          int nx, int n, int stim)
+                          int nx, int n, int stim, float *const *pre, int npre)
 {
 	int b_end = stim + c->blank; /* first sample after blanking */
 	int b0 = stim - c->lead;     /* first blanked sample */
@@ -389,10 +389,12 @@ void lsr_condition_sweeps(const struct lsr_condition *c, double *scratch, float 
 		for (int i = b0; i < b_end; i++)
 			y[i] = (float)(y0 + (y1 - y0) * (i - b0 + 1) / len);
 	}
-	lsr_filter_zerophase_n(&c->filt, x, nx, (size_t)n, (size_t)c->pad);
+	struct lsr_filter_tap tap = { (size_t)(stim - npre), (size_t)npre, pre };
+	lsr_filter_zerophase_n(&c->filt, x, nx, (size_t)n, (size_t)c->pad,
+	                       pre && npre > 0 && npre <= stim ? &tap : NULL);
 }
 
 void lsr_condition_plain(const struct lsr_condition *c, float *const *x, int nx, int n)
 {
-	lsr_filter_zerophase_n(&c->filt, x, nx, (size_t)n, (size_t)c->pad);
+	lsr_filter_zerophase_n(&c->filt, x, nx, (size_t)n, (size_t)c->pad, NULL);
 }

@@ -46,9 +46,11 @@ size_t lsr_condition_scratch_len(const struct lsr_condition *c);
 
 /* x[k][0..n) for k < nx: raw µV, the stimulus at x[k][stim] and the
  * sweep's last sample at x[k][stim + post] = x[k][n - 1]; each with room
- * for n + pad.  In place. */
+ * for n + pad.  In place.  pre (may be NULL): per x, the npre samples
+ * before the stimulus band-passed causally, untouched by what follows
+ * them (filter.h, struct lsr_filter_tap). */
 void lsr_condition_sweeps(const struct lsr_condition *c, double *scratch, float *const *x,
-                          int nx, int n, int stim);
+                          int nx, int n, int stim, float *const *pre, int npre);
 
 /* Stretches without a stimulus (noise windows): band-pass only. */
 void lsr_condition_plain(const struct lsr_condition *c, float *const *x, int nx, int n);

@@ -1,5 +1,7 @@
 /* src/signal/filter.c — RBJ-cookbook biquads in cascade, double state, float data. */
 #include <math.h>
+#include <stdbool.h>
+#include <string.h>
 
 #include "filter.h"
 #include "simd.h"
@@ -180,13 +182,16 @@ void lsr_filter_zerophase(const struct lsr_filter *f, float *x, size_t n, size_t
 }
 
 void lsr_filter_zerophase_n(const struct lsr_filter *f, float *const *x, int nx,
-                            size_t n, size_t pad)
+                            size_t n, size_t pad, const struct lsr_filter_tap *tap)
 {
 	size_t p = pad;
 	for (int i = 0; i < nx; i++)
 		p = extend(f, x[i], n, pad);
+	bool tapped = tap && tap->len > 0 && tap->from + tap->len <= n;
 	for (int i = 0; i < nx; i += LANES) {
 		run(f, x + i, nx - i, n + p, 1);
+		for (int k = i; tapped && k < nx && k < i + LANES; k++)
+			memcpy(tap->out[k], x[k] + tap->from, tap->len * sizeof(float));
 		run(f, x + i, nx - i, n + p, -1);
 	}
 }

@@ -39,8 +39,16 @@ void lsr_filter_forward(const struct lsr_filter *f, float *x, size_t n);
  * runs forward over n + pad and backward over the same, leaving the result
  * in x[0..n).  Zero phase keeps response onsets where they are. */
 void lsr_filter_zerophase(const struct lsr_filter *f, float *x, size_t n, size_t pad);
-/* The same over nx buffers of the same length (faster than one by one). */
+/* What the forward pass alone gives over x[from, from + len): causal, so
+ * nothing after `from + len` reaches it (the zero-phase result before a
+ * stimulus carries the backward pass's ringing of the responses after it). */
+struct lsr_filter_tap {
+	size_t from, len;
+	float *const *out; /* one buffer of len per x */
+};
+/* The same over nx buffers of the same length (faster than one by one);
+ * tap (may be NULL) receives each buffer's forward pass over its span. */
 void lsr_filter_zerophase_n(const struct lsr_filter *f, float *const *x, int nx,
-                            size_t n, size_t pad);
+                            size_t n, size_t pad, const struct lsr_filter_tap *tap);
 
 #endif

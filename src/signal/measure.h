@@ -14,7 +14,7 @@
  * tests' synthetic sweeps).  A crossing with no such quiet stretch before it is
  * reported with onset_at_edge.
  *
- * Swamping: a segment (−10…0 ms, 60…100 ms) whose p2p is above LSR_CAUTERY_RATIO × the channel's median noise-only p2p
+ * Swamping: a segment (−10…0 ms band-passed causally, 60…100 ms) whose p2p is above LSR_CAUTERY_RATIO × the channel's median noise-only p2p
  * and whose mean frequency (rate/2π × rms of the first difference / rms)
  * is above LSR_CAUTERY_HZ is cautery (diathermy is broadband); above
  * LSR_SPASM_RATIO otherwise, a spasm burst (EMG lives below a few hundred

@@ -63,6 +63,8 @@ struct lsr_signal {
 	int nrecent, recent_at;
 	float *work;                    /* nch × wstride conditioning buffers */
 	float *wp[LSR_MAX_CHANNELS];    /* each channel's buffer in work */
+	float *causal;                  /* nch × pre: the pre-stimulus segment, band-passed causally */
+	float *cp[LSR_MAX_CHANNELS];    /* each channel's in causal */
 	struct slot cur, held[NHELD];
 	int nheld;
 	int emitted;
@@ -166,6 +168,7 @@ void lsr_signal_free(struct lsr_signal *s)
 	free(s->fitbuf);
 	lsr_noise_free(s->noise);
 	free(s->work);
+	free(s->causal);
 	free(s->scratch[0]);
 	free(s->scratch[1]);
 	slot_free(&s->cur);
@@ -254,9 +257,12 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	s->work = malloc((size_t)s->nch * wstride * sizeof *s->work);
 	for (int c = 0; s->work && c < s->nch; c++)
 		s->wp[c] = s->work + (size_t)c * wstride;
+	s->causal = malloc((size_t)s->nch * (size_t)s->pre * sizeof *s->causal);
+	for (int c = 0; s->causal && c < s->nch; c++)
+		s->cp[c] = s->causal + (size_t)c * (size_t)s->pre;
 	for (int k = 0; k < 2; k++)
 		s->scratch[k] = malloc(lsr_condition_scratch_len(s->cond) * sizeof *s->scratch[k]);
-	bool ok = s->ep && s->noise && s->work && s->scratch[0] && s->scratch[1] &&
+	bool ok = s->ep && s->noise && s->work && s->causal && s->scratch[0] && s->scratch[1] &&
 	          slot_init(&s->cur, s);
 	for (int i = 0; i < NHELD; i++)
 		ok = ok && slot_init(&s->held[i], s);
@@ -358,9 +364,14 @@ static void measure_nan(struct lsr_channel_measure *m)
 	m->saturated = m->cautery = m->spasm = false;
 }
 
-/* Runs on either thread: touches only channel ch's noise distribution. */
-static void measure_channel(struct lsr_signal *s, int ch, const float *raw, const float *x,
-                            struct lsr_channel_measure *m)
+/* Runs on either thread: touches only channel ch's noise distribution.
+ * pre: the s->pre samples before the stimulus band-passed causally.  Its
+ * zero-phase version (x[0, pre)) is not used for them: the backward pass
+ * rings a millivolt LSR back into the pre-stimulus segment at several
+ * times the noise, which flagged most trials of a big-LSR patient as
+ * spasm once mains removal had lowered the noise they are compared with. */
+static void measure_channel(struct lsr_signal *s, int ch, const float *raw, const float *pre,
+                            const float *x, struct lsr_channel_measure *m)
 {
 	double own[MAX_OWN];
 	double dt = 1000.0 / s->rate;
@@ -369,8 +380,8 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 	/* Swamping of the two segments that carry no response. */
 	double med = lsr_noise_percentile(s->noise, ch, LSR_NOISE_DIRECT, 50);
 	int tail_n = s->len - s->tail_at;
-	enum lsr_swamp a = lsr_measure_swamp(lsr_measure_p2p(x, s->pre),
-	                                     lsr_measure_mean_hz(x, s->pre, s->rate), med, s->p.floor_uv);
+	enum lsr_swamp a = lsr_measure_swamp(lsr_measure_p2p(pre, s->pre),
+	                                     lsr_measure_mean_hz(pre, s->pre, s->rate), med, s->p.floor_uv);
 	enum lsr_swamp b = lsr_measure_swamp(lsr_measure_p2p(x + s->tail_at, tail_n),
 	                                     lsr_measure_mean_hz(x + s->tail_at, tail_n, s->rate), med,
 	                                     s->p.floor_uv);
@@ -386,7 +397,7 @@ static void measure_channel(struct lsr_signal *s, int ch, const float *raw, cons
 
 	/* This sweep's own noise windows: its level, and (when clean) into
 	 * the distribution before the threshold is taken. */
-	int nd = pack_windows(x, s->pre, s->direct.n, own, MAX_OWN);
+	int nd = pack_windows(pre, s->pre, s->direct.n, own, MAX_OWN);
 	nd += pack_windows(x + s->tail_at, tail_n, s->direct.n, own + nd, MAX_OWN - nd);
 	for (int i = 0; clean && i < nd; i++)
 		lsr_noise_add(s->noise, ch, LSR_NOISE_DIRECT, own[i]);
@@ -482,12 +493,14 @@ static void sweep_group(struct lsr_signal *s, int who, int lo, int hi)
 		memcpy(s->wp[c] + warm, raw, (size_t)s->len * sizeof(float));
 		clean_input(s->wp[c], warm + s->len);
 	}
-	lsr_condition_sweeps(s->cond, s->scratch[who], s->wp + lo, hi - lo, warm + s->len, warm + s->pre);
+	lsr_condition_sweeps(s->cond, s->scratch[who], s->wp + lo, hi - lo, warm + s->len, warm + s->pre,
+	                     s->cp + lo, s->pre);
 	for (int c = lo; c < hi; c++) {
 		float *cond = sl->cond + (size_t)c * (size_t)s->len;
 		memcpy(cond, s->wp[c] + warm, (size_t)s->len * sizeof *cond);
 		if (s->judge)
-			measure_channel(s, c, sl->raw + (size_t)c * (size_t)s->len, cond, &sl->tr.ch[c]);
+			measure_channel(s, c, sl->raw + (size_t)c * (size_t)s->len, s->cp[c], cond,
+			                &sl->tr.ch[c]);
 		else
 			measure_nan(&sl->tr.ch[c]);
 	}

@@ -112,9 +112,45 @@ START_TEST(four_channel_pass_equals_one_by_one)
 		pa[c] = a[c];
 		lsr_filter_zerophase(&f, b[c], N, P);
 	}
-	lsr_filter_zerophase_n(&f, pa, C, N, P);
+	lsr_filter_zerophase_n(&f, pa, C, N, P, NULL);
 	for (int c = 0; c < C; c++)
 		ck_assert_int_eq(memcmp(a[c], b[c], N * sizeof(float)), 0);
+}
+END_TEST
+
+/* The tap gives what a forward pass alone gives over its span, on every
+ * buffer of a multi-lane pass: the samples before a stimulus, causally
+ * filtered, untouched by a response after them. */
+START_TEST(tap_is_the_forward_pass)
+{
+	struct lsr_filter f;
+	ck_assert_int_eq(lsr_filter_design(&f, 16000, 30, 3000, 0), 0);
+	enum { N = 2000, P = 600, C = 5, FROM = 700, LEN = 160 };
+	static float a[C][N + P], fwd[C][N + P], got[C][LEN];
+	unsigned r = 3;
+	for (int c = 0; c < C; c++)
+		for (int i = 0; i < N; i++) {
+			r = r * 1103515245u + 12345u;
+			/* noise, and a millivolt lobe after the tapped span */
+			double v = (double)((r >> 8) % 100) - 50;
+			if (i >= FROM + LEN + 100 && i < FROM + LEN + 280)
+				v += 1000 * sin(M_PI * (i - FROM - LEN - 100) / 180.0);
+			a[c][i] = fwd[c][i] = (float)v;
+		}
+	float *pa[C], *pg[C];
+	for (int c = 0; c < C; c++) {
+		pa[c] = a[c];
+		pg[c] = got[c];
+		lsr_filter_forward(&f, fwd[c], N);
+	}
+	struct lsr_filter_tap tap = { FROM, LEN, pg };
+	lsr_filter_zerophase_n(&f, pa, C, N, P, &tap);
+	for (int c = 0; c < C; c++) {
+		ck_assert_int_eq(memcmp(got[c], fwd[c] + FROM, LEN * sizeof(float)), 0);
+		/* and it differs from the zero-phase result there, or the test
+		 * could not tell the two apart */
+		ck_assert_int_ne(memcmp(got[c], a[c] + FROM, LEN * sizeof(float)), 0);
+	}
 }
 END_TEST
 
@@ -267,6 +303,7 @@ Suite *suite_dsp(void)
 	tcase_add_test(tc, lowpass_clamped_and_notch);
 	tcase_add_test(tc, zero_phase_keeps_a_peak_in_place);
 	tcase_add_test(tc, four_channel_pass_equals_one_by_one);
+	tcase_add_test(tc, tap_is_the_forward_pass);
 	tcase_add_test(tc, noise_percentile_over_the_last_values);
 	tcase_add_test(tc, window_onset_quiet_stretch_and_edge);
 	tcase_add_test(tc, swamp_rules);
