@@ -174,6 +174,7 @@ bool lsr_judge_channel_judged(enum lsr_state s)
 static void clear_runs(struct lsr_judge_channel *c)
 {
 	c->strong_run = 0;
+	c->strong_missed = false;
 	c->strong_since = NAN;
 	c->unsupported = 0;
 	c->contradicted = 0;
@@ -210,6 +211,7 @@ static void go(struct lsr_judge_channel *c, enum lsr_state s, double since, enum
 	c->since = since;
 	c->reason = s == LSR_STATE_INDETERMINATE ? why : LSR_REASON_NONE;
 	c->strong_run = 0;
+	c->strong_missed = false;
 	c->unsupported = 0;
 	c->contradicted = 0;
 }
@@ -230,13 +232,21 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 	c->bad_run = 0;
 	enum lsr_state old = c->state;
 	enum lsr_reason old_reason = c->reason;
+	/* A return is return_trials strong decisions in a run, the latest
+	 * among them; one weaker decision just before the last does not end
+	 * the run: a returned LSR drops out of a single trial now and then
+	 * (trial-to-trial variation), and a strict run made such a return
+	 * wait for return_trials more.  Any other weaker decision ends it. */
 	if (d->strong) {
 		if (c->strong_run++ == 0)
 			c->strong_since = t;
+	} else if (c->strong_run == p->return_trials - 1 && !c->strong_missed) {
+		c->strong_missed = true;
 	} else {
 		c->strong_run = 0;
+		c->strong_missed = false;
 	}
-	bool returned = c->strong_run >= p->return_trials;
+	bool returned = d->strong && c->strong_run >= p->return_trials;
 
 	if (c->fresh && !c->was_absent) {
 		/* the first decision after the evidence was cleared, on an LSR
@@ -273,7 +283,9 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 		}
 		break;
 	case LSR_STATE_DISAPPEARED:
-		if (returned) {
+		/* a run with its weaker decision first contradicts the loss
+		 * (indeterminate, below); its next strong decision returns */
+		if (returned && !c->strong_missed) {
 			go(c, detected_state(p, d), c->strong_since, LSR_REASON_NONE);
 		} else if (d->absent) {
 			c->unsupported = 0;
@@ -288,9 +300,11 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 			 * window detecting for w decisions).  A run of strong
 			 * decisions goes on toward the return. */
 			int run = c->strong_run;
+			bool missed = c->strong_missed;
 			double since = c->strong_since;
 			go(c, LSR_STATE_INDETERMINATE, t, LSR_REASON_NOISE);
 			c->strong_run = run;
+			c->strong_missed = missed;
 			c->strong_since = since;
 		}
 		break;
@@ -333,6 +347,7 @@ bool lsr_judge_channel_skip(struct lsr_judge_channel *c, const struct lsr_params
 	c->bad_run = 0;
 	c->fresh = true;
 	c->strong_run = 0;
+	c->strong_missed = false;
 	c->contradicted = 0;
 	/* Trials the stimulus did not reach the nerve on are a stimulation
 	 * failure, which the overall state shows; the LSR's own verdict is

@@ -88,7 +88,9 @@ struct lsr_judge_channel {
 	bool fresh;            /* the evidence was cleared: the next decision
 	                          decides alone */
 	bool was_absent;       /* the last judged state was disappeared */
-	int strong_run;        /* consecutive decisions strong enough to return */
+	int strong_run;        /* decisions strong enough to return, in a run
+	                          that one weaker decision inside does not end */
+	bool strong_missed;    /* the run has had its one weaker decision */
 	double strong_since;
 	int unsupported;       /* decisions since disappeared was last shown */
 	int contradicted;      /* of them, those that detected the LSR */

@@ -316,10 +316,12 @@ START_TEST(response_trials_and_amplitude_after_the_baseline)
 }
 END_TEST
 
-/* A return from disappeared needs return_trials consecutive strong
- * decisions: with return_trials = 5, four do not return, the fifth does
- * (since = the first of them); a trial without the LSR in between starts
- * the run over.  A large LSR: one sweep decides (k = 1). */
+/* A return from disappeared needs return_trials strong decisions in a
+ * run that only one weaker decision, just before its last, may interrupt
+ * (docs/detector.md "States"): with return_trials = 5, four strong, a
+ * trial without the LSR, and one strong make the loss contradicted
+ * (indeterminate), the next returns (since = the run's first trial).  A
+ * large LSR: one sweep decides (k = 1). */
 START_TEST(return_needs_return_trials_strong_decisions)
 {
 	struct fx f;
@@ -334,27 +336,29 @@ START_TEST(return_needs_return_trials_strong_decisions)
 	fx_set_lsr(&f, ABSENT);
 	ck_assert_int_le(fx_run_until(&f, LSR_STATE_DISAPPEARED, w + 2), w + 2);
 	fx_run(&f, 2);
-	/* 4 strong, one trial without the LSR: not returned */
-	fx_set_lsr(&f, 200);
-	fx_run(&f, 4);
-	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
-	fx_set_lsr(&f, ABSENT);
-	fx_run(&f, 1);
-	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
+	/* 4 strong, one trial without the LSR just before the run's last,
+	 * then strong: the loss is contradicted (return_trials strong
+	 * decisions since the last absent one, not in a row) ... */
 	fx_set_lsr(&f, 200);
 	double first = f.t + 1;
-	/* not returned, but no longer shown as lost: return_trials strong
-	 * decisions since the last absent one, though not in a row */
-	fx_run(&f, 4);
-	ck_assert_int_eq(fx_state(&f), LSR_STATE_INDETERMINATE);
 	fx_run(&f, 1);
-	/* present, not reduced: the return is judged on its own trials, not
-	 * on a window still holding the absence before it */
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
+	fx_run(&f, 3);
+	fx_set_lsr(&f, ABSENT);
+	fx_run(&f, 1);
+	fx_set_lsr(&f, 200);
+	fx_run(&f, 1);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_INDETERMINATE);
+	/* ... and the run, which one weaker decision did not end, returns
+	 * at its next strong decision: present, not reduced (the return is
+	 * judged on its own trials, not on a window still holding the
+	 * absence before it), since the run's first trial */
+	fx_run(&f, 1);
 	const struct lsr_event *s = fx_last_state(&f);
 	ck_assert_int_eq(s->state.state, LSR_STATE_PRESENT);
 	ck_assert_int_eq(s->state.prev, LSR_STATE_INDETERMINATE);
 	ck_assert_double_eq(s->state.since, first);
-	ck_assert_double_eq(s->t, first + 4);
+	ck_assert_double_eq(s->t, first + 6);
 	int reduced = fx_count_state(&f, LSR_STATE_REDUCED);
 	fx_run(&f, w);
 	ck_assert_int_eq(fx_count_state(&f, LSR_STATE_REDUCED), reduced);
