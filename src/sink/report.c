@@ -454,6 +454,7 @@ struct lsr_report *lsr_report_new(const struct lsr_report_info *info)
 		return NULL;
 	r->sink = (struct lsr_sink){ r, on_event, on_group_end };
 	r->wall_start = info->wall_start;
+	r->utc_offset = info->utc_offset;
 	if (info->case_details)
 		r->case_details = *info->case_details;
 	r->device = dup_or(info->device, "");
@@ -469,11 +470,23 @@ struct lsr_report *lsr_report_new(const struct lsr_report_info *info)
 
 const struct lsr_sink *lsr_report_sink(struct lsr_report *r) { return &r->sink; }
 
+/* The case's one offset, not the zone of the machine writing the report:
+ * a recording replayed elsewhere reads as it did in theatre. */
 static bool local_tm(const struct lsr_report *r, double t, struct tm *tm)
 {
 	double w = r->wall_start + (isfinite(t) ? t : 0);
-	time_t s = (time_t)floor(w);
-	return localtime_r(&s, tm) != NULL;
+	time_t s = (time_t)floor(w) + (time_t)r->utc_offset;
+	return gmtime_r(&s, tm) != NULL;
+}
+
+/* "UTC", or "UTC+01:00" east of it, "UTC-05:00" west. */
+static void zone_name(long off, char *buf, size_t len)
+{
+	long a = off < 0 ? -off : off;
+	if (off == 0)
+		snprintf(buf, len, "UTC");
+	else
+		snprintf(buf, len, "UTC%c%02ld:%02ld", off < 0 ? '-' : '+', a / 3600 % 100, a / 60 % 60);
 }
 
 void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len)
@@ -481,11 +494,12 @@ void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 		                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct tm tm;
-	char zone[16];
-	if (!local_tm(r, t, &tm) || strftime(zone, sizeof zone, "%Z", &tm) == 0) {
+	char zone[24];
+	if (!local_tm(r, t, &tm)) {
 		snprintf(buf, len, "?");
 		return;
 	}
+	zone_name(r->utc_offset, zone, sizeof zone);
 	snprintf(buf, len, "%d %s %04d %02d:%02d:%02d %s", tm.tm_mday, mon[tm.tm_mon],
 	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
 }
@@ -493,8 +507,13 @@ void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len
 void lsr_report_iso(const struct lsr_report *r, double t, char *buf, size_t len)
 {
 	struct tm tm;
-	if (!local_tm(r, t, &tm) || strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+	long a = r->utc_offset < 0 ? -r->utc_offset : r->utc_offset;
+	if (!local_tm(r, t, &tm))
 		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld%02ld", tm.tm_year + 1900,
+		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		         r->utc_offset < 0 ? '-' : '+', a / 3600 % 100, a / 60 % 60);
 }
 
 void lsr_report_clock(const struct lsr_report *r, double t, char *buf, size_t len)
@@ -620,9 +639,11 @@ int lsr_report_check(const char *stem, bool overwrite, char *err, size_t errlen)
 	return 0;
 }
 
-void lsr_report_set_origin(struct lsr_report *r, double wall_start, const char *device)
+void lsr_report_set_origin(struct lsr_report *r, double wall_start, long utc_offset,
+                           const char *device)
 {
 	r->wall_start = wall_start;
+	r->utc_offset = utc_offset;
 	if (device && device[0]) {
 		char *d = strdup(device);
 		if (d) {

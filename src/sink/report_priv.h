@@ -101,6 +101,7 @@ struct rep_note { /* link, gap and alarm events */
 struct lsr_report {
 	struct lsr_sink sink;
 	double wall_start;
+	long utc_offset;
 	struct lsr_case_details case_details;
 	char *device, *driver, *source;
 
@@ -147,10 +148,11 @@ struct lsr_report {
 	bool have_stats;
 };
 
-/* Wall-clock time of stream time t, local, with its zone, as a person
- * reads it: "1 Dec 2026 21:57:24 UTC". */
+/* Wall-clock time of stream time t, at the case's UTC offset and saying
+ * which, as a person reads it: "1 Dec 2026 21:57:24 UTC",
+ * "1 Dec 2026 22:57:24 UTC+01:00". */
 void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len);
-/* The same as one word, for "key=value" items: "2026-12-01T21:57:24+0000". */
+/* The same as one word, for "key=value" items: "2026-12-01T22:57:24+0100". */
 void lsr_report_iso(const struct lsr_report *r, double t, char *buf, size_t len);
 /* The time of day alone: "21:57:24". */
 void lsr_report_clock(const struct lsr_report *r, double t, char *buf, size_t len);

@@ -66,7 +66,7 @@ static void baseline(struct lsr_report *r, double t, int ch, double p2p, double 
  * absent from 31; the control's direct response at 4 ms throughout. */
 static struct lsr_report *synthetic_case(void)
 {
-	struct lsr_report_info info = { 1700000000.0, NULL, "LSRB-1 test amp", NULL, "/dev/ttyACM0" };
+	struct lsr_report_info info = { .wall_start = 1700000000.0, .device = "LSRB-1 test amp", .source = "/dev/ttyACM0" };
 	struct lsr_report *r = lsr_report_new(&info);
 	ck_assert_ptr_nonnull(r);
 	lsr_params_defaults(&params);
@@ -301,7 +301,7 @@ END_TEST
  * listed as ignored, and the loss is dated from the first. */
 START_TEST(second_decompression_is_ignored)
 {
-	struct lsr_report_info info = { 1700000000.0, NULL, NULL, "sim", NULL };
+	struct lsr_report_info info = { .wall_start = 1700000000.0, .driver = "sim" };
 	struct lsr_report *r = lsr_report_new(&info);
 	ck_assert_ptr_nonnull(r);
 	mark(r, 10, 1, "Decompression");
@@ -356,7 +356,7 @@ END_TEST
 /* 24 h at 2 stimuli/s stays within the same memory. */
 START_TEST(memory_bounded)
 {
-	struct lsr_report_info info = { 0, NULL, NULL, "sim", NULL };
+	struct lsr_report_info info = { .driver = "sim" };
 	struct lsr_report *r = lsr_report_new(&info);
 	for (int n = 1; n <= 172800; n++) {
 		struct lsr_event e = { .type = LSR_EV_STIM, .t = n * 0.5 };
