@@ -286,6 +286,8 @@ static void on_response(struct lsr_report *r, const struct lsr_event *ev)
 		r->stim_ring[(r->stim_head + REP_STIM_RING - 1) % REP_STIM_RING].valid = true;
 	if (ch >= REP_CH)
 		return;
+	r->last_stim[ch] = ev->response.n;
+	r->last_trials[ch] = ev->response.trials;
 	struct rep_point pt = {
 		(float)ev->t, (float)ev->response.p2p_uv, (float)ev->response.onset_ms,
 		(float)ev->response.threshold_uv, ev->response.valid,
@@ -310,9 +312,10 @@ static void on_state(struct lsr_report *r, const struct lsr_event *ev)
 		}
 	}
 	struct rep_state st = {
-		ev->t, ev->state.since, ev->state.ratio, ev->state.state, ev->state.prev,
-		ev->state.premature, ev->state.after_decompression, ev->state.verified,
-		ev->state.provisional, 0, NAN,
+		.t = ev->t, .since = ev->state.since, .ratio = ev->state.ratio,
+		.state = ev->state.state, .prev = ev->state.prev, .premature = ev->state.premature,
+		.after = ev->state.after_decompression, .verified = ev->state.verified,
+		.provisional = ev->state.provisional, .direct_pct = NAN,
 	};
 	for (int i = 0; i < r->stim_count; i++) {
 		int k = (r->stim_head - 1 - i + 2 * REP_STIM_RING) % REP_STIM_RING;
@@ -322,6 +325,12 @@ static void on_state(struct lsr_report *r, const struct lsr_event *ev)
 			st.confirm_trials++;
 	}
 	st.direct_pct = direct_pct(r, ev->state.since, ev->t);
+	for (int ch = 0; ch < REP_CH; ch++)
+		st.avg_trials[ch] = ch < r->nch && r->roles[ch] == LSR_ROLE_LSR &&
+		                    r->last_stim[ch] == r->cur_stim ? r->last_trials[ch] : -1;
+	for (int i = 0; i < ev->state.nind; i++)
+		if (ev->state.indeterminate_ch[i] >= 0 && ev->state.indeterminate_ch[i] < 32)
+			st.indeterminate |= 1u << ev->state.indeterminate_ch[i];
 	if (st.state == LSR_STATE_DISAPPEARED)
 		snapshot_set(r, r->snap[REP_AT_LOSS], ev->t, 0);
 	/* Keep the first and the latest changes: drop from the middle. */
@@ -357,6 +366,56 @@ static void on_mark(struct lsr_report *r, const struct lsr_event *ev)
 	m->cancelled = false;
 	if (kind == LSR_MARK_DECOMPRESSION && r->ndecomp_snaps < REP_DECOMP_SNAPS)
 		snapshot_set(r, r->decomp_snap[r->ndecomp_snaps++], ev->t, m->id);
+}
+
+/* Indeterminate spans per channel: opened when the channel becomes
+ * indeterminate, closed when it is judged again. */
+static void on_channel_state(struct lsr_report *r, const struct lsr_event *ev)
+{
+	int ch = ev->channel_state.ch;
+	if (ch < 0 || ch >= REP_CH)
+		return;
+	bool ind = ev->channel_state.state == LSR_STATE_INDETERMINATE;
+	if (!ind && r->open_span[ch] >= 0) {
+		r->spans[r->open_span[ch]].to = ev->t;
+		r->open_span[ch] = -1;
+	} else if (ind && r->open_span[ch] < 0) {
+		if (r->nspans == REP_SPANS) {
+			r->spans_left_out++;
+			return;
+		}
+		r->spans[r->nspans] = (struct rep_span){ ch, ev->t, NAN, ev->channel_state.reason };
+		r->open_span[ch] = r->nspans++;
+	}
+}
+
+enum lsr_reason lsr_report_indeterminate_at(const struct lsr_report *r, int ch, double t)
+{
+	for (int i = 0; i < r->nspans; i++) {
+		const struct rep_span *sp = &r->spans[i];
+		if (sp->ch == ch && sp->from <= t + 1e-9 && (!isfinite(sp->to) || t < sp->to - 1e-9))
+			return sp->reason;
+	}
+	return LSR_REASON_NONE;
+}
+
+void lsr_report_averaged(const struct lsr_report *r, const struct rep_state *st, char *buf,
+                         size_t len)
+{
+	int lo = -1, hi = -1;
+	for (int ch = 0; ch < REP_CH && ch < r->nch; ch++) {
+		int k = st->avg_trials[ch];
+		if (k < 0)
+			continue;
+		lo = lo < 0 || k < lo ? k : lo;
+		hi = k > hi ? k : hi;
+	}
+	if (lo < 0)
+		snprintf(buf, len, "%s", "");
+	else if (lo == hi)
+		snprintf(buf, len, "average of %d", lo);
+	else
+		snprintf(buf, len, "averages of %d to %d", lo, hi);
 }
 
 static void add_note(struct lsr_report *r, const struct lsr_event *ev, const char *text)
@@ -404,6 +463,7 @@ static void on_event(void *ctx, const struct lsr_event *ev)
 		}
 		break;
 	case LSR_EV_CHANNEL_STATE:
+		on_channel_state(r, ev);
 		break;
 	case LSR_EV_STATE:
 		on_state(r, ev);
@@ -461,6 +521,8 @@ struct lsr_report *lsr_report_new(const struct lsr_report_info *info)
 	r->source = dup_or(info->source, "");
 	r->driver = info->driver ? strdup(info->driver) : NULL;
 	lsr_params_defaults(&r->params);
+	for (int ch = 0; ch < REP_CH; ch++)
+		r->open_span[ch] = r->last_stim[ch] = -1;
 	if (!r->device || !r->source || (info->driver && !r->driver)) {
 		lsr_report_free(r);
 		return NULL;
