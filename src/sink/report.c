@@ -182,16 +182,21 @@ static bool snapshot_room(struct rep_snapshot *sn, const struct rep_sweeps *sw)
 }
 
 /* Snapshot of ch now: the average of its latest valid sweeps (at most
- * REP_SNAP_TRIALS) at stream time t. */
-static void take_snapshot(struct lsr_report *r, int ch, double t, struct rep_snapshot *sn)
+ * REP_SNAP_TRIALS) at stream time t, none of them before `from` (the loss's
+ * snapshot shows the loss, not the trials before it). */
+static void take_snapshot(struct lsr_report *r, int ch, double t, double from,
+                          struct rep_snapshot *sn)
 {
 	struct rep_sweeps *sw = &r->sweeps[ch];
 	if (!sw->ring || sw->count == 0)
 		return;
-	if (!snapshot_room(sn, sw))
-		return;
 	const float *src[REP_SNAP_TRIALS];
 	int n = lsr_report_last_sweeps(r, ch, src, REP_SNAP_TRIALS);
+	while (n > 0 && sw->ring_t[(sw->head - n + REP_SWEEPS) % REP_SWEEPS] < from - 1e-9)
+		n--;
+	if (n == 0 || !snapshot_room(sn, sw))
+		return;
+	lsr_report_last_sweeps(r, ch, src, n);
 	for (int i = 0; i < sw->len; i++) {
 		double acc = 0;
 		for (int k = 0; k < n; k++)
@@ -210,11 +215,12 @@ static void take_snapshot(struct lsr_report *r, int ch, double t, struct rep_sna
 
 /* A snapshot's waveform is only comparable with the sweeps it was taken
  * beside: a change of rate frees them all (sweep_add). */
-static void snapshot_set(struct lsr_report *r, struct rep_snapshot *set, double t, int mark_id)
+static void snapshot_set(struct lsr_report *r, struct rep_snapshot *set, double t, double from,
+                         int mark_id)
 {
 	for (int ch = 0; ch < REP_CH && ch < r->nch; ch++)
 		if (r->roles[ch] != LSR_ROLE_OTHER) {
-			take_snapshot(r, ch, t, &set[ch]);
+			take_snapshot(r, ch, t, from, &set[ch]);
 			set[ch].mark_id = mark_id;
 		}
 }
@@ -332,7 +338,7 @@ static void on_state(struct lsr_report *r, const struct lsr_event *ev)
 		if (ev->state.indeterminate_ch[i] >= 0 && ev->state.indeterminate_ch[i] < 32)
 			st.indeterminate |= 1u << ev->state.indeterminate_ch[i];
 	if (st.state == LSR_STATE_DISAPPEARED)
-		snapshot_set(r, r->snap[REP_AT_LOSS], ev->t, 0);
+		snapshot_set(r, r->snap[REP_AT_LOSS], ev->t, ev->state.since, 0);
 	/* Keep the first and the latest changes: drop from the middle. */
 	if (r->nstates == REP_STATES) {
 		memmove(&r->states[REP_STATES / 2], &r->states[REP_STATES / 2 + 1],
@@ -365,7 +371,7 @@ static void on_mark(struct lsr_report *r, const struct lsr_event *ev)
 	m->value = kind == LSR_MARK_INTENSITY || kind == LSR_MARK_CANCEL ? value : NAN;
 	m->cancelled = false;
 	if (kind == LSR_MARK_DECOMPRESSION && r->ndecomp_snaps < REP_DECOMP_SNAPS)
-		snapshot_set(r, r->decomp_snap[r->ndecomp_snaps++], ev->t, m->id);
+		snapshot_set(r, r->decomp_snap[r->ndecomp_snaps++], ev->t, -INFINITY, m->id);
 }
 
 /* Indeterminate spans per channel: opened when the channel becomes
@@ -730,7 +736,7 @@ int lsr_report_write(struct lsr_report *r, const char *stem, bool overwrite,
 	/* Both or neither: check the pair before creating either. */
 	if (lsr_report_check(stem, overwrite, err, errlen) != 0)
 		goto out;
-	snapshot_set(r, r->snap[REP_AT_END], r->t_last, 0);
+	snapshot_set(r, r->snap[REP_AT_END], r->t_last, -INFINITY, 0);
 	FILE *f = open_out(txt, overwrite, err, errlen);
 	if (!f)
 		goto out;
