@@ -411,7 +411,7 @@ void lsr_report_averaged(const struct lsr_report *r, const struct rep_state *st,
 	int lo = -1, hi = -1;
 	for (int ch = 0; ch < REP_CH && ch < r->nch; ch++) {
 		int k = st->avg_trials[ch];
-		if (k < 0)
+		if (k <= 0) /* 0: the channel made no decision (indeterminate) */
 			continue;
 		lo = lo < 0 || k < lo ? k : lo;
 		hi = k > hi ? k : hi;

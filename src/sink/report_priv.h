@@ -192,8 +192,8 @@ const char *lsr_report_moment_name(enum rep_moment m);
 void lsr_report_window(const struct lsr_report *r, int ch, double *from, double *to);
 /* The reason ch was indeterminate at stream time t, or LSR_REASON_NONE. */
 enum lsr_reason lsr_report_indeterminate_at(const struct lsr_report *r, int ch, double t);
-/* "average of 10", "averages of 10 and 16": what the call's decisions
- * averaged (st->avg_trials); "" when no LSR channel gave one. */
+/* "average of 10", "averages of 10 to 16": what the call's decisions
+ * averaged (st->avg_trials of the channels that decided); "" when none. */
 void lsr_report_averaged(const struct lsr_report *r, const struct rep_state *st, char *buf,
                          size_t len);
 /* The plain-language summary of the case, one paragraph. */
