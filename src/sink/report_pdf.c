@@ -267,7 +267,7 @@ static double page1_verdict(const struct lsr_report *r, cairo_t *cr, double y)
 			snprintf(ils, sizeof ils, "%g mA", il);
 		snprintf(lines[n++], sizeof lines[0], "Direct response at the call: %s.  Intensity at baseline: "
 		         "%s; at the loss: %s%s.", dp, ibs, ils,
-		         isfinite(ib) || isfinite(il) ? "" : " (no Intensity mark was given)");
+		         isfinite(ib) || isfinite(il) ? "" : " (no Intensity mark)");
 		if (conf) {
 			lsr_report_clock(r, conf->t, w, sizeof w);
 			snprintf(lines[n++], sizeof lines[0], "Confirmed at raised intensity: yes (Confirm mark %d at %s).",
@@ -334,16 +334,19 @@ static double page1_stimulation(const struct lsr_report *r, cairo_t *cr, double 
 }
 
 /* The interpretation field and the signature lines close page 1. */
+/* The interpretation field takes what the timeline leaves of the page (at
+ * least four lines), so a short case leaves no blank half page; the
+ * signature and date lines stay at the foot. */
 static void page1_signature(cairo_t *cr, double y)
 {
+	double sy = PAGE_H - MARGIN - 30;
 	text_at(cr, MARGIN, y, 10, true, "Interpretation");
 	cairo_set_line_width(cr, 0.5);
 	cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
-	for (int i = 1; i <= 4; i++) {
-		cairo_move_to(cr, MARGIN, y + i * 16);
-		cairo_line_to(cr, PAGE_W - MARGIN, y + i * 16);
+	for (double ly = y + 16; ly <= sy - 30; ly += 16) {
+		cairo_move_to(cr, MARGIN, ly);
+		cairo_line_to(cr, PAGE_W - MARGIN, ly);
 	}
-	double sy = y + 4 * 16 + 30;
 	cairo_move_to(cr, MARGIN + 60, sy);
 	cairo_line_to(cr, MARGIN + 300, sy);
 	cairo_move_to(cr, MARGIN + 350, sy);
@@ -897,8 +900,8 @@ int lsr_report_write_pdf(const struct lsr_report *r, FILE *f, char *err, size_t 
 	y = page1_baselines(r, cr, y);
 	y = page1_stimulation(r, cr, y);
 	double sign_h = 130;
-	page1_timeline(r, cr, y, PAGE_H - MARGIN - sign_h);
-	page1_signature(cr, PAGE_H - MARGIN - sign_h + 20);
+	y = page1_timeline(r, cr, y, PAGE_H - MARGIN - sign_h);
+	page1_signature(cr, fmin(y + 8, PAGE_H - MARGIN - sign_h + 20));
 	cairo_show_page(cr);
 	simulation_banner(r, cr);
 	page2(r, cr);
