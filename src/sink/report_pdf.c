@@ -828,9 +828,9 @@ static void snapshots(const struct lsr_report *r, cairo_t *cr, double y, double 
 		if (r->roles[ch] == LSR_ROLE_CONTROL && r->sweeps[ch].count > 0)
 			chans[n++] = ch;
 	text_at(cr, MARGIN, y, 11, true, "Snapshots (-10 to +100 ms after the stimulus)");
-	textf(cr, MARGIN, y + 10, 7, false, "black: the average of the %d valid trials before the moment; "
-	      "blue dashed: the baseline average; grey bar: the window judged; black bar: the "
-	      "amplitude scale", REP_SNAP_TRIALS);
+	textf(cr, MARGIN, y + 10, 7, false, "black: the average of up to %d valid trials before the "
+	      "moment; blue dashed: the baseline average; grey bar: the window judged; bar: µV scale",
+	      REP_SNAP_TRIALS);
 	y += 24;
 	double gap = 10, lw = 44;
 	double w = (PAGE_W - 2 * MARGIN - lw - 3 * gap) / 4;
@@ -865,11 +865,12 @@ static void page2(const struct lsr_report *r, cairo_t *cr)
 	      "dashed: baseline; dotted: reduced (%.0f%% of baseline); thin grey: each trial's "
 	      "presence threshold; grey band: the channel indeterminate", r->params.reduced_pct);
 	y = mark_legend(cr, y + 2);
-	double ph = n > 2 ? 72 : 95;
+	/* below each panel its time labels, then the next panel's title */
+	double ph = n > 2 ? 66 : 88;
 	for (int i = 0; i < n; i++) {
 		struct frame f = { MARGIN + 36, y + 12, PAGE_W - 2 * MARGIN - 36, ph, t0, t1, 0, 1 };
 		trend_panel(r, cr, lsr[i], &f, false);
-		y += ph + 24;
+		y += ph + 32;
 	}
 	if (n > 0) {
 		struct frame f = { MARGIN + 36, y + 12, PAGE_W - 2 * MARGIN - 36, 45, t0, t1, 0, 1 };
