@@ -3,7 +3,8 @@
 # belong and nowhere else: into the recording (the patient in the header's
 # patient field, every detail in its case annotation) and the report
 # (both files 0600 whatever the umask), never into the JSON Lines, stderr
-# or OSC — live, and again when the recording is replayed.
+# or OSC — live, and again when the recording is replayed.  --patient
+# alone still names the patient.
 set -u
 : "${LSRMON:?}" "${LSR_TIME_FACTOR:=1}"
 tmp=$(mktemp -d); pids=()
@@ -74,4 +75,10 @@ for f in "$tmp/live.jsonl" "$tmp/live.err" "$tmp/rep.jsonl" "$tmp/rep.err" "$tmp
 		grep -aq "$w" "$f" && fail "$w leaks into ${f##*/}"
 	done
 done
+# --patient alone still names the patient, in the header and the report.
+"$LSRMON" --headless --duration 60 --patient "MRN445566 M 03-MAR-1970 Doe_Patient" -o "$tmp/p.bdf" \
+	--report "$tmp/p" >/dev/null || fail "--patient run: exit $?"
+head -c 88 "$tmp/p.bdf" | grep -q 'MRN445566 M 03-MAR-1970 Doe_Patient' || fail "--patient: not in the header"
+grep -qx 'patient: MRN445566 M 03-MAR-1970 Doe_Patient' "$tmp/p.txt" || fail "--patient: not in the report"
+pdftotext "$tmp/p.pdf" - | grep -q 'MRN445566 M 03-MAR-1970 Doe_Patient' || fail "--patient: not on the PDF"
 echo "case details: in the recording and the reports (0600), not in JSON, stderr or OSC, live or replayed"
