@@ -1,7 +1,8 @@
 /* src/sink/report_pdf.c — the case report as an A4 PDF drawn with cairo, in
- * black and grey only so it survives a monochrome printer: page 1 the
- * facts (header, outcome, baselines, timeline, parameters), page 2 the
- * trend plot and the representative sweeps. */
+ * black and grey but for the baseline average, which is blue and dashed
+ * so it stays apart on a monochrome printer: page 1 the facts (header,
+ * verdict, summary, baselines, stimulation, timeline, interpretation and
+ * signature), page 2 the trend plots and the snapshots. */
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <math.h>
@@ -333,7 +334,6 @@ static double page1_stimulation(const struct lsr_report *r, cairo_t *cr, double 
 	return y + 8;
 }
 
-/* The interpretation field and the signature lines close page 1. */
 /* The interpretation field takes what the timeline leaves of the page (at
  * least four lines), so a short case leaves no blank half page; the
  * signature and date lines stay at the foot. */
@@ -508,7 +508,7 @@ static void axes(cairo_t *cr, const struct frame *f, const char *title, const ch
 
 /* Time ticks under a trend: round stream times, in s or, past ten
  * minutes, in min. */
-static void time_ticks(cairo_t *cr, const struct frame *f, bool labels)
+static void time_ticks(cairo_t *cr, const struct frame *f)
 {
 	bool minutes = f->x1 - f->x0 > 600;
 	double unit = minutes ? 60 : 1, step = nice_step((f->x1 - f->x0) / unit, 10) * unit;
@@ -519,9 +519,8 @@ static void time_ticks(cairo_t *cr, const struct frame *f, bool labels)
 		cairo_line_to(cr, fx(f, v), f->y + f->h + 3);
 		cairo_stroke(cr);
 		/* the last label carries the unit */
-		if (labels)
-			textf(cr, fx(f, v) - 6, f->y + f->h + 10, 6.5, false, v + step > f->x1 + 1e-9 ?
-			      (minutes ? "%g min" : "%g s") : "%g", v / unit);
+		textf(cr, fx(f, v) - 6, f->y + f->h + 10, 6.5, false, v + step > f->x1 + 1e-9 ?
+		      (minutes ? "%g min" : "%g s") : "%g", v / unit);
 	}
 }
 
@@ -670,7 +669,7 @@ static void trend_panel(const struct lsr_report *r, cairo_t *cr, int ch, struct 
 	         "(filled: present, open: absent, x: invalid)", ch, r->labels[ch]);
 	indeterminate_bands(r, cr, f, ch);
 	axes(cr, f, title, onset ? "ms" : "µV");
-	time_ticks(cr, f, true);
+	time_ticks(cr, f);
 	if (!onset)
 		unverified_losses(r, cr, f);
 	if (b->have) {
@@ -860,7 +859,7 @@ static void page2(const struct lsr_report *r, cairo_t *cr)
 			lsr[n++] = ch;
 	double t0 = r->t_first, t1 = r->t_last > t0 ? r->t_last : t0 + 1;
 	double y = MARGIN + 20;
-	text_at(cr, MARGIN, MARGIN, 11, true, "Trend over the case (x: stream time, s)");
+	text_at(cr, MARGIN, MARGIN, 11, true, "Trend over the case (x: stream time)");
 	textf(cr, MARGIN, MARGIN + 11, 7, false,
 	      "dashed: baseline; dotted: reduced (%.0f%% of baseline); thin grey: each trial's "
 	      "presence threshold; grey band: the channel indeterminate", r->params.reduced_pct);
