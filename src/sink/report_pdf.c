@@ -287,9 +287,9 @@ static double page1_verdict(const struct lsr_report *r, cairo_t *cr, double y)
 	} else {
 		snprintf(lines[n++], sizeof lines[0], "No Decompression mark.");
 	}
-	/* The lines wrap (long channel labels): the box is drawn round them. */
-	text_at(cr, MARGIN + 8, y + 18, 13, true, head);
-	double ly = y + 32;
+	/* The head and the lines wrap (a mid-case head, long channel labels):
+	 * the box is drawn round them. */
+	double ly = paragraph(cr, MARGIN + 8, y + 18, PAGE_W - 2 * MARGIN - 16, 13, true, head) - 13 * 1.3 + 14;
 	for (int i = 0; i < n; i++)
 		ly = paragraph(cr, MARGIN + 8, ly, PAGE_W - 2 * MARGIN - 16, 9, false, lines[i]) - 9 * 1.3 + 12;
 	cairo_set_line_width(cr, 1.5);
