@@ -18,6 +18,7 @@
 #   captioned with its time and trials, a missing one says why; each
 #   snapshot's mean amplitude agrees with the true amplitudes of the
 #   trials it averaged;
+# - no word runs past the page's margins (pdftotext -bbox);
 # - with --case every field is on the PDF (pdftotext); without it the
 #   report says "anonymous" and leaves the fields blank;
 # - the report of the replayed recording equals the live one, case
@@ -46,6 +47,7 @@ for scenario in classic premature persistent partial stim-failure noisy no-sync;
 		{ echo "$scenario: replay exit $?"; fail=1; continue; }
 	simtruth --scenario "$scenario" --seed $seed --duration 120 >"$dir/truth.json" || { echo "simtruth failed"; exit 1; }
 	pdftotext -layout "$dir/r.pdf" "$dir/r.pdf.txt" || { echo "$scenario: pdftotext"; fail=1; continue; }
+	pdftotext -bbox "$dir/r.pdf" "$dir/r.bbox" || { echo "$scenario: pdftotext -bbox"; fail=1; continue; }
 	/usr/bin/python3 - "$scenario" "$dir" <<'PY' || fail=1
 import json, re, sys
 scenario, d = sys.argv[1], sys.argv[2]
@@ -197,6 +199,12 @@ for (moment, ch), f in snaps.items():
         errors.append(f"snapshot {moment} ch{ch}: mean {got} vs true {true_mean:.1f}")
     if true_mean < 5 and got > 0.15 * base:
         errors.append(f"snapshot {moment} ch{ch}: mean {got} for a true LSR of {true_mean:.1f} (baseline {base})")
+# every word inside the page's margins (half of them at most): nothing runs
+# off the edge of the chart copy
+for x0, x1, word in re.findall(r'<word xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)" [^>]*>([^<]*)<',
+                               open(d + "/r.bbox").read()):
+    if float(x0) < 20 or float(x1) > 595.28 - 20:
+        errors.append(f"{word!r} runs past the page margin ({x0}-{x1} pt)")
 # the PDF carries every case field
 for v in ("MRN123 M 01-JAN-1970 Test_Patient", "Microvascular decompression", "left", "Dr A. Surgeon",
           "B. Neuro", "TIVA, no relaxant", "needle, mentalis and orbicularis oculi", "Redo operation"):

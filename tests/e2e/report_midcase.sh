@@ -35,6 +35,12 @@ grep -q '^summary: Case in progress\..*currently disappeared after decompression
 	fail "summary: $(grep '^summary:' "$txt")"
 pdftotext -layout "${txt%.txt}.pdf" - | grep -q 'IN PROGRESS — currently DISAPPEARED after decompression' ||
 	fail "the PDF does not say IN PROGRESS with the current state"
+# Its longer head stays on the page (it once ran past the right edge).
+pdftotext -bbox "${txt%.txt}.pdf" - | /usr/bin/python3 -c '
+import re, sys
+bad = [w for x0, x1, w in re.findall(r"<word xMin=\"([0-9.]+)\" yMin=\"[0-9.]+\" xMax=\"([0-9.]+)\" [^>]*>([^<]*)<",
+       sys.stdin.read()) if float(x0) < 20 or float(x1) > 595.28 - 20]
+sys.exit(bad and print("past the margin:", bad) or 0)' || fail "mid-case report: text runs off the page"
 echo "mid-case R: $(grep '^summary:' "$txt")"
 
 # Refusals, with file and line.
