@@ -17,7 +17,8 @@
 #   loss's, at the end up to the last valid one; its panel on page 2 is
 #   captioned with its time and trials, a missing one says why; each
 #   snapshot's mean amplitude agrees with the true amplitudes of the
-#   trials it averaged;
+#   trials it averaged, and its average shows an LSR where the truth has
+#   one and none where it has none;
 # - no word runs past the page's margins (pdftotext -bbox);
 # - with --case every field is on the PDF (pdftotext); without it the
 #   report says "anonymous" and leaves the fields blank;
@@ -199,6 +200,15 @@ for (moment, ch), f in snaps.items():
         errors.append(f"snapshot {moment} ch{ch}: mean {got} vs true {true_mean:.1f}")
     if true_mean < 5 and got > 0.15 * base:
         errors.append(f"snapshot {moment} ch{ch}: mean {got} for a true LSR of {true_mean:.1f} (baseline {base})")
+    # The average of the trials: the latency jitter between them lowers
+    # its peak-to-peak below their mean (to under half with the noisy
+    # case's hum and wander), never raises it above; where the truth has
+    # an LSR the average shows it, where it has none the average shows none.
+    avg = float(f["average_p2p_uv"])
+    if true_mean >= 50 and not 0.3 * true_mean <= avg <= 1.1 * true_mean:
+        errors.append(f"snapshot {moment} ch{ch}: average p2p {avg} for a true mean of {true_mean:.1f}")
+    if true_mean < 5 and avg > 0.1 * base:
+        errors.append(f"snapshot {moment} ch{ch}: average p2p {avg} for a true LSR of {true_mean:.1f}")
 # every word inside the page's margins (half of them at most): nothing runs
 # off the edge of the chart copy
 for x0, x1, word in re.findall(r'<word xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)" [^>]*>([^<]*)<',
