@@ -12,7 +12,8 @@
 
 #define REP_CH 8              /* channels with trends and sweeps */
 #define REP_TREND_MAX 16384   /* points per channel before thinning */
-#define REP_SWEEPS 20         /* recent valid sweeps kept per channel */
+#define REP_SWEEPS 40         /* recent valid sweeps kept per channel: the longest
+                               * baseline (baseline_max), so its snapshot is all of it */
 #define REP_LAST_SWEEPS 5     /* of them, drawn as "last valid" */
 #define REP_MARKS 512
 #define REP_STATES 512

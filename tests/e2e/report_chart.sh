@@ -171,6 +171,9 @@ for (moment, ch), f in snaps.items():
     n = sum(1 for t in usable if t0 - eps <= t <= t1 + eps)
     if int(f["trials"]) != n:
         errors.append(f"snapshot {moment} ch{ch}: {f['trials']} trials, the truth has {n} valid from {t0} to {t1}")
+    if moment == "baseline" and f["trials"] != kv.get(f"baseline_ch{ch}_trials"):
+        errors.append(f"baseline snapshot ch{ch}: {f['trials']} trials, the baseline took "
+                      f"{kv.get(f'baseline_ch{ch}_trials')}")
     if moment == "before_decompression" and not (t1 < marks["Decompression"] and
             float(f["t"]) == marks["Decompression"] and [t for t in usable if t1 + eps < t < marks["Decompression"] - 0.1] == []):
         errors.append(f"snapshot before decompression ch{ch}: {t0}-{t1}, mark at {marks['Decompression']}")
