@@ -47,3 +47,10 @@ double lsr_clock_origin(double recording_start, double stream_t, bool whole_seco
 	double origin = lsr_clock_wall() - stream_t;
 	return whole_seconds ? floor(origin) : origin;
 }
+
+long lsr_clock_utc_offset(double wall)
+{
+	time_t at = (time_t)floor(wall);
+	struct tm tm;
+	return localtime_r(&at, &tm) ? tm.tm_gmtoff : 0;
+}

@@ -35,4 +35,10 @@ double lsr_clock_wall(void);
  * with the live one to the second). */
 double lsr_clock_origin(double recording_start, double stream_t, bool whole_seconds);
 
+/* The local zone's offset from UTC (s east) at wall-clock time wall: the
+ * offset a recording stores beside its local start time, and the one a
+ * live case's report writes its times of day in (a replayed one takes the
+ * recording's stored offset instead, so it reads as the live one did). */
+long lsr_clock_utc_offset(double wall);
+
 #endif

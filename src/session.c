@@ -119,8 +119,11 @@ static void on_config(void *ctx, const struct lsr_stream_config *cfg, enum lsr_s
 		double start = s->src->ops->wall_start ? s->src->ops->wall_start(s->src->st) : 0;
 		s->wall_origin = lsr_clock_origin(start, stream_t(s, s->stream_next), s->rec != NULL);
 		s->have_origin = true;
+		long utc = lsr_clock_utc_offset(s->wall_origin);
+		if (s->src->ops->utc_offset)
+			s->src->ops->utc_offset(s->src->st, &utc);
 		if (s->report)
-			lsr_report_set_origin(s->report, s->wall_origin, cfg->device);
+			lsr_report_set_origin(s->report, s->wall_origin, utc, cfg->device);
 	}
 	/* Before start: its annotation belongs to the new segment's file. */
 	if (s->rec && stream_t(s, s->stream_next) >= s->high_water_t)
@@ -498,7 +501,8 @@ static int open_report(struct lsr_session *s, char *err, size_t errlen, int *exi
 		*exit_code = 2;
 		return -1;
 	}
-	struct lsr_report_info info = { 0, &s->case_details, NULL, NULL, o->port ? o->port : o->replay };
+	struct lsr_report_info info = { .case_details = &s->case_details,
+	                                .source = o->port ? o->port : o->replay };
 	s->report = lsr_report_new(&info);
 	if (!s->report || lsr_bus_add(&s->bus, lsr_report_sink(s->report)) < 0) {
 		snprintf(err, errlen, "--report: out of memory");

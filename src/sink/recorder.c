@@ -455,11 +455,8 @@ void lsr_recorder_segment(struct lsr_recorder *rec, const struct lsr_stream_conf
 	lsr_recnotes_params(p, emit_sticky, &c);
 	lsr_recnotes_case(&rec->case_details, emit_sticky, &c);
 	/* The header's start time is local time; its offset goes with it. */
-	time_t at = (time_t)floor(origin + t);
-	struct tm tm;
-	long utc = localtime_r(&at, &tm) ? tm.tm_gmtoff : 0;
 	char text[LSR_RECNOTES_PARAMS_MAX + 1];
-	lsr_recnotes_montage(ch, nch, utc, text, sizeof text);
+	lsr_recnotes_montage(ch, nch, lsr_clock_utc_offset(origin + t), text, sizeof text);
 	annotate(rec, t, text, true);
 }
 

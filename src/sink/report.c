@@ -182,16 +182,21 @@ static bool snapshot_room(struct rep_snapshot *sn, const struct rep_sweeps *sw)
 }
 
 /* Snapshot of ch now: the average of its latest valid sweeps (at most
- * REP_SNAP_TRIALS) at stream time t. */
-static void take_snapshot(struct lsr_report *r, int ch, double t, struct rep_snapshot *sn)
+ * REP_SNAP_TRIALS) at stream time t, none of them before `from` (the loss's
+ * snapshot shows the loss, not the trials before it). */
+static void take_snapshot(struct lsr_report *r, int ch, double t, double from,
+                          struct rep_snapshot *sn)
 {
 	struct rep_sweeps *sw = &r->sweeps[ch];
 	if (!sw->ring || sw->count == 0)
 		return;
-	if (!snapshot_room(sn, sw))
-		return;
 	const float *src[REP_SNAP_TRIALS];
 	int n = lsr_report_last_sweeps(r, ch, src, REP_SNAP_TRIALS);
+	while (n > 0 && sw->ring_t[(sw->head - n + REP_SWEEPS) % REP_SWEEPS] < from - 1e-9)
+		n--;
+	if (n == 0 || !snapshot_room(sn, sw))
+		return;
+	lsr_report_last_sweeps(r, ch, src, n);
 	for (int i = 0; i < sw->len; i++) {
 		double acc = 0;
 		for (int k = 0; k < n; k++)
@@ -210,11 +215,12 @@ static void take_snapshot(struct lsr_report *r, int ch, double t, struct rep_sna
 
 /* A snapshot's waveform is only comparable with the sweeps it was taken
  * beside: a change of rate frees them all (sweep_add). */
-static void snapshot_set(struct lsr_report *r, struct rep_snapshot *set, double t, int mark_id)
+static void snapshot_set(struct lsr_report *r, struct rep_snapshot *set, double t, double from,
+                         int mark_id)
 {
 	for (int ch = 0; ch < REP_CH && ch < r->nch; ch++)
 		if (r->roles[ch] != LSR_ROLE_OTHER) {
-			take_snapshot(r, ch, t, &set[ch]);
+			take_snapshot(r, ch, t, from, &set[ch]);
 			set[ch].mark_id = mark_id;
 		}
 }
@@ -286,6 +292,8 @@ static void on_response(struct lsr_report *r, const struct lsr_event *ev)
 		r->stim_ring[(r->stim_head + REP_STIM_RING - 1) % REP_STIM_RING].valid = true;
 	if (ch >= REP_CH)
 		return;
+	r->last_stim[ch] = ev->response.n;
+	r->last_trials[ch] = ev->response.trials;
 	struct rep_point pt = {
 		(float)ev->t, (float)ev->response.p2p_uv, (float)ev->response.onset_ms,
 		(float)ev->response.threshold_uv, ev->response.valid,
@@ -310,9 +318,10 @@ static void on_state(struct lsr_report *r, const struct lsr_event *ev)
 		}
 	}
 	struct rep_state st = {
-		ev->t, ev->state.since, ev->state.ratio, ev->state.state, ev->state.prev,
-		ev->state.premature, ev->state.after_decompression, ev->state.verified,
-		ev->state.provisional, 0, NAN,
+		.t = ev->t, .since = ev->state.since, .ratio = ev->state.ratio,
+		.state = ev->state.state, .prev = ev->state.prev, .premature = ev->state.premature,
+		.after = ev->state.after_decompression, .verified = ev->state.verified,
+		.provisional = ev->state.provisional, .direct_pct = NAN,
 	};
 	for (int i = 0; i < r->stim_count; i++) {
 		int k = (r->stim_head - 1 - i + 2 * REP_STIM_RING) % REP_STIM_RING;
@@ -322,8 +331,14 @@ static void on_state(struct lsr_report *r, const struct lsr_event *ev)
 			st.confirm_trials++;
 	}
 	st.direct_pct = direct_pct(r, ev->state.since, ev->t);
+	for (int ch = 0; ch < REP_CH; ch++)
+		st.avg_trials[ch] = ch < r->nch && r->roles[ch] == LSR_ROLE_LSR &&
+		                    r->last_stim[ch] == r->cur_stim ? r->last_trials[ch] : -1;
+	for (int i = 0; i < ev->state.nind; i++)
+		if (ev->state.indeterminate_ch[i] >= 0 && ev->state.indeterminate_ch[i] < 32)
+			st.indeterminate |= 1u << ev->state.indeterminate_ch[i];
 	if (st.state == LSR_STATE_DISAPPEARED)
-		snapshot_set(r, r->snap[REP_AT_LOSS], ev->t, 0);
+		snapshot_set(r, r->snap[REP_AT_LOSS], ev->t, ev->state.since, 0);
 	/* Keep the first and the latest changes: drop from the middle. */
 	if (r->nstates == REP_STATES) {
 		memmove(&r->states[REP_STATES / 2], &r->states[REP_STATES / 2 + 1],
@@ -356,7 +371,57 @@ static void on_mark(struct lsr_report *r, const struct lsr_event *ev)
 	m->value = kind == LSR_MARK_INTENSITY || kind == LSR_MARK_CANCEL ? value : NAN;
 	m->cancelled = false;
 	if (kind == LSR_MARK_DECOMPRESSION && r->ndecomp_snaps < REP_DECOMP_SNAPS)
-		snapshot_set(r, r->decomp_snap[r->ndecomp_snaps++], ev->t, m->id);
+		snapshot_set(r, r->decomp_snap[r->ndecomp_snaps++], ev->t, -INFINITY, m->id);
+}
+
+/* Indeterminate spans per channel: opened when the channel becomes
+ * indeterminate, closed when it is judged again. */
+static void on_channel_state(struct lsr_report *r, const struct lsr_event *ev)
+{
+	int ch = ev->channel_state.ch;
+	if (ch < 0 || ch >= REP_CH)
+		return;
+	bool ind = ev->channel_state.state == LSR_STATE_INDETERMINATE;
+	if (!ind && r->open_span[ch] >= 0) {
+		r->spans[r->open_span[ch]].to = ev->t;
+		r->open_span[ch] = -1;
+	} else if (ind && r->open_span[ch] < 0) {
+		if (r->nspans == REP_SPANS) {
+			r->spans_left_out++;
+			return;
+		}
+		r->spans[r->nspans] = (struct rep_span){ ch, ev->t, NAN, ev->channel_state.reason };
+		r->open_span[ch] = r->nspans++;
+	}
+}
+
+enum lsr_reason lsr_report_indeterminate_at(const struct lsr_report *r, int ch, double t)
+{
+	for (int i = 0; i < r->nspans; i++) {
+		const struct rep_span *sp = &r->spans[i];
+		if (sp->ch == ch && sp->from <= t + 1e-9 && (!isfinite(sp->to) || t < sp->to - 1e-9))
+			return sp->reason;
+	}
+	return LSR_REASON_NONE;
+}
+
+void lsr_report_averaged(const struct lsr_report *r, const struct rep_state *st, char *buf,
+                         size_t len)
+{
+	int lo = -1, hi = -1;
+	for (int ch = 0; ch < REP_CH && ch < r->nch; ch++) {
+		int k = st->avg_trials[ch];
+		if (k <= 0) /* 0: the channel made no decision (indeterminate) */
+			continue;
+		lo = lo < 0 || k < lo ? k : lo;
+		hi = k > hi ? k : hi;
+	}
+	if (lo < 0)
+		snprintf(buf, len, "%s", "");
+	else if (lo == hi)
+		snprintf(buf, len, "average of %d", lo);
+	else
+		snprintf(buf, len, "averages of %d to %d", lo, hi);
 }
 
 static void add_note(struct lsr_report *r, const struct lsr_event *ev, const char *text)
@@ -404,6 +469,7 @@ static void on_event(void *ctx, const struct lsr_event *ev)
 		}
 		break;
 	case LSR_EV_CHANNEL_STATE:
+		on_channel_state(r, ev);
 		break;
 	case LSR_EV_STATE:
 		on_state(r, ev);
@@ -454,12 +520,15 @@ struct lsr_report *lsr_report_new(const struct lsr_report_info *info)
 		return NULL;
 	r->sink = (struct lsr_sink){ r, on_event, on_group_end };
 	r->wall_start = info->wall_start;
+	r->utc_offset = info->utc_offset;
 	if (info->case_details)
 		r->case_details = *info->case_details;
 	r->device = dup_or(info->device, "");
 	r->source = dup_or(info->source, "");
 	r->driver = info->driver ? strdup(info->driver) : NULL;
 	lsr_params_defaults(&r->params);
+	for (int ch = 0; ch < REP_CH; ch++)
+		r->open_span[ch] = r->last_stim[ch] = -1;
 	if (!r->device || !r->source || (info->driver && !r->driver)) {
 		lsr_report_free(r);
 		return NULL;
@@ -469,11 +538,23 @@ struct lsr_report *lsr_report_new(const struct lsr_report_info *info)
 
 const struct lsr_sink *lsr_report_sink(struct lsr_report *r) { return &r->sink; }
 
+/* The case's one offset, not the zone of the machine writing the report:
+ * a recording replayed elsewhere reads as it did in theatre. */
 static bool local_tm(const struct lsr_report *r, double t, struct tm *tm)
 {
 	double w = r->wall_start + (isfinite(t) ? t : 0);
-	time_t s = (time_t)floor(w);
-	return localtime_r(&s, tm) != NULL;
+	time_t s = (time_t)floor(w) + (time_t)r->utc_offset;
+	return gmtime_r(&s, tm) != NULL;
+}
+
+/* "UTC", or "UTC+01:00" east of it, "UTC-05:00" west. */
+static void zone_name(long off, char *buf, size_t len)
+{
+	long a = off < 0 ? -off : off;
+	if (off == 0)
+		snprintf(buf, len, "UTC");
+	else
+		snprintf(buf, len, "UTC%c%02ld:%02ld", off < 0 ? '-' : '+', a / 3600 % 100, a / 60 % 60);
 }
 
 void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len)
@@ -481,11 +562,12 @@ void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 		                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct tm tm;
-	char zone[16];
-	if (!local_tm(r, t, &tm) || strftime(zone, sizeof zone, "%Z", &tm) == 0) {
+	char zone[24];
+	if (!local_tm(r, t, &tm)) {
 		snprintf(buf, len, "?");
 		return;
 	}
+	zone_name(r->utc_offset, zone, sizeof zone);
 	snprintf(buf, len, "%d %s %04d %02d:%02d:%02d %s", tm.tm_mday, mon[tm.tm_mon],
 	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
 }
@@ -493,8 +575,13 @@ void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len
 void lsr_report_iso(const struct lsr_report *r, double t, char *buf, size_t len)
 {
 	struct tm tm;
-	if (!local_tm(r, t, &tm) || strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
+	long a = r->utc_offset < 0 ? -r->utc_offset : r->utc_offset;
+	if (!local_tm(r, t, &tm))
 		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld%02ld", tm.tm_year + 1900,
+		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		         r->utc_offset < 0 ? '-' : '+', a / 3600 % 100, a / 60 % 60);
 }
 
 void lsr_report_clock(const struct lsr_report *r, double t, char *buf, size_t len)
@@ -620,9 +707,11 @@ int lsr_report_check(const char *stem, bool overwrite, char *err, size_t errlen)
 	return 0;
 }
 
-void lsr_report_set_origin(struct lsr_report *r, double wall_start, const char *device)
+void lsr_report_set_origin(struct lsr_report *r, double wall_start, long utc_offset,
+                           const char *device)
 {
 	r->wall_start = wall_start;
+	r->utc_offset = utc_offset;
 	if (device && device[0]) {
 		char *d = strdup(device);
 		if (d) {
@@ -647,7 +736,7 @@ int lsr_report_write(struct lsr_report *r, const char *stem, bool overwrite,
 	/* Both or neither: check the pair before creating either. */
 	if (lsr_report_check(stem, overwrite, err, errlen) != 0)
 		goto out;
-	snapshot_set(r, r->snap[REP_AT_END], r->t_last, 0);
+	snapshot_set(r, r->snap[REP_AT_END], r->t_last, -INFINITY, 0);
 	FILE *f = open_out(txt, overwrite, err, errlen);
 	if (!f)
 		goto out;

@@ -19,6 +19,7 @@ struct lsr_report_info {
 	const char *device;   /* the device's own description, or NULL */
 	const char *driver;   /* NULL: taken from start */
 	const char *source;   /* port or file path, or NULL (simulator) */
+	long utc_offset;      /* s east of UTC the times of day are written in */
 };
 
 struct lsr_report;
@@ -31,9 +32,11 @@ const struct lsr_sink *lsr_report_sink(struct lsr_report *r);
  * <stem>.pdf exists and overwrite is false (the CLI exits 2). */
 int lsr_report_check(const char *stem, bool overwrite, char *err, size_t errlen);
 
-/* At the first sample: the wall-clock time of stream time 0, and the
- * device's own description (NULL: keep what info gave). */
-void lsr_report_set_origin(struct lsr_report *r, double wall_start, const char *device);
+/* At the first sample: the wall-clock time of stream time 0, the UTC
+ * offset (s east) the case's times of day are written in (clock.h), and
+ * the device's own description (NULL: keep what info gave). */
+void lsr_report_set_origin(struct lsr_report *r, double wall_start, long utc_offset,
+                           const char *device);
 
 /* Writes <stem>.txt and <stem>.pdf, both mode 0600 (they carry the patient
  * field, like the recordings).  Unless overwrite, fails when either file

@@ -1,7 +1,8 @@
 /* src/sink/report_pdf.c — the case report as an A4 PDF drawn with cairo, in
- * black and grey only so it survives a monochrome printer: page 1 the
- * facts (header, outcome, baselines, timeline, parameters), page 2 the
- * trend plot and the representative sweeps. */
+ * black and grey but for the baseline average, which is blue and dashed
+ * so it stays apart on a monochrome printer: page 1 the facts (header,
+ * verdict, summary, baselines, stimulation, timeline, interpretation and
+ * signature), page 2 the trend plots and the snapshots. */
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <math.h>
@@ -197,11 +198,32 @@ static double page1_header(const struct lsr_report *r, cairo_t *cr, double y)
 	return y + 2;
 }
 
+/* Which LSR channels the call could not see, and why: "Indeterminate at
+ * the call: ch 1 Orbicularis oris (noise)", or that none was. */
+static void indeterminate_line(const struct lsr_report *r, const struct rep_state *st, char *buf,
+                               size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "Indeterminate at the call:");
+	bool any = false;
+	for (int ch = 0; ch < r->nch && ch < REP_CH && n < len; ch++) {
+		if (!(st->indeterminate >> ch & 1u))
+			continue;
+		const char *why = lsr_reason_name(lsr_report_indeterminate_at(r, ch, st->t));
+		n += (size_t)snprintf(buf + n, len - n, "%s ch %d %s%s%s%s", any ? "," : "", ch,
+		                      r->labels[ch], why ? " (" : "", why ? why : "", why ? ")" : "");
+		any = true;
+	}
+	if (!any)
+		snprintf(buf, len, "Every LSR channel was judged at the call (none indeterminate).");
+	else if (n < len)
+		snprintf(buf + n, len - n, "; the call rests on the others.");
+}
+
 static double page1_verdict(const struct lsr_report *r, cairo_t *cr, double y)
 {
 	const struct rep_state *loss = lsr_report_loss(r), *cur = lsr_report_current(r);
 	const struct rep_mark *dec = lsr_report_decompression(r), *conf = lsr_report_confirm(r);
-	char lines[6][256];
+	char lines[8][256];
 	int n = 0;
 	char head[256], up[64], w[64];
 	if (r->have_end) {
@@ -221,9 +243,15 @@ static double page1_verdict(const struct lsr_report *r, cairo_t *cr, double y)
 		char after[64] = "";
 		if (dec && loss->after)
 			snprintf(after, sizeof after, ", %.1f s after decompression", loss->since - dec->t);
-		snprintf(lines[n++], sizeof lines[0], "Loss at %s (t = %.1f s)%s; judged absent on the last %d "
-		         "valid trials%s.", w, loss->since, after, loss->confirm_trials,
-		         loss->verified ? "" : " — UNVERIFIED");
+		char avg[48], avgs[56] = "";
+		lsr_report_averaged(r, loss, avg, sizeof avg);
+		if (avg[0])
+			snprintf(avgs, sizeof avgs, " (%s)", avg);
+		snprintf(lines[n++], sizeof lines[0], "Loss at %s (t = %.1f s)%s.", w, loss->since, after);
+		snprintf(lines[n++], sizeof lines[0], "Judged absent on the last %d valid trials%s%s.",
+		         loss->confirm_trials, avgs, loss->verified ? "" : " — UNVERIFIED: the direct "
+		         "response does not show that the stimulus reached the nerve");
+		indeterminate_line(r, loss, lines[n++], sizeof lines[0]);
 		char dp[32] = "no control baseline";
 		if (isfinite(loss->direct_pct))
 			snprintf(dp, sizeof dp, "%.0f%% of its baseline", loss->direct_pct);
@@ -238,8 +266,9 @@ static double page1_verdict(const struct lsr_report *r, cairo_t *cr, double y)
 			snprintf(ibs, sizeof ibs, "%g mA", ib);
 		if (isfinite(il))
 			snprintf(ils, sizeof ils, "%g mA", il);
-		snprintf(lines[n++], sizeof lines[0], "Direct response at the call: %s.  Intensity at baseline "
-		         "%s, at the loss %s.", dp, ibs, ils);
+		snprintf(lines[n++], sizeof lines[0], "Direct response at the call: %s.  Intensity at baseline: "
+		         "%s; at the loss: %s%s.", dp, ibs, ils,
+		         isfinite(ib) || isfinite(il) ? "" : " (no Intensity mark)");
 		if (conf) {
 			lsr_report_clock(r, conf->t, w, sizeof w);
 			snprintf(lines[n++], sizeof lines[0], "Confirmed at raised intensity: yes (Confirm mark %d at %s).",
@@ -258,14 +287,15 @@ static double page1_verdict(const struct lsr_report *r, cairo_t *cr, double y)
 	} else {
 		snprintf(lines[n++], sizeof lines[0], "No Decompression mark.");
 	}
-	double h = 24 + 12 * n;
-	cairo_set_line_width(cr, 1.5);
-	cairo_rectangle(cr, MARGIN, y, PAGE_W - 2 * MARGIN, h);
-	cairo_stroke(cr);
-	text_at(cr, MARGIN + 8, y + 18, 13, true, head);
+	/* The head and the lines wrap (a mid-case head, long channel labels):
+	 * the box is drawn round them. */
+	double ly = paragraph(cr, MARGIN + 8, y + 18, PAGE_W - 2 * MARGIN - 16, 13, true, head) - 13 * 1.3 + 14;
 	for (int i = 0; i < n; i++)
-		text_at(cr, MARGIN + 8, y + 32 + 12 * i, 9, false, lines[i]);
-	y += h + 14;
+		ly = paragraph(cr, MARGIN + 8, ly, PAGE_W - 2 * MARGIN - 16, 9, false, lines[i]) - 9 * 1.3 + 12;
+	cairo_set_line_width(cr, 1.5);
+	cairo_rectangle(cr, MARGIN, y, PAGE_W - 2 * MARGIN, ly - y - 4);
+	cairo_stroke(cr);
+	y = ly + 10;
 	char summary[1024];
 	lsr_report_summary(r, summary, sizeof summary);
 	text_at(cr, MARGIN, y, 10, true, "Summary");
@@ -304,17 +334,19 @@ static double page1_stimulation(const struct lsr_report *r, cairo_t *cr, double 
 	return y + 8;
 }
 
-/* The interpretation field and the signature lines close page 1. */
+/* The interpretation field takes what the timeline leaves of the page (at
+ * least four lines), so a short case leaves no blank half page; the
+ * signature and date lines stay at the foot. */
 static void page1_signature(cairo_t *cr, double y)
 {
+	double sy = PAGE_H - MARGIN - 30;
 	text_at(cr, MARGIN, y, 10, true, "Interpretation");
 	cairo_set_line_width(cr, 0.5);
 	cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
-	for (int i = 1; i <= 4; i++) {
-		cairo_move_to(cr, MARGIN, y + i * 16);
-		cairo_line_to(cr, PAGE_W - MARGIN, y + i * 16);
+	for (double ly = y + 16; ly <= sy - 30; ly += 16) {
+		cairo_move_to(cr, MARGIN, ly);
+		cairo_line_to(cr, PAGE_W - MARGIN, ly);
 	}
-	double sy = y + 4 * 16 + 30;
 	cairo_move_to(cr, MARGIN + 60, sy);
 	cairo_line_to(cr, MARGIN + 300, sy);
 	cairo_move_to(cr, MARGIN + 350, sy);
@@ -433,6 +465,26 @@ struct frame {
 static double fx(const struct frame *f, double v) { return f->x + (v - f->x0) / (f->x1 - f->x0) * f->w; }
 static double fy(const struct frame *f, double v) { return f->y + f->h - (v - f->y0) / (f->y1 - f->y0) * f->h; }
 
+/* A round step (1, 2 or 5 × 10^k) that cuts span into about n parts. */
+static double nice_step(double span, int n)
+{
+	if (!(span > 0))
+		return 1;
+	double raw = span / n, p = pow(10, floor(log10(raw))), m = raw / p;
+	return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
+
+static void right_text(cairo_t *cr, double x, double y, double size, const char *s)
+{
+	cairo_text_extents_t e;
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, size);
+	cairo_text_extents(cr, s, &e);
+	text_at(cr, x - e.x_advance, y, size, false, s);
+}
+
+/* The frame, its title, and a labelled tick at every round value of the
+ * y range, so an amplitude can be read off anywhere, not only at the ends. */
 static void axes(cairo_t *cr, const struct frame *f, const char *title, const char *ylabel)
 {
 	cairo_set_source_rgb(cr, 0, 0, 0);
@@ -441,9 +493,60 @@ static void axes(cairo_t *cr, const struct frame *f, const char *title, const ch
 	cairo_rectangle(cr, f->x, f->y, f->w, f->h);
 	cairo_stroke(cr);
 	text_at(cr, f->x, f->y - 4, 9, true, title);
-	textf(cr, f->x - 34, f->y + 8, 7, false, "%.0f", f->y1);
-	textf(cr, f->x - 34, f->y + f->h, 7, false, "%.0f", f->y0);
-	text_at(cr, f->x - 34, f->y + f->h / 2, 7, false, ylabel);
+	double step = nice_step(f->y1 - f->y0, f->h > 60 ? 5 : 3);
+	cairo_set_line_width(cr, 0.5);
+	for (double v = ceil(f->y0 / step) * step; v <= f->y1 + 1e-9; v += step) {
+		char b[32];
+		cairo_move_to(cr, f->x - 3, fy(f, v));
+		cairo_line_to(cr, f->x, fy(f, v));
+		cairo_stroke(cr);
+		snprintf(b, sizeof b, "%g", v);
+		right_text(cr, f->x - 4, fy(f, v) + 2.5, 6.5, b);
+	}
+	text_at(cr, f->x - 34, f->y + f->h / 2 + 3, 7, false, ylabel);
+}
+
+/* Time ticks under a trend: round stream times, in s or, past ten
+ * minutes, in min. */
+static void time_ticks(cairo_t *cr, const struct frame *f)
+{
+	bool minutes = f->x1 - f->x0 > 600;
+	double unit = minutes ? 60 : 1, step = nice_step((f->x1 - f->x0) / unit, 10) * unit;
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, 0.5);
+	for (double v = ceil(f->x0 / step) * step; v <= f->x1 + 1e-9; v += step) {
+		cairo_move_to(cr, fx(f, v), f->y + f->h);
+		cairo_line_to(cr, fx(f, v), f->y + f->h + 3);
+		cairo_stroke(cr);
+		/* the last label carries the unit */
+		textf(cr, fx(f, v) - 6, f->y + f->h + 10, 6.5, false, v + step > f->x1 + 1e-9 ?
+		      (minutes ? "%g min" : "%g s") : "%g", v / unit);
+	}
+}
+
+/* Where a channel could not be judged: a light band over its trend. */
+static void indeterminate_bands(const struct lsr_report *r, cairo_t *cr, const struct frame *f, int ch)
+{
+	cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
+	for (int i = 0; i < r->nspans; i++) {
+		const struct rep_span *sp = &r->spans[i];
+		double a = fmax(sp->from, f->x0), b = fmin(isfinite(sp->to) ? sp->to : r->t_last, f->x1);
+		if (sp->ch != ch || b < a)
+			continue;
+		cairo_rectangle(cr, fx(f, a), f->y, fmax(fx(f, b) - fx(f, a), 1), f->h);
+		cairo_fill(cr);
+	}
+	cairo_set_source_rgb(cr, 0, 0, 0);
+}
+
+/* A loss the direct response did not verify says so where it starts. */
+static void unverified_losses(const struct lsr_report *r, cairo_t *cr, const struct frame *f)
+{
+	for (int i = 0; i < r->nstates; i++) {
+		const struct rep_state *s = &r->states[i];
+		if (s->state == LSR_STATE_DISAPPEARED && !s->verified && s->since >= f->x0 && s->since <= f->x1)
+			text_at(cr, fx(f, s->since) + 2, f->y + 16, 6.5, true, "unverified loss");
+	}
 }
 
 static void hline(cairo_t *cr, const struct frame *f, double v, double gray, double dash)
@@ -520,9 +623,11 @@ static double mark_legend(cairo_t *cr, double y)
 	text_at(cr, x, y, 7, false, "Marks:");
 	x += 28;
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		cairo_text_extents_t e;
 		mark_glyph(cr, kinds[i].k, x + 3, y - 2.5);
 		text_at(cr, x + 9, y, 7, false, kinds[i].name);
-		x += 66;
+		cairo_text_extents(cr, kinds[i].name, &e);
+		x += 9 + e.x_advance + 14; /* each name ends well before the next glyph */
 	}
 	return y + 10;
 }
@@ -562,7 +667,11 @@ static void trend_panel(const struct lsr_report *r, cairo_t *cr, int ch, struct 
 	char title[160];
 	snprintf(title, sizeof title, onset ? "LSR onset latency, ch %d %s" : "LSR peak-to-peak, ch %d %s "
 	         "(filled: present, open: absent, x: invalid)", ch, r->labels[ch]);
+	indeterminate_bands(r, cr, f, ch);
 	axes(cr, f, title, onset ? "ms" : "µV");
+	time_ticks(cr, f);
+	if (!onset)
+		unverified_losses(r, cr, f);
 	if (b->have) {
 		hline(cr, f, onset ? b->onset : b->p2p, 0, 5);
 		if (!onset)
@@ -651,19 +760,31 @@ static void snapshot_panel(const struct lsr_report *r, cairo_t *cr, const struct
 	cairo_set_line_width(cr, 0.6);
 	cairo_rectangle(cr, f->x, f->y, f->w, f->h);
 	cairo_stroke(cr);
-	text_at(cr, f->x, f->y - 3, 7, true, titles[m]);
-	if (sn) {
+	text_at(cr, f->x, f->y - 9, 7, true, titles[m]);
+	if (sn) { /* when and over what, above the frame: the trace keeps its room */
 		char w[16];
 		lsr_report_clock(r, sn->t, w, sizeof w);
-		textf(cr, f->x + 2, f->y + 7, 5.5, false, "%s, %d trials", w, sn->trials);
+		textf(cr, f->x, f->y - 2, 5.5, false, "%s, %d trials", w, sn->trials);
 	}
 	/* time scale: a tick every 20 ms, the stimulus at 0 */
 	for (int ms = 0; ms <= 100; ms += 20) {
 		cairo_move_to(cr, fx(f, ms), f->y + f->h);
 		cairo_line_to(cr, fx(f, ms), f->y + f->h + 2);
 		cairo_stroke(cr);
-		textf(cr, fx(f, ms) - 4, f->y + f->h + 8, 5.5, false, "%d", ms);
+		/* the unit once per row, where the page margin has room for it */
+		textf(cr, fx(f, ms) - 4, f->y + f->h + 8, 5.5, false,
+		      ms == 100 && m == REP_MOMENTS - 1 ? "%d ms" : "%d", ms);
 	}
+	/* amplitude scale: a bar of a round number of µV at the right */
+	double bar = nice_step(f->y1, 2);
+	char bl[24];
+	cairo_set_line_width(cr, 1.2);
+	cairo_move_to(cr, f->x + f->w - 3, fy(f, f->y0 * 0.9));
+	cairo_line_to(cr, f->x + f->w - 3, fy(f, f->y0 * 0.9 + bar));
+	cairo_stroke(cr);
+	cairo_set_line_width(cr, 0.6);
+	snprintf(bl, sizeof bl, "%g µV", bar);
+	right_text(cr, f->x + f->w - 5, fy(f, f->y0 * 0.9) - 1, 5.5, bl);
 	double from, to;
 	lsr_report_window(r, ch, &from, &to);
 	cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
@@ -692,7 +813,8 @@ static void snapshot_panel(const struct lsr_report *r, cairo_t *cr, const struct
 	trace(cr, f, sn->avg, sn->len);
 	cairo_restore(cr);
 	if (isfinite(sn->mean_p2p))
-		textf(cr, f->x + 2, f->y + f->h - 3, 5.5, false, "%.0f µV p-p (mean of trials)", sn->mean_p2p);
+		textf(cr, f->x, f->y + f->h + 15, 5.5, false, "p-p: trials %.0f, average %.0f µV",
+		      sn->mean_p2p, sn->amplitude);
 }
 
 static void snapshots(const struct lsr_report *r, cairo_t *cr, double y, double h)
@@ -705,8 +827,9 @@ static void snapshots(const struct lsr_report *r, cairo_t *cr, double y, double 
 		if (r->roles[ch] == LSR_ROLE_CONTROL && r->sweeps[ch].count > 0)
 			chans[n++] = ch;
 	text_at(cr, MARGIN, y, 11, true, "Snapshots (-10 to +100 ms after the stimulus)");
-	textf(cr, MARGIN, y + 10, 7, false, "black: the average of the %d valid trials before the moment; "
-	      "blue dashed: the baseline average; grey bar: the window judged", REP_SNAP_TRIALS);
+	textf(cr, MARGIN, y + 10, 7, false, "black: the average of up to %d valid trials before the "
+	      "moment; blue dashed: the baseline average; grey bar: the window judged; bar: µV scale",
+	      REP_SNAP_TRIALS);
 	y += 24;
 	double gap = 10, lw = 44;
 	double w = (PAGE_W - 2 * MARGIN - lw - 3 * gap) / 4;
@@ -718,15 +841,12 @@ static void snapshots(const struct lsr_report *r, cairo_t *cr, double y, double 
 		char label[64];
 		snprintf(label, sizeof label, "ch %d", ch);
 		text_at(cr, MARGIN, ry + 34, 7.5, true, label);
-		text_at(cr, MARGIN, ry + 43, 6.5, false, r->labels[ch]);
-		text_at(cr, MARGIN, ry + 51, 6.5, false, lsr_role_name(r->roles[ch]));
+		/* a long label wraps inside its column, never into the first panel */
+		double ly = paragraph(cr, MARGIN, ry + 43, lw - 4, 6.5, false, r->labels[ch]);
+		text_at(cr, MARGIN, ly, 6.5, false, lsr_role_name(r->roles[ch]));
 		for (int m = 0; m < REP_MOMENTS; m++) {
-			struct frame f = { MARGIN + lw + m * (w + gap), ry + 8, w, rh - 26, -10, 100, -amp, amp };
+			struct frame f = { MARGIN + lw + m * (w + gap), ry + 14, w, rh - 36, -10, 100, -amp, amp };
 			snapshot_panel(r, cr, &f, ch, (enum rep_moment)m);
-			if (m == 0) {
-				textf(cr, f.x - 30, f.y + 5, 5.5, false, "+%.0f µV", amp);
-				textf(cr, f.x - 30, f.y + f.h, 5.5, false, "-%.0f µV", amp);
-			}
 		}
 	}
 }
@@ -739,22 +859,21 @@ static void page2(const struct lsr_report *r, cairo_t *cr)
 			lsr[n++] = ch;
 	double t0 = r->t_first, t1 = r->t_last > t0 ? r->t_last : t0 + 1;
 	double y = MARGIN + 20;
-	text_at(cr, MARGIN, MARGIN, 11, true, "Trend over the case (x: stream time, s)");
+	text_at(cr, MARGIN, MARGIN, 11, true, "Trend over the case (x: stream time)");
 	textf(cr, MARGIN, MARGIN + 11, 7, false,
 	      "dashed: baseline; dotted: reduced (%.0f%% of baseline); thin grey: each trial's "
-	      "presence threshold; filled dot: present, open: absent, x: invalid", r->params.reduced_pct);
+	      "presence threshold; grey band: the channel indeterminate", r->params.reduced_pct);
 	y = mark_legend(cr, y + 2);
-	double ph = n > 2 ? 72 : 95;
+	/* below each panel its time labels, then the next panel's title */
+	double ph = n > 2 ? 66 : 88;
 	for (int i = 0; i < n; i++) {
 		struct frame f = { MARGIN + 36, y + 12, PAGE_W - 2 * MARGIN - 36, ph, t0, t1, 0, 1 };
 		trend_panel(r, cr, lsr[i], &f, false);
-		y += ph + 24;
+		y += ph + 32;
 	}
 	if (n > 0) {
 		struct frame f = { MARGIN + 36, y + 12, PAGE_W - 2 * MARGIN - 36, 45, t0, t1, 0, 1 };
 		trend_panel(r, cr, lsr[0], &f, true);
-		textf(cr, f.x, f.y + f.h + 9, 7, false, "%.0f s", t0);
-		textf(cr, f.x + f.w - 30, f.y + f.h + 9, 7, false, "%.0f s", t1);
 		y += 45 + 30;
 	}
 	int prow = (lsr_params_count() + 3) / 4;
@@ -781,8 +900,8 @@ int lsr_report_write_pdf(const struct lsr_report *r, FILE *f, char *err, size_t 
 	y = page1_baselines(r, cr, y);
 	y = page1_stimulation(r, cr, y);
 	double sign_h = 130;
-	page1_timeline(r, cr, y, PAGE_H - MARGIN - sign_h);
-	page1_signature(cr, PAGE_H - MARGIN - sign_h + 20);
+	y = page1_timeline(r, cr, y, PAGE_H - MARGIN - sign_h);
+	page1_signature(cr, fmin(y + 8, PAGE_H - MARGIN - sign_h + 20));
 	cairo_show_page(cr);
 	simulation_banner(r, cr);
 	page2(r, cr);

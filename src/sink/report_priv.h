@@ -12,7 +12,8 @@
 
 #define REP_CH 8              /* channels with trends and sweeps */
 #define REP_TREND_MAX 16384   /* points per channel before thinning */
-#define REP_SWEEPS 20         /* recent valid sweeps kept per channel */
+#define REP_SWEEPS 40         /* recent valid sweeps kept per channel: the longest
+                               * baseline (baseline_max), so its snapshot is all of it */
 #define REP_LAST_SWEEPS 5     /* of them, drawn as "last valid" */
 #define REP_MARKS 512
 #define REP_STATES 512
@@ -22,6 +23,7 @@
 #define REP_RECENT 32         /* recent trials per channel, for the facts at a call */
 #define REP_SNAP_TRIALS 10    /* valid sweeps a snapshot averages */
 #define REP_DECOMP_SNAPS 4    /* Decompression marks with a snapshot each */
+#define REP_SPANS 256         /* indeterminate spans kept */
 
 struct rep_point {
 	float t, p2p, onset, threshold; /* NAN when null */
@@ -90,6 +92,18 @@ struct rep_state {
 	int confirm_trials; /* valid trials from since to t */
 	double direct_pct;  /* the control's median p2p over those trials, % of its
 	                     * baseline; NAN without a control baseline */
+	/* What each LSR channel's decision averaged at the confirming trial
+	 * (response.trials; -1: no response of it at that trial). */
+	int avg_trials[REP_CH];
+	uint32_t indeterminate; /* state.indeterminate_ch, one bit per channel */
+};
+
+/* A channel that could not be judged (channel_state indeterminate), from
+ * the trial that said so to the one that judged it again (NAN: still). */
+struct rep_span {
+	int ch;
+	double from, to;
+	enum lsr_reason reason;
 };
 
 struct rep_note { /* link, gap and alarm events */
@@ -101,6 +115,7 @@ struct rep_note { /* link, gap and alarm events */
 struct lsr_report {
 	struct lsr_sink sink;
 	double wall_start;
+	long utc_offset;
 	struct lsr_case_details case_details;
 	char *device, *driver, *source;
 
@@ -137,6 +152,10 @@ struct lsr_report {
 	int nstates, states_left_out;
 	struct rep_note notes[REP_NOTES];
 	int nnotes, notes_left_out;
+	struct rep_span spans[REP_SPANS];
+	int nspans, spans_left_out;
+	int open_span[REP_CH];   /* index into spans of ch's open span, or -1 */
+	int last_stim[REP_CH], last_trials[REP_CH]; /* ch's latest response */
 	int link_losses, stalls, gaps, alarms;
 	int64_t gap_samples;
 
@@ -147,10 +166,11 @@ struct lsr_report {
 	bool have_stats;
 };
 
-/* Wall-clock time of stream time t, local, with its zone, as a person
- * reads it: "1 Dec 2026 21:57:24 UTC". */
+/* Wall-clock time of stream time t, at the case's UTC offset and saying
+ * which, as a person reads it: "1 Dec 2026 21:57:24 UTC",
+ * "1 Dec 2026 22:57:24 UTC+01:00". */
 void lsr_report_wall(const struct lsr_report *r, double t, char *buf, size_t len);
-/* The same as one word, for "key=value" items: "2026-12-01T21:57:24+0000". */
+/* The same as one word, for "key=value" items: "2026-12-01T22:57:24+0100". */
 void lsr_report_iso(const struct lsr_report *r, double t, char *buf, size_t len);
 /* The time of day alone: "21:57:24". */
 void lsr_report_clock(const struct lsr_report *r, double t, char *buf, size_t len);
@@ -171,6 +191,12 @@ const struct rep_snapshot *lsr_report_snapshot(const struct lsr_report *r, enum 
 const char *lsr_report_moment_name(enum rep_moment m);
 /* The window ch's amplitude is read in (ms): LSR, or direct for the control. */
 void lsr_report_window(const struct lsr_report *r, int ch, double *from, double *to);
+/* The reason ch was indeterminate at stream time t, or LSR_REASON_NONE. */
+enum lsr_reason lsr_report_indeterminate_at(const struct lsr_report *r, int ch, double t);
+/* "average of 10", "averages of 10 to 16": what the call's decisions
+ * averaged (st->avg_trials of the channels that decided); "" when none. */
+void lsr_report_averaged(const struct lsr_report *r, const struct rep_state *st, char *buf,
+                         size_t len);
 /* The plain-language summary of the case, one paragraph. */
 void lsr_report_summary(const struct lsr_report *r, char *buf, size_t len);
 /* The state entry that gives the final status's loss (the last change to

@@ -181,6 +181,12 @@ void lsr_report_summary(const struct lsr_report *r, char *buf, size_t len)
 	const struct rep_state *loss = lsr_report_loss(r);
 	if (loss) {
 		add(&t, "; judged absent on the last %d valid trials", loss->confirm_trials);
+		for (int ch = 0; ch < r->nch && ch < REP_CH; ch++)
+			if (loss->indeterminate >> ch & 1u) {
+				const char *why = lsr_reason_name(lsr_report_indeterminate_at(r, ch, loss->t));
+				add(&t, "; ch %d (%s) could not be judged%s%s%s", ch, r->labels[ch],
+				    why ? " (" : "", why ? why : "", why ? ")" : "");
+			}
 		if (!loss->verified)
 			add(&t, "; unverified: the direct response does not show that the stimulus "
 			    "reached the nerve");

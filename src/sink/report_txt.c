@@ -104,6 +104,30 @@ static void header(const struct lsr_report *r, FILE *f)
 		put_kv(f, "warning", r->warnings[i]);
 }
 
+/* "1,2" (channel indices), or "none": ends the line. */
+static void channels(FILE *f, uint32_t mask)
+{
+	bool any = false;
+	for (int ch = 0; ch < 32; ch++)
+		if (mask >> ch & 1u) {
+			fprintf(f, "%s%d", any ? "," : "", ch);
+			any = true;
+		}
+	fprintf(f, "%s\n", any ? "" : "none");
+}
+
+/* "0:10,1:16": what each LSR channel's decision averaged at the call. */
+static void averaged(const struct lsr_report *r, const struct rep_state *st, FILE *f)
+{
+	bool any = false;
+	for (int ch = 0; ch < REP_CH && ch < r->nch; ch++)
+		if (st->avg_trials[ch] >= 0) {
+			fprintf(f, "%s%d:%d", any ? "," : "", ch, st->avg_trials[ch]);
+			any = true;
+		}
+	fprintf(f, "%s\n", any ? "" : "none");
+}
+
 static void outcome(const struct lsr_report *r, FILE *f)
 {
 	char buf[64];
@@ -137,15 +161,26 @@ static void outcome(const struct lsr_report *r, FILE *f)
 		fprintf(f, "loss_confirm_trials: %d\n", loss->confirm_trials);
 		put_kv(f, "loss_verified", loss->verified ? "yes" : "no");
 		put_num(f, "loss_direct_pct", loss->direct_pct, 0);
+		fprintf(f, "loss_average_trials: ");
+		averaged(r, loss, f);
+		fprintf(f, "loss_indeterminate_ch: ");
+		channels(f, loss->indeterminate);
 	} else {
 		fprintf(f, "loss_t: none\nloss_wall: none\nloss_confirm_trials: none\n"
-		        "loss_verified: none\nloss_direct_pct: none\n");
+		        "loss_verified: none\nloss_direct_pct: none\nloss_average_trials: none\n"
+		        "loss_indeterminate_ch: none\n");
 	}
 	const struct rep_state *cur = lsr_report_current(r);
 	put_kv(f, "current_state", cur ? lsr_state_name(cur->state) : "acquiring");
 	put_kv(f, "current_phase", cur && cur->premature ? "premature" :
 	       cur && cur->after ? "after_decompression" : "none");
 	put_time(f, r, "current_since", cur ? cur->since : NAN);
+	uint32_t now = 0;
+	for (int ch = 0; ch < REP_CH && ch < r->nch; ch++)
+		if (r->open_span[ch] >= 0)
+			now |= 1u << ch;
+	fprintf(f, "current_indeterminate_ch: ");
+	channels(f, now);
 	const struct rep_mark *dec = lsr_report_decompression(r);
 	put_time(f, r, "decompression", dec ? dec->t : NAN);
 	put_num(f, "loss_after_decompression_s", loss && dec && loss->after ? loss->since - dec->t : NAN, 1);
@@ -167,6 +202,14 @@ static void put_item(FILE *f, double v)
 {
 	if (isfinite(v))
 		fprintf(f, "%.1f", v);
+	else
+		fprintf(f, "none");
+}
+
+static void put_item3(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.3f", v);
 	else
 		fprintf(f, "none");
 }
@@ -213,9 +256,23 @@ static void timeline(const struct lsr_report *r, FILE *f)
 		        s->premature ? "premature" : s->after ? "after_decompression" : "none",
 		        s->verified ? "yes" : "no", s->provisional ? "yes" : "no", s->confirm_trials);
 		if (isfinite(s->ratio))
-			fprintf(f, "%.3f\n", s->ratio);
+			fprintf(f, "%.3f", s->ratio);
 		else
-			fprintf(f, "none\n");
+			fprintf(f, "none");
+		fprintf(f, " indeterminate_ch=");
+		channels(f, s->indeterminate);
+	}
+	fprintf(f, "indeterminate_spans: %d\n", r->nspans + r->spans_left_out);
+	for (int i = 0; i < r->nspans; i++) {
+		const struct rep_span *sp = &r->spans[i];
+		char to[64];
+		lsr_report_iso(r, sp->from, buf, sizeof buf);
+		if (isfinite(sp->to))
+			lsr_report_iso(r, sp->to, to, sizeof to);
+		fprintf(f, "indeterminate: ch=%d from_t=%.3f from_wall=%s to_t=", sp->ch, sp->from, buf);
+		put_item3(f, sp->to);
+		fprintf(f, " to_wall=%s reason=%s\n", isfinite(sp->to) ? to : "none",
+		        lsr_reason_name(sp->reason) ? lsr_reason_name(sp->reason) : "none");
 	}
 	fprintf(f, "link_losses: %d\nstalls: %d\ngaps: %d\ngap_samples: %lld\nalarms: %d\n",
 	        r->link_losses, r->stalls, r->gaps, (long long)r->gap_samples, r->alarms);

@@ -56,6 +56,9 @@ struct lsr_source_ops {
 	/* Recordings (NULL otherwise): wall-clock time (Unix s) of the first
 	 * sample, from the header; 0 when its date is unusable. */
 	double (*wall_start)(const void *st);
+	/* Recordings (NULL otherwise): the UTC offset (s east) its local start
+	 * time was written in, as it stored it; false when it stored none. */
+	bool (*utc_offset)(const void *st, long *out);
 	/* Recordings (NULL otherwise): apply the stored settings ("lsrmon:
 	 * params …" and "lsrmon: montage …" annotations, in file order) on top
 	 * of what p_out holds; montage_out gets the stored montage or stays

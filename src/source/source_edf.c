@@ -409,6 +409,14 @@ static double edf_wall_start(const void *st)
 	return s->start_epoch;
 }
 
+static bool edf_utc_offset(const void *st, long *out)
+{
+	const struct edf_source *s = st;
+	if (s->has_utc)
+		*out = s->utc_offset_s;
+	return s->has_utc;
+}
+
 static bool edf_annotation(const void *st, size_t i, double *t, const char **text)
 {
 	const struct edf_source *s = st;
@@ -430,6 +438,7 @@ static const struct lsr_source_ops edf_ops = {
 	.stats = edf_stats,
 	.position = edf_position,
 	.wall_start = edf_wall_start,
+	.utc_offset = edf_utc_offset,
 	.settings = edf_settings,
 	.case_details = edf_case_details,
 	.annotation = edf_annotation,

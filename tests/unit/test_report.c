@@ -66,7 +66,7 @@ static void baseline(struct lsr_report *r, double t, int ch, double p2p, double 
  * absent from 31; the control's direct response at 4 ms throughout. */
 static struct lsr_report *synthetic_case(void)
 {
-	struct lsr_report_info info = { 1700000000.0, NULL, "LSRB-1 test amp", NULL, "/dev/ttyACM0" };
+	struct lsr_report_info info = { .wall_start = 1700000000.0, .device = "LSRB-1 test amp", .source = "/dev/ttyACM0" };
 	struct lsr_report *r = lsr_report_new(&info);
 	ck_assert_ptr_nonnull(r);
 	lsr_params_defaults(&params);
@@ -301,7 +301,7 @@ END_TEST
  * listed as ignored, and the loss is dated from the first. */
 START_TEST(second_decompression_is_ignored)
 {
-	struct lsr_report_info info = { 1700000000.0, NULL, NULL, "sim", NULL };
+	struct lsr_report_info info = { .wall_start = 1700000000.0, .driver = "sim" };
 	struct lsr_report *r = lsr_report_new(&info);
 	ck_assert_ptr_nonnull(r);
 	mark(r, 10, 1, "Decompression");
@@ -326,6 +326,104 @@ START_TEST(second_decompression_is_ignored)
 	snprintf(cmd, sizeof cmd, "pdftotext -layout '%s.pdf' - | grep -q 'IGNORED: only the first "
 	         "Decompression counts'", stem);
 	ck_assert_msg(system(cmd) == 0, "the PDF does not say the second mark was ignored");
+	lsr_report_free(r);
+}
+END_TEST
+
+static void channel_state(struct lsr_report *r, double t, int ch, enum lsr_state st,
+                          enum lsr_state prev, enum lsr_reason why)
+{
+	struct lsr_event e = { .type = LSR_EV_CHANNEL_STATE, .t = t };
+	e.channel_state.ch = ch;
+	e.channel_state.state = st;
+	e.channel_state.prev = prev;
+	e.channel_state.reason = why;
+	emit(r, &e);
+}
+
+/* Two LSR channels: ch 1 cannot be judged from 20 s to 26 s and again
+ * from 28 s to the end; the loss is called at 30 s on ch 0 alone (its
+ * decision averaged 12 trials, ch 1 made none), with ch 1 listed
+ * indeterminate.  The case
+ * was in New York (UTC-05:00): times of day are written there. */
+START_TEST(indeterminate_channels_and_the_call)
+{
+	static struct lsr_channel_info three[] = {
+		{ 0, "Mentalis", LSR_ROLE_LSR }, { 1, "Oris", LSR_ROLE_LSR }, { 2, "Oculi", LSR_ROLE_CONTROL },
+	};
+	struct lsr_report_info info = { .wall_start = 1700000000.0, .driver = "sim",
+	                                .utc_offset = -5 * 3600 };
+	struct lsr_report *r = lsr_report_new(&info);
+	ck_assert_ptr_nonnull(r);
+	lsr_params_defaults(&params);
+	struct lsr_event e = { .type = LSR_EV_START, .t = 0 };
+	e.start.segment = 1;
+	e.start.rate = RATE;
+	e.start.nch = 3;
+	e.start.channels = three;
+	e.start.params = &params;
+	emit(r, &e);
+	for (int n = 1; n <= 30; n++) {
+		e = (struct lsr_event){ .type = LSR_EV_STIM, .t = n };
+		e.stim.n = n;
+		emit(r, &e);
+		for (int ch = 0; ch < 3; ch++) {
+			e = (struct lsr_event){ .type = LSR_EV_RESPONSE, .t = n };
+			e.response.n = n;
+			e.response.ch = ch;
+			e.response.role = three[ch].role;
+			e.response.valid = true;
+			e.response.present = LSR_FALSE;
+			e.response.p2p_uv = 10;
+			e.response.trials = ch == 0 ? 12 : ch == 1 ? 0 : 1;
+			emit(r, &e);
+		}
+		if (n == 20)
+			channel_state(r, n, 1, LSR_STATE_INDETERMINATE, LSR_STATE_PRESENT, LSR_REASON_NOISE);
+		if (n == 26)
+			channel_state(r, n, 1, LSR_STATE_PRESENT, LSR_STATE_INDETERMINATE, LSR_REASON_NONE);
+		if (n == 28)
+			channel_state(r, n, 1, LSR_STATE_INDETERMINATE, LSR_STATE_PRESENT,
+			              LSR_REASON_NO_VALID_TRIALS);
+	}
+	static const int ind[] = { 1 };
+	e = (struct lsr_event){ .type = LSR_EV_STATE, .t = 30 };
+	e.state.state = LSR_STATE_DISAPPEARED;
+	e.state.prev = LSR_STATE_PRESENT;
+	e.state.since = 21;
+	e.state.ratio = NAN;
+	e.state.verified = true;
+	e.state.premature = true;
+	e.state.indeterminate_ch = ind;
+	e.state.nind = 1;
+	emit(r, &e);
+	e = (struct lsr_event){ .type = LSR_EV_END, .t = 31 };
+	e.end.final = LSR_FINAL_DISAPPEARED;
+	e.end.final_phase = LSR_PHASE_PREMATURE;
+	emit(r, &e);
+	char stem[128], err[256], path[160], cmd[400];
+	snprintf(stem, sizeof stem, "%s/ind", dir);
+	ck_assert_msg(lsr_report_write(r, stem, false, err, sizeof err) == 0, "%s", err);
+	snprintf(path, sizeof path, "%s.txt", stem);
+	const char *t = slurp(path);
+	/* 1700000000 s = 2023-11-14 22:13:20 UTC = 17:13:20 in New York. */
+	ck_assert_str_eq(value(t, "case_start"), "14 Nov 2023 17:13:20 UTC-05:00");
+	ck_assert_str_eq(value(t, "loss_average_trials"), "0:12,1:0");
+	ck_assert_str_eq(value(t, "loss_indeterminate_ch"), "1");
+	ck_assert_str_eq(value(t, "current_indeterminate_ch"), "1");
+	ck_assert_str_eq(value(t, "indeterminate_spans"), "2");
+	ck_assert_ptr_nonnull(strstr(t, "\nindeterminate: ch=1 from_t=20.000 from_wall=2023-11-14T17:13:40-0500 "
+	                                "to_t=26.000 to_wall=2023-11-14T17:13:46-0500 reason=noise\n"));
+	ck_assert_ptr_nonnull(strstr(t, "\nindeterminate: ch=1 from_t=28.000 from_wall=2023-11-14T17:13:48-0500 "
+	                                "to_t=none to_wall=none reason=no_valid_trials\n"));
+	ck_assert_ptr_nonnull(strstr(t, " ratio=none indeterminate_ch=1\n"));
+	ck_assert_ptr_nonnull(strstr(value(t, "summary"), "; ch 1 (Oris) could not be judged (no_valid_trials)"));
+	snprintf(cmd, sizeof cmd, "pdftotext -layout '%s.pdf' - | tr -s ' ' | grep -q "
+	         "'Indeterminate at the call: ch 1 Oris (no_valid_trials); the call rests on the others.'", stem);
+	ck_assert_msg(system(cmd) == 0, "the verdict box does not name the indeterminate channel");
+	snprintf(cmd, sizeof cmd, "pdftotext -layout '%s.pdf' - | grep -q 'valid trials (average of 12)'",
+	         stem);
+	ck_assert_msg(system(cmd) == 0, "the verdict box does not say what ch 0's decision averaged");
 	lsr_report_free(r);
 }
 END_TEST
@@ -356,7 +454,7 @@ END_TEST
 /* 24 h at 2 stimuli/s stays within the same memory. */
 START_TEST(memory_bounded)
 {
-	struct lsr_report_info info = { 0, NULL, NULL, "sim", NULL };
+	struct lsr_report_info info = { .driver = "sim" };
 	struct lsr_report *r = lsr_report_new(&info);
 	for (int n = 1; n <= 172800; n++) {
 		struct lsr_event e = { .type = LSR_EV_STIM, .t = n * 0.5 };
@@ -390,6 +488,7 @@ Suite *suite_report(void)
 	tcase_add_test(tc, never_overwrites);
 	tcase_add_test(tc, second_decompression_is_ignored);
 	tcase_add_test(tc, memory_bounded);
+	tcase_add_test(tc, indeterminate_channels_and_the_call);
 	suite_add_tcase(s, tc);
 	return s;
 }
