@@ -59,6 +59,15 @@
  * of independent lags searched: the matched output of 20–1000 Hz noise
  * decorrelates within about TRACK_MS, so three. */
 #define LAGS_SEARCHED 3.0
+/* What a matched detection must reach, as a fraction of the baseline
+ * amplitude: the truth's own "lost" (tests/eval/score.py LOST) and well
+ * under any clinical residual (Pan et al., docs/clinical.md: an 86.5%
+ * fall was complete resolution; a partial one is 10-40%).  An average of
+ * many sweeps finds microvolts locked to the stimulus that are no LSR
+ * (the section "What an average cannot tell" of docs/detector.md): a
+ * 2.5% residue, detected at z 3.5 over a long window, held a cured
+ * patient's loss for seven more trials. */
+#define RESIDUE_RATIO 0.05
 /* Absence is bounded at the most favourable latency of the whole range a
  * drifting LSR may have (LAG_MIN_MS…LAG_MAX_MS, about seven independent
  * lags): in noise alone the largest of seven standard normals averages
@@ -693,8 +702,8 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, str
 
 	double zd = z_detect();
 	double zr = lsr_stats_normal_upper(ALPHA_RETURN / LAGS_SEARCHED);
-	bool det_k = ck > zd * s_eff / sqrt(k);
-	bool det_w = cw > zd * s_eff / sqrt(m);
+	bool det_k = ck > zd * s_eff / sqrt(k) && ck >= RESIDUE_RATIO;
+	bool det_w = cw > zd * s_eff / sqrt(m) && cw >= RESIDUE_RATIO;
 	d->strong = ck > zr * s_eff / sqrt(k);
 
 	/* shape-free: the average's energy in the LSR window against the

@@ -284,6 +284,27 @@ START_TEST(partial_residual_is_reduced_never_disappeared)
 }
 END_TEST
 
+/* A stimulus-locked residue of 2.5% of the baseline (what an average of
+ * many sweeps keeps of an artifact's decay, docs/detector.md) in little
+ * noise, where a long window's average detects it: below RESIDUE_RATIO
+ * (5%, the truth's own "lost") it is no LSR, and the loss is called on
+ * the first whole window (disappear_trials + 2 at most), where the
+ * detection held it until the residue itself fell. */
+START_TEST(residue_below_five_percent_is_no_lsr)
+{
+	struct fx f;
+	fx_init(&f, "lc", true);
+	f.noise[0] = 2;
+	fx_renew(&f, true);
+	fx_run(&f, 20);
+	ck_assert_int_eq(fx_state(&f), LSR_STATE_PRESENT);
+	int w = fx_w(&f, 0);
+	fx_set_lsr(&f, 200 * 0.025);
+	ck_assert_int_le(fx_run_until(&f, LSR_STATE_DISAPPEARED, w + 2), w + 2);
+	fx_free(&f);
+}
+END_TEST
+
 /* After the baseline every valid trial's response carries the decision:
  * trials used (growing to the long window), and this trial's matched
  * amplitude × the baseline p2p; invalid trials carry none. */
@@ -570,6 +591,7 @@ Suite *suite_judge_evidence(void)
 	tcase_add_test(tc, loss_with_a_weak_direct_response_is_unverified);
 	tcase_add_test(tc, loss_after_a_lower_intensity_is_unverified);
 	tcase_add_test(tc, partial_residual_is_reduced_never_disappeared);
+	tcase_add_test(tc, residue_below_five_percent_is_no_lsr);
 	tcase_add_test(tc, response_trials_and_amplitude_after_the_baseline);
 	tcase_add_test(tc, return_needs_return_trials_strong_decisions);
 	tcase_add_test(tc, full_return_is_present);
