@@ -31,19 +31,7 @@ INI
 words=(MRN998877 Roe_Private Proc_Secret_MVD Surgeon_Secret Neuro_Secret Anaes_Secret
 	Electrodes_Secret Notes_Secret)
 
-/usr/bin/python3 -u - "$tmp/osc" <<'PY' &
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-s.bind(("127.0.0.1", 0))
-open(sys.argv[1] + ".port", "w").write(str(s.getsockname()[1]))
-with open(sys.argv[1], "wb") as f:
-    while True:
-        d = s.recv(65536)
-        if d == b"quit":
-            break
-        f.write(d)
-PY
+/usr/bin/python3 -u "$(dirname "$0")/lib/osc_keep.py" "$tmp/osc" &
 rx=$!; pids+=($rx)
 until_ok 250 test -s "$tmp/osc.port" || fail "no OSC receiver"
 port=$(cat "$tmp/osc.port")
