@@ -705,6 +705,20 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, str
 	bool det_k = ck > zd * s_eff / sqrt(k) && ck >= RESIDUE_RATIO;
 	bool det_w = cw > zd * s_eff / sqrt(m) && cw >= RESIDUE_RATIO;
 	d->strong = ck > zr * s_eff / sqrt(k);
+	/* the same over the last disappear_trials (the long window, and the
+	 * short one for a small LSR, are longer: older trials would hold a
+	 * detection up) */
+	int r_n = p->disappear_trials;
+	if (m <= r_n) {
+		d->recent = true; /* every trial of the decision is recent */
+	} else if (r_n == k) {
+		d->recent = det_k;
+	} else {
+		int lag_r;
+		average(e, e->n - r_n, r_n, -1, e->avg_k, a, b); /* avg_k is done with */
+		double cr = best_lag(e, e->avg_k, &lag_r);
+		d->recent = cr > zd * s_eff / sqrt(r_n) && cr >= RESIDUE_RATIO;
+	}
 
 	/* shape-free: the average's energy in the LSR window against the
 	 * noise windows' */

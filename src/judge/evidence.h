@@ -66,6 +66,11 @@ struct lsr_decision {
 	bool detected;      /* at the decision's z */
 	bool strong;        /* over the short window, at the stricter z a
 	                       return from absence needs */
+	bool recent;        /* detected over the last disappear_trials trials
+	                       alone (matched, at the decision's z): what a
+	                       present verdict may be shown on (docs/clinical.md:
+	                       a verdict older than 10 valid trials is never
+	                       shown as current) */
 	bool absent;
 	double ratio;       /* amplitude over the trials / baseline; NAN none */
 	double lo95, hi95;  /* its 95% bounds (noise and trial variation) */

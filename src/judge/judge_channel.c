@@ -267,7 +267,13 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 	switch (c->state) {
 	case LSR_STATE_PRESENT:
 	case LSR_STATE_REDUCED:
-		if (d->detected) {
+		if (d->detected && !d->recent) {
+			/* held up only by trials older than disappear_trials: a
+			 * small LSR whose window is long, just gone, would be
+			 * shown present on evidence older than 10 valid trials
+			 * (docs/clinical.md "How presence is judged") */
+			go(c, LSR_STATE_INDETERMINATE, t, LSR_REASON_NOISE);
+		} else if (d->detected) {
 			if (c->state == LSR_STATE_PRESENT && d->hi95 < p->reduced_pct / 100.0)
 				go(c, LSR_STATE_REDUCED, d->first_t, LSR_REASON_NONE);
 			else if (c->state == LSR_STATE_REDUCED &&
@@ -309,7 +315,11 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 		}
 		break;
 	case LSR_STATE_INDETERMINATE:
-		if (returned || (d->detected && !c->was_absent && d->strong))
+		/* back to present or reduced only as a return from absence
+		 * is: this channel may be the last of an overall disappeared
+		 * (the others absent), and one strong decision in noise made
+		 * that a false return */
+		if (returned && d->recent)
 			go(c, detected_state(p, d), c->strong_since, LSR_REASON_NONE);
 		else if (d->absent)
 			go(c, LSR_STATE_DISAPPEARED, d->first_t, LSR_REASON_NONE);
