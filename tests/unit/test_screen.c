@@ -282,6 +282,83 @@ START_TEST(tab_minus_changes_one_gain)
 }
 END_TEST
 
+/* Rows of channel 0's sweep (under its header, above channel 1's) holding
+ * a braille cell drawn in the latest-trace colour. */
+static int trace_rows(void)
+{
+	frame();
+	int rows = 0;
+	for (int y = row_with("0 Mentalis lsr") + 1; y < row_with("1 Oris lsr"); y++)
+		for (int x = 0; x < scr.w; x++) {
+			const struct lsr_cell *cell = &scr.canvas.cells[y * scr.canvas.w + x];
+			if (cell->color == LSR_COLOR_TRACE && cell->ch > 0x2800 && cell->ch <= 0x28FF) {
+				rows++;
+				break;
+			}
+		}
+	return rows;
+}
+
+START_TEST(judged_average_on_a)
+{
+	/* Channel 0's sweeps are flat; the detector judged an average of 12
+	 * trials holding a 300 uV LSR (3 divisions at 100 uV/d).  a steps
+	 * 1, 2, 3, 4 sweeps, then that average, labelled with its k. */
+	static float avg[LEN];
+	for (int i = 0; i < LEN; i++) {
+		double ms = (i - PRE) * 1000.0 / RATE;
+		avg[i] = (float)(150 * sin(2 * M_PI * (ms - 8) / 4) * (ms > 8 && ms < 12));
+	}
+	struct lsr_event ev = { .type = LSR_EV_RESPONSE };
+	ev.response.ch = 0;
+	ev.response.role = LSR_ROLE_LSR;
+	ev.response.valid = true;
+	ev.response.present = LSR_TRUE;
+	ev.response.p2p_uv = 0;
+	ev.response.onset_ms = NAN;
+	ev.response.conditioned = sweep;
+	ev.response.sweep_len = LEN;
+	ev.response.sweep_pre = PRE;
+	ev.response.average = avg;
+	ev.response.trials = 12;
+	memset(sweep, 0, sizeof sweep);
+	for (int n = 1; n <= 4; n++) {
+		ev.t = n, ev.response.n = n;
+		lsr_model_event(model, &ev);
+	}
+	/* the control: its own sweeps (more than 4 sweeps of display
+	 * averaging hold), no average */
+	for (int n = 1; n <= 6; n++)
+		ev_response(n, n, 2, 100);
+	struct lsr_keys_ctx k = { &view, model, NULL };
+	ck_assert_ptr_null(strstr(frame(), "avg"));
+	ck_assert_int_eq(trace_rows(), 1); /* the latest sweep: flat */
+	lsr_keys_handle(&k, 'a');
+	HAS("avg 2");
+	ck_assert_int_eq(trace_rows(), 1);
+	lsr_keys_handle(&k, 'a');
+	lsr_keys_handle(&k, 'a');
+	HAS("avg 4");
+	lsr_keys_handle(&k, 'a');
+	HAS("avg k=12");
+	char row[4 * 320];
+	lsr_canvas_row(&scr.canvas, row_with("2 Oculi control"), row, sizeof row);
+	ck_assert_msg(!strstr(row, "avg"), "the control keeps its latest sweep: %s", row);
+	ck_assert_int_ge(trace_rows(), 3); /* the judged LSR, not the flat sweep */
+	/* A trial whose decision averaged nothing: no older average shown
+	 * as if it were current. */
+	ev.response.average = NULL;
+	ev.response.trials = 0;
+	ev.t = 5, ev.response.n = 5;
+	lsr_model_event(model, &ev);
+	HAS("avg k=-");
+	ck_assert_int_eq(trace_rows(), 0);
+	lsr_keys_handle(&k, 'a');
+	ck_assert_ptr_null(strstr(frame(), "avg"));
+	ck_assert_int_gt(trace_rows(), 0);
+}
+END_TEST
+
 START_TEST(no_background_in_traces)
 {
 	/* Every layout and size: no cell of a sweep's plot (under its header
@@ -585,6 +662,7 @@ Suite *suite_screen(void)
 	tcase_add_test(tc, ascii_fallback);
 	tcase_add_test(tc, tab_minus_changes_one_gain);
 	tcase_add_test(tc, no_background_in_traces);
+	tcase_add_test(tc, judged_average_on_a);
 	tcase_add_test(tc, narrow_sweeps_say_percent);
 	tcase_add_test(tc, mark_glyphs_differ);
 	tcase_add_test(tc, rebaselining_banner);
