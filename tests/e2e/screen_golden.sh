@@ -5,7 +5,8 @@
 # compared with tests/golden/*.txt: at 80x24 and 160x48, after key presses
 # (mark, cancel, freeze, gain of one channel, re-baselining, help) and
 # after resizes; every shipped layout at 80x24, 160x48 and 220x60 with its
-# colours (capture-pane -e), where no cell may carry a background colour.
+# colours (capture-pane -e), where no cell may carry a background colour
+# and no cell of a plot reverse video (screen_cells.py).
 # LSR_GOLDEN_UPDATE=1 rewrites the stored screens (review them by eye).
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib/screen.bash
