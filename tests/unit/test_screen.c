@@ -359,6 +359,40 @@ START_TEST(judged_average_on_a)
 }
 END_TEST
 
+START_TEST(log_entries_whole)
+{
+	/* Entries that each wrap onto a second line under their time: every
+	 * one the 80x24 log shows is whole (its last word with it), the
+	 * newest first, none cut at the pane's foot; and the log is full. */
+	for (int k = 1; k <= 30; k++)
+		lsr_model_logf(model, k, LSR_COLOR_TEXT, "entry %02d: the channel state changed here end%02d", k, k);
+	frame();
+	struct lsr_rect r = { 0, 0, 0, 0 };
+	for (int i = 0; i < layout.npanes; i++)
+		if (layout.panes[i].type == LSR_PANE_LOG)
+			r = scr.rects[i];
+	ck_assert_int_gt(r.h, 2);
+	char text[24 * 4 * 320] = "", row[4 * 320];
+	for (int y = r.y; y < r.y + r.h; y++) {
+		lsr_canvas_row(&scr.canvas, y, row, sizeof row);
+		strcat(text, row);
+		strcat(text, "\n");
+	}
+	ck_assert_ptr_nonnull(strstr(text, "entry 30:"));
+	int shown = 0;
+	for (int k = 1; k <= 30; k++) {
+		char head[16], tail[16];
+		snprintf(head, sizeof head, "entry %02d:", k);
+		snprintf(tail, sizeof tail, "end%02d", k);
+		if (!strstr(text, head))
+			continue;
+		shown++;
+		ck_assert_msg(strstr(text, tail) != NULL, "entry %d cut:\n%s", k, text);
+	}
+	ck_assert_int_ge(shown, 1);
+}
+END_TEST
+
 START_TEST(no_background_in_traces)
 {
 	/* Every layout and size: no cell of a sweep's plot (under its header
@@ -663,6 +697,7 @@ Suite *suite_screen(void)
 	tcase_add_test(tc, tab_minus_changes_one_gain);
 	tcase_add_test(tc, no_background_in_traces);
 	tcase_add_test(tc, judged_average_on_a);
+	tcase_add_test(tc, log_entries_whole);
 	tcase_add_test(tc, narrow_sweeps_say_percent);
 	tcase_add_test(tc, mark_glyphs_differ);
 	tcase_add_test(tc, rebaselining_banner);
