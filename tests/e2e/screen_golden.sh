@@ -112,6 +112,20 @@ for layout in standard compact wide; do
 	done
 done
 
+# A terminal of 8 colours: the layouts' amber (xterm colour 172, for the
+# baseline and reduced) comes out as its nearest basic colour, yellow,
+# never as the terminal's default or as red.
+tmux_start 80 24 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen XDG_STATE_HOME=$tmp $LSRMON --speed max --pause-at 100"
+if wait_for "Held at --pause-at" "Baseline ch0" && settle && tmux -L "$sock" capture-pane -p -e >"$tmp/raw" &&
+	/usr/bin/python3 tests/e2e/screen_cells.py "$tmp/raw" >"$tmp/cells" &&
+	grep -q '^. fg=3 ' "$tmp/cells" && ! grep -q 'fg=5:' "$tmp/cells"; then
+	echo "ok: 8 colours"
+else
+	echo "FAIL: 8 colours: amber is not shown as yellow"
+	fail=1
+fi
+key q
+
 # Not UTF-8: ASCII only (no braille, no dashes).
 tmux_start 80 24 "env LANG=C LC_ALL=C TERM=screen XDG_STATE_HOME=$tmp NO_COLOR=1 $LSRMON --speed max --pause-at 200"
 if wait_for "Held at --pause-at" "LSR DISAPPEARED $when - AFTER DECOMPRESSION"; then
