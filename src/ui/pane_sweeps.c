@@ -4,12 +4,13 @@
  * timebase name, with a calibration bar; the analysis windows as thin
  * dotted edges (never a background behind the trace), onset and
  * peak-to-peak marked; beside it the numbers that decide (% of baseline,
- * latency).  Braille with min/max decimation so no peak falls between
- * pixels. */
+ * latency), in figures three rows tall where there is room.  Braille with
+ * min/max decimation so no peak falls between pixels. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "bigdigits.h"
 #include "panes.h"
 
 struct plotspec {
@@ -77,6 +78,10 @@ static void trace(struct lsr_canvas *c, const struct plotspec *s, const float *c
 }
 
 #define NUM_W 8 /* the numbers column beside the plot */
+/* ... in big figures ("100%" is 15 cells), on a sweep at least BIG_MIN_W
+ * wide: the plot keeps 74 columns, 148 dots over the 110 ms */
+#define BIG_W 16
+#define BIG_MIN_W 90
 
 static int state_color(const struct lsr_model_channel *mc)
 {
@@ -117,6 +122,19 @@ static void numbers(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 			snprintf(b, sizeof b, "%.1fms", mc->onset);
 		else
 			snprintf(b, sizeof b, "--ms");
+	}
+	/* Where the column is wide and tall enough, the % of baseline in
+	 * figures three rows tall, the latency under it ("direct" says whose
+	 * on a control channel). */
+	if (r.w >= BIG_W && r.h > LSR_BIGDIGITS_ROWS && mc->valid && mc->has_baseline && mc->base_p2p > 0 &&
+	    isfinite(mc->p2p)) {
+		char fig[16];
+		snprintf(fig, sizeof fig, "%.0f%%", 100 * mc->p2p / mc->base_p2p);
+		if (lsr_bigdigits_draw(p->c, r.x + 1, r.y, r.w - 1, fig, color, LSR_A_BOLD)) {
+			lsr_canvas_printf(p->c, r.x + 1, r.y + LSR_BIGDIGITS_ROWS, r.w - 1, color, LSR_A_BOLD, "%s%s",
+			                  control ? "direct " : "", b);
+			return;
+		}
 	}
 	lsr_canvas_text(p->c, r.x + 1, r.y, r.w - 1, a, color, LSR_A_BOLD);
 	if (r.h > 1)
@@ -213,7 +231,8 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 {
 	const struct lsr_model *m = p->m;
 	const struct lsr_model_channel *mc = &m->ch[ch];
-	int numw = r.w >= 5 * NUM_W ? NUM_W : 0;
+	int numw = r.w >= BIG_MIN_W && r.h - 1 > LSR_BIGDIGITS_ROWS && p->c->utf8 ? BIG_W
+	           : r.w >= 5 * NUM_W ? NUM_W : 0;
 	/* The detector's average replaces the latest sweep on LSR channels
 	 * (the others have none: their latest sweep stays). */
 	bool judged = p->v->average == LSR_AVERAGE_JUDGED && mc->role == LSR_ROLE_LSR;

@@ -527,6 +527,33 @@ START_TEST(banner_detail_and_alarm)
 }
 END_TEST
 
+START_TEST(big_figures_beside_wide_sweeps)
+{
+	/* 160 columns: channel 0 at 200 of its 400 uV baseline reads "50%"
+	 * in figures three rows tall (half blocks, 3x5 dots a glyph), the
+	 * latency under it; in ASCII, or at 80 columns, the plain "50%". */
+	ck_assert_int_eq(lsr_screen_resize(&scr, 160, 48, true), 0);
+	ev_response(1, 1, 0, 100);
+	struct lsr_event ev = { .type = LSR_EV_BASELINE, .t = 1 };
+	ev.baseline.p2p_uv = 400;
+	ev.baseline.trials = 10;
+	lsr_model_event(model, &ev);
+	frame();
+	int y = row_with("\u2588\u2580\u2580 \u2588\u2580\u2588 \u2580 \u2588");
+	ck_assert_int_ge(y, 0);
+	ck_assert_int_eq(row_with("\u2580\u2580\u2588 \u2588 \u2588 \u2584\u2580"), y + 1);
+	ck_assert_int_eq(row_with("\u2580\u2580\u2580 \u2580\u2580\u2580 \u2580 \u2580"), y + 2);
+	char row[4 * 320];
+	lsr_canvas_row(&scr.canvas, y + 3, row, sizeof row);
+	ck_assert_msg(strstr(row, " 8.1ms"), "no latency under the figures: %s", row);
+	ck_assert_int_eq(lsr_screen_resize(&scr, 160, 48, false), 0);
+	HAS(" 50%");
+	ck_assert_int_eq(lsr_screen_resize(&scr, 80, 24, true), 0);
+	HAS(" 50%");
+	ck_assert_int_lt(row_with("\u2588\u2580\u2580 \u2588\u2580\u2588"), 0);
+}
+END_TEST
+
 START_TEST(ascii_fallback)
 {
 	ck_assert_int_eq(lsr_screen_resize(&scr, 80, 24, false), 0);
@@ -694,6 +721,7 @@ Suite *suite_screen(void)
 	tcase_add_test(tc, sweeps_and_log);
 	tcase_add_test(tc, trace_peak_not_lost);
 	tcase_add_test(tc, ascii_fallback);
+	tcase_add_test(tc, big_figures_beside_wide_sweeps);
 	tcase_add_test(tc, tab_minus_changes_one_gain);
 	tcase_add_test(tc, no_background_in_traces);
 	tcase_add_test(tc, judged_average_on_a);
