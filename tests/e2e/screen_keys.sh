@@ -7,6 +7,8 @@
 #   nearest a third of the baseline peak to peak (lsrmon(1), SCREEN), the
 #   baselines taken from the headless run's baseline events, not from
 #   the screen;
+# - a, four times, labels each LSR channel's trace with the trials of the
+#   average its latest decision judged (avg k=N, from the headless run);
 # - o then d put two different glyphs on the trend, Dura open before
 #   Decompression, and in the log.
 cd "$(dirname "$0")/../.."
@@ -90,6 +92,35 @@ key Tab Tab Tab + +
 expect_gains "+ + on all" "0=$(step "$(step "$g" 1)" -2) 1=$(step "$g" -2) 2=$(step 500 -2)"
 key =
 expect_gains "=" "$auto"
+
+# a four times: past 1-4 sweeps, each LSR channel shows the average its
+# latest decision judged, labelled with that decision's trials (the
+# headless run's last response of each channel says how many); the
+# control, which has none, keeps its latest sweep.
+want=$(/usr/bin/python3 -c '
+import json, sys
+last = {}
+for e in map(json.loads, open(sys.argv[1])):
+    if e["type"] == "response":
+        last[e["ch"]] = e
+print(" ".join("%d=%s" % (c, "k=%d" % last[c]["trials"] if last[c]["role"] == "lsr" else "none")
+               for c in sorted(last)))' "$tmp/head.jsonl")
+key a a a a
+avg=
+for ((i = 0; i < 100 * LSR_TIME_FACTOR; i++)); do
+	avg=$(tmux -L "$sock" capture-pane -p | /usr/bin/python3 -c '
+import re, sys
+out = []
+for line in sys.stdin:
+    m = re.match(r"(\d+) .*?\d+\u00b5V/d", line)
+    if m:
+        k = re.search(r"avg (k=\S+)", line)
+        out.append("%s=%s" % (m.group(1), k.group(1) if k else "none"))
+print(" ".join(out))')
+	[ "$avg" = "$want" ] && break
+	sleep 0.05
+done
+if [ "$avg" = "$want" ]; then echo "ok: a a a a: $avg"; else echo "FAIL: a a a a: '$avg', want '$want'"; fail=1; fi
 
 # o, then d some seconds of stream later: O and D on the trend's top
 # row (the one under its header), O to the left, and in the log.
