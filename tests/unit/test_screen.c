@@ -381,7 +381,7 @@ START_TEST(log_entries_whole)
 	ck_assert_ptr_nonnull(strstr(text, "entry 30:"));
 	int shown = 0;
 	for (int k = 1; k <= 30; k++) {
-		char head[16], tail[16];
+		char head[32], tail[32];
 		snprintf(head, sizeof head, "entry %02d:", k);
 		snprintf(tail, sizeof tail, "end%02d", k);
 		if (!strstr(text, head))
