@@ -196,8 +196,12 @@ static unsigned k_timebase(const struct lsr_keys_ctx *k, int key)
 static unsigned k_average(const struct lsr_keys_ctx *k, int key)
 {
 	(void)key;
-	k->view->average = k->view->average % 4 + 1;
-	snprintf(k->view->message, sizeof k->view->message, "Display averaging: %d", k->view->average);
+	/* 1, 2, 3, 4 sweeps, then the detector's own average, then 1 again */
+	k->view->average = k->view->average % LSR_AVERAGE_JUDGED + 1;
+	if (k->view->average == LSR_AVERAGE_JUDGED)
+		say(k->view, "Display: the average the detector judged (avg k=trials)");
+	else
+		snprintf(k->view->message, sizeof k->view->message, "Display averaging: %d", k->view->average);
 	return LSR_K_REDRAW;
 }
 
@@ -303,7 +307,7 @@ static const struct key_entry table[] = {
 	E('=', 0, "=", "automatic gain: each channel from its baseline", false, k_autogain),
 	E('k', 0, "k", "acknowledge the alarm: the bell stops, the alarm stays shown", false, k_ack),
 	E('[', ']', "[ ]", "timebase: shorter / longer ms per division", false, k_timebase),
-	E('a', 0, "a", "display averaging of 1-4 sweeps", false, k_average),
+	E('a', 0, "a", "averaging: 1-4 sweeps, then the detector's own (avg k=N)", false, k_average),
 	E('s', 0, "s", "sweeps stacked / overlaid", false, k_stack),
 	E('R', 0, "R", "write a case report now", false, k_report),
 	E('?', 0, "?", "this help", false, k_help),

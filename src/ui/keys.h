@@ -26,13 +26,17 @@ enum lsr_prompt {
 	LSR_PROMPT_CANCEL_ID, LSR_PROMPT_CANCEL_CONFIRM, LSR_PROMPT_QUIT,
 };
 
+/* view.average past the 1-4 sweeps of display averaging: the average the
+ * detector judged (LSR channels), labelled with its trials. */
+#define LSR_AVERAGE_JUDGED 5
+
 struct lsr_view {
 	int selected;            /* channel, or -1: none (keys act on every channel) */
 	double gain_uv;          /* µV per division: the layout's, for every channel */
 	double control_gain_uv;  /* the layout's for control channels */
 	double ch_gain[LSR_MAX_CHANNELS]; /* set by +, -, =; 0: the role's default */
 	double timebase_ms;      /* ms per division */
-	int average, stack;
+	int average, stack;      /* average: 1-4 sweeps, or LSR_AVERAGE_JUDGED */
 	bool stacked, frozen, help, replay, recording;
 	int log_scroll;
 	enum lsr_prompt prompt;

@@ -477,8 +477,11 @@ void lsr_layout_defaults(struct lsr_layout *l)
 	l->stack = 10;
 	l->average = 1;
 	l->freerun_s = 5;
+	/* Baseline and reduced in amber (xterm 172), not yellow: yellow on a
+	 * white terminal background cannot be read; amber reads on white and
+	 * black, and a terminal of 8 colours shows it as yellow (term.c). */
 	static const short fg[LSR_COLOR_COUNT] = {
-		-1, 2, -1, 3, 5, 1, 6, 1, 6, 6, 2, 3, 1, 1, -1,
+		-1, 2, -1, 172, 5, 1, 6, 1, 6, 6, 2, 172, 1, 1, -1,
 	};
 	memcpy(l->fg, fg, sizeof fg);
 	/* The same arrangement as layouts/standard.ini. */

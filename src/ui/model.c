@@ -45,8 +45,10 @@ static void free_sweeps(struct lsr_model *m)
 	for (int c = 0; c < LSR_MAX_CHANNELS; c++) {
 		free(m->ch[c].sweeps);
 		free(m->ch[c].base_sweep);
-		m->ch[c].sweeps = m->ch[c].base_sweep = NULL;
+		free(m->ch[c].judged);
+		m->ch[c].sweeps = m->ch[c].base_sweep = m->ch[c].judged = NULL;
 		m->ch[c].nsweeps = 0;
+		m->ch[c].judged_k = 0;
 	}
 }
 
@@ -223,6 +225,18 @@ static void on_response(struct lsr_model *m, const struct lsr_event *ev)
 	memcpy(ch->sweeps + (size_t)ch->sweep_head * (size_t)len, sw, (size_t)len * sizeof(float));
 	if (ch->nsweeps < LSR_MODEL_STACK)
 		ch->nsweeps++;
+	/* The detector's own average, where this trial's decision had one;
+	 * a decision without one leaves none shown (never an older one as
+	 * if current). */
+	ch->judged_k = 0;
+	if (ev->response.average && ev->response.trials > 0) {
+		if (!ch->judged && !(ch->judged = malloc((size_t)len * sizeof(float)))) {
+			m->oom = true;
+			return;
+		}
+		memcpy(ch->judged, ev->response.average, (size_t)len * sizeof(float));
+		ch->judged_k = ev->response.trials;
+	}
 	m->dirty |= LSR_DIRTY_SWEEPS;
 }
 

@@ -51,6 +51,11 @@ struct lsr_model_channel {
 	double p2p, onset, threshold;
 	double amplitude;    /* matched amplitude (NAN: none yet) */
 	int trials;          /* trials the latest decision used */
+	/* The average the detector judged at its latest decision (sweep_len
+	 * samples; judged_k its trials, 0: no decision averaged yet), shown
+	 * by `a` as "avg k=N". */
+	float *judged;
+	int judged_k;
 	int indeterminate;   /* consecutive trials without a verdict */
 	bool rebaselining;   /* a new baseline is being taken (after b) */
 	/* Sweep ring: LSR_MODEL_STACK × sweep_len, newest at sweep_head. */

@@ -4,12 +4,13 @@
  * timebase name, with a calibration bar; the analysis windows as thin
  * dotted edges (never a background behind the trace), onset and
  * peak-to-peak marked; beside it the numbers that decide (% of baseline,
- * latency).  Braille with min/max decimation so no peak falls between
- * pixels. */
+ * latency), in figures three rows tall where there is room.  Braille with
+ * min/max decimation so no peak falls between pixels. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "bigdigits.h"
 #include "panes.h"
 
 struct plotspec {
@@ -77,6 +78,10 @@ static void trace(struct lsr_canvas *c, const struct plotspec *s, const float *c
 }
 
 #define NUM_W 8 /* the numbers column beside the plot */
+/* ... in big figures ("100%" is 15 cells), on a sweep at least BIG_MIN_W
+ * wide: the plot keeps 74 columns, 148 dots over the 110 ms */
+#define BIG_W 16
+#define BIG_MIN_W 90
 
 static int state_color(const struct lsr_model_channel *mc)
 {
@@ -117,6 +122,19 @@ static void numbers(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 			snprintf(b, sizeof b, "%.1fms", mc->onset);
 		else
 			snprintf(b, sizeof b, "--ms");
+	}
+	/* Where the column is wide and tall enough, the % of baseline in
+	 * figures three rows tall, the latency under it ("direct" says whose
+	 * on a control channel). */
+	if (r.w >= BIG_W && r.h > LSR_BIGDIGITS_ROWS && mc->valid && mc->has_baseline && mc->base_p2p > 0 &&
+	    isfinite(mc->p2p)) {
+		char fig[16];
+		snprintf(fig, sizeof fig, "%.0f%%", 100 * mc->p2p / mc->base_p2p);
+		if (lsr_bigdigits_draw(p->c, r.x + 1, r.y, r.w - 1, fig, color, LSR_A_BOLD)) {
+			lsr_canvas_printf(p->c, r.x + 1, r.y + LSR_BIGDIGITS_ROWS, r.w - 1, color, LSR_A_BOLD, "%s%s",
+			                  control ? "direct " : "", b);
+			return;
+		}
 	}
 	lsr_canvas_text(p->c, r.x + 1, r.y, r.w - 1, a, color, LSR_A_BOLD);
 	if (r.h > 1)
@@ -160,18 +178,38 @@ static void calibration_bar(const struct lsr_pane_ctx *p, const struct plotspec 
 	lsr_plot_vline(p->c, 0, s->ph - 5, s->ph - 1, LSR_COLOR_TEXT);
 }
 
-/* Label and role; the measures (as % of baseline where the numbers column
- * does not fit), gain and timebase. */
-static void header(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r, bool pct)
+/* What the bright trace is when it is not the latest sweep alone: "avg 3"
+ * (display averaging), "avg k=12" (the detector's average and its trials),
+ * "avg k=-" (an LSR channel whose latest decision averaged none); "" for
+ * a single sweep. */
+static void average_label(const struct lsr_pane_ctx *p, const struct lsr_model_channel *mc,
+                          int nav, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (p->v->average == LSR_AVERAGE_JUDGED && mc->role == LSR_ROLE_LSR) {
+		if (mc->judged && mc->judged_k > 0)
+			snprintf(buf, len, "avg k=%d", mc->judged_k);
+		else
+			snprintf(buf, len, "avg k=-");
+	} else if (nav > 1) {
+		snprintf(buf, len, "avg %d", nav);
+	}
+}
+
+/* Label and role; what the trace averages, the measures (as % of baseline
+ * where the numbers column does not fit), gain and timebase.  Where the
+ * line is short the average's label and the measures stay. */
+static void header(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r, bool pct, const char *avg)
 {
 	const struct lsr_model_channel *mc = &p->m->ch[ch];
 	char meas[64] = "";
+	size_t o = avg[0] ? (size_t)snprintf(meas, sizeof meas, "%s ", avg) : 0;
 	if (mc->has_resp && !mc->valid)
-		snprintf(meas, sizeof meas, "invalid: %s", lsr_invalid_name(mc->why) ? lsr_invalid_name(mc->why) : "?");
+		snprintf(meas + o, sizeof meas - o, "invalid: %s", lsr_invalid_name(mc->why) ? lsr_invalid_name(mc->why) : "?");
 	else if (mc->has_resp && isfinite(mc->p2p))
-		snprintf(meas, sizeof meas, isfinite(mc->onset) ? "%.0f\u00b5V %.1fms" : "%.0f\u00b5V", mc->p2p, mc->onset);
+		snprintf(meas + o, sizeof meas - o, isfinite(mc->onset) ? "%.0f\u00b5V %.1fms" : "%.0f\u00b5V", mc->p2p, mc->onset);
 	if (pct && mc->has_resp && mc->valid && isfinite(mc->p2p) && mc->has_baseline && mc->base_p2p > 0)
-		snprintf(meas, sizeof meas, isfinite(mc->onset) ? "%s%.0f%% %.1fms" : "%s%.0f%%",
+		snprintf(meas + o, sizeof meas - o, isfinite(mc->onset) ? "%s%.0f%% %.1fms" : "%s%.0f%%",
 		         mc->role == LSR_ROLE_CONTROL ? "D " : "", 100 * mc->p2p / mc->base_p2p, mc->onset);
 	bool sel = p->v->selected == ch;
 	int attr = sel ? LSR_A_BOLD | LSR_A_REVERSE : LSR_A_BOLD;
@@ -193,8 +231,16 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 {
 	const struct lsr_model *m = p->m;
 	const struct lsr_model_channel *mc = &m->ch[ch];
-	int numw = r.w >= 5 * NUM_W ? NUM_W : 0;
-	header(p, ch, r, numw == 0);
+	int numw = r.w >= BIG_MIN_W && r.h - 1 > LSR_BIGDIGITS_ROWS && p->c->utf8 ? BIG_W
+	           : r.w >= 5 * NUM_W ? NUM_W : 0;
+	/* The detector's average replaces the latest sweep on LSR channels
+	 * (the others have none: their latest sweep stays). */
+	bool judged = p->v->average == LSR_AVERAGE_JUDGED && mc->role == LSR_ROLE_LSR;
+	int nav = p->v->average >= LSR_AVERAGE_JUDGED ? 1
+	          : p->v->average < mc->nsweeps ? p->v->average : mc->nsweeps;
+	char avg[24];
+	average_label(p, mc, nav, avg, sizeof avg);
+	header(p, ch, r, numw == 0, avg);
 	struct lsr_rect pr = { r.x, r.y + 1, r.w - numw, r.h - 1 };
 	if (pr.h < 1 || pr.w < 2)
 		return;
@@ -213,20 +259,23 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 		graticule(p, &s, s.ph / 2, mc->role);
 	if (pr.h >= 3)
 		calibration_bar(p, &s);
-	int nav = p->v->average < mc->nsweeps ? p->v->average : mc->nsweeps;
 	int nstack = p->v->stack < mc->nsweeps ? p->v->stack : mc->nsweeps;
 	if (nstack < 1)
 		nstack = 1;
-	const float *latest[4];
+	const float *latest[LSR_AVERAGE_JUDGED - 1] = { NULL }; /* up to 4 sweeps */
 	for (int k = 0; k < nav; k++)
 		latest[k] = lsr_model_sweep(m, ch, k);
+	if (judged && mc->judged && mc->judged_k > 0)
+		latest[0] = mc->judged;
+	bool drawn = !judged || (mc->judged && mc->judged_k > 0);
 	if (p->v->stacked) {
 		/* Raster: newest on top, each sweep in its own band. */
 		for (int k = nstack - 1; k >= 0; k--) {
 			const float *one = lsr_model_sweep(m, ch, k);
 			int center = (int)((k + 0.5) * s.ph / nstack);
-			trace(p->c, &s, k == 0 ? latest : &one, k == 0 ? nav : 1, center,
-			      k == 0 ? LSR_COLOR_TRACE : LSR_COLOR_STACK);
+			if (k > 0 || drawn)
+				trace(p->c, &s, k == 0 ? latest : &one, k == 0 ? nav : 1, center,
+				      k == 0 ? LSR_COLOR_TRACE : LSR_COLOR_STACK);
 		}
 	} else {
 		int center = s.ph / 2;
@@ -238,9 +287,11 @@ static void channel(const struct lsr_pane_ctx *p, int ch, struct lsr_rect r)
 			const float *bs = mc->base_sweep;
 			trace(p->c, &s, &bs, 1, center, LSR_COLOR_BASELINE);
 		}
-		trace(p->c, &s, latest, nav, center, LSR_COLOR_TRACE);
-		/* Peak-to-peak: dotted lines at the extremes inside the LSR window. */
-		if (mc->present == LSR_TRUE && nav == 1) {
+		if (drawn)
+			trace(p->c, &s, latest, nav, center, LSR_COLOR_TRACE);
+		/* Peak-to-peak: dotted lines at the extremes of the latest
+		 * sweep inside the LSR window (the numbers beside it are its). */
+		if (mc->present == LSR_TRUE && nav == 1 && !judged) {
 			int i0 = sample_of(&s, m->lsr_from), i1 = sample_of(&s, m->lsr_to);
 			float lo = INFINITY, hi = -INFINITY;
 			for (int i = i0; i < i1; i++) {

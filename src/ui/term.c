@@ -69,9 +69,25 @@ static int pair_of(int color) { return 1 + color; }
  * nobody reads, on a terminal with a white background. */
 static int pair_of_reverse(int color) { return 1 + LSR_COLOR_COUNT + color; }
 
+/* The nearest of the 8 basic colours to a colour number (a layout may give
+ * an xterm 256-colour one, 0-255): what a terminal with fewer colours shows
+ * instead, and what the reverse pair's contrast is judged on.  A cube
+ * component counts from its third level (135 of 255), so the amber the
+ * layouts use for yellow stays yellow, not red. */
+static short basic_of(short c)
+{
+	if (c < 16)
+		return c % 8;
+	if (c >= 232)
+		return c < 244 ? COLOR_BLACK : COLOR_WHITE;
+	int i = c - 16, r = i / 36, g = i / 6 % 6, b = i % 6;
+	return (short)((r >= 2 ? COLOR_RED : 0) | (g >= 2 ? COLOR_GREEN : 0) | (b >= 2 ? COLOR_BLUE : 0));
+}
+
 static short contrast(short fg)
 {
-	return fg == COLOR_YELLOW || fg == COLOR_GREEN || fg == COLOR_CYAN || fg == COLOR_WHITE
+	short b = basic_of(fg);
+	return b == COLOR_YELLOW || b == COLOR_GREEN || b == COLOR_CYAN || b == COLOR_WHITE
 	       ? COLOR_BLACK : COLOR_WHITE;
 }
 
@@ -84,9 +100,9 @@ static void init_colors(struct lsr_term *t, const short *fg)
 	use_default_colors();
 	/* Foreground only: every role on the terminal's own background. */
 	for (int c = 0; c < LSR_COLOR_COUNT; c++) {
-		short f = fg[c] < COLORS ? fg[c] : -1;
+		short f = fg[c] < 0 ? -1 : fg[c] < COLORS ? fg[c] : basic_of(fg[c]);
 		init_pair((short)pair_of(c), f, -1);
-		init_pair((short)pair_of_reverse(c), f, f >= 0 ? contrast(f % 8) : -1);
+		init_pair((short)pair_of_reverse(c), f, f >= 0 ? contrast(f) : -1);
 	}
 }
 

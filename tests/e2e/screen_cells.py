@@ -9,8 +9,9 @@ is (foreground, background, attributes).  Exit status 1, with the places,
 when a cell has a background colour behind its text (none may: a background
 behind a trace hides it).  Reverse video (banners, tags) is the text in its
 colour's own box, not a background behind a trace: its pair's background
-is the contrasting text colour; test_screen's no_background_in_traces
-keeps reverse video out of every plot."""
+is the contrasting text colour.  Inside a plot it is one, though: a braille
+cell (a trace, the graticule), or any cell with braille on both sides of
+it in its row, fails in reverse video too."""
 import re
 import sys
 
@@ -64,6 +65,10 @@ def apply(style, params):
     style['attrs'] = frozenset(attrs)
 
 
+def braille(ch):
+    return '\u2800' <= ch <= '\u28ff'
+
+
 def key(st):
     return (st['fg'], st['bg'], tuple(sorted(st['attrs'])))
 
@@ -78,12 +83,15 @@ def main():
     out.append('-- styles (one letter per cell, legend below) --')
     for y, row in enumerate(rows):
         line = ''
+        dots = [x for x, (ch, _) in enumerate(row) if braille(ch)]
         for x, (_, st) in enumerate(row):
             k = key(st)
             if k not in seen:
                 seen[k] = letters[len(seen) % len(letters)]
             line += seen[k]
-            if st['bg'] != 'default' and 'reverse' not in st['attrs']:
+            plot = bool(dots) and dots[0] <= x <= dots[-1]
+            behind = st['bg'] != 'default' or 'reverse' in st['attrs']
+            if behind and (plot or 'reverse' not in st['attrs']):
                 bad.append(f'{x},{y}')
         out.append(line)
     for k, v in seen.items():

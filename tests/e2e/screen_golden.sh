@@ -5,7 +5,8 @@
 # compared with tests/golden/*.txt: at 80x24 and 160x48, after key presses
 # (mark, cancel, freeze, gain of one channel, re-baselining, help) and
 # after resizes; every shipped layout at 80x24, 160x48 and 220x60 with its
-# colours (capture-pane -e), where no cell may carry a background colour.
+# colours (capture-pane -e), where no cell may carry a background colour
+# and no cell of a plot reverse video (screen_cells.py).
 # LSR_GOLDEN_UPDATE=1 rewrites the stored screens (review them by eye).
 cd "$(dirname "$0")/../.."
 source tests/e2e/lib/screen.bash
@@ -110,6 +111,20 @@ for layout in standard compact wide; do
 		key q
 	done
 done
+
+# A terminal of 8 colours: the layouts' amber (xterm colour 172, for the
+# baseline and reduced) comes out as its nearest basic colour, yellow,
+# never as the terminal's default or as red.
+tmux_start 80 24 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen XDG_STATE_HOME=$tmp $LSRMON --speed max --pause-at 100"
+if wait_for "Held at --pause-at" "Baseline ch0" && settle && tmux -L "$sock" capture-pane -p -e >"$tmp/raw" &&
+	/usr/bin/python3 tests/e2e/screen_cells.py "$tmp/raw" >"$tmp/cells" &&
+	grep -q '^. fg=3 ' "$tmp/cells" && ! grep -q 'fg=5:' "$tmp/cells"; then
+	echo "ok: 8 colours"
+else
+	echo "FAIL: 8 colours: amber is not shown as yellow"
+	fail=1
+fi
+key q
 
 # Not UTF-8: ASCII only (no braille, no dashes).
 tmux_start 80 24 "env LANG=C LC_ALL=C TERM=screen XDG_STATE_HOME=$tmp NO_COLOR=1 $LSRMON --speed max --pause-at 200"

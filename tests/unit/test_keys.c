@@ -198,6 +198,9 @@ START_TEST(view_keys)
 	ck_assert_double_eq(view.timebase_ms, 20); /* clamped */
 	type("aaa");
 	ck_assert_int_eq(view.average, 4);
+	type("a"); /* past 4 sweeps: the detector's own average */
+	ck_assert_int_eq(view.average, LSR_AVERAGE_JUDGED);
+	ck_assert_ptr_nonnull(strstr(view.message, "avg k="));
 	type("a");
 	ck_assert_int_eq(view.average, 1);
 	type("s");

@@ -282,6 +282,117 @@ START_TEST(tab_minus_changes_one_gain)
 }
 END_TEST
 
+/* Rows of channel 0's sweep (under its header, above channel 1's) holding
+ * a braille cell drawn in the latest-trace colour. */
+static int trace_rows(void)
+{
+	frame();
+	int rows = 0;
+	for (int y = row_with("0 Mentalis lsr") + 1; y < row_with("1 Oris lsr"); y++)
+		for (int x = 0; x < scr.w; x++) {
+			const struct lsr_cell *cell = &scr.canvas.cells[y * scr.canvas.w + x];
+			if (cell->color == LSR_COLOR_TRACE && cell->ch > 0x2800 && cell->ch <= 0x28FF) {
+				rows++;
+				break;
+			}
+		}
+	return rows;
+}
+
+START_TEST(judged_average_on_a)
+{
+	/* Channel 0's sweeps are flat; the detector judged an average of 12
+	 * trials holding a 300 uV LSR (3 divisions at 100 uV/d).  a steps
+	 * 1, 2, 3, 4 sweeps, then that average, labelled with its k. */
+	static float avg[LEN];
+	for (int i = 0; i < LEN; i++) {
+		double ms = (i - PRE) * 1000.0 / RATE;
+		avg[i] = (float)(150 * sin(2 * M_PI * (ms - 8) / 4) * (ms > 8 && ms < 12));
+	}
+	struct lsr_event ev = { .type = LSR_EV_RESPONSE };
+	ev.response.ch = 0;
+	ev.response.role = LSR_ROLE_LSR;
+	ev.response.valid = true;
+	ev.response.present = LSR_TRUE;
+	ev.response.p2p_uv = 0;
+	ev.response.onset_ms = NAN;
+	ev.response.conditioned = sweep;
+	ev.response.sweep_len = LEN;
+	ev.response.sweep_pre = PRE;
+	ev.response.average = avg;
+	ev.response.trials = 12;
+	memset(sweep, 0, sizeof sweep);
+	for (int n = 1; n <= 4; n++) {
+		ev.t = n, ev.response.n = n;
+		lsr_model_event(model, &ev);
+	}
+	/* the control: its own sweeps (more than 4 sweeps of display
+	 * averaging hold), no average */
+	for (int n = 1; n <= 6; n++)
+		ev_response(n, n, 2, 100);
+	struct lsr_keys_ctx k = { &view, model, NULL };
+	ck_assert_ptr_null(strstr(frame(), "avg"));
+	ck_assert_int_eq(trace_rows(), 1); /* the latest sweep: flat */
+	lsr_keys_handle(&k, 'a');
+	HAS("avg 2");
+	ck_assert_int_eq(trace_rows(), 1);
+	lsr_keys_handle(&k, 'a');
+	lsr_keys_handle(&k, 'a');
+	HAS("avg 4");
+	lsr_keys_handle(&k, 'a');
+	HAS("avg k=12");
+	char row[4 * 320];
+	lsr_canvas_row(&scr.canvas, row_with("2 Oculi control"), row, sizeof row);
+	ck_assert_msg(!strstr(row, "avg"), "the control keeps its latest sweep: %s", row);
+	ck_assert_int_ge(trace_rows(), 3); /* the judged LSR, not the flat sweep */
+	/* A trial whose decision averaged nothing: no older average shown
+	 * as if it were current. */
+	ev.response.average = NULL;
+	ev.response.trials = 0;
+	ev.t = 5, ev.response.n = 5;
+	lsr_model_event(model, &ev);
+	HAS("avg k=-");
+	ck_assert_int_eq(trace_rows(), 0);
+	lsr_keys_handle(&k, 'a');
+	ck_assert_ptr_null(strstr(frame(), "avg"));
+	ck_assert_int_gt(trace_rows(), 0);
+}
+END_TEST
+
+START_TEST(log_entries_whole)
+{
+	/* Entries that each wrap onto a second line under their time: every
+	 * one the 80x24 log shows is whole (its last word with it), the
+	 * newest first, none cut at the pane's foot; and the log is full. */
+	for (int k = 1; k <= 30; k++)
+		lsr_model_logf(model, k, LSR_COLOR_TEXT, "entry %02d: the channel state changed here end%02d", k, k);
+	frame();
+	struct lsr_rect r = { 0, 0, 0, 0 };
+	for (int i = 0; i < layout.npanes; i++)
+		if (layout.panes[i].type == LSR_PANE_LOG)
+			r = scr.rects[i];
+	ck_assert_int_gt(r.h, 2);
+	char text[24 * 4 * 320] = "", row[4 * 320];
+	for (int y = r.y; y < r.y + r.h; y++) {
+		lsr_canvas_row(&scr.canvas, y, row, sizeof row);
+		strcat(text, row);
+		strcat(text, "\n");
+	}
+	ck_assert_ptr_nonnull(strstr(text, "entry 30:"));
+	int shown = 0;
+	for (int k = 1; k <= 30; k++) {
+		char head[32], tail[32];
+		snprintf(head, sizeof head, "entry %02d:", k);
+		snprintf(tail, sizeof tail, "end%02d", k);
+		if (!strstr(text, head))
+			continue;
+		shown++;
+		ck_assert_msg(strstr(text, tail) != NULL, "entry %d cut:\n%s", k, text);
+	}
+	ck_assert_int_ge(shown, 1);
+}
+END_TEST
+
 START_TEST(no_background_in_traces)
 {
 	/* Every layout and size: no cell of a sweep's plot (under its header
@@ -413,6 +524,33 @@ START_TEST(banner_detail_and_alarm)
 	lsr_model_event(model, &ev);
 	lsr_alarm_step(&model->alarm, lsr_model_alarms(model, false), 161);
 	ck_assert_ptr_null(strstr(frame(), "ALARM:"));
+}
+END_TEST
+
+START_TEST(big_figures_beside_wide_sweeps)
+{
+	/* 160 columns: channel 0 at 200 of its 400 uV baseline reads "50%"
+	 * in figures three rows tall (half blocks, 3x5 dots a glyph), the
+	 * latency under it; in ASCII, or at 80 columns, the plain "50%". */
+	ck_assert_int_eq(lsr_screen_resize(&scr, 160, 48, true), 0);
+	ev_response(1, 1, 0, 100);
+	struct lsr_event ev = { .type = LSR_EV_BASELINE, .t = 1 };
+	ev.baseline.p2p_uv = 400;
+	ev.baseline.trials = 10;
+	lsr_model_event(model, &ev);
+	frame();
+	int y = row_with("\u2588\u2580\u2580 \u2588\u2580\u2588 \u2580 \u2588");
+	ck_assert_int_ge(y, 0);
+	ck_assert_int_eq(row_with("\u2580\u2580\u2588 \u2588 \u2588 \u2584\u2580"), y + 1);
+	ck_assert_int_eq(row_with("\u2580\u2580\u2580 \u2580\u2580\u2580 \u2580 \u2580"), y + 2);
+	char row[4 * 320];
+	lsr_canvas_row(&scr.canvas, y + 3, row, sizeof row);
+	ck_assert_msg(strstr(row, " 8.1ms"), "no latency under the figures: %s", row);
+	ck_assert_int_eq(lsr_screen_resize(&scr, 160, 48, false), 0);
+	HAS(" 50%");
+	ck_assert_int_eq(lsr_screen_resize(&scr, 80, 24, true), 0);
+	HAS(" 50%");
+	ck_assert_int_lt(row_with("\u2588\u2580\u2580 \u2588\u2580\u2588"), 0);
 }
 END_TEST
 
@@ -583,8 +721,11 @@ Suite *suite_screen(void)
 	tcase_add_test(tc, sweeps_and_log);
 	tcase_add_test(tc, trace_peak_not_lost);
 	tcase_add_test(tc, ascii_fallback);
+	tcase_add_test(tc, big_figures_beside_wide_sweeps);
 	tcase_add_test(tc, tab_minus_changes_one_gain);
 	tcase_add_test(tc, no_background_in_traces);
+	tcase_add_test(tc, judged_average_on_a);
+	tcase_add_test(tc, log_entries_whole);
 	tcase_add_test(tc, narrow_sweeps_say_percent);
 	tcase_add_test(tc, mark_glyphs_differ);
 	tcase_add_test(tc, rebaselining_banner);
