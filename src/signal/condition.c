@@ -13,9 +13,6 @@
 #define GRID_AT_ONCE 7 /* divides NTAU */
 #define PAIR_GAP 6 /* grid steps between the two decays of a pair: τ ratio 4 */
 #define PAD_MS 30.0
-/* The decay is fitted over this much after blanking (the slowest τ, 51 ms,
- * is still told from an offset) and subtracted to the sweep's end. */
-#define FIT_MS 60.0
 /* Blanking starts this much before the stimulus sample: a sync edge or an
  * artifact onset a sample late must not leave the pulse's first sample
  * in the pre-stimulus data. */
@@ -27,11 +24,15 @@ struct lsr_condition {
 	struct lsr_filter filt;
 	int rate, lead, blank, post, pad;
 	int nsub;              /* samples from the end of blanking to post */
-	int nfit;              /* of which the decay is fitted on the first */
+	int nfit;              /* of which the model is fitted on: all */
 	float *decay;          /* NTAU × nfit: exp(−k / τ) */
 	double see[NTAU], se[NTAU];
 	double cross[NTAU][NTAU]; /* Σ decay_i × decay_j over nfit */
 	double kfac[NTAU];        /* per-sample factor exp(−1/τ) */
+	/* the trend's sums, u = i / nfit: Σ u, Σ u², Σ u·u, Σ u·u², Σ u²·u²;
+	 * and each grid decay's Σ decay_j·u, Σ decay_j·u² */
+	double sl, sq, sll, slq, sqq;
+	double dl[NTAU], dq[NTAU];
 };
 
 struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, int post,
@@ -60,11 +61,10 @@ struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, in
 	if (c->lead < 1)
 		c->lead = 1;
 	c->nsub = post - c->blank + 1;
-	c->nfit = (int)lround(FIT_MS * rate / 1000.0);
-	if (c->nfit > c->nsub)
-		c->nfit = c->nsub;
-	if (c->nfit < 2)
-		c->nfit = c->nsub;
+	/* fitted over the whole sweep after blanking: the trend fitted is
+	 * subtracted with the decays, and past the end of a shorter fit it
+	 * would be an extrapolated quadratic, not the wander */
+	c->nfit = c->nsub;
 	c->decay = malloc((size_t)NTAU * (size_t)c->nfit * sizeof *c->decay);
 	if (!c->decay) {
 		snprintf(err, errlen, "conditioning: out of memory");
@@ -74,15 +74,28 @@ struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, in
 	double tau = TAU_MIN_MS;
 	for (int j = 0; j < NTAU; j++, tau *= TAU_STEP) {
 		float *d = c->decay + (size_t)j * (size_t)c->nfit;
-		double k = exp(-1000.0 / (tau * rate)), v = 1, se = 0, see = 0;
+		double k = exp(-1000.0 / (tau * rate)), v = 1, se = 0, see = 0, dl = 0, dq = 0;
 		for (int i = 0; i < c->nfit; i++, v *= k) {
+			double u = (double)i / c->nfit;
 			d[i] = (float)v;
 			se += d[i];
 			see += (double)d[i] * d[i];
+			dl += d[i] * u;
+			dq += d[i] * u * u;
 		}
 		c->se[j] = se;
 		c->see[j] = see;
+		c->dl[j] = dl;
+		c->dq[j] = dq;
 		c->kfac[j] = k;
+	}
+	for (int i = 0; i < c->nfit; i++) {
+		double u = (double)i / c->nfit;
+		c->sl += u;
+		c->sq += u * u;
+		c->sll += u * u;
+		c->slq += u * u * u;
+		c->sqq += u * u * u * u;
 	}
 	for (int i = 0; i < NTAU; i++)
 		for (int j = 0; j <= i; j++) {
@@ -129,136 +142,318 @@ int lsr_condition_lead(const struct lsr_condition *c)
  * z ≈ Σ b·(k^i − 1).  A response starting after blanking cannot then be
  * taken for a fast decay that was not there at the end of blanking (a
  * free fit turns a millivolt direct response's first lobe into a decay
- * and leaves a dip before it).  Sums over z: */
+ * and leaves a dip before it).
+ *
+ * Beside the decays the model has a slow trend, c·u + d·u² (u = i / n,
+ * zero at the anchor): a lead's baseline wander (up to 150 µV at
+ * 0.2–1 Hz, docs/clinical.md "The patients differ") moves tens of µV over
+ * the sweep.  Without it the fit bent its decay to the wander — a wrong
+ * τ, or a pair whose slow decay was the wander and whose fast one sat on
+ * the coarse grid — and left part of the artifact's tail in every sweep,
+ * of the artifact's sign: microvolts locked to the stimulus in the LSR
+ * window, which an average of 16 sweeps showed as a fifth of a small LSR
+ * that was gone (a cured patient "returned").  The trend is subtracted
+ * with the decays: where a slow decay and the trend cannot be told apart
+ * their sum still can.  Sums over z: */
 struct zsums {
 	double n, sz, szz;
-	double zd[NTAU]; /* Σ z·decay_j */
+	double szl, szq;  /* Σ z·u, Σ z·u² */
+	double zd[NTAU];  /* Σ z·decay_j */
 };
 
-/* P = Σ z (e − 1) from Σ z e; Q = Σ (e − 1)² from Σ e, Σ e². */
-static double p_of(const struct zsums *s, double zd)
+/* Most basis functions: two decays and the trend's two terms. */
+#define NBASIS 4
+
+/* The residual sum of squares szz − x·r of the least squares whose normal
+ * equations are G x = r (m ≤ NBASIS; Gaussian elimination with partial
+ * pivoting); INFINITY when G is singular (a decay as slow as the trend). */
+static double solve_normal(int m, double G[NBASIS][NBASIS], const double *r, double szz,
+                           double *x)
 {
-	return zd - s->sz;
+	double A[NBASIS][NBASIS + 1], scale = 0;
+	for (int i = 0; i < m; i++) {
+		for (int j = 0; j < m; j++)
+			A[i][j] = G[i][j];
+		A[i][m] = r[i];
+		scale = fmax(scale, fabs(G[i][i]));
+	}
+	for (int col = 0; col < m; col++) {
+		int piv = col;
+		for (int i = col + 1; i < m; i++)
+			if (fabs(A[i][col]) > fabs(A[piv][col]))
+				piv = i;
+		if (!(fabs(A[piv][col]) > 1e-12 * scale))
+			return INFINITY;
+		if (piv != col)
+			for (int j = col; j <= m; j++) {
+				double t = A[col][j];
+				A[col][j] = A[piv][j];
+				A[piv][j] = t;
+			}
+		for (int i = col + 1; i < m; i++) {
+			double f = A[i][col] / A[col][col];
+			for (int j = col; j <= m; j++)
+				A[i][j] -= f * A[col][j];
+		}
+	}
+	double sse = szz;
+	for (int i = m - 1; i >= 0; i--) {
+		double v = A[i][m];
+		for (int j = i + 1; j < m; j++)
+			v -= A[i][j] * x[j];
+		x[i] = v / A[i][i];
+	}
+	for (int i = 0; i < m; i++)
+		sse -= x[i] * r[i];
+	return sse;
 }
 
-static double q_of(double n, double se, double see)
+/* The trend's rows of the normal equations, as its last two basis
+ * functions of m; a decay's cross sums with them are filled by the caller. */
+static void trend_rows(const struct lsr_condition *c, const struct zsums *s, int m,
+                       double G[NBASIS][NBASIS], double *r)
 {
-	return see - 2 * se + n;
+	int l = m - 2, q = m - 1;
+	G[l][l] = c->sll;
+	G[l][q] = G[q][l] = c->slq;
+	G[q][q] = c->sqq;
+	r[l] = s->szl;
+	r[q] = s->szq;
 }
 
-/* Least squares of z ≈ b·(k^i − 1) for one decay factor k, the powers
- * generated by recursion (a τ off the grid costs one multiply per
- * sample): eight interleaved recursions, k^i … k^(i+7) stepped by k^8,
- * keep the multiplier's latency off the critical path. */
-static inline __attribute__((always_inline)) double fit_one(const double *z, const struct zsums *s, int n, double k, double *b_out)
+/* One decay's sums, for a decay e = k^i − 1: Σ e², Σ e·u, Σ e·u², Σ z·e. */
+struct decay_sums {
+	double ee, el, eq, ze;
+};
+
+static double fit_with(const struct lsr_condition *c, const struct zsums *s, int nd,
+                       const struct decay_sums *d, double cross, double *x)
 {
-	double k2 = k * k, k4 = k2 * k2;
-	lsr_d4 v0 = { 1, k, k2, k2 * k }, v1 = v0 * k4, a0 = { 0 }, a1 = { 0 };
-	double k8 = k4 * k4;
+	double G[NBASIS][NBASIS], r[NBASIS];
+	int m = nd + 2;
+	for (int a = 0; a < nd; a++) {
+		G[a][a] = d[a].ee;
+		G[a][m - 2] = G[m - 2][a] = d[a].el;
+		G[a][m - 1] = G[m - 1][a] = d[a].eq;
+		r[a] = d[a].ze;
+	}
+	if (nd == 2)
+		G[0][1] = G[1][0] = cross;
+	trend_rows(c, s, m, G, r);
+	return solve_normal(m, G, r, s->szz, x);
+}
+
+/* A grid decay's sums, from the precomputed vectors' */
+static struct decay_sums grid_sums(const struct lsr_condition *c, const struct zsums *s, int j)
+{
+	double n = s->n;
+	return (struct decay_sums){ c->see[j] - 2 * c->se[j] + n, c->dl[j] - c->sl, c->dq[j] - c->sq,
+		                    s->zd[j] - s->sz };
+}
+
+/* Σ e·e_j for the grid decay j and the decay e = k^i − 1 whose Σ k^i·d_j
+ * is kd and Σ k^i is se. */
+static double cross_of(const struct lsr_condition *c, double n, double kd, double se, int j)
+{
+	return kd - se - c->se[j] + n;
+}
+
+/* The sums of a decay factor k off the grid, in one pass over z: Σ z·k^i,
+ * Σ k^i·u, Σ k^i·u², and with j ≥ 0 Σ k^i·decay_j (a pair's partner).
+ * The powers by recursion (a τ off the grid costs one multiply per
+ * sample): two interleaved recursions of four, k^i … k^(i+7) stepped by
+ * k^8, keep the multiplier's latency off the critical path. */
+static inline __attribute__((always_inline)) struct decay_sums
+pass_sums(const struct lsr_condition *c, const double *z, const struct zsums *s, double k, int j,
+          double *kd_out)
+{
+	int n = (int)s->n;
+	double k2 = k * k, k4 = k2 * k2, k8 = k4 * k4;
+	lsr_d4 v0 = { 1, k, k2, k2 * k }, v1 = v0 * k4;
+	lsr_d4 i0 = { 0, 1, 2, 3 }, i1 = { 4, 5, 6, 7 }, step = { 8, 8, 8, 8 };
+	lsr_d4 az = { 0 }, al = { 0 }, aq = { 0 }, ad = { 0 };
+	const float *dj = j >= 0 ? c->decay + (size_t)j * (size_t)c->nfit : NULL;
 	int i = 0;
 	for (; i + 8 <= n; i += 8) {
 		lsr_d4 z0, z1;
 		lsr_d4_load(&z0, z + i);
 		lsr_d4_load(&z1, z + i + 4);
-		a0 += z0 * v0;
-		a1 += z1 * v1;
+		az += z0 * v0 + z1 * v1;
+		al += v0 * i0 + v1 * i1;
+		aq += v0 * i0 * i0 + v1 * i1 * i1;
+		if (dj) {
+			lsr_d4 d0, d1;
+			lsr_d4_from_floats(&d0, dj + i);
+			lsr_d4_from_floats(&d1, dj + i + 4);
+			ad += v0 * d0 + v1 * d1;
+		}
 		v0 *= k8;
 		v1 *= k8;
+		i0 += step;
+		i1 += step;
 	}
-	double a = ((a0[0] + a0[1]) + (a0[2] + a0[3])) + ((a1[0] + a1[1]) + (a1[2] + a1[3]));
-	for (int l = 0; i < n; i++, l++)
-		a += z[i] * (l < 4 ? v0[l] : v1[l - 4]);
+	double sz_k = (az[0] + az[1]) + (az[2] + az[3]);
+	double sl_k = (al[0] + al[1]) + (al[2] + al[3]);
+	double sq_k = (aq[0] + aq[1]) + (aq[2] + aq[3]);
+	double sd_k = (ad[0] + ad[1]) + (ad[2] + ad[3]);
+	for (int l = 0; i < n; i++, l++) {
+		double v = l < 4 ? v0[l] : v1[l - 4];
+		sz_k += z[i] * v;
+		sl_k += v * i;
+		sq_k += v * (double)i * i;
+		if (dj)
+			sd_k += v * dj[i];
+	}
 	double kn = pow(k, n);
 	double se = (1 - kn) / (1 - k), see = (1 - kn * kn) / (1 - k * k);
-	double p = p_of(s, a), q = q_of(n, se, see);
-	if (!(q > 0))
-		return INFINITY;
-	*b_out = p / q;
-	return s->szz - p * p / q;
+	if (kd_out)
+		*kd_out = cross_of(c, n, sd_k, se, j >= 0 ? j : 0);
+	return (struct decay_sums){ see - 2 * se + n, sl_k / n - c->sl, sq_k / ((double)n * n) - c->sq,
+		                    sz_k - s->sz };
 }
 
-/* z ≈ b1·(decay_i − 1) + b2·(decay_j − 1) over grid pairs at least
- * PAIR_GAP steps apart (τ ratio ≥ 4) with b1, b2 of one sign: a monotone
- * two-component decay (electrode and amplifier recover at different
- * rates).  One sign keeps a difference of exponentials — a smooth bump
- * that could swallow part of a response — out of the model.  From the
- * precomputed sums only: no pass over the samples. */
-static double fit_pair(const struct lsr_condition *c, const struct zsums *s,
-                       int *bi, int *bj, double *b1, double *b2)
+/* The single decay (with the trend) at a factor k off the grid. */
+static double fit_one(const struct lsr_condition *c, const double *z, const struct zsums *s,
+                      double k, double *x)
 {
-	double best = INFINITY, n = s->n;
+	struct decay_sums d = pass_sums(c, z, s, k, -1, NULL);
+	return fit_with(c, s, 1, &d, 0, x);
+}
+
+/* The pair of the fast decay k off the grid and the grid decay j; its
+ * decays of one sign, or INFINITY. */
+static double fit_two(const struct lsr_condition *c, const double *z, const struct zsums *s,
+                      double k, int j, double *x)
+{
+	struct decay_sums d[2];
+	double cross;
+	d[0] = pass_sums(c, z, s, k, j, &cross);
+	d[1] = grid_sums(c, s, j);
+	double sse = fit_with(c, s, 2, d, cross, x);
+	return x[0] * x[1] > 0 ? sse : INFINITY;
+}
+
+/* Grid pairs at least PAIR_GAP steps apart (τ ratio ≥ 4) with decays of
+ * one sign: a monotone two-component decay (electrode and amplifier
+ * recover at different rates).  One sign keeps a difference of
+ * exponentials — a smooth bump that could swallow part of a response —
+ * out of the model.  From the precomputed sums only: no pass over the
+ * samples. */
+static double fit_pair(const struct lsr_condition *c, const struct zsums *s, int *bi, int *bj)
+{
+	double best = INFINITY, n = s->n, x[NBASIS];
 	for (int i = 0; i < NTAU; i++)
 		for (int j = i + PAIR_GAP; j < NTAU; j++) {
-			double pi = p_of(s, s->zd[i]), pj = p_of(s, s->zd[j]);
-			double qii = q_of(n, c->se[i], c->see[i]), qjj = q_of(n, c->se[j], c->see[j]);
-			double qij = c->cross[i][j] - c->se[i] - c->se[j] + n;
-			double det = qii * qjj - qij * qij;
-			if (!(det > 1e-9 * qii * qjj))
-				continue;
-			double p = (pi * qjj - pj * qij) / det, q = (pj * qii - pi * qij) / det;
-			if (p * q <= 0)
-				continue;
-			double sse = s->szz - p * pi - q * pj;
-			if (sse < best) {
+			struct decay_sums d[2] = { grid_sums(c, s, i), grid_sums(c, s, j) };
+			double cross = c->cross[i][j] - c->se[i] - c->se[j] + n;
+			double sse = fit_with(c, s, 2, d, cross, x);
+			if (x[0] * x[1] > 0 && sse < best) {
 				best = sse;
 				*bi = i;
 				*bj = j;
-				*b1 = p;
-				*b2 = q;
 			}
 		}
 	return best;
 }
 
-/* y[i] −= b1·k1^i + b2·k2^i for i < n, the powers from four recursions
- * side by side (stepped by k^4): the multiplier's latency is paid once
- * per four samples. */
+/* y[i] −= b1·k1^i + b2·k2^i + c·u + d·u² for i < n (u = i / n), the
+ * powers from four recursions side by side (stepped by k^4): the
+ * multiplier's latency is paid once per four samples. */
 static inline __attribute__((always_inline)) void
-subtract_decay(float *y, int n, double b1, double k1, double b2, double k2)
+subtract_model(float *y, int n, double b1, double k1, double b2, double k2, double cl, double cq)
 {
 	lsr_d4 v1 = { b1, b1 * k1, b1 * k1 * k1, b1 * k1 * k1 * k1 };
 	lsr_d4 v2 = { b2, b2 * k2, b2 * k2 * k2, b2 * k2 * k2 * k2 };
-	double k1_4 = (k1 * k1) * (k1 * k1), k2_4 = (k2 * k2) * (k2 * k2);
+	double k1_4 = (k1 * k1) * (k1 * k1), k2_4 = (k2 * k2) * (k2 * k2), inv = 1.0 / n;
+	lsr_d4 u = { 0, inv, 2 * inv, 3 * inv }, du = { 4 * inv, 4 * inv, 4 * inv, 4 * inv };
 	int i = 0;
-	for (; i + 4 <= n; i += 4, v1 *= k1_4, v2 *= k2_4) {
-		lsr_f4 yv, d = __builtin_convertvector(v1 + v2, lsr_f4);
+	for (; i + 4 <= n; i += 4, v1 *= k1_4, v2 *= k2_4, u += du) {
+		lsr_f4 yv, d = __builtin_convertvector(v1 + v2 + u * (cl + u * cq), lsr_f4);
 		memcpy(&yv, y + i, sizeof yv);
 		yv -= d;
 		memcpy(y + i, &yv, sizeof yv);
 	}
-	for (int l = 0; i < n; i++, l++)
-		y[i] -= (float)(v1[l] + v2[l]);
+	for (int l = 0; i < n; i++, l++) {
+		double ui = i * inv;
+		y[i] -= (float)(v1[l] + v2[l] + ui * (cl + ui * cq));
+	}
 }
 
-/* Fits one decay (the grid first, precomputed vectors, then a
+/* The decay factor of grid step g (log τ in steps from TAU_MIN_MS). */
+static double k_of(const struct lsr_condition *c, double g)
+{
+	return exp(-1000.0 / (TAU_MIN_MS * pow(TAU_STEP, g) * c->rate));
+}
+
+#define GOLDEN_STEPS 8
+
+/* The best decay factor between grid steps g − 1 and g + 1, by
+ * golden-section search of log τ: the single decay (partner < 0) or the
+ * faster of a pair with the grid decay partner. */
+static double golden(const struct lsr_condition *c, const double *z, const struct zsums *s, int g,
+                     int partner, double *x)
+{
+	double lo = g > 0 ? g - 1 : 0, hi = g < NTAU - 1 ? g + 1 : NTAU - 1;
+	const double r = 0.6180339887498949;
+	double g1 = hi - r * (hi - lo), g2 = lo + r * (hi - lo);
+#define F(gx) (partner < 0 ? fit_one(c, z, s, k_of(c, gx), x) : fit_two(c, z, s, k_of(c, gx), partner, x))
+	double f1 = F(g1), f2 = F(g2);
+	for (int it = 0; it < GOLDEN_STEPS; it++) {
+		if (f1 < f2) {
+			hi = g2;
+			g2 = g1;
+			f2 = f1;
+			g1 = hi - r * (hi - lo);
+			f1 = F(g1);
+		} else {
+			lo = g1;
+			g1 = g2;
+			f1 = f2;
+			g2 = lo + r * (hi - lo);
+			f2 = F(g2);
+		}
+	}
+#undef F
+	return k_of(c, (g1 + g2) / 2);
+}
+
+/* Fits one decay (the grid first, from the precomputed vectors, then a
  * golden-section search of log τ between the best grid point's
- * neighbours) and a pair of decays (fit_pair), both anchored at the end
- * of blanking; subtracts the better fit's decay over the rest of the
- * sweep. */
+ * neighbours) and a pair of decays (the grid, then the same search for
+ * its faster decay), each with the trend and anchored at the end of
+ * blanking; subtracts the better fit's model over the rest of the sweep. */
 static inline __attribute__((always_inline)) void
-remove_decay_body(const struct lsr_condition *c, double *z, float *y, double rate)
+remove_decay_body(const struct lsr_condition *c, double *z, float *y)
 {
 	int n = c->nfit;
-	double y0 = y[0];
+	double y0 = y[0], inv = 1.0 / n;
 	struct zsums s = { .n = n };
 	/* Four partial sums each, side by side. */
-	lsr_d4 sz = { 0 }, szz = { 0 };
+	lsr_d4 sz = { 0 }, szz = { 0 }, szl = { 0 }, szq = { 0 };
+	lsr_d4 u = { 0, inv, 2 * inv, 3 * inv }, du = { 4 * inv, 4 * inv, 4 * inv, 4 * inv };
 	int i = 0;
-	for (; i + 4 <= n; i += 4) {
+	for (; i + 4 <= n; i += 4, u += du) {
 		lsr_d4 zv;
 		lsr_d4_from_floats(&zv, y + i);
 		zv -= y0;
 		memcpy(z + i, &zv, sizeof zv);
 		sz += zv;
 		szz += zv * zv;
+		szl += zv * u;
+		szq += zv * u * u;
 	}
 	for (; i < n; i++) {
+		double ui = i * inv;
 		z[i] = y[i] - y0;
 		sz[0] += z[i];
 		szz[0] += z[i] * z[i];
+		szl[0] += z[i] * ui;
+		szq[0] += z[i] * ui * ui;
 	}
 	s.sz = (sz[0] + sz[1]) + (sz[2] + sz[3]);
 	s.szz = (szz[0] + szz[1]) + (szz[2] + szz[3]);
+	s.szl = (szl[0] + szl[1]) + (szl[2] + szl[3]);
+	s.szq = (szq[0] + szq[1]) + (szq[2] + szq[3]);
 	/* Σ z·decay_j for the grid, GRID_AT_ONCE decays per pass over z: each
 	 * sum is one chain of vector additions, and several chains side by
 	 * side keep the adder busy. */
@@ -267,7 +462,7 @@ remove_decay_body(const struct lsr_condition *c, double *z, float *y, double rat
 		lsr_d4 acc[GRID_AT_ONCE] = { { 0 } };
 		for (int g = 0; g < GRID_AT_ONCE; g++)
 			d[g] = c->decay + (size_t)(j + g) * (size_t)n;
-		int i = 0;
+		i = 0;
 		for (; i + 4 <= n; i += 4) {
 			lsr_d4 zv, dv;
 			lsr_d4_load(&zv, z + i);
@@ -284,13 +479,11 @@ remove_decay_body(const struct lsr_condition *c, double *z, float *y, double rat
 			s.zd[j + g] = (a0 + acc[g][1]) + (acc[g][2] + acc[g][3]);
 		}
 	}
-	double best_sse = INFINITY;
+	double x[NBASIS], best_sse = INFINITY;
 	int best = -1;
 	for (int j = 0; j < NTAU; j++) {
-		double p = p_of(&s, s.zd[j]), q = q_of(n, c->se[j], c->see[j]);
-		if (!(q > 0))
-			continue;
-		double sse = s.szz - p * p / q;
+		struct decay_sums d = grid_sums(c, &s, j);
+		double sse = fit_with(c, &s, 1, &d, 0, x);
 		if (sse < best_sse) {
 			best_sse = sse;
 			best = j;
@@ -298,61 +491,49 @@ remove_decay_body(const struct lsr_condition *c, double *z, float *y, double rat
 	}
 	if (best < 0)
 		return;
-	/* log τ in grid steps from TAU_MIN_MS. */
-	double lo = best > 0 ? best - 1 : 0, hi = best < NTAU - 1 ? best + 1 : NTAU - 1;
-	const double g = 0.6180339887498949;
-	double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo), b = 0;
-#define K_OF(x) exp(-1000.0 / (TAU_MIN_MS * pow(TAU_STEP, (x)) * rate))
-	double f1 = fit_one(z, &s, n, K_OF(x1), &b);
-	double f2 = fit_one(z, &s, n, K_OF(x2), &b);
-	for (int it = 0; it < 8; it++) {
-		if (f1 < f2) {
-			hi = x2;
-			x2 = x1;
-			f2 = f1;
-			x1 = hi - g * (hi - lo);
-			f1 = fit_one(z, &s, n, K_OF(x1), &b);
-		} else {
-			lo = x1;
-			x1 = x2;
-			f1 = f2;
-			x2 = lo + g * (hi - lo);
-			f2 = fit_one(z, &s, n, K_OF(x2), &b);
+	/* the single decay, refined */
+	double k1 = golden(c, z, &s, best, -1, x);
+	double x1[NBASIS];
+	double sse1 = fit_one(c, z, &s, k1, x1);
+	/* the pair, its faster decay refined */
+	int pi = 0, pj = 0;
+	double sse2 = fit_pair(c, &s, &pi, &pj), x2[NBASIS] = { 0 };
+	double kf = 0;
+	if (isfinite(sse2)) {
+		kf = golden(c, z, &s, pi, pj, x);
+		sse2 = fit_two(c, z, &s, kf, pj, x2);
+		if (!isfinite(sse2)) { /* the refinement broke the sign: the grid's */
+			kf = c->kfac[pi];
+			struct decay_sums d[2] = { grid_sums(c, &s, pi), grid_sums(c, &s, pj) };
+			sse2 = fit_with(c, &s, 2, d, c->cross[pi][pj] - c->se[pi] - c->se[pj] + n, x2);
 		}
 	}
-	double k = K_OF((x1 + x2) / 2);
-#undef K_OF
-	double sse1 = fit_one(z, &s, n, k, &b);
-	double pb1 = 0, pb2 = 0;
-	int pi = 0, pj = 0;
-	double sse2 = fit_pair(c, &s, &pi, &pj, &pb1, &pb2);
 	if (sse2 < sse1) {
-		subtract_decay(y, c->nsub, pb1, c->kfac[pi], pb2, c->kfac[pj]);
+		subtract_model(y, c->nsub, x2[0], kf, x2[1], c->kfac[pj], x2[2], x2[3]);
 		return;
 	}
 	if (!isfinite(sse1))
 		return;
-	subtract_decay(y, c->nsub, b, k, 0, 0);
+	subtract_model(y, c->nsub, x1[0], k1, 0, 0, x1[1], x1[2]);
 }
 
 /* Compiled plain and for AVX2, chosen per call (simd.h). */
-LSR_TARGET_AVX2 static void remove_decay_avx2(const struct lsr_condition *c, double *z, float *y,
-                                              double rate)
+LSR_TARGET_AVX2 static void remove_decay_avx2(const struct lsr_condition *c, double *z, float *y)
 {
-	remove_decay_body(c, z, y, rate);
+	remove_decay_body(c, z, y);
 }
 
-static void remove_decay_plain(const struct lsr_condition *c, double *z, float *y, double rate)
+static void remove_decay_plain(const struct lsr_condition *c, double *z, float *y)
 {
-	remove_decay_body(c, z, y, rate);
+	remove_decay_body(c, z, y);
 }
 
-static void remove_decay(const struct lsr_condition *c, double *z, float *y, double rate)
+static void remove_decay(const struct lsr_condition *c, double *z, float *y)
 {
 	if (lsr_cpu_has_avx2())
-		remove_decay_avx2(c, z, y, rate);
+		remove_decay_avx2(c, z, y);
 	else
-		remove_decay_plain(c, z, y, rate);
+		remove_decay_plain(c, z, y);
 }
 
 void lsr_condition_sweeps(const struct lsr_condition *c, double *scratch, float *const *x,
@@ -362,7 +543,7 @@ void lsr_condition_sweeps(const struct lsr_condition *c, double *scratch, float 
 	int b0 = stim - c->lead;     /* first blanked sample */
 	for (int k = 0; k < nx && b0 >= 1 && b_end + c->nsub == n; k++) {
 		float *y = x[k];
-		remove_decay(c, scratch, y + b_end, c->rate);
+		remove_decay(c, scratch, y + b_end);
 		/* The artifact decays back to where the signal was before the
 		 * pulse: what the fit leaves as its level after blanking (the
 		 * sample it is anchored at, less the decays) is put back at the

@@ -37,6 +37,8 @@ struct syn {
 	double hum_h2, hum_h3;        /* its 2nd and 3rd harmonics, relative */
 	double hum_drift_hz, hum_drift_s; /* frequency ± drift, over this period */
 	double hum_phase;             /* the mains phase, advanced sample by sample */
+	double wander_uv, wander_hz;  /* baseline wander on every lead */
+	double wander_phase;
 	double rise_ms;               /* pulse rise time (anti-aliasing), 0 = a step */
 	bool sync;                   /* write mark bit 0 during the pulse */
 	struct syn_resp resp[SYN_MAXCH];
@@ -173,6 +175,10 @@ static inline void syn_block(struct syn *g, int n, struct lsr_block *blk)
 			}
 			g->buf[c * SYN_BLOCK + i] = (float)v;
 		}
+		if (g->wander_uv != 0)
+			for (int c = 0; c < g->nch; c++)
+				g->buf[c * SYN_BLOCK + i] += (float)(g->wander_uv * sin(g->wander_phase + 0.7 * c));
+		g->wander_phase = fmod(g->wander_phase + 2 * M_PI * g->wander_hz / g->rate, 2 * M_PI);
 		double hz = g->hum_hz;
 		if (g->hum_drift_hz != 0)
 			hz += g->hum_drift_hz * sin(2 * M_PI * (double)k / g->rate / g->hum_drift_s);

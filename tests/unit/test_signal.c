@@ -245,6 +245,73 @@ START_TEST(artifact_tail_is_not_a_response)
 }
 END_TEST
 
+/* The tail left in the sweeps, averaged: a 1.5 mV artifact tail with a τ
+ * between the fit's grid points (1.81 ms), under 120 µV of baseline
+ * wander, in 5 µV of noise, no response.  What the conditioned average
+ * shows in the LSR window must be the noise's own standard error: a tail
+ * left of one sign in every sweep is what an average of 16 shows as an
+ * LSR (docs/detector.md, "What an average cannot tell").  A fit bent to
+ * the wander left about 2 µV RMS there, ten times the noise's. */
+struct avg {
+	int n, len, pre;
+	double sum[2401], sq[2401];
+};
+
+static void on_trial_avg(void *ctx, const struct lsr_trial *t)
+{
+	struct avg *a = ctx;
+	if (t->gap || t->overlap)
+		return;
+	a->len = t->sweep_len < 2401 ? t->sweep_len : 2401;
+	a->pre = t->sweep_pre;
+	for (int i = 0; i < a->len; i++) {
+		a->sum[i] += t->conditioned[i];
+		a->sq[i] += (double)t->conditioned[i] * t->conditioned[i];
+	}
+	a->n++;
+}
+
+START_TEST(tail_under_wander_averages_to_noise)
+{
+	int rate = 20000;
+	struct lsr_params p;
+	lsr_params_defaults(&p);
+	struct syn *g = calloc(1, sizeof *g);
+	struct avg *a = calloc(1, sizeof *a);
+	ck_assert(g && a);
+	syn_init(g, rate, 3, 11);
+	g->sync = true;
+	g->period = rate / 2 + 37; /* not a whole number of wander cycles */
+	g->wander_uv = 120;
+	g->wander_hz = 0.83;
+	for (int c = 0; c < 3; c++) {
+		g->noise_uv[c] = 5;
+		g->art_uv[c] = c == 1 ? -5000 : 5000;
+		g->tail_uv[c] = c == 1 ? -1500 : 1500;
+		g->tail_tau_ms[c] = 1.81;
+	}
+	struct lsr_stream_config cfg = config(rate, 3);
+	char err[200];
+	struct lsr_signal *s = lsr_signal_new(&p, &cfg, on_trial_avg, a, err, sizeof err);
+	ck_assert_msg(s != NULL, "%s", err);
+	run(g, s, (int64_t)g->first + 600 * (int64_t)g->period);
+	ck_assert_int_ge(a->n, 590);
+	int from = a->pre + (int)(p.lsr_from_ms * rate / 1000), to = a->pre + (int)(p.lsr_to_ms * rate / 1000);
+	double ms_mean = 0, ms_se = 0;
+	for (int i = from; i < to; i++) {
+		double m = a->sum[i] / a->n, var = a->sq[i] / a->n - m * m;
+		ms_mean += m * m;
+		ms_se += var / a->n;
+	}
+	double rms_mean = sqrt(ms_mean / (to - from)), rms_se = sqrt(ms_se / (to - from));
+	ck_assert_msg(rms_mean < 2 * rms_se, "LSR window of the average: %.3f µV RMS, its noise %.3f",
+	              rms_mean, rms_se);
+	lsr_signal_free(s);
+	free(g);
+	free(a);
+}
+END_TEST
+
 /* A 2 mV direct response 1 ms after blanking ends, on a 300 µV fast +
  * 150 µV slow artifact decay, with 10 µV of noise: the decay removal must
  * not take the response's first lobe for a decay — p2p within 2 %, onset
@@ -336,6 +403,7 @@ Suite *suite_signal(void)
 	tcase_add_loop_test(tc, artifact_tail_is_not_a_response, 0, 4);
 	tcase_add_test(tc, mains_notch_inside_sweeps);
 	tcase_add_test(tc, direct_response_right_after_blanking);
+	tcase_add_test(tc, tail_under_wander_averages_to_noise);
 	suite_add_tcase(s, tc);
 	return s;
 }
