@@ -121,11 +121,16 @@ def aggregate(cases):
     low = [c for c in cures if 'lt4_present' in c]
     m['lt4_present'] = sum(c['lt4_present'] for c in low) if cures else None
     pre = [c for c in cases if 'premature_trials' in c]
-    m['premature_called_pct'] = within(pre, 'premature_trials',
+    long_enough = [c for c in pre if not c['premature_short']]
+    m['premature_short'] = len(pre) - len(long_enough) if pre else None
+    m['premature_called_pct'] = within(long_enough, 'premature_trials',
                                        lambda c: score.cure_bound(c['band']))
+    # the return of a premature loss that was called: one never called
+    # has no return to show, and counts against premature_called_pct
+    back = [c for c in pre if c['premature_called']]
     for k in (5, 10, 20):
-        m[f'return_{k}_pct'] = within(pre, 'return_trials', lambda c, k=k: k)
-    m['return_called_pct'] = within(pre, 'return_trials',
+        m[f'return_{k}_pct'] = within(back, 'return_trials', lambda c, k=k: k)
+    m['return_called_pct'] = within(back, 'return_trials',
                                     lambda c: score.return_bound(c['band']))
     part = [c for c in cases if 'partial_reduced' in c]
     m['partial_reduced_pct'] = pct(sum(c['partial_reduced'] for c in part), len(part))
@@ -179,6 +184,7 @@ COLUMNS = [
     ('cured ≤12 / ≤20 / ≤40', None), ('loss→call median / p95', None),
     ('< 4 shown present', 'lt4_present'),
     ('premature called', 'premature_called_pct'),
+    ('premature < 10 trials', 'premature_short'),
     ('returned ≤5 / ≤10 / ≤20', None),
     ('reduced on partial', 'partial_reduced_pct'),
     ('reduced trials (persistent)', 'persistent_reduced_pct'),

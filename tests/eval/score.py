@@ -21,6 +21,8 @@ SETTLE = 10          # valid trials after a change of the course: transition
 SETTLE_RETURN = 20   # ... after the LSR comes back (the slowest return bound)
 AFTER_CONTAMINATION = 10  # stimuli after a spoiled one still in its window
 BASELINE = 40        # valid trials a baseline may take (clinical table)
+RULE_TRIALS = 10     # "disappeared": absent over the last 10 valid trials
+                     # (clinical table); a shorter loss cannot be called
 
 
 def snr_band(truth):
@@ -209,6 +211,10 @@ def score(truth, course, timeline, final):
         seg = segs[0]
         c = call_of(steps, seg)
         ok = c is not None and c[2].premature is True and steps[c[0]].t < dec
+        # A loss of fewer valid trials than the rule's is not held to
+        # the call's bound (README.md, "Premature called").
+        r['premature_short'] = valid_between(steps, seg[0], seg[1]) < RULE_TRIALS
+        r['premature_called'] = ok
         r['premature_trials'] = c[1] if ok else None
         # The return: present (or reduced) again after the LSR came back.
         back = seg[1] + 1
