@@ -171,6 +171,8 @@ static double solve_normal(int m, double G[NBASIS][NBASIS], const double *r, dou
                            double *x)
 {
 	double A[NBASIS][NBASIS + 1], scale = 0;
+	for (int i = 0; i < m; i++)
+		x[i] = 0; /* what a caller may test of a singular fit */
 	for (int i = 0; i < m; i++) {
 		for (int j = 0; j < m; j++)
 			A[i][j] = G[i][j];
