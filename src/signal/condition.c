@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "condition.h"
 #include "simd.h"
@@ -29,9 +30,9 @@ struct lsr_condition {
 	double see[NTAU], se[NTAU];
 	double cross[NTAU][NTAU]; /* Σ decay_i × decay_j over nfit */
 	double kfac[NTAU];        /* per-sample factor exp(−1/τ) */
-	/* the trend's sums, u = i / nfit: Σ u, Σ u², Σ u·u, Σ u·u², Σ u²·u²;
-	 * and each grid decay's Σ decay_j·u, Σ decay_j·u² */
-	double sl, sq, sll, slq, sqq;
+	/* the trend's sums, u = i / nfit: Σ u, Σ u² (also Σ u·u), Σ u·u²,
+	 * Σ u²·u²; and each grid decay's Σ decay_j·u, Σ decay_j·u² */
+	double sl, sq, slq, sqq;
 	double dl[NTAU], dq[NTAU];
 };
 
@@ -93,7 +94,6 @@ struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, in
 		double u = (double)i / c->nfit;
 		c->sl += u;
 		c->sq += u * u;
-		c->sll += u * u;
 		c->slq += u * u * u;
 		c->sqq += u * u * u * u;
 	}
@@ -216,7 +216,7 @@ static void trend_rows(const struct lsr_condition *c, const struct zsums *s, int
                        double G[NBASIS][NBASIS], double *r)
 {
 	int l = m - 2, q = m - 1;
-	G[l][l] = c->sll;
+	G[l][l] = c->sq;
 	G[l][q] = G[q][l] = c->slq;
 	G[q][q] = c->sqq;
 	r[l] = s->szl;
@@ -245,7 +245,7 @@ static double fit_with(const struct lsr_condition *c, const struct zsums *s, int
 	return solve_normal(m, G, r, s->szz, x);
 }
 
-/* A grid decay's sums, from the precomputed vectors' */
+/* A grid decay's sums, from the precomputed vectors'. */
 static struct decay_sums grid_sums(const struct lsr_condition *c, const struct zsums *s, int j)
 {
 	double n = s->n;
@@ -341,18 +341,20 @@ static double fit_two(const struct lsr_condition *c, const double *z, const stru
  * exponentials — a smooth bump that could swallow part of a response —
  * out of the model.  From the precomputed sums only: no pass over the
  * samples. */
-static double fit_pair(const struct lsr_condition *c, const struct zsums *s, int *bi, int *bj)
+static double fit_pair(const struct lsr_condition *c, const struct zsums *s, int *bi, int *bj,
+                       double *best_x)
 {
-	double best = INFINITY, n = s->n, x[NBASIS];
+	double best = INFINITY, x[NBASIS];
 	for (int i = 0; i < NTAU; i++)
 		for (int j = i + PAIR_GAP; j < NTAU; j++) {
 			struct decay_sums d[2] = { grid_sums(c, s, i), grid_sums(c, s, j) };
-			double cross = c->cross[i][j] - c->se[i] - c->se[j] + n;
+			double cross = cross_of(c, s->n, c->cross[i][j], c->se[i], j);
 			double sse = fit_with(c, s, 2, d, cross, x);
 			if (x[0] * x[1] > 0 && sse < best) {
 				best = sse;
 				*bi = i;
 				*bj = j;
+				memcpy(best_x, x, sizeof x);
 			}
 		}
 	return best;
@@ -499,15 +501,16 @@ remove_decay_body(const struct lsr_condition *c, double *z, float *y)
 	double sse1 = fit_one(c, z, &s, k1, x1);
 	/* the pair, its faster decay refined */
 	int pi = 0, pj = 0;
-	double sse2 = fit_pair(c, &s, &pi, &pj), x2[NBASIS] = { 0 };
+	double x2[NBASIS] = { 0 }, grid_x[NBASIS] = { 0 };
+	double grid_sse = fit_pair(c, &s, &pi, &pj, grid_x), sse2 = grid_sse;
 	double kf = 0;
-	if (isfinite(sse2)) {
+	if (isfinite(grid_sse)) {
 		kf = golden(c, z, &s, pi, pj, x);
 		sse2 = fit_two(c, z, &s, kf, pj, x2);
 		if (!isfinite(sse2)) { /* the refinement broke the sign: the grid's */
 			kf = c->kfac[pi];
-			struct decay_sums d[2] = { grid_sums(c, &s, pi), grid_sums(c, &s, pj) };
-			sse2 = fit_with(c, &s, 2, d, c->cross[pi][pj] - c->se[pi] - c->se[pj] + n, x2);
+			sse2 = grid_sse;
+			memcpy(x2, grid_x, sizeof x2);
 		}
 	}
 	if (sse2 < sse1) {
