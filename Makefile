@@ -108,17 +108,19 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/core.a
 	@echo "LD $@"
 	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/core.a $(LIBS)
 
-tests: $(BIN) $(RUNNER) $(TOOLS)
-
-# Benchmarks (tests/bench/README.md): always the release build; each
-# tests/bench/*.c is a standalone program linked with the core.
+# Benchmarks (tests/bench/README.md): `make bench` runs the release build;
+# each tests/bench/*.c is a standalone program linked with the core, and
+# `make tests` builds them too, so that a change of the core's interfaces
+# cannot leave `make bench` broken unnoticed.
 BENCH_SRC := $(wildcard tests/bench/*.c)
 BENCH_BIN := $(patsubst tests/bench/%.c,build/rel/bench/%,$(BENCH_SRC))
 
-build/rel/bench/%: tests/bench/%.c build/rel/core.a
+tests: $(BIN) $(RUNNER) $(TOOLS) $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/core.a
 	@mkdir -p $(dir $@)
 	@echo "LD $@"
-	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< build/rel/core.a $(LIBS)
+	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/core.a $(LIBS)
 
 bench:
 	$(MAKE) SANITIZE=0 lsrmon $(BENCH_BIN) build/rel/tools/edflib_copy

@@ -189,7 +189,8 @@ int main(int argc, char **argv)
 	}
 	g.field = argc == 7;
 	char err[160];
-	if (g.field && lsr_sim_truth("noisy", 1, secs, &g.sim, err, sizeof err) < 0) {
+	const struct lsr_driver_opts noisy = {.scenario = "noisy", .seed = 1, .duration_s = secs};
+	if (g.field && lsr_sim_truth(&noisy, &g.sim, err, sizeof err) < 0) {
 		fprintf(stderr, "benchgen: %s\n", err);
 		return 2;
 	}
