@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mains.h"
+#include "measure.h"
 
 #define NPOLY 4                                /* cubic: baseline wander */
 #define NSIN (2 * LSR_MAINS_HARMONICS)         /* cos, sin of each harmonic */
@@ -25,6 +26,7 @@
 #define SWAMP_MS 5.0                           /* blocks judged for swamping */
 #define SWAMP_RATIO 2.0                        /* × the quarter-quietest block's motion */
 #define MAX_BLOCKS 1024
+#define TV_AT_ONCE 4                           /* channels summed side by side (block_tv) */
 #define SWAMP_EDGE 2                           /* blocks either side of a swamped one */
 #define TV_FOLLOW 1.1                          /* per stretch, at most */
 #define STEER_MAX_HZ 0.02                      /* frequency step per stretch, at most */
@@ -264,6 +266,34 @@ static bool factor(const struct lsr_mains *m, struct fitset *f)
 	return true;
 }
 
+/* The sum of |second differences| over each open block of channels
+ * c0 … c0 + TV_AT_ONCE − 1 (the last one repeated past nch), each
+ * channel's in the order of its samples. */
+static void block_tv(const float *const *x, int c0, int nch, int bl, int nb,
+                     const bool *open, double tv[TV_AT_ONCE][MAX_BLOCKS])
+{
+	const float *ch[TV_AT_ONCE];
+	for (int q = 0; q < TV_AT_ONCE; q++)
+		ch[q] = x[c0 + q < nch ? c0 + q : nch - 1];
+	for (int b = 0; b < nb; b++) {
+		if (!open[b])
+			continue;
+		size_t at = (size_t)b * (size_t)bl;
+		const float *y0 = ch[0] + at, *y1 = ch[1] + at, *y2 = ch[2] + at, *y3 = ch[3] + at;
+		double v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+		for (int k = 2; k < bl; k++) {
+			v0 += fabs((double)y0[k] - 2.0 * y0[k - 1] + y0[k - 2]);
+			v1 += fabs((double)y1[k] - 2.0 * y1[k - 1] + y1[k - 2]);
+			v2 += fabs((double)y2[k] - 2.0 * y2[k - 1] + y2[k - 2]);
+			v3 += fabs((double)y3[k] - 2.0 * y3[k - 1] + y3[k - 2]);
+		}
+		tv[0][b] = v0;
+		tv[1][b] = v1;
+		tv[2][b] = v2;
+		tv[3][b] = v3;
+	}
+}
+
 /* Leaves out of the fit every SWAMP_MS block in which some channel moves
  * far more than in its quieter blocks (the sum of |second differences|,
  * which the hum hardly has and broadband bursts have plenty of): cautery,
@@ -279,7 +309,7 @@ static void mask_swamped(struct lsr_mains *m, const float *const *x, int nch, in
 		return;
 	if (nb > MAX_BLOCKS)
 		nb = MAX_BLOCKS;
-	double tv[MAX_BLOCKS], sorted[MAX_BLOCKS];
+	double tv4[TV_AT_ONCE][MAX_BLOCKS], sorted[MAX_BLOCKS];
 	bool bad[MAX_BLOCKS] = { false }, open[MAX_BLOCKS];
 	/* Only blocks wholly in the fit are judged (the stimuli's are out). */
 	int no = 0;
@@ -292,26 +322,19 @@ static void mask_swamped(struct lsr_mains *m, const float *const *x, int nch, in
 	if (no < 4)
 		return;
 	for (int c = 0; c < nch; c++) {
+		/* Four channels' sums at once: each is one chain of additions
+		 * whose latency, one channel at a time, was the whole cost. */
+		if (c % TV_AT_ONCE == 0)
+			block_tv(x, c, nch, bl, nb, open, tv4);
+		const double *tv = tv4[c % TV_AT_ONCE];
 		int ns = 0;
-		for (int b = 0; b < nb; b++) {
-			if (!open[b])
-				continue;
-			const float *y = x[c] + (size_t)b * (size_t)bl;
-			double v = 0;
-			for (int k = 2; k < bl; k++)
-				v += fabs((double)y[k] - 2.0 * y[k - 1] + y[k - 2]);
-			tv[b] = sorted[ns++] = v;
-		}
-		for (int i = 1; i < ns; i++)
-			for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
-				double t = sorted[j];
-				sorted[j] = sorted[j - 1];
-				sorted[j - 1] = t;
-			}
+		for (int b = 0; b < nb; b++)
+			if (open[b])
+				sorted[ns++] = tv[b];
 		/* The reference follows the quiet blocks slowly (noise may
 		 * rise ×3 over a case, not ×10 in a second): a stretch
 		 * swamped from end to end (cautery) is left out whole. */
-		double q = sorted[ns / 4], ref = m->tv_ref[c];
+		double q = lsr_select_inplace(sorted, ns, ns / 4), ref = m->tv_ref[c];
 		if (!(ref > 0))
 			ref = q;
 		else if (q > ref * TV_FOLLOW)

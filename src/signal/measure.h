@@ -68,5 +68,9 @@ double lsr_noise_percentile(const struct lsr_noise *z, int ch, enum lsr_noise_ki
 
 /* Median of v[0..n) (reorders v); NAN when n == 0. */
 double lsr_median_inplace(double *v, int n);
+/* The k-th smallest of v[0..n) (k from 0; no NaN among them), reordering
+ * v; NaN when k is out of range.  Linear on average, where a sort to read
+ * one quantile is n log n or, by insertion, n². */
+double lsr_select_inplace(double *v, int n, int k);
 
 #endif

@@ -254,6 +254,18 @@ static bool matches(double d, double ref)
 	return r >= LSR_ART_BAND_LO && r <= LSR_ART_BAND_HI;
 }
 
+/* yes ? x : y without a branch (the compiler turns a plain ?: on doubles
+ * back into one): the same value, bit for bit. */
+static inline double pick(bool yes, double x, double y)
+{
+	uint64_t a, b, m = -(uint64_t)yes;
+	memcpy(&a, &x, sizeof a);
+	memcpy(&b, &y, sizeof b);
+	a = (a & m) | (b & ~m);
+	memcpy(&x, &a, sizeof x);
+	return x;
+}
+
 /* Decides on the steps d[c] ending at buffer index i (stream index at):
  * a candidate, confirmed or dropped CONFIRM_MS later. */
 static void decide(struct lsr_stimfind *f, const double *d, int nch, int need, int i,
@@ -427,7 +439,11 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 			struct chan *k = &f->ch[c];
 			const float *x = f->buf + (size_t)c * f->buf_stride;
 			double a = fabs(d[c]);
-			k->bg = a > k->bg ? k->bg * f->bg_up : k->bg * f->bg_down;
+			/* Both products, then a select: the median tracker's
+			 * comparison goes either way half the time, and as a
+			 * branch it was mispredicted on every other sample of
+			 * every channel (most of the finder's time). */
+			k->bg = pick(a > k->bg, k->bg * f->bg_up, k->bg * f->bg_down);
 			if (k->bg < BG_MIN_UV)
 				k->bg = BG_MIN_UV;
 			double before = fabs((double)x[j - s] - x[j - 2 * s]);

@@ -1,5 +1,5 @@
-/* tests/unit/test_quantile.c — percentiles and medians against a sorted
- * reference, with ties, every size, and a ring that wraps. */
+/* tests/unit/test_quantile.c — percentiles, medians and the k-th smallest
+ * against a sorted reference, with ties, every size, and a ring that wraps. */
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
@@ -51,6 +51,34 @@ START_TEST(median_matches_sorted)
 }
 END_TEST
 
+START_TEST(select_matches_sorted)
+{
+	uint32_t x = 11;
+	double v[90], w[90];
+	for (int n = 1; n <= 90; n++)
+		for (int rep = 0; rep < 12; rep++) {
+			int span = rep % 3 == 0 ? 3 : rep % 3 == 1 ? 40 : 1000000;
+			for (int i = 0; i < n; i++)
+				v[i] = (double)(lcg(&x) % (uint32_t)span) - span / 2.0;
+			if (rep == 4) /* already in order, and reversed: the pivots' worst */
+				qsort(v, (size_t)n, sizeof *v, cmp);
+			if (rep == 5)
+				for (int i = 0; i < n; i++)
+					v[i] = -(double)i;
+			memcpy(w, v, (size_t)n * sizeof *w);
+			qsort(v, (size_t)n, sizeof *v, cmp);
+			for (int k = 0; k < n; k++) {
+				double u[90];
+				memcpy(u, w, (size_t)n * sizeof *u);
+				ck_assert_double_eq(lsr_select_inplace(u, n, k), v[k]);
+			}
+		}
+	ck_assert(isnan(lsr_select_inplace(w, 0, 0)));
+	ck_assert(isnan(lsr_select_inplace(w, 5, 5)));
+	ck_assert(isnan(lsr_select_inplace(w, 5, -1)));
+}
+END_TEST
+
 START_TEST(percentile_of_ring_matches_sorted)
 {
 	const int cap = 200;
@@ -80,6 +108,7 @@ Suite *suite_quantile(void)
 	Suite *s = suite_create("quantile");
 	TCase *tc = tcase_create("select");
 	tcase_add_test(tc, median_matches_sorted);
+	tcase_add_test(tc, select_matches_sorted);
 	tcase_add_test(tc, percentile_of_ring_matches_sorted);
 	suite_add_tcase(s, tc);
 	return s;
