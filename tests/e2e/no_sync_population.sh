@@ -11,7 +11,8 @@
 # simulator's ground truth alone.
 set -u
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
-patients="1 3 5 8 9 12 13 17 20 26 29 47 53 57 97 150"
+# 93: every lead's artifact 0.37–0.41 mV; 337: a 7.98 mV one (the range's ends)
+patients="1 3 5 8 9 12 13 17 20 26 29 47 53 57 93 97 150 337"
 for n in $patients; do
 	simtruth --scenario no-sync --sim-patient "$n" --duration 60 >"$dir/truth$n.json" || exit 1
 	"$LSRMON" --headless --speed max --scenario no-sync --sim-patient "$n" --duration 60 >"$dir/art$n.jsonl" || exit 1
