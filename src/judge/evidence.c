@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "evidence.h"
+#include "measure.h"
 #include "stats.h"
 
 /* Error rates per decision (docs/clinical.md "Defaults", presence): noise
@@ -318,35 +319,6 @@ static bool unit(const double *x, int n, double *u)
 	return true;
 }
 
-/* The k-th smallest of v[0…n) (v is reordered): Hoare's selection, in
- * place — qsort may allocate, and the judge allocates nothing per trial. */
-static double select_kth(double *v, int n, int k)
-{
-	int lo = 0, hi = n - 1;
-	while (lo < hi) {
-		double pivot = v[lo + (hi - lo) / 2];
-		int i = lo, j = hi;
-		while (i <= j) {
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i <= j) {
-				double t = v[i];
-				v[i++] = v[j];
-				v[j--] = t;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
-	}
-	return v[k];
-}
-
 /* Robust σ of zero-mean values: 1.4826 × the median absolute value. */
 static double robust_sigma(const double *v, int n, double *work)
 {
@@ -354,7 +326,7 @@ static double robust_sigma(const double *v, int n, double *work)
 		return NAN;
 	for (int i = 0; i < n; i++)
 		work[i] = fabs(v[i]);
-	double med = select_kth(work, n, n / 2);
+	double med = lsr_select_inplace(work, n, n / 2);
 	if (n % 2 == 0) {
 		/* the largest of the lower half, which selection left below */
 		double lower = work[0];

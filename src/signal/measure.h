@@ -70,7 +70,8 @@ double lsr_noise_percentile(const struct lsr_noise *z, int ch, enum lsr_noise_ki
 double lsr_median_inplace(double *v, int n);
 /* The k-th smallest of v[0..n) (k from 0; no NaN among them), reordering
  * v; NaN when k is out of range.  Linear on average, where a sort to read
- * one quantile is n log n or, by insertion, n². */
+ * one quantile is n log n or, by insertion, n²; in place, as qsort may
+ * allocate and the judge allocates nothing per trial. */
 double lsr_select_inplace(double *v, int n, int k);
 
 #endif
