@@ -594,8 +594,29 @@ static double best_lag_in(const struct lsr_evidence *e, const double *avg, int l
 		hi = g->lag_max;
 	double best = -INFINITY;
 	*lag = e->lag;
-	for (int l = lo; l <= hi; l += g->lag_step) {
-		double c = dot_d(avg + g->lsr0 + l, e->v, g->lsr_n);
+	/* Four lags' products at once, each summed in its own order as
+	 * dot_d would: one lag at a time, the chain of additions was the
+	 * cost. */
+	const double *v = e->v;
+	int n = g->lsr_n, st = g->lag_step, l = lo;
+	for (; l + 3 * st <= hi; l += 4 * st) {
+		const double *x0 = avg + g->lsr0 + l, *x1 = x0 + st, *x2 = x1 + st, *x3 = x2 + st;
+		double c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+		for (int i = 0; i < n; i++) {
+			c0 += x0[i] * v[i];
+			c1 += x1[i] * v[i];
+			c2 += x2[i] * v[i];
+			c3 += x3[i] * v[i];
+		}
+		const double c[4] = { c0, c1, c2, c3 };
+		for (int q = 0; q < 4; q++)
+			if (c[q] > best) {
+				best = c[q];
+				*lag = l + q * st;
+			}
+	}
+	for (; l <= hi; l += st) {
+		double c = dot_d(avg + g->lsr0 + l, v, n);
 		if (c > best) {
 			best = c;
 			*lag = l;
