@@ -237,12 +237,12 @@ static int onset_of(const struct lsr_stimfind *f, int nch, int i)
 	return i;
 }
 
-/* A confident step on channel c: far above the background and out of a
- * quiet stretch. */
-static bool confident(const struct chan *k, double d)
+/* A confident step d: far above the background bg and out of a quiet
+ * stretch (pk, the steps before it). */
+static bool confident(double bg, double pk, double d)
 {
 	double a = fabs(d);
-	return a >= LSR_ART_MIN_UV && a >= LSR_ART_CONF * k->bg && k->pk < LSR_ART_QUIET * a;
+	return a >= LSR_ART_MIN_UV && a >= LSR_ART_CONF * bg && pk < LSR_ART_QUIET * a;
 }
 
 /* d is of ref's polarity and size. */
@@ -266,17 +266,18 @@ static inline double pick(bool yes, double x, double y)
 	return x;
 }
 
-/* Decides on the steps d[c] ending at buffer index i (stream index at):
- * a candidate, confirmed or dropped CONFIRM_MS later. */
-static void decide(struct lsr_stimfind *f, const double *d, int nch, int need, int i,
-                   int64_t at)
+/* Decides on the steps d[c] ending at buffer index i (stream index at),
+ * against each channel's background bg[c] and recent peak pk[c] before
+ * that sample: a candidate, confirmed or dropped CONFIRM_MS later. */
+static void decide(struct lsr_stimfind *f, const double *d, const double *bg, const double *pk,
+                   int nch, int need, int i, int64_t at)
 {
 	int hits = 0, conf = 0;
 	for (int c = 0; c < nch; c++) {
 		const struct chan *k = &f->ch[c];
-		if (f->learned && matches(d[c], k->art) && fabs(d[c]) >= LSR_ART_BACKGROUND * k->bg)
+		if (f->learned && matches(d[c], k->art) && fabs(d[c]) >= LSR_ART_BACKGROUND * bg[c])
 			hits++;
-		if (confident(k, d[c]))
+		if (confident(bg[c], pk[c], d[c]))
 			conf++;
 	}
 	enum cand_kind kind;
@@ -295,7 +296,7 @@ static void decide(struct lsr_stimfind *f, const double *d, int nch, int need, i
 	int on = onset_of(f, nch, i);
 	f->cand.at = at - i + on;
 	for (int c = 0; c < nch; c++) {
-		f->cand.d[c] = kind == CAND_ACCEPT || confident(&f->ch[c], d[c]) ? d[c] : 0;
+		f->cand.d[c] = kind == CAND_ACCEPT || confident(bg[c], pk[c], d[c]) ? d[c] : 0;
 		f->cand.base[c] = f->buf[(size_t)c * f->buf_stride + (size_t)(on - 1)];
 	}
 }
@@ -390,7 +391,8 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 	/* Buffer index j = h + i holds block sample i; the step at j needs
 	 * j − 2s (the step before it) to be a real sample. */
 	int first = h - f->hist_n;
-	double d[LSR_MAX_CHANNELS];
+	double d[LSR_MAX_CHANNELS], bg[LSR_MAX_CHANNELS], pk[LSR_MAX_CHANNELS];
+	const double look = LSR_ART_BAND_LO * LSR_ART_MIN_UV * 0.5;
 	for (int i = 0; i < n; i++) {
 		int64_t at = index + i;
 		bool m = blk->marks && (blk->marks[i] & LSR_MARK_STIM);
@@ -406,9 +408,29 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 		int j = h + i;
 		if (j - 2 * s < first || need < 1)
 			continue;
+		/* In one pass over the channels: the steps, how many could be
+		 * an artifact's (the cheap first look: the smallest size
+		 * anything could be accepted at), and the background and
+		 * recent peak moved on — their values before this sample
+		 * kept for the decision. */
+		int big = 0;
 		for (int c = 0; c < nch; c++) {
+			struct chan *k = &f->ch[c];
 			const float *x = f->buf + (size_t)c * f->buf_stride;
 			d[c] = (double)x[j] - x[j - s];
+			double a = fabs(d[c]);
+			big += a >= look;
+			bg[c] = k->bg;
+			pk[c] = k->pk;
+			/* Both products, then a select: the median tracker's
+			 * comparison goes either way half the time, and as a
+			 * branch it was mispredicted on every other sample of
+			 * every channel (most of the finder's time). */
+			k->bg = pick(a > k->bg, k->bg * f->bg_up, k->bg * f->bg_down);
+			if (k->bg < BG_MIN_UV)
+				k->bg = BG_MIN_UV;
+			double before = fabs((double)x[j - s] - x[j - 2 * s]);
+			k->pk = before > k->pk * f->pk_decay ? before : k->pk * f->pk_decay;
 		}
 		if (f->cand.on) {
 			if (at <= f->cand.at + f->confirm) {
@@ -426,29 +448,8 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 			}
 		}
 		bool quiet = f->cand.on || (f->have_art && at - f->last_art < f->refractory);
-		if (!quiet) {
-			/* Cheap first look: some channel must step by the smallest
-			 * size anything could be accepted at. */
-			int big = 0;
-			for (int c = 0; c < nch; c++)
-				big += fabs(d[c]) >= LSR_ART_BAND_LO * LSR_ART_MIN_UV * 0.5;
-			if (big >= need)
-				decide(f, d, nch, need, j, at);
-		}
-		for (int c = 0; c < nch; c++) {
-			struct chan *k = &f->ch[c];
-			const float *x = f->buf + (size_t)c * f->buf_stride;
-			double a = fabs(d[c]);
-			/* Both products, then a select: the median tracker's
-			 * comparison goes either way half the time, and as a
-			 * branch it was mispredicted on every other sample of
-			 * every channel (most of the finder's time). */
-			k->bg = pick(a > k->bg, k->bg * f->bg_up, k->bg * f->bg_down);
-			if (k->bg < BG_MIN_UV)
-				k->bg = BG_MIN_UV;
-			double before = fabs((double)x[j - s] - x[j - 2 * s]);
-			k->pk = before > k->pk * f->pk_decay ? before : k->pk * f->pk_decay;
-		}
+		if (!quiet && big >= need)
+			decide(f, d, bg, pk, nch, need, j, at);
 	}
 	/* Keep the last h samples (of the block, then older history). */
 	for (int c = 0; c < nch; c++) {
