@@ -7,6 +7,7 @@
 
 #include "mains.h"
 #include "measure.h"
+#include "simd.h"
 
 #define NPOLY 4                                /* cubic: baseline wander */
 #define NSIN (2 * LSR_MAINS_HARMONICS)         /* cos, sin of each harmonic */
@@ -227,23 +228,53 @@ static void fill_basis(const struct lsr_mains *m, struct fitset *f, int n, int o
 	}
 }
 
+/* g = Σ over the fit's blocks of row·rowᵀ, each element summed in block
+ * order: the whole square four columns at a time, where the triangle one
+ * element at a time was most of a few-channel replay.  A product and its
+ * mirror are the same number, so the square is exactly symmetric. */
+_Static_assert(NB % LSR_D4_LANES == 0, "the basis is whole vectors");
+static inline __attribute__((always_inline)) void
+gram_body(const struct lsr_mains *m, const struct fitset *f, double g[NB][NB])
+{
+	memset(g, 0, sizeof(double[NB][NB]));
+	for (int b = 0; b < m->nbk; b++) {
+		if (!m->bmask[b])
+			continue;
+		const double *row = f->bb + (size_t)b * NB;
+		for (int i = 0; i < NB; i++) {
+			lsr_d4 ri = { row[i], row[i], row[i], row[i] };
+			for (int j = 0; j < NB; j += LSR_D4_LANES) {
+				lsr_d4 rj, gv;
+				lsr_d4_load(&rj, row + j);
+				lsr_d4_load(&gv, &g[i][j]);
+				gv += ri * rj;
+				memcpy(&g[i][j], &gv, sizeof gv);
+			}
+		}
+	}
+}
+
+LSR_TARGET_AVX2 static void gram_avx2(const struct lsr_mains *m, const struct fitset *f,
+                                      double g[NB][NB])
+{
+	gram_body(m, f, g);
+}
+
+static void gram_plain(const struct lsr_mains *m, const struct fitset *f, double g[NB][NB])
+{
+	gram_body(m, f, g);
+}
+
 /* Cholesky of the masked normal matrix (over blocks), with a whisper of
  * ridge so a stretch that is nearly all masked cannot blow up.  False if
  * singular. */
 static bool factor(const struct lsr_mains *m, struct fitset *f)
 {
-	double g[NB][NB] = { { 0 } };
-	for (int b = 0; b < m->nbk; b++) {
-		if (!m->bmask[b])
-			continue;
-		const double *row = f->bb + (size_t)b * NB;
-		for (int i = 0; i < NB; i++)
-			for (int j = 0; j <= i; j++)
-				g[i][j] += row[i] * row[j];
-	}
-	for (int i = 0; i < NB; i++)
-		for (int j = 0; j < i; j++)
-			g[j][i] = g[i][j];
+	double g[NB][NB];
+	if (lsr_cpu_has_avx2())
+		gram_avx2(m, f, g);
+	else
+		gram_plain(m, f, g);
 	double big = 0;
 	for (int i = 0; i < NB; i++)
 		big = g[i][i] > big ? g[i][i] : big;
