@@ -460,31 +460,82 @@ static void solve(const struct fitset *f, const double *r, double *x)
 	}
 }
 
+/* The mean of x over each fit block (0 for a block out of the fit), four
+ * blocks side by side: one block at a time, its chain of additions was
+ * the cost.  Each block's sum in the order of its samples. */
+static void block_means(const struct lsr_mains *m, const float *x, int nbk, double *xm)
+{
+	int K = m->k, b = 0;
+	for (; b + 4 <= nbk; b += 4) {
+		const float *x0 = x + (size_t)b * (size_t)K, *x1 = x0 + K, *x2 = x1 + K, *x3 = x2 + K;
+		double v0 = 0, v1 = 0, v2 = 0, v3 = 0;
+		for (int k = 0; k < K; k++) {
+			v0 += x0[k];
+			v1 += x1[k];
+			v2 += x2[k];
+			v3 += x3[k];
+		}
+		xm[b] = (m->bmask[b] ? v0 : 0) / K;
+		xm[b + 1] = (m->bmask[b + 1] ? v1 : 0) / K;
+		xm[b + 2] = (m->bmask[b + 2] ? v2 : 0) / K;
+		xm[b + 3] = (m->bmask[b + 3] ? v3 : 0) / K;
+	}
+	for (; b < nbk; b++) {
+		double v = 0;
+		if (m->bmask[b])
+			for (int k = b * K; k < (b + 1) * K; k++)
+				v += x[k];
+		xm[b] = v / K;
+	}
+}
+
+/* r = Σ over blocks of xm[b] × the basis row of block b, each element in
+ * block order, a vector of four elements at a time. */
+static inline __attribute__((always_inline)) void
+project_body(const struct fitset *f, const double *xm, int nbk, double *r)
+{
+	lsr_d4 acc[NB / LSR_D4_LANES] = { { 0 } };
+	for (int b = 0; b < nbk; b++) {
+		const double *row = f->bb + (size_t)b * NB;
+		lsr_d4 xb = { xm[b], xm[b], xm[b], xm[b] };
+		for (int q = 0; q < NB / LSR_D4_LANES; q++) {
+			lsr_d4 rv;
+			lsr_d4_load(&rv, row + q * LSR_D4_LANES);
+			acc[q] += xb * rv;
+		}
+	}
+	memcpy(r, acc, sizeof acc);
+}
+
+LSR_TARGET_AVX2 static void project_avx2(const struct fitset *f, const double *xm, int nbk,
+                                         double *r)
+{
+	project_body(f, xm, nbk, r);
+}
+
+static void project_plain(const struct fitset *f, const double *xm, int nbk, double *r)
+{
+	project_body(f, xm, nbk, r);
+}
+
 void lsr_mains_remove(struct lsr_mains *m, int c, const float *x, float *y)
 {
 	if (!m->prepared || c < 0 || c >= m->nch)
 		return;
 	double xm[MAX_FIT_BLOCKS];
 	int nbk = m->nbk < MAX_FIT_BLOCKS ? m->nbk : MAX_FIT_BLOCKS;
-	for (int b = 0; b < nbk; b++) {
-		double v = 0;
-		if (m->bmask[b])
-			for (int k = b * m->k; k < (b + 1) * m->k; k++)
-				v += x[k];
-		xm[b] = v / m->k;
-	}
+	block_means(m, x, nbk, xm);
 	int use = -1;
 	double best = -1;
 	for (int j = 0; j < m->nfit; j++) {
 		struct fitset *f = &m->f[j];
 		if (!f->ok)
 			continue;
-		double r[NB] = { 0 };
-		for (int b = 0; b < nbk; b++) {
-			const double *row = f->bb + (size_t)b * NB;
-			for (int i = 0; i < NB; i++)
-				r[i] += xm[b] * row[i];
-		}
+		double r[NB];
+		if (lsr_cpu_has_avx2())
+			project_avx2(f, xm, nbk, r);
+		else
+			project_plain(f, xm, nbk, r);
 		double *beta = f->beta[c];
 		solve(f, r, beta);
 		double pe = 0;
