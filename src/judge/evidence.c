@@ -78,6 +78,15 @@
 #define NOISE_FROM_MS 60.0
 #define NOISE_TO_MS 100.0
 #define NOISE_STEP_MS 2.5
+/* A phase of the baseline average is a run of one sign whose peak is at
+ * least PHASE_FRACTION of the average's largest excursion and
+ * PHASE_NOISE_SD times the noise RMS left in the average: that noise
+ * crosses zero too, without a phase. */
+#define PHASE_FRACTION 0.15
+#define PHASE_NOISE_SD 3.0
+/* Phases counted at most (1–5 in theatre, docs/clinical.md; the rest of a
+ * longer run is noise or a late component). */
+#define LSR_EVIDENCE_MAX_PHASES 8
 
 static int ms_n(int rate, double ms)
 {
@@ -125,6 +134,9 @@ int lsr_evidence_init(struct lsr_evidence *e, const struct lsr_evidence_geometry
 	if (!e->ring || !e->shown || !e->v || !e->avg_k || !e->avg_w || !e->avg_a || !e->avg_b ||
 	    !e->work)
 		return -1;
+	for (int j = 0; j < LSR_EVIDENCE_PREFIXES; j++)
+		if (!(e->prefix[j] = malloc(sizeof(double) * (size_t)g->lsr_n)))
+			return -1;
 	lsr_evidence_reset(e);
 	return 0;
 }
@@ -139,6 +151,10 @@ void lsr_evidence_free(struct lsr_evidence *e)
 	free(e->avg_a);
 	free(e->avg_b);
 	free(e->work);
+	for (int j = 0; j < LSR_EVIDENCE_PREFIXES; j++) {
+		free(e->prefix[j]);
+		e->prefix[j] = NULL;
+	}
 	e->ring = e->shown = NULL;
 	e->v = e->avg_k = e->avg_w = e->avg_a = e->avg_b = e->work = NULL;
 }
@@ -161,6 +177,7 @@ void lsr_evidence_reset(struct lsr_evidence *e)
 	e->k = e->w = 0;
 	e->sigma0 = e->base_ms = e->base_p2p_uv = e->base_onset_ms = e->base_cv = NAN;
 	e->base_trials = 0;
+	e->nprefix = 0;
 	e->null_head = e->null_n = 0;
 }
 
@@ -363,22 +380,21 @@ static void null_ms_stats(const struct lsr_evidence *e, double *mean, double *do
 		*dof = 1;
 }
 
-static void null_add(struct lsr_evidence *e, double a, double ms)
-{
-	const int cap = LSR_EVIDENCE_RING * LSR_EVIDENCE_NOISE_WINDOWS;
-	e->null_a[e->null_head] = a;
-	e->null_ms[e->null_head] = ms;
-	e->null_head = (e->null_head + 1) % cap;
-	if (e->null_n < cap)
-		e->null_n++;
-}
-
-/* The noise windows of one sweep through the template. */
+/* The noise windows of one sweep through the template and the faded
+ * shapes' filters. */
 static void null_from(struct lsr_evidence *e, const float *x)
 {
+	const int cap = LSR_EVIDENCE_RING * LSR_EVIDENCE_NOISE_WINDOWS;
 	for (int w = 0; w < e->g.nnoise; w++) {
 		const float *nw = x + e->g.noise0[w];
-		null_add(e, dot_f(nw, e->v, e->g.lsr_n), ms_f(nw, e->g.lsr_n));
+		int h = e->null_head;
+		e->null_a[h] = dot_f(nw, e->v, e->g.lsr_n);
+		e->null_ms[h] = ms_f(nw, e->g.lsr_n);
+		for (int j = 0; j < e->nprefix; j++)
+			e->null_p[j][h] = dot_f(nw, e->prefix[j], e->prefix_n[j]);
+		e->null_head = (h + 1) % cap;
+		if (e->null_n < cap)
+			e->null_n++;
 	}
 }
 
@@ -414,6 +430,76 @@ static double z_detect(void)
 	return lsr_stats_normal_upper(ALPHA_DETECT / LAGS_SEARCHED);
 }
 
+/* Adds the faded shape b[0…cut) of a baseline average of peak-to-peak pp:
+ * its filter is the prefix less its own line (blind to wander, as the
+ * template is), scaled so that the prefix drawn at pp peak-to-peak — the
+ * LSR faded to those phases at its baseline size — measures 1. */
+static void add_prefix(struct lsr_evidence *e, const double *b, int cut, double pp)
+{
+	if (cut < 4 || e->nprefix >= LSR_EVIDENCE_PREFIXES)
+		return;
+	double *q = e->prefix[e->nprefix];
+	double s = 0, st = 0, tt = 0, c = (cut - 1) / 2.0, lo = b[0], hi = b[0];
+	for (int i = 0; i < cut; i++) {
+		s += b[i];
+		st += (i - c) * b[i];
+		tt += (i - c) * (i - c);
+		lo = b[i] < lo ? b[i] : lo;
+		hi = b[i] > hi ? b[i] : hi;
+	}
+	double m = s / cut, slope = tt > 0 ? st / tt : 0, qq = 0;
+	for (int i = 0; i < cut; i++) {
+		q[i] = b[i] - m - slope * (i - c);
+		qq += q[i] * q[i];
+	}
+	/* the prefix is q plus a line q does not see: <prefix, q> = <q, q> */
+	double pp_pre = hi - lo;
+	if (!(qq > 0) || !(pp_pre > 0) || !(pp > 0))
+		return;
+	double scale = pp_pre / (pp * qq);
+	for (int i = 0; i < cut; i++)
+		q[i] *= scale;
+	e->prefix_n[e->nprefix++] = cut;
+}
+
+/* The shapes a baseline average b of n samples, with noise_rms left in
+ * each sample, may fade to: an LSR's shape changes as it fades
+ * (docs/clinical.md "The patients differ"), and the change guarded against
+ * is the loss of its later phases (docs/detector.md "Fading shapes"), so
+ * its first phases, from half of them up, each ending where the next
+ * phase's run of sign begins.  A phase is a run of one sign that reaches PHASE_FRACTION of
+ * the largest excursion and PHASE_NOISE_SD of the average's own noise. */
+static void take_prefixes(struct lsr_evidence *e, const double *b, int n, double noise_rms)
+{
+	e->nprefix = 0;
+	double lo = b[0], hi = b[0];
+	for (int i = 1; i < n; i++) {
+		lo = b[i] < lo ? b[i] : lo;
+		hi = b[i] > hi ? b[i] : hi;
+	}
+	double thr = fmax(PHASE_FRACTION * fmax(hi, -lo), PHASE_NOISE_SD * noise_rms);
+	int cuts[LSR_EVIDENCE_MAX_PHASES], ncut = 0, sign = 0;
+	for (int i = 0; i < n && ncut < LSR_EVIDENCE_MAX_PHASES; i++) {
+		if (!(fabs(b[i]) >= thr) || !(thr > 0))
+			continue;
+		int sg = b[i] > 0 ? 1 : -1;
+		if (sg == sign)
+			continue;
+		if (sign != 0) {
+			/* a new phase: the earlier ones end where b last took
+			 * this sign */
+			int cut = i;
+			while (cut > 0 && (b[cut - 1] > 0 ? 1 : -1) == sg)
+				cut--;
+			cuts[ncut++] = cut;
+		}
+		sign = sg;
+	}
+	int phases = ncut + 1;
+	for (int kept = (phases + 1) / 2; kept < phases; kept++)
+		add_prefix(e, b, cuts[kept - 1], hi - lo);
+}
+
 /* The baseline from the n collected trials from `from`: the template (the
  * mean of the two halves' unit shapes, scaled so that a baseline trial
  * measures 1), its numbers, the null through it from the baseline's own
@@ -427,6 +513,7 @@ static void take_template(struct lsr_evidence *e, const struct lsr_params *p, in
 	for (int i = 0; i < L; i++)
 		e->v[i] = 0.5 * (ue[i] + uo[i]) / amp;
 	average(e, from, n, -1, e->avg_a, a, a + L);
+	take_prefixes(e, e->avg_a + a, L, sqrt(noise_ms / n));
 	e->base_ms = fmax(ms_d(e->avg_a + a, L) - noise_ms / n, 0.05 * ms_d(e->avg_a + a, L));
 	e->base_p2p_uv = pp_clean;
 	e->base_cv = mean > 0 ? sd / mean : INFINITY;
@@ -584,8 +671,10 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 }
 
 /* The best lag of avg within lo…hi (clamped to the range a latency may
- * drift) and its matched amplitude. */
-static double best_lag_in(const struct lsr_evidence *e, const double *avg, int lo, int hi, int *lag)
+ * drift) and its amplitude through the filter v of n samples (the
+ * template, or a faded shape's). */
+static double best_lag_in(const struct lsr_evidence *e, const double *avg, const double *v, int n,
+                          int lo, int hi, int *lag)
 {
 	const struct lsr_evidence_geometry *g = &e->g;
 	if (lo < g->lag_min)
@@ -597,8 +686,7 @@ static double best_lag_in(const struct lsr_evidence *e, const double *avg, int l
 	/* Four lags' products at once, each summed in its own order as
 	 * dot_d would: one lag at a time, the chain of additions was the
 	 * cost. */
-	const double *v = e->v;
-	int n = g->lsr_n, st = g->lag_step, l = lo;
+	int st = g->lag_step, l = lo;
 	for (; l + 3 * st <= hi; l += 4 * st) {
 		const double *x0 = avg + g->lsr0 + l, *x1 = x0 + st, *x2 = x1 + st, *x3 = x2 + st;
 		double c0 = 0, c1 = 0, c2 = 0, c3 = 0;
@@ -628,10 +716,11 @@ static double best_lag_in(const struct lsr_evidence *e, const double *avg, int l
 /* Searched around the tracked lag. */
 static double best_lag(const struct lsr_evidence *e, const double *avg, int *lag)
 {
-	return best_lag_in(e, avg, e->lag - e->g.track, e->lag + e->g.track, lag);
+	return best_lag_in(e, avg, e->v, e->g.lsr_n, e->lag - e->g.track, e->lag + e->g.track, lag);
 }
 
-void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, struct lsr_decision *d)
+void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, double recent_from,
+                         struct lsr_decision *d)
 {
 	const struct lsr_evidence_geometry *g = &e->g;
 	memset(d, 0, sizeof *d);
@@ -698,10 +787,16 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, str
 	bool det_k = ck > zd * s_eff / sqrt(k) && ck >= RESIDUE_RATIO;
 	bool det_w = cw > zd * s_eff / sqrt(m) && cw >= RESIDUE_RATIO;
 	d->strong = ck > zr * s_eff / sqrt(k);
-	/* the same over the last disappear_trials (the long window, and the
-	 * short one for a small LSR, are longer: older trials would hold a
-	 * detection up) */
-	int r_n = p->disappear_trials;
+	/* the same over the recent trials (the long window, and the short
+	 * one for a small LSR, are longer: older trials would hold a
+	 * detection up): those at or after recent_from, at most
+	 * disappear_trials */
+	int r_n = 0;
+	for (int i = e->n - 1; i >= e->n - m && r_n < p->disappear_trials; i--, r_n++)
+		if (!(e->t[slot_of(e, i)] >= recent_from))
+			break;
+	if (r_n < 1)
+		r_n = 1;
 	if (m <= r_n) {
 		d->recent = true; /* every trial of the decision is recent */
 	} else if (r_n == k) {
@@ -734,13 +829,32 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, str
 	 * one, too small to track, is not called absent because the matched
 	 * filter looks in the wrong place (docs/clinical.md, the traps). */
 	int lag_all;
-	double r_all = best_lag_in(e, e->avg_w, g->lag_min, g->lag_max, &lag_all);
+	double r_all = best_lag_in(e, e->avg_w, e->v, g->lsr_n, g->lag_min, g->lag_max, &lag_all);
 	if (!(r_all > r))
 		r_all = r;
 	d->hi99 = r_all + lsr_stats_normal_upper(ALPHA_ABSENT) * se;
 	/* absence rests on a whole long window (docs/clinical.md
 	 * "disappeared": the evidence of the last disappear_trials) */
-	d->absent = !d->detected && m >= e->w && d->hi99 < p->absent_pct / 100.0;
+	double below = p->absent_pct / 100.0;
+	d->absent = !d->detected && m >= e->w && d->hi99 < below;
+	/* and holds for each shape the LSR may have faded to, read as its
+	 * peak-to-peak (docs/clinical.md, the traps: a fixed shape misses an
+	 * LSR whose shape changes as it fades).  Their bounds are needed only
+	 * where the template's would call absence.  A faded LSR is where the
+	 * tracked latency last saw it: searched ±track around it, not over
+	 * the whole drift range, whose largest-of-many noise would hold up a
+	 * cure's call (docs/detector.md "Fading shapes"); each filter's noise
+	 * is its own, raised as the template's is by the trials' spread. */
+	for (int j = 0; d->absent && j < e->nprefix; j++) {
+		double sj = robust_sigma(e->null_p[j], e->null_n, e->work) * (s_eff / sigma);
+		int lag_j;
+		double rj = best_lag_in(e, e->avg_w, e->prefix[j], e->prefix_n[j], e->lag - g->track,
+		                        e->lag + g->track, &lag_j);
+		double hj = rj + lsr_stats_normal_upper(ALPHA_ABSENT) * sj / sqrt(m);
+		if (hj > d->hi99)
+			d->hi99 = hj;
+		d->absent = d->hi99 < below;
+	}
 	d->direct_ratio = dn ? dsum / dn : NAN;
 
 	/* follow a drifting latency while the LSR is clearly there: in the

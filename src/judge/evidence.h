@@ -17,7 +17,11 @@
  *              shape_pct of the baseline's (a shape-free test: an LSR that
  *              drifted or changed shape is not called absent);
  *   absent   — not detected, and the 99% upper bound of the amplitude is
- *              below absent_pct of baseline;
+ *              below absent_pct of baseline, for the baseline's shape and
+ *              for each shape it may fade to: its first phases alone,
+ *              read as a peak-to-peak (a residual that keeps only its
+ *              first phases can project onto the whole shape at a third
+ *              of its size: docs/detector.md "Fading shapes");
  *   otherwise indeterminate.
  * Everything is allocated by lsr_evidence_init; nothing per trial. */
 #ifndef LSR_EVIDENCE_H
@@ -33,6 +37,9 @@
 #define LSR_EVIDENCE_RING 40
 #define LSR_EVIDENCE_MAX_K 16
 #define LSR_EVIDENCE_NOISE_WINDOWS 12
+/* Shapes an LSR may fade to: its first phases, from half of them up (of
+ * at most eight counted), so at most four. */
+#define LSR_EVIDENCE_PREFIXES 4
 
 /* Where things are in a sweep, in samples from its first sample. */
 struct lsr_evidence_geometry {
@@ -67,14 +74,16 @@ struct lsr_decision {
 	bool strong;        /* over the short window, at the stricter z a
 	                       return from absence needs */
 	bool recent;        /* detected over the last disappear_trials trials
-	                       alone (matched, at the decision's z): what a
-	                       present verdict may be shown on (docs/clinical.md:
-	                       a verdict older than 10 valid trials is never
-	                       shown as current) */
+	                       alone (matched, at the decision's z), fewer when
+	                       stimuli on the nerve were invalid between them:
+	                       what a present verdict may be shown on
+	                       (docs/clinical.md: a verdict older than 10 valid
+	                       trials is never shown as current) */
 	bool absent;
 	double ratio;       /* amplitude over the trials / baseline; NAN none */
 	double lo95, hi95;  /* its 95% bounds (noise and trial variation) */
-	double hi99;        /* its 99% upper bound (noise) */
+	double hi99;        /* its 99% upper bound (noise): the largest over
+	                       the baseline's shape and its faded ones */
 	double trial_ratio; /* this trial alone, at the decision's lag */
 	double direct_ratio;/* control's direct response over the same
 	                       trials / its baseline; NAN without one */
@@ -102,10 +111,17 @@ struct lsr_evidence {
 	int lag;            /* tracked latency shift, samples */
 	int k, w;           /* short and long decision windows */
 	double sigma0;      /* σ at baseline (k and w come from it) */
+	/* the faded shapes: the first phases of the baseline, each a
+	 * filter whose output is the peak-to-peak of that shape over the
+	 * baseline's; filter j has prefix_n[j] samples from the window's start */
+	double *prefix[LSR_EVIDENCE_PREFIXES];
+	int prefix_n[LSR_EVIDENCE_PREFIXES];
+	int nprefix;
 
 	/* noise-only windows: matched amplitudes and mean squares */
 	double null_a[LSR_EVIDENCE_RING * LSR_EVIDENCE_NOISE_WINDOWS];
 	double null_ms[LSR_EVIDENCE_RING * LSR_EVIDENCE_NOISE_WINDOWS];
+	double null_p[LSR_EVIDENCE_PREFIXES][LSR_EVIDENCE_RING * LSR_EVIDENCE_NOISE_WINDOWS];
 	int null_head, null_n;
 
 	/* scratch */
@@ -147,8 +163,13 @@ void lsr_evidence_push(struct lsr_evidence *e, const float *sweep, double t, dou
  * whole collection no longer shows the LSR). */
 enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const struct lsr_params *p);
 
-/* The decision after the latest push (a baseline must exist). */
-void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, struct lsr_decision *d);
+/* The decision after the latest push (a baseline must exist).  Its
+ * `recent` rests on the trials at or after recent_from (at most
+ * disappear_trials of them): the judge's disappear_trials-th last stimulus
+ * that reached the nerve, so that trials invalid only for a weak direct
+ * response age a verdict as valid ones do; -INFINITY for no limit. */
+void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, double recent_from,
+                         struct lsr_decision *d);
 
 /* Single-trial noise σ of the ratio now (NAN before a baseline). */
 double lsr_evidence_sigma(const struct lsr_evidence *e);

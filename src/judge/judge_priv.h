@@ -14,6 +14,9 @@
 #define LSR_JUDGE_HIST_MAX 64
 /* Stimulus intervals behind the no_stimulus median. */
 #define LSR_JUDGE_INTERVALS 16
+/* Stimuli that reached the nerve, remembered for how old a verdict is:
+ * at least disappear_trials' largest value (params.c). */
+#define LSR_JUDGE_NERVE 20
 /* A loss is verified only while the direct response over the same trials
  * is at least this fraction of its baseline (docs/clinical.md
  * "Stimulation settings", E). */
@@ -34,6 +37,12 @@ struct lsr_judge_ch {
 	struct lsr_evidence ev; /* LSR channels' recent sweeps and shape */
 	struct lsr_control_shape cs; /* control channels' direct response */
 	bool changed; /* channel state changed on the current trial */
+	/* LSR channels: the times of the latest stimuli that reached the
+	 * nerve with nothing else wrong on this channel — its valid trials,
+	 * and trials invalid only for a direct response under
+	 * control_min_pct that is there all the same */
+	double nerve_t[LSR_JUDGE_NERVE];
+	int nerve_n, nerve_head;
 };
 
 struct lsr_judge {

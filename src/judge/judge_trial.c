@@ -106,6 +106,47 @@ static void note_stimulus(struct lsr_judge *j, double t)
 	j->time_seen = true;
 }
 
+/* Did this trial's stimulus reach the nerve, with nothing else wrong on
+ * the channel (reason, its own)?  A valid trial's did; so did one invalid
+ * only for its direct response, when that response is there (above its
+ * detection threshold) but under control_min_pct of its baseline or off
+ * its latency: an intensity lowered to about half gives such trials among
+ * valid ones. */
+static bool reached_nerve(const struct lsr_judge *j, const struct lsr_trial *tr, int nch,
+                          enum lsr_invalid reason)
+{
+	if (reason == LSR_VALID)
+		return true;
+	if (reason != LSR_INVALID_NO_DIRECT)
+		return false;
+	for (int c = 0; c < nch; c++) {
+		const struct lsr_window_measure *d = &tr->ch[c].direct;
+		if (j->ch[c].role == LSR_ROLE_CONTROL && d->p2p_uv > direct_threshold(j, d))
+			return true;
+	}
+	return false;
+}
+
+static void note_nerve(struct lsr_judge_ch *ch, double t)
+{
+	ch->nerve_t[ch->nerve_head] = t;
+	ch->nerve_head = (ch->nerve_head + 1) % LSR_JUDGE_NERVE;
+	if (ch->nerve_n < LSR_JUDGE_NERVE)
+		ch->nerve_n++;
+}
+
+/* What a decision's `recent` may rest on: the channel's trials since its
+ * disappear_trials-th last stimulus that reached the nerve, so that a
+ * verdict is never shown on evidence older than that many of them
+ * (docs/clinical.md "How presence is judged"; docs/detector.md "States"). */
+static double recent_from(const struct lsr_judge *j, const struct lsr_judge_ch *ch)
+{
+	int d = j->p.disappear_trials < LSR_JUDGE_NERVE ? j->p.disappear_trials : LSR_JUDGE_NERVE;
+	if (ch->nerve_n < d)
+		return -INFINITY;
+	return ch->nerve_t[(ch->nerve_head - d + LSR_JUDGE_NERVE) % LSR_JUDGE_NERVE];
+}
+
 /* What a trial says about each channel, before any event is emitted. */
 struct trial_view {
 	enum lsr_invalid reason[LSR_MAX_CHANNELS];
@@ -241,7 +282,7 @@ static void weigh_lsr(struct lsr_judge *j, const struct lsr_trial *tr, int c, do
 		}
 	}
 	if (ch->base.have && ch->base.has_lsr)
-		lsr_evidence_decide(&ch->ev, &j->p, &tv->dec[c]);
+		lsr_evidence_decide(&ch->ev, &j->p, recent_from(j, ch), &tv->dec[c]);
 	const struct lsr_decision *d = &tv->dec[c];
 	if (d->made)
 		tv->present[c] = d->detected ? LSR_TRUE : d->absent ? LSR_FALSE : LSR_NULL;
@@ -308,6 +349,8 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 		}
 		ch->changed = false;
 		if (ch->role == LSR_ROLE_LSR) {
+			if (reached_nerve(j, tr, nch, tv.reason[c]))
+				note_nerve(ch, tr->t);
 			tv.present[c] = LSR_NULL;
 			weigh_lsr(j, tr, c, dratio, &tv);
 		} else {
@@ -359,7 +402,7 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 				/* present or reduced by the trials of the return alone */
 				int keep = ch->ev.k > j->p.return_trials ? ch->ev.k : j->p.return_trials;
 				lsr_evidence_keep_last(&ch->ev, keep);
-				lsr_evidence_decide(&ch->ev, &j->p, &tv.dec[c]);
+				lsr_evidence_decide(&ch->ev, &j->p, recent_from(j, ch), &tv.dec[c]);
 				lsr_judge_channel_settle(&ch->st, &j->p, &tv.dec[c]);
 			}
 			/* an early baseline's collection holds only the LSR it
