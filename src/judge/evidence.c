@@ -719,8 +719,9 @@ static double best_lag(const struct lsr_evidence *e, const double *avg, int *lag
 	return best_lag_in(e, avg, e->v, e->g.lsr_n, e->lag - e->g.track, e->lag + e->g.track, lag);
 }
 
-void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, double recent_from,
-                         struct lsr_decision *d)
+/* The decision; with track, the tracked latency follows it. */
+static void decide(struct lsr_evidence *e, const struct lsr_params *p, double recent_from,
+                   bool track, struct lsr_decision *d)
 {
 	const struct lsr_evidence_geometry *g = &e->g;
 	memset(d, 0, sizeof *d);
@@ -860,8 +861,22 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, dou
 	/* follow a drifting latency while the LSR is clearly there: in the
 	 * short window, or (a small LSR) anywhere in the range over the long
 	 * one */
+	if (!track)
+		return;
 	if (ck > Z_TRACK * s_eff / sqrt(k))
 		e->lag = lag_k;
 	else if (r_all > Z_TRACK * se)
 		e->lag = lag_all;
+}
+
+void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, double recent_from,
+                         struct lsr_decision *d)
+{
+	decide(e, p, recent_from, true, d);
+}
+
+void lsr_evidence_recheck(struct lsr_evidence *e, const struct lsr_params *p, double recent_from,
+                          struct lsr_decision *d)
+{
+	decide(e, p, recent_from, false, d);
 }

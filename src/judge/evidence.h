@@ -170,6 +170,11 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
  * response age a verdict as valid ones do; -INFINITY for no limit. */
 void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, double recent_from,
                          struct lsr_decision *d);
+/* The same decision over the same trials, its `recent` from a later
+ * recent_from (stimuli reached the nerve since, on invalid trials), the
+ * tracked latency left where it is. */
+void lsr_evidence_recheck(struct lsr_evidence *e, const struct lsr_params *p, double recent_from,
+                          struct lsr_decision *d);
 
 /* Single-trial noise σ of the ratio now (NAN before a baseline). */
 double lsr_evidence_sigma(const struct lsr_evidence *e);

@@ -332,6 +332,15 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 	return c->state != old || c->reason != old_reason;
 }
 
+bool lsr_judge_channel_age(struct lsr_judge_channel *c, const struct lsr_decision *d, double t)
+{
+	if ((c->state != LSR_STATE_PRESENT && c->state != LSR_STATE_REDUCED) || !d->made ||
+	    d->recent)
+		return false;
+	go(c, LSR_STATE_INDETERMINATE, t, LSR_REASON_NOISE);
+	return true;
+}
+
 bool lsr_judge_channel_returned(enum lsr_state prev, enum lsr_state now)
 {
 	return (prev == LSR_STATE_DISAPPEARED || prev == LSR_STATE_INDETERMINATE) &&

@@ -109,6 +109,13 @@ void lsr_judge_channel_start(struct lsr_judge_channel *c, bool has_lsr, double t
 bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_params *p,
                               const struct lsr_decision *d, double t);
 
+/* A stimulus reached the nerve on an invalid trial, and d is the last
+ * decision again with its `recent` over the stimuli since: present or
+ * reduced that it no longer shows in them become indeterminate (a
+ * verdict older than disappear_trials of them is never shown).  Returns
+ * true when the state changed. */
+bool lsr_judge_channel_age(struct lsr_judge_channel *c, const struct lsr_decision *d, double t);
+
 /* A return: from disappeared or indeterminate to present or reduced. */
 bool lsr_judge_channel_returned(enum lsr_state prev, enum lsr_state now);
 /* After a return, present or reduced by the decision d over the trials

@@ -414,8 +414,14 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 		} else {
 			changed = lsr_judge_channel_skip(&ch->st, &j->p, tr->t,
 			                                 tv.reason[c] == LSR_INVALID_NO_DIRECT);
-			if (changed)
+			if (changed) {
 				lsr_evidence_clear(&ch->ev);
+			} else if (reached_nerve(j, tr, nch, tv.reason[c])) {
+				/* the verdict ages by this stimulus too */
+				struct lsr_decision d;
+				lsr_evidence_recheck(&ch->ev, &j->p, recent_from(j, ch), &d);
+				changed = lsr_judge_channel_age(&ch->st, &d, tr->t);
+			}
 		}
 		if (changed && (ch->st.state != prev || ch->st.reason != prev_reason))
 			lsr_judge_emit_channel_state(j, c, tr->t, prev);
