@@ -430,33 +430,34 @@ static double z_detect(void)
 	return lsr_stats_normal_upper(ALPHA_DETECT / LAGS_SEARCHED);
 }
 
+static double p2p_d(const double *x, int n)
+{
+	double lo = x[0], hi = x[0];
+	for (int i = 1; i < n; i++) {
+		lo = x[i] < lo ? x[i] : lo;
+		hi = x[i] > hi ? x[i] : hi;
+	}
+	return hi - lo;
+}
+
 /* Adds the faded shape b[0…cut) of a baseline average of peak-to-peak pp:
  * its filter is the prefix less its own line (blind to wander, as the
- * template is), scaled so that the prefix drawn at pp peak-to-peak — the
- * LSR faded to those phases at its baseline size — measures 1. */
+ * template is: unit()), scaled so that the prefix drawn at pp
+ * peak-to-peak — the LSR faded to those phases at its baseline size —
+ * measures 1. */
 static void add_prefix(struct lsr_evidence *e, const double *b, int cut, double pp)
 {
 	if (cut < 4 || e->nprefix >= LSR_EVIDENCE_PREFIXES)
 		return;
 	double *q = e->prefix[e->nprefix];
-	double s = 0, st = 0, tt = 0, c = (cut - 1) / 2.0, lo = b[0], hi = b[0];
-	for (int i = 0; i < cut; i++) {
-		s += b[i];
-		st += (i - c) * b[i];
-		tt += (i - c) * (i - c);
-		lo = b[i] < lo ? b[i] : lo;
-		hi = b[i] > hi ? b[i] : hi;
-	}
-	double m = s / cut, slope = tt > 0 ? st / tt : 0, qq = 0;
-	for (int i = 0; i < cut; i++) {
-		q[i] = b[i] - m - slope * (i - c);
-		qq += q[i] * q[i];
-	}
-	/* the prefix is q plus a line q does not see: <prefix, q> = <q, q> */
-	double pp_pre = hi - lo;
-	if (!(qq > 0) || !(pp_pre > 0) || !(pp > 0))
+	if (!unit(b, cut, q))
 		return;
-	double scale = pp_pre / (pp * qq);
+	/* the prefix's own measure through q: the norm of what is left of
+	 * it without its line */
+	double along = dot_d(b, q, cut), pp_pre = p2p_d(b, cut);
+	if (!(along > 0) || !(pp_pre > 0) || !(pp > 0))
+		return;
+	double scale = pp_pre / (pp * along);
 	for (int i = 0; i < cut; i++)
 		q[i] *= scale;
 	e->prefix_n[e->nprefix++] = cut;
@@ -467,17 +468,16 @@ static void add_prefix(struct lsr_evidence *e, const double *b, int cut, double 
  * (docs/clinical.md "The patients differ"), and the change guarded against
  * is the loss of its later phases (docs/detector.md "Fading shapes"), so
  * its first phases, from half of them up, each ending where the next
- * phase's run of sign begins.  A phase is a run of one sign that reaches PHASE_FRACTION of
- * the largest excursion and PHASE_NOISE_SD of the average's own noise. */
+ * phase's run of sign begins.  A phase is a run of one sign that reaches
+ * PHASE_FRACTION of the largest excursion and PHASE_NOISE_SD of the
+ * average's own noise. */
 static void take_prefixes(struct lsr_evidence *e, const double *b, int n, double noise_rms)
 {
 	e->nprefix = 0;
-	double lo = b[0], hi = b[0];
-	for (int i = 1; i < n; i++) {
-		lo = b[i] < lo ? b[i] : lo;
-		hi = b[i] > hi ? b[i] : hi;
-	}
-	double thr = fmax(PHASE_FRACTION * fmax(hi, -lo), PHASE_NOISE_SD * noise_rms);
+	double big = 0;
+	for (int i = 0; i < n; i++)
+		big = fmax(big, fabs(b[i]));
+	double thr = fmax(PHASE_FRACTION * big, PHASE_NOISE_SD * noise_rms);
 	int cuts[LSR_EVIDENCE_MAX_PHASES], ncut = 0, sign = 0;
 	for (int i = 0; i < n && ncut < LSR_EVIDENCE_MAX_PHASES; i++) {
 		if (!(fabs(b[i]) >= thr) || !(thr > 0))
@@ -496,8 +496,9 @@ static void take_prefixes(struct lsr_evidence *e, const double *b, int n, double
 		sign = sg;
 	}
 	int phases = ncut + 1;
+	double pp = p2p_d(b, n);
 	for (int kept = (phases + 1) / 2; kept < phases; kept++)
-		add_prefix(e, b, cuts[kept - 1], hi - lo);
+		add_prefix(e, b, cuts[kept - 1], pp);
 }
 
 /* The baseline from the n collected trials from `from`: the template (the

@@ -155,6 +155,7 @@ struct trial_view {
 	bool pushed[LSR_MAX_CHANNELS];  /* into the channel's evidence */
 	bool started[LSR_MAX_CHANNELS]; /* a baseline came into force */
 	bool refined[LSR_MAX_CHANNELS]; /* an early baseline became precise */
+	bool nerve[LSR_MAX_CHANNELS];   /* reached the nerve (reached_nerve) */
 };
 
 static void emit_responses(struct lsr_judge *j, const struct lsr_trial *tr, int nch,
@@ -349,7 +350,8 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 		}
 		ch->changed = false;
 		if (ch->role == LSR_ROLE_LSR) {
-			if (reached_nerve(j, tr, nch, tv.reason[c]))
+			tv.nerve[c] = reached_nerve(j, tr, nch, tv.reason[c]);
+			if (tv.nerve[c])
 				note_nerve(ch, tr->t);
 			tv.present[c] = LSR_NULL;
 			weigh_lsr(j, tr, c, dratio, &tv);
@@ -416,7 +418,7 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 			                                 tv.reason[c] == LSR_INVALID_NO_DIRECT);
 			if (changed) {
 				lsr_evidence_clear(&ch->ev);
-			} else if (reached_nerve(j, tr, nch, tv.reason[c])) {
+			} else if (tv.nerve[c]) {
 				/* the verdict ages by this stimulus too */
 				struct lsr_decision d;
 				lsr_evidence_recheck(&ch->ev, &j->p, recent_from(j, ch), &d);
