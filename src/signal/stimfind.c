@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "simd.h"
 #include "stimfind.h"
 
 #define AUTO_SWITCH_AFTER 3
@@ -26,8 +27,6 @@
 enum cand_kind { CAND_ACCEPT, CAND_LEARN, CAND_RIVAL };
 
 struct chan {
-	double bg;        /* running median of |step| */
-	double pk;        /* decaying peak of the steps before the current span */
 	double art;       /* learned signed step; 0 = none on this channel */
 	double rival;     /* a confident step that disagrees with art */
 };
@@ -71,9 +70,14 @@ struct lsr_stimfind {
 	int hist_n;           /* valid samples in hist (up to hist_len) */
 	float *hist;          /* last hist_len samples per channel, oldest first */
 	float *buf;           /* per channel: hist then the block */
+	float *zeros;         /* buf_stride zeros: the lanes past the last channel */
 	size_t buf_stride;
+	/* Per channel, in arrays so that four channels are one vector: */
+	double bg[LSR_MAX_CHANNELS]; /* running median of |step| */
+	double pk[LSR_MAX_CHANNELS]; /* decaying peak of the steps before the current span */
 	struct chan ch[LSR_MAX_CHANNELS];
 };
+_Static_assert(LSR_MAX_CHANNELS % LSR_D4_LANES == 0, "channels are whole vectors");
 
 struct lsr_stimfind *lsr_stimfind_new(const struct lsr_params *p, int rate,
                                       int nch, char *err, size_t errlen)
@@ -106,12 +110,13 @@ struct lsr_stimfind *lsr_stimfind_new(const struct lsr_params *p, int rate,
 	f->bg_up = exp(lam);
 	f->bg_down = exp(-lam);
 	f->pk_decay = exp(-1000.0 / (LSR_ART_QUIET_MS * rate));
-	for (int c = 0; c < nch; c++)
-		f->ch[c].bg = 1.0;
+	for (int c = 0; c < LSR_MAX_CHANNELS; c++)
+		f->bg[c] = 1.0;
 	f->buf_stride = (size_t)f->hist_len + LSR_MAX_BLOCK;
 	f->hist = calloc((size_t)nch * (size_t)f->hist_len, sizeof *f->hist);
 	f->buf = calloc((size_t)nch * f->buf_stride, sizeof *f->buf);
-	if (!f->hist || !f->buf) {
+	f->zeros = calloc(f->buf_stride, sizeof *f->zeros);
+	if (!f->hist || !f->buf || !f->zeros) {
 		lsr_stimfind_free(f);
 		snprintf(err, errlen, "stimulus finder: out of memory");
 		return NULL;
@@ -125,6 +130,7 @@ void lsr_stimfind_free(struct lsr_stimfind *f)
 		return;
 	free(f->hist);
 	free(f->buf);
+	free(f->zeros);
 	free(f);
 }
 
@@ -254,18 +260,6 @@ static bool matches(double d, double ref)
 	return r >= LSR_ART_BAND_LO && r <= LSR_ART_BAND_HI;
 }
 
-/* yes ? x : y without a branch (the compiler turns a plain ?: on doubles
- * back into one): the same value, bit for bit. */
-static inline double pick(bool yes, double x, double y)
-{
-	uint64_t a, b, m = -(uint64_t)yes;
-	memcpy(&a, &x, sizeof a);
-	memcpy(&b, &y, sizeof b);
-	a = (a & m) | (b & ~m);
-	memcpy(&x, &a, sizeof x);
-	return x;
-}
-
 /* Decides on the steps d[c] ending at buffer index i (stream index at),
  * against each channel's background bg[c] and recent peak pk[c] before
  * that sample: a candidate, confirmed or dropped CONFIRM_MS later. */
@@ -362,32 +356,88 @@ static void confirmed(struct lsr_stimfind *f, int nch, int need, lsr_stimfind_fn
 	}
 }
 
-void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
-                       const struct lsr_block *blk, bool after_gap,
-                       lsr_stimfind_fn fn, void *ctx)
+typedef long long lsr_l4 __attribute__((vector_size(LSR_D4_LANES * sizeof(long long))));
+
+/* m ? x : y lane by lane, without a branch: the same value, bit for bit
+ * (results through pointers: vector arguments and return values would
+ * differ in ABI between the plain and the AVX2 copies). */
+static inline __attribute__((always_inline)) void select4(lsr_d4 *out, const lsr_l4 *m,
+                                                          const lsr_d4 *x, const lsr_d4 *y)
 {
-	if (after_gap) {
-		f->have_mark = false;
-		f->hist_n = 0;
-		f->pending = false;
-		/* The stream went back (a device restart): what came before
-		 * cannot merge with or shadow what comes now. */
-		if (f->have_edge && index <= f->last_edge)
-			f->have_edge = false;
-		if (f->have_art && index <= f->last_art)
-			f->have_art = false;
-		if (f->rivals > 0 && index <= f->last_rival)
-			f->rivals = 0;
-		f->cand.on = false;
+	*out = (lsr_d4)(((lsr_l4)*x & *m) | ((lsr_l4)*y & ~*m));
+}
+
+static inline __attribute__((always_inline)) void abs4(lsr_d4 *out, const lsr_d4 *x)
+{
+	const lsr_l4 magnitude = { INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX };
+	*out = (lsr_d4)((lsr_l4)*x & magnitude);
+}
+
+static inline __attribute__((always_inline)) void at4(lsr_d4 *out, const float *const *x, int j)
+{
+	lsr_f4 v = { x[0][j], x[1][j], x[2][j], x[3][j] };
+	*out = __builtin_convertvector(v, lsr_d4);
+}
+
+/* The steps ending at buffer index j on every channel (d), how many
+ * could be an artifact's (at least `look`: the cheap first look), and
+ * the background and recent peak moved on, their values before this
+ * sample kept for the decision (bg, pk).  Four channels are one vector,
+ * each lane the scalar arithmetic of its channel: the finder runs over
+ * every sample of every channel, and one channel at a time it was the
+ * largest share of a replay's loop thread. */
+static inline __attribute__((always_inline)) int
+steps(struct lsr_stimfind *f, const float *const *x, int lanes, int j, double look, double *d,
+      double *bg, double *pk)
+{
+	int s = f->span, big = 0;
+	const lsr_d4 up = { f->bg_up, f->bg_up, f->bg_up, f->bg_up };
+	const lsr_d4 down = { f->bg_down, f->bg_down, f->bg_down, f->bg_down };
+	const lsr_d4 decay = { f->pk_decay, f->pk_decay, f->pk_decay, f->pk_decay };
+	const lsr_d4 least = { BG_MIN_UV, BG_MIN_UV, BG_MIN_UV, BG_MIN_UV };
+	const lsr_d4 lookv = { look, look, look, look };
+	for (int c = 0; c < lanes; c += LSR_D4_LANES) {
+		lsr_d4 now, one, two, a, b, k, nb, nk, before, kd, up_b, down_b;
+		at4(&now, x + c, j);
+		at4(&one, x + c, j - s);
+		at4(&two, x + c, j - 2 * s);
+		lsr_d4 dv = now - one, back = one - two;
+		abs4(&a, &dv);
+		lsr_d4_load(&b, f->bg + c);
+		lsr_d4_load(&k, f->pk + c);
+		memcpy(d + c, &dv, sizeof dv);
+		memcpy(bg + c, &b, sizeof b);
+		memcpy(pk + c, &k, sizeof k);
+		lsr_l4 hit = (lsr_l4)(a >= lookv), rise = (lsr_l4)(a > b), low, more;
+		big -= (int)(hit[0] + hit[1] + hit[2] + hit[3]);
+		up_b = b * up;
+		down_b = b * down;
+		select4(&nb, &rise, &up_b, &down_b);
+		low = (lsr_l4)(nb < least);
+		select4(&nb, &low, &least, &nb);
+		abs4(&before, &back);
+		kd = k * decay;
+		more = (lsr_l4)(before > kd);
+		select4(&nk, &more, &before, &kd);
+		memcpy(f->bg + c, &nb, sizeof nb);
+		memcpy(f->pk + c, &nk, sizeof nk);
 	}
-	int nch = blk->channels < f->nch ? blk->channels : f->nch;
-	int need = f->need > nch ? nch : f->need;
+	return big;
+}
+
+/* The block's samples, buffer indices h … h + n − 1 (see below). */
+static inline __attribute__((always_inline)) void
+scan_body(struct lsr_stimfind *f, int64_t index, const struct lsr_block *blk, int nch, int need,
+          lsr_stimfind_fn fn, void *ctx)
+{
 	int n = blk->nsamp, h = f->hist_len, s = f->span;
-	for (int c = 0; c < nch; c++) {
-		float *x = f->buf + (size_t)c * f->buf_stride;
-		memcpy(x, f->hist + (size_t)c * (size_t)h, (size_t)h * sizeof *x);
-		memcpy(x + h, blk->samples + (size_t)c * blk->stride, (size_t)n * sizeof *x);
-	}
+	/* The channels' buffers, then zeros up to a whole vector: a zero
+	 * lane's step never reaches `look`, and d, bg, pk past nch are read
+	 * by nothing. */
+	const float *x[LSR_MAX_CHANNELS];
+	int lanes = (nch + LSR_D4_LANES - 1) / LSR_D4_LANES * LSR_D4_LANES;
+	for (int c = 0; c < lanes; c++)
+		x[c] = c < nch ? f->buf + (size_t)c * f->buf_stride : f->zeros;
 	/* Buffer index j = h + i holds block sample i; the step at j needs
 	 * j − 2s (the step before it) to be a real sample. */
 	int first = h - f->hist_n;
@@ -408,30 +458,7 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 		int j = h + i;
 		if (j - 2 * s < first || need < 1)
 			continue;
-		/* In one pass over the channels: the steps, how many could be
-		 * an artifact's (the cheap first look: the smallest size
-		 * anything could be accepted at), and the background and
-		 * recent peak moved on — their values before this sample
-		 * kept for the decision. */
-		int big = 0;
-		for (int c = 0; c < nch; c++) {
-			struct chan *k = &f->ch[c];
-			const float *x = f->buf + (size_t)c * f->buf_stride;
-			d[c] = (double)x[j] - x[j - s];
-			double a = fabs(d[c]);
-			big += a >= look;
-			bg[c] = k->bg;
-			pk[c] = k->pk;
-			/* Both products, then a select: the median tracker's
-			 * comparison goes either way half the time, and as a
-			 * branch it was mispredicted on every other sample of
-			 * every channel (most of the finder's time). */
-			k->bg = pick(a > k->bg, k->bg * f->bg_up, k->bg * f->bg_down);
-			if (k->bg < BG_MIN_UV)
-				k->bg = BG_MIN_UV;
-			double before = fabs((double)x[j - s] - x[j - 2 * s]);
-			k->pk = before > k->pk * f->pk_decay ? before : k->pk * f->pk_decay;
-		}
+		int big = steps(f, x, lanes, j, look, d, bg, pk);
 		if (f->cand.on) {
 			if (at <= f->cand.at + f->confirm) {
 				check_candidate(f, d, nch, need, at);
@@ -451,6 +478,51 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 		if (!quiet && big >= need)
 			decide(f, d, bg, pk, nch, need, j, at);
 	}
+}
+
+LSR_TARGET_AVX2 static void scan_avx2(struct lsr_stimfind *f, int64_t index,
+                                      const struct lsr_block *blk, int nch, int need,
+                                      lsr_stimfind_fn fn, void *ctx)
+{
+	scan_body(f, index, blk, nch, need, fn, ctx);
+}
+
+static void scan_plain(struct lsr_stimfind *f, int64_t index, const struct lsr_block *blk,
+                       int nch, int need, lsr_stimfind_fn fn, void *ctx)
+{
+	scan_body(f, index, blk, nch, need, fn, ctx);
+}
+
+void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
+                       const struct lsr_block *blk, bool after_gap,
+                       lsr_stimfind_fn fn, void *ctx)
+{
+	if (after_gap) {
+		f->have_mark = false;
+		f->hist_n = 0;
+		f->pending = false;
+		/* The stream went back (a device restart): what came before
+		 * cannot merge with or shadow what comes now. */
+		if (f->have_edge && index <= f->last_edge)
+			f->have_edge = false;
+		if (f->have_art && index <= f->last_art)
+			f->have_art = false;
+		if (f->rivals > 0 && index <= f->last_rival)
+			f->rivals = 0;
+		f->cand.on = false;
+	}
+	int nch = blk->channels < f->nch ? blk->channels : f->nch;
+	int need = f->need > nch ? nch : f->need;
+	int n = blk->nsamp, h = f->hist_len;
+	for (int c = 0; c < nch; c++) {
+		float *x = f->buf + (size_t)c * f->buf_stride;
+		memcpy(x, f->hist + (size_t)c * (size_t)h, (size_t)h * sizeof *x);
+		memcpy(x + h, blk->samples + (size_t)c * blk->stride, (size_t)n * sizeof *x);
+	}
+	if (lsr_cpu_has_avx2())
+		scan_avx2(f, index, blk, nch, need, fn, ctx);
+	else
+		scan_plain(f, index, blk, nch, need, fn, ctx);
 	/* Keep the last h samples (of the block, then older history). */
 	for (int c = 0; c < nch; c++) {
 		const float *x = f->buf + (size_t)c * f->buf_stride;
