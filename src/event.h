@@ -113,7 +113,8 @@ struct lsr_event {
 			double amplitude_uv;
 			int trials;
 			/* the average the decision judged, sweep_len samples like
-			 * the sweeps (NULL when none) */
+			 * the sweeps (NULL when none, or when no sink wants it:
+			 * struct lsr_sink) */
 			const float *average;
 			/* −10…+100 ms around the stimulus, sweep_len samples each:
 			 * raw = unconditioned µV (OSC sweeps, recorder-side checks),
@@ -169,11 +170,15 @@ struct lsr_event {
 
 /* A consumer of events.  group_end is called after the last event of a
  * group: one stimulus's stim/response/channel_state/state events, or any
- * single other event.  OSC turns a group into one bundle. */
+ * single other event.  OSC turns a group into one bundle.  wants_average
+ * (NULL: no) says whether the consumer draws response.average: averaging
+ * whole sweeps for every decision is a share of a replay's detector work
+ * that only a screen needs, so without one it is NULL. */
 struct lsr_sink {
 	void *ctx;
 	void (*event)(void *ctx, const struct lsr_event *ev);
 	void (*group_end)(void *ctx);
+	bool (*wants_average)(void *ctx);
 };
 
 /* Wire names, exactly as docs/interface.md spells them. */

@@ -159,7 +159,7 @@ int lsr_session_replay_init(struct lsr_session *s)
 	for (size_t i = 0; s->src->ops->annotation && s->src->ops->annotation(s->src->st, i, &t, &text); i++)
 		if (strncmp(text, LSR_RECNOTES_PREFIX, strlen(LSR_RECNOTES_PREFIX)) || lsr_recnotes_is_state(text))
 			review_add(s, t);
-	s->review_sink = (struct lsr_sink){ s, review_event, NULL };
+	s->review_sink = (struct lsr_sink){ .ctx = s, .event = review_event };
 	return lsr_bus_add_internal(&s->bus, &s->review_sink);
 }
 

@@ -746,9 +746,10 @@ static void decide(struct lsr_evidence *e, const struct lsr_params *p, double re
 	d->first_t = e->t[slot_of(e, e->n - m)];
 	int a = g->lsr0 + g->lag_min - g->track, b = g->lsr0 + g->lsr_n + g->lag_max + g->track;
 	average(e, e->n - k, k, -1, e->avg_k, a, b);
-	average(e, e->n - m, m, -1, e->avg_w, 0, g->len);
-	for (int i = 0; i < g->len; i++)
-		e->shown[i] = (float)e->avg_w[i];
+	/* the long window's average only where the decision reads it (the
+	 * latency range with the LSR window); lsr_evidence_show fills the
+	 * whole sweep for a screen */
+	average(e, e->n - m, m, -1, e->avg_w, a, b);
 	e->shown_trials = m;
 
 	int lag_k, lag_w;
@@ -868,6 +869,17 @@ static void decide(struct lsr_evidence *e, const struct lsr_params *p, double re
 		e->lag = lag_k;
 	else if (r_all > Z_TRACK * se)
 		e->lag = lag_all;
+}
+
+void lsr_evidence_show(struct lsr_evidence *e)
+{
+	int m = e->shown_trials;
+	if (m < 1 || m > e->n)
+		return;
+	/* the same sums as the decision's over its part of the sweep */
+	average(e, e->n - m, m, -1, e->avg_w, 0, e->g.len);
+	for (int i = 0; i < e->g.len; i++)
+		e->shown[i] = (float)e->avg_w[i];
 }
 
 void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, double recent_from,

@@ -126,8 +126,9 @@ struct lsr_evidence {
 
 	/* scratch */
 	double *avg_k, *avg_w, *avg_a, *avg_b, *work; /* g.len each */
-	float *shown;       /* the decision's average, g.len, for the screen */
-	int shown_trials;
+	float *shown;       /* the decision's average, g.len, for the screen
+	                       (lsr_evidence_show) */
+	int shown_trials;   /* the trials of the latest decision */
 };
 
 /* Allocates for geometry g.  Returns 0, or -1 when out of memory (then
@@ -175,6 +176,11 @@ void lsr_evidence_decide(struct lsr_evidence *e, const struct lsr_params *p, dou
  * tracked latency left where it is. */
 void lsr_evidence_recheck(struct lsr_evidence *e, const struct lsr_params *p, double recent_from,
                           struct lsr_decision *d);
+
+/* shown: the average of the latest decision's trials over the whole
+ * sweep, for a screen (a decision averages only the part it reads).
+ * Before the next push. */
+void lsr_evidence_show(struct lsr_evidence *e);
 
 /* Single-trial noise σ of the ratio now (NAN before a baseline). */
 double lsr_evidence_sigma(const struct lsr_evidence *e);

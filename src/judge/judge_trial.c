@@ -161,10 +161,11 @@ struct trial_view {
 static void emit_responses(struct lsr_judge *j, const struct lsr_trial *tr, int nch,
                            const struct trial_view *tv)
 {
+	bool wants_average = j->out.wants_average && j->out.wants_average(j->out.ctx);
 	for (int c = 0; c < nch; c++) {
 		const struct lsr_channel_measure *m = &tr->ch[c];
 		const struct lsr_window_measure *w = role_window(j, c, m);
-		const struct lsr_judge_ch *ch = &j->ch[c];
+		struct lsr_judge_ch *ch = &j->ch[c];
 		const struct lsr_decision *d = &tv->dec[c];
 		struct lsr_event ev = { .type = LSR_EV_RESPONSE, .t = tr->t };
 		ev.response.n = tr->n;
@@ -185,7 +186,10 @@ static void emit_responses(struct lsr_judge *j, const struct lsr_trial *tr, int 
 			if (d->made) {
 				ev.response.amplitude_uv = d->trial_ratio * ch->base.p2p_uv;
 				ev.response.trials = d->trials;
-				ev.response.average = ch->ev.shown;
+				if (wants_average) {
+					lsr_evidence_show(&ch->ev);
+					ev.response.average = ch->ev.shown;
+				}
 			}
 		} else if (tv->present[c] != LSR_NULL) {
 			ev.response.trials = 1;

@@ -9,6 +9,17 @@ static void bus_event(void *ctx, const struct lsr_event *ev)
 			b->sinks[i]->event(b->sinks[i]->ctx, ev);
 }
 
+/* Asked at every decision: a sink added later counts from then on. */
+static bool bus_wants_average(void *ctx)
+{
+	struct lsr_bus *b = ctx;
+	for (int i = 0; i < b->n; i++)
+		if (b->sinks[i]->wants_average && !(b->mute_external && b->external[i]) &&
+		    b->sinks[i]->wants_average(b->sinks[i]->ctx))
+			return true;
+	return false;
+}
+
 static void bus_group_end(void *ctx)
 {
 	struct lsr_bus *b = ctx;
@@ -21,7 +32,7 @@ void lsr_bus_init(struct lsr_bus *b)
 {
 	b->n = 0;
 	b->mute_external = false;
-	b->as_sink = (struct lsr_sink){ b, bus_event, bus_group_end };
+	b->as_sink = (struct lsr_sink){ b, bus_event, bus_group_end, bus_wants_average };
 }
 
 static int add(struct lsr_bus *b, const struct lsr_sink *s, bool external)

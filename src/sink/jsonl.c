@@ -325,7 +325,7 @@ struct lsr_jsonl *lsr_jsonl_new(int fd, bool live)
 	}
 	j->fd = fd;
 	j->live = live;
-	j->sink = (struct lsr_sink){ j, on_event, on_group_end };
+	j->sink = (struct lsr_sink){ .ctx = j, .event = on_event, .group_end = on_group_end };
 	return j;
 }
 

@@ -166,7 +166,7 @@ struct lsr_osc *lsr_osc_new(const char *const *urls, int nurls, bool sweeps,
 	o->sweeps = sweeps;
 	o->realtime = realtime;
 	o->live = live;
-	o->sink = (struct lsr_sink){ o, on_event, group_end };
+	o->sink = (struct lsr_sink){ .ctx = o, .event = on_event, .group_end = group_end };
 	for (int i = 0; i < nurls; i++) {
 		o->dests[i] = lsr_osc_dest_new(urls[i], &o->alarms, err, errlen);
 		if (!o->dests[i]) {

@@ -575,7 +575,7 @@ struct lsr_recorder *lsr_recorder_new(const char *path, bool force,
 	r->last_drop_alarm = -1e9;
 	snprintf(r->st.path, sizeof r->st.path, "%s", path);
 	r->st.file_no = 1;
-	r->sink = (struct lsr_sink){ r, sink_event, sink_group_end };
+	r->sink = (struct lsr_sink){ .ctx = r, .event = sink_event, .group_end = sink_group_end };
 	signal(SIGXFSZ, SIG_IGN);
 	pthread_mutex_init(&r->mu, NULL);
 	lsr_clock_cond_init(&r->work); /* its sync deadline: clock.h */

@@ -518,7 +518,7 @@ struct lsr_report *lsr_report_new(const struct lsr_report_info *info)
 	struct lsr_report *r = calloc(1, sizeof *r);
 	if (!r)
 		return NULL;
-	r->sink = (struct lsr_sink){ r, on_event, on_group_end };
+	r->sink = (struct lsr_sink){ .ctx = r, .event = on_event, .group_end = on_group_end };
 	r->wall_start = info->wall_start;
 	r->utc_offset = info->utc_offset;
 	if (info->case_details)

@@ -69,6 +69,14 @@ static void on_event(void *ctx, const struct lsr_event *ev)
 
 static void on_group_end(void *ctx) { (void)ctx; }
 
+/* The sweeps pane draws the detector's average (LSR_AVERAGE_JUDGED), and
+ * the view may switch to it at any key: always wanted. */
+static bool wants_average(void *ctx)
+{
+	(void)ctx;
+	return true;
+}
+
 static void view_defaults(struct lsr_view *v, const struct lsr_layout *l, const struct lsr_ui_opts *o)
 {
 	*v = (struct lsr_view){
@@ -105,7 +113,7 @@ struct lsr_ui *lsr_ui_new(const struct lsr_ui_opts *opts, const struct lsr_ui_ac
 		ui->act = *actions;
 	view_defaults(&ui->view, opts->layout, opts);
 	ui->screen.layout = opts->layout;
-	ui->sink = (struct lsr_sink){ ui, on_event, on_group_end };
+	ui->sink = (struct lsr_sink){ ui, on_event, on_group_end, wants_average };
 	ui->last_frame = -1;
 	char log[512];
 	if (opts->log_path)

@@ -15,12 +15,19 @@
 #define PRE 200
 #define LEN (PRE + 2000 + 1)
 
-static unsigned long events;
+static unsigned long events, averages;
 static void on_event(void *ctx, const struct lsr_event *ev)
 {
 	(void)ctx;
-	(void)ev;
 	events++;
+	averages += ev->type == LSR_EV_RESPONSE && ev->response.average;
+}
+
+/* As the screen's sink: the averages it draws are made too. */
+static bool wants_average(void *ctx)
+{
+	(void)ctx;
+	return true;
 }
 
 int main(void)
@@ -29,7 +36,7 @@ int main(void)
 	struct lsr_params p;
 	lsr_params_defaults(&p);
 	enum lsr_role roles[4] = { LSR_ROLE_LSR, LSR_ROLE_LSR, LSR_ROLE_CONTROL, LSR_ROLE_OTHER };
-	struct lsr_sink sink = { NULL, on_event, NULL };
+	struct lsr_sink sink = { .event = on_event, .wants_average = wants_average };
 	struct lsr_judge *j = lsr_judge_new(&p, RATE, 4, roles, NULL, true, &sink);
 	if (!j) {
 		fputs("judge_alloc: lsr_judge_new failed\n", stderr);
@@ -89,6 +96,7 @@ int main(void)
 	lsr_judge_view(j, &v);
 	counting = 0;
 	lsr_judge_free(j);
-	printf("judge_alloc: %lu events, %lu allocations after lsr_judge_new\n", events, allocations);
-	return allocations == 0 && events > 20000 ? 0 : 1;
+	printf("judge_alloc: %lu events (%lu responses with their average), %lu allocations "
+	       "after lsr_judge_new\n", events, averages, allocations);
+	return allocations == 0 && events > 20000 && averages > 0 ? 0 : 1;
 }

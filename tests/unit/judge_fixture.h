@@ -94,7 +94,7 @@ static inline void fx_init(struct fx *f, const char *roles, bool judging)
 	f->direct_onset = 4;
 	f->threshold = 30;
 	f->interval = 1;
-	struct lsr_sink sink = { f, fx_event, fx_group_end };
+	struct lsr_sink sink = { .ctx = f, .event = fx_event, .group_end = fx_group_end };
 	f->j = lsr_judge_new(&f->p, FX_RATE, f->nch, f->roles, NULL, judging, &sink);
 	ck_assert_ptr_nonnull(f->j);
 }
@@ -103,7 +103,7 @@ static inline void fx_init(struct fx *f, const char *roles, bool judging)
 static inline void fx_renew(struct fx *f, bool judging)
 {
 	lsr_judge_free(f->j);
-	struct lsr_sink sink = { f, fx_event, fx_group_end };
+	struct lsr_sink sink = { .ctx = f, .event = fx_event, .group_end = fx_group_end };
 	f->j = lsr_judge_new(&f->p, FX_RATE, f->nch, f->roles, NULL, judging, &sink);
 	ck_assert_ptr_nonnull(f->j);
 }

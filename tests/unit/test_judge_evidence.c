@@ -616,6 +616,79 @@ START_TEST(baseline_p2p_is_free_of_the_noise_bias)
 }
 END_TEST
 
+/* response.average is the mean of the decision's trials over the whole
+ * sweep, made for a sink that draws it (the screen's) and for no other:
+ * the mean is computed here from the sweeps the judge was given. */
+#define AVG_KEEP 64
+struct average_probe {
+	struct fx *f;
+	float sweeps[AVG_KEEP][FX_LEN]; /* channel 0's, the latest at (n − 1) % AVG_KEEP */
+	int n, checked;
+	double worst;
+};
+
+static bool probe_wants(void *ctx)
+{
+	(void)ctx;
+	return true;
+}
+
+static void probe_group_end(void *ctx)
+{
+	fx_group_end(((struct average_probe *)ctx)->f);
+}
+
+static void probe_event(void *ctx, const struct lsr_event *ev)
+{
+	struct average_probe *a = ctx;
+	fx_event(a->f, ev);
+	if (ev->type != LSR_EV_RESPONSE || ev->response.ch != 0 || ev->response.trials < 1)
+		return;
+	ck_assert_ptr_nonnull(ev->response.average);
+	int m = ev->response.trials;
+	ck_assert_int_le(m, a->n);
+	ck_assert_int_le(m, AVG_KEEP);
+	for (int i = 0; i < FX_LEN; i++) {
+		double sum = 0;
+		for (int k = a->n - m; k < a->n; k++)
+			sum += a->sweeps[k % AVG_KEEP][i];
+		double err = fabs(ev->response.average[i] - sum / m);
+		a->worst = err > a->worst ? err : a->worst;
+	}
+	a->checked++;
+}
+
+START_TEST(average_is_the_decisions_trials_for_a_sink_that_draws_it)
+{
+	static struct average_probe a;
+	struct fx f;
+	fx_init(&f, "lc", true);
+	fx_run(&f, 30);
+	for (int i = 0; i < f.n; i++)
+		ck_assert(f.e[i].ev.type != LSR_EV_RESPONSE || !f.e[i].ev.response.average);
+	ck_assert_int_gt(fx_last_response(&f, 0)->response.trials, 0);
+
+	memset(&a, 0, sizeof a);
+	a.f = &f;
+	lsr_judge_free(f.j);
+	struct lsr_sink sink = { .ctx = &a, .event = probe_event, .group_end = probe_group_end,
+	                         .wants_average = probe_wants };
+	f.j = lsr_judge_new(&f.p, FX_RATE, f.nch, f.roles, NULL, true, &sink);
+	ck_assert_ptr_nonnull(f.j);
+	for (int t = 0; t < 60; t++) {
+		fx_next(&f);
+		memcpy(a.sweeps[a.n % AVG_KEEP], f.sweeps, sizeof a.sweeps[0]);
+		a.n++;
+		fx_judge(&f);
+	}
+	/* every decision after the baseline, each sample to float precision
+	 * of a 200 µV LSR */
+	ck_assert_int_ge(a.checked, 60 - f.p.baseline_max);
+	ck_assert_double_lt(a.worst, 1e-3);
+	fx_free(&f);
+}
+END_TEST
+
 Suite *suite_judge_evidence(void)
 {
 	Suite *s = suite_create("judge_evidence");
@@ -636,6 +709,7 @@ Suite *suite_judge_evidence(void)
 	tcase_add_test(tc, loss_right_after_the_baseline_needs_the_long_window);
 	tcase_add_test(tc, baseline_b_while_the_lsr_baseline_is_collected_confirms_it);
 	tcase_add_test(tc, baseline_p2p_is_free_of_the_noise_bias);
+	tcase_add_test(tc, average_is_the_decisions_trials_for_a_sink_that_draws_it);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
 	return s;

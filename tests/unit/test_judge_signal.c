@@ -63,7 +63,7 @@ static struct lsr_signal *setup(struct syn *g, struct pipe *p, struct lsr_sink *
 	syn_init(g, 20000, 3, 11);
 	g->sync = true;
 	memset(p, 0, sizeof *p);
-	*sink = (struct lsr_sink){ p, on_event, NULL };
+	*sink = (struct lsr_sink){ .ctx = p, .event = on_event };
 	p->j = lsr_judge_new(&prm, 20000, 3, roles, NULL, true, sink);
 	ck_assert_ptr_nonnull(p->j);
 	struct lsr_stream_config c;
