@@ -52,7 +52,7 @@ struct fitset {
 
 struct lsr_mains {
 	bool on;
-	int rate, nch, maxlen, n, kept;
+	int rate, nch, maxlen, n, kept, origin;
 	int k, nbk;                   /* samples per fit block, blocks in the stretch */
 	int y_at, ny;                 /* the span subtracted */
 	float *mask;
@@ -67,6 +67,13 @@ struct lsr_mains {
 	int used[LSR_MAX_CHANNELS];   /* the fitset subtracted on each channel */
 	double tv_ref[LSR_MAX_CHANNELS]; /* a quiet block's motion, followed slowly; 0: none yet */
 	bool swamped;                 /* some of the stretch was left out as swamped */
+	/* The stretch being prepared (lsr_mains_begin … lsr_mains_finish):
+	 * its swamp blocks, those wholly in the fit, and each channel's
+	 * motion per block (nch rows of MAX_BLOCKS). */
+	int bl, nb;
+	bool judge_swamp;             /* enough open blocks to judge them */
+	bool open[MAX_BLOCKS];
+	double *tv;
 	double hist[LSR_MAX_CHANNELS][NHIST];
 	int nhist, hpos;
 };
@@ -101,7 +108,8 @@ struct lsr_mains *lsr_mains_new(const struct lsr_params *p, int rate, int nch, i
 	int maxb = maxlen / m->k + 1;
 	m->mask = malloc((size_t)maxlen * sizeof *m->mask);
 	m->bmask = malloc((size_t)maxb * sizeof *m->bmask);
-	bool ok = m->mask && m->bmask;
+	m->tv = malloc((size_t)nch * MAX_BLOCKS * sizeof *m->tv);
+	bool ok = m->mask && m->bmask && m->tv;
 	for (int k = 0; k < m->nfit; k++) {
 		m->f[k].hz = m->f[k].nominal;
 		m->f[k].bb = malloc((size_t)NB * (size_t)maxb * sizeof(double));
@@ -122,6 +130,7 @@ void lsr_mains_free(struct lsr_mains *m)
 		return;
 	free(m->mask);
 	free(m->bmask);
+	free(m->tv);
 	for (int k = 0; k < 2; k++) {
 		free(m->f[k].bb);
 		free(m->f[k].yb);
@@ -298,16 +307,20 @@ static bool factor(const struct lsr_mains *m, struct fitset *f)
 }
 
 /* The sum of |second differences| over each open block of channels
- * c0 … c0 + TV_AT_ONCE − 1 (the last one repeated past nch), each
- * channel's in the order of its samples. */
-static void block_tv(const float *const *x, int c0, int nch, int bl, int nb,
-                     const bool *open, double tv[TV_AT_ONCE][MAX_BLOCKS])
+ * c0 … c0 + TV_AT_ONCE − 1 below hi (the last one repeated past it, into
+ * a row of its own), each channel's in the order of its samples, into
+ * its row of m->tv. */
+static void block_tv(struct lsr_mains *m, const float *const *x, int c0, int hi)
 {
 	const float *ch[TV_AT_ONCE];
-	for (int q = 0; q < TV_AT_ONCE; q++)
-		ch[q] = x[c0 + q < nch ? c0 + q : nch - 1];
-	for (int b = 0; b < nb; b++) {
-		if (!open[b])
+	double *row[TV_AT_ONCE], spare[MAX_BLOCKS];
+	for (int q = 0; q < TV_AT_ONCE; q++) {
+		ch[q] = x[c0 + q < hi ? c0 + q : hi - 1];
+		row[q] = c0 + q < hi ? m->tv + (size_t)(c0 + q) * MAX_BLOCKS : spare;
+	}
+	int bl = m->bl;
+	for (int b = 0; b < m->nb; b++) {
+		if (!m->open[b])
 			continue;
 		size_t at = (size_t)b * (size_t)bl;
 		const float *y0 = ch[0] + at, *y1 = ch[1] + at, *y2 = ch[2] + at, *y3 = ch[3] + at;
@@ -318,49 +331,63 @@ static void block_tv(const float *const *x, int c0, int nch, int bl, int nb,
 			v2 += fabs((double)y2[k] - 2.0 * y2[k - 1] + y2[k - 2]);
 			v3 += fabs((double)y3[k] - 2.0 * y3[k - 1] + y3[k - 2]);
 		}
-		tv[0][b] = v0;
-		tv[1][b] = v1;
-		tv[2][b] = v2;
-		tv[3][b] = v3;
+		row[0][b] = v0;
+		row[1][b] = v1;
+		row[2][b] = v2;
+		row[3][b] = v3;
 	}
+}
+
+/* The swamp blocks of the stretch: SWAMP_MS each, judged only where they
+ * are wholly in the fit (the stimuli's are out). */
+static void swamp_blocks(struct lsr_mains *m, int n)
+{
+	m->swamped = false;
+	m->judge_swamp = false;
+	m->bl = (int)lround(SWAMP_MS * m->rate / 1000.0);
+	if (m->bl < 4)
+		m->bl = 4;
+	m->nb = n / m->bl;
+	if (m->nb < 4)
+		return;
+	if (m->nb > MAX_BLOCKS)
+		m->nb = MAX_BLOCKS;
+	int no = 0;
+	for (int b = 0; b < m->nb; b++) {
+		m->open[b] = true;
+		for (int k = b * m->bl; k < (b + 1) * m->bl && m->open[b]; k++)
+			m->open[b] = m->mask[k] != 0;
+		no += m->open[b];
+	}
+	m->judge_swamp = no >= 4;
+}
+
+void lsr_mains_swamp_tv(struct lsr_mains *m, const float *const *x, int lo, int hi)
+{
+	if (!m->judge_swamp)
+		return;
+	/* Four channels' sums at once: each is one chain of additions whose
+	 * latency, one channel at a time, was the whole cost. */
+	for (int c = lo; c < hi; c += TV_AT_ONCE)
+		block_tv(m, x, c, hi);
 }
 
 /* Leaves out of the fit every SWAMP_MS block in which some channel moves
  * far more than in its quieter blocks (the sum of |second differences|,
  * which the hum hardly has and broadband bursts have plenty of): cautery,
  * a spasm burst, a saturating stretch would otherwise be fitted as hum. */
-static void mask_swamped(struct lsr_mains *m, const float *const *x, int nch, int n)
+static void mask_swamped(struct lsr_mains *m, int nch, int n)
 {
-	m->swamped = false;
-	int bl = (int)lround(SWAMP_MS * m->rate / 1000.0);
-	if (bl < 4)
-		bl = 4;
-	int nb = n / bl;
-	if (nb < 4)
+	if (!m->judge_swamp)
 		return;
-	if (nb > MAX_BLOCKS)
-		nb = MAX_BLOCKS;
-	double tv4[TV_AT_ONCE][MAX_BLOCKS], sorted[MAX_BLOCKS];
-	bool bad[MAX_BLOCKS] = { false }, open[MAX_BLOCKS];
-	/* Only blocks wholly in the fit are judged (the stimuli's are out). */
-	int no = 0;
-	for (int b = 0; b < nb; b++) {
-		open[b] = true;
-		for (int k = b * bl; k < (b + 1) * bl && open[b]; k++)
-			open[b] = m->mask[k] != 0;
-		no += open[b];
-	}
-	if (no < 4)
-		return;
+	int nb = m->nb, bl = m->bl;
+	double sorted[MAX_BLOCKS];
+	bool bad[MAX_BLOCKS] = { false };
 	for (int c = 0; c < nch; c++) {
-		/* Four channels' sums at once: each is one chain of additions
-		 * whose latency, one channel at a time, was the whole cost. */
-		if (c % TV_AT_ONCE == 0)
-			block_tv(x, c, nch, bl, nb, open, tv4);
-		const double *tv = tv4[c % TV_AT_ONCE];
+		const double *tv = m->tv + (size_t)c * MAX_BLOCKS;
 		int ns = 0;
 		for (int b = 0; b < nb; b++)
-			if (open[b])
+			if (m->open[b])
 				sorted[ns++] = tv[b];
 		/* The reference follows the quiet blocks slowly (noise may
 		 * rise ×3 over a case, not ×10 in a second): a stretch
@@ -377,7 +404,7 @@ static void mask_swamped(struct lsr_mains *m, const float *const *x, int nch, in
 		m->tv_ref[c] = ref;
 		double lim = SWAMP_RATIO * (q < ref ? q : ref);
 		for (int b = 0; b < nb; b++)
-			bad[b] = bad[b] || (open[b] && tv[b] > lim);
+			bad[b] = bad[b] || (m->open[b] && tv[b] > lim);
 	}
 	/* A burst's edges ramp: the blocks next to a swamped one go too. */
 	for (int b = 0; b < nb; b++) {
@@ -394,8 +421,8 @@ static void mask_swamped(struct lsr_mains *m, const float *const *x, int nch, in
 			m->mask[k] = 0;
 }
 
-bool lsr_mains_prepare(struct lsr_mains *m, const float *const *x, int nch, int n, int origin,
-                       const int64_t *stims, int nstims, int64_t stretch_from, int y_at, int ny)
+bool lsr_mains_begin(struct lsr_mains *m, int n, int origin, const int64_t *stims, int nstims,
+                     int64_t stretch_from, int y_at, int ny)
 {
 	m->prepared = false;
 	if (!m->on || n < 2 * m->k || n > m->maxlen || y_at < 0 || ny < 0 || y_at + ny > n)
@@ -404,6 +431,7 @@ bool lsr_mains_prepare(struct lsr_mains *m, const float *const *x, int nch, int 
 	m->nbk = n / m->k;
 	m->y_at = y_at;
 	m->ny = ny;
+	m->origin = origin;
 	for (int k = 0; k < n; k++)
 		m->mask[k] = 1;
 	int lo = (int)lround(LSR_MAINS_MASK_FROM_MS * m->rate / 1000.0);
@@ -415,8 +443,21 @@ bool lsr_mains_prepare(struct lsr_mains *m, const float *const *x, int nch, int 
 		for (int64_t k = a < 0 ? 0 : a; k <= b && k < n; k++)
 			m->mask[k] = 0;
 	}
-	mask_swamped(m, x, nch, n);
-	int kept = 0;
+	swamp_blocks(m, n);
+	return true;
+}
+
+void lsr_mains_basis(struct lsr_mains *m)
+{
+	for (int j = 0; j < m->nfit; j++)
+		if (m->decided < 0 || j == m->decided)
+			fill_basis(m, &m->f[j], m->n, m->origin);
+}
+
+bool lsr_mains_finish(struct lsr_mains *m, int nch)
+{
+	mask_swamped(m, nch, m->n);
+	int n = m->n, kept = 0;
 	for (int k = 0; k < n; k++)
 		kept += m->mask[k] != 0;
 	/* At least five periods of the slowest mains and a quarter of it. */
@@ -435,12 +476,21 @@ bool lsr_mains_prepare(struct lsr_mains *m, const float *const *x, int nch, int 
 		f->ok = false;
 		if (m->decided >= 0 && j != m->decided)
 			continue;
-		fill_basis(m, f, n, origin);
 		f->ok = factor(m, f);
 		any = any || f->ok;
 	}
 	m->prepared = any;
 	return any;
+}
+
+bool lsr_mains_prepare(struct lsr_mains *m, const float *const *x, int nch, int n, int origin,
+                       const int64_t *stims, int nstims, int64_t stretch_from, int y_at, int ny)
+{
+	if (!lsr_mains_begin(m, n, origin, stims, nstims, stretch_from, y_at, ny))
+		return false;
+	lsr_mains_swamp_tv(m, x, 0, nch);
+	lsr_mains_basis(m);
+	return lsr_mains_finish(m, nch);
 }
 
 static void solve(const struct fitset *f, const double *r, double *x)

@@ -58,6 +58,18 @@ bool lsr_mains_on(const struct lsr_mains *m);
 bool lsr_mains_prepare(struct lsr_mains *m, const float *const *x, int nch, int n, int origin,
                        const int64_t *stims, int nstims, int64_t stretch_from, int y_at, int ny);
 
+/* lsr_mains_prepare in its stages, for channels shared between threads:
+ * begin (the stretch and its stimuli: false when it cannot be fitted,
+ * and then nothing else is called), then — in any order, at once on
+ * different threads — swamp_tv for disjoint ranges of channels [lo, hi)
+ * covering them all, and basis; then finish, which
+ * returns what lsr_mains_prepare would. */
+bool lsr_mains_begin(struct lsr_mains *m, int n, int origin, const int64_t *stims, int nstims,
+                     int64_t stretch_from, int y_at, int ny);
+void lsr_mains_swamp_tv(struct lsr_mains *m, const float *const *x, int lo, int hi);
+void lsr_mains_basis(struct lsr_mains *m);
+bool lsr_mains_finish(struct lsr_mains *m, int nch);
+
 /* Channel c: fits x[0..n), the prepared stretch's, and subtracts the hum
  * from y[0..ny), which holds stretch samples [y_at, y_at + ny).  Channels
  * may be done on different threads at once. */

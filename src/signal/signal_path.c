@@ -80,6 +80,7 @@ struct lsr_signal {
 	double *scratch[2];             /* lsr_condition_sweeps' space, per thread */
 	struct {                        /* what the groups are building */
 		enum { JOB_SWEEP, JOB_NOISE } kind;
+		bool hum_stage;         /* the mains fit's preparation (hum_group) */
 		struct slot *sl;
 		int64_t from;
 		int warm;
@@ -91,6 +92,7 @@ struct lsr_signal {
 
 static void sweep_group(struct lsr_signal *s, int who, int lo, int hi);
 static void noise_group(struct lsr_signal *s, int who, int lo, int hi);
+static void hum_group(struct lsr_signal *s, int group);
 
 /* The crew's item (crew.h): one group of channels of s->job, on either
  * thread.  Groups share only what they read (the ring, the conditioning);
@@ -99,6 +101,10 @@ static void noise_group(struct lsr_signal *s, int who, int lo, int hi);
 static void build_group(void *ctx, int who, int group)
 {
 	struct lsr_signal *s = ctx;
+	if (s->job.hum_stage) {
+		hum_group(s, group);
+		return;
+	}
 	int lo = group * GROUP, hi = lo + GROUP < s->nch ? lo + GROUP : s->nch;
 	if (s->job.kind == JOB_SWEEP)
 		sweep_group(s, who, lo, hi);
@@ -106,14 +112,20 @@ static void build_group(void *ctx, int who, int group)
 		noise_group(s, who, lo, hi);
 }
 
-/* All groups of s->job: shared with the helper, or alone. */
-static void build_all(struct lsr_signal *s)
+/* Items [0, items) of s->job: shared with the helper, or alone. */
+static void run_items(struct lsr_signal *s, int items)
 {
 	if (s->crew)
-		lsr_crew_run(s->crew, s->groups);
+		lsr_crew_run(s->crew, items);
 	else
-		for (int g = 0; g < s->groups; g++)
+		for (int g = 0; g < items; g++)
 			build_group(s, 0, g);
+}
+
+/* All groups of s->job. */
+static void build_all(struct lsr_signal *s)
+{
+	run_items(s, s->groups);
 }
 
 static int ms_to_n(const struct lsr_signal *s, double ms)
@@ -434,6 +446,26 @@ static void remove_hum(struct lsr_signal *s, int c, int64_t at, int n)
 	lsr_mains_remove(s->mains, c, x, s->wp[c]);
 }
 
+/* The hum fit's preparation, item `group` (the crew's, or alone): a
+ * group's channels of the stretch copied into their fit buffers and
+ * judged for swamping; the item past the last group, the basis. */
+static void hum_group(struct lsr_signal *s, int group)
+{
+	if (group == s->groups) {
+		lsr_mains_basis(s->mains);
+		return;
+	}
+	int lo = group * GROUP, hi = lo + GROUP < s->nch ? lo + GROUP : s->nch;
+	const float *x[LSR_MAX_CHANNELS];
+	for (int c = lo; c < hi; c++) {
+		float *y = s->fitbuf + (size_t)c * (size_t)s->fit_max;
+		lsr_epochs_copy(s->ep, c, s->job.fit_from, s->job.fit_n, y);
+		clean_input(y, s->job.fit_n);
+		x[c] = y;
+	}
+	lsr_mains_swamp_tv(s->mains, x, lo, hi);
+}
+
 /* Prepares the mains fit of the stretch ending at `end` (excluded), to be
  * subtracted from stream samples [sub_from, end). */
 static void prepare_hum(struct lsr_signal *s, int64_t origin, int64_t sub_from, int64_t end)
@@ -448,17 +480,15 @@ static void prepare_hum(struct lsr_signal *s, int64_t origin, int64_t sub_from, 
 	if (from < seg)
 		from = seg;
 	int n = (int)(end - from);
-	const float *x[LSR_MAX_CHANNELS];
-	for (int c = 0; c < s->nch; c++) {
-		float *y = s->fitbuf + (size_t)c * (size_t)s->fit_max;
-		lsr_epochs_copy(s->ep, c, from, n, y);
-		clean_input(y, n);
-		x[c] = y;
-	}
 	s->job.fit_from = from;
 	s->job.fit_n = n;
-	s->job.mains = lsr_mains_prepare(s->mains, x, s->nch, n, (int)(origin - from), s->recent,
-	                                 s->nrecent, from, (int)(sub_from - from), (int)(end - sub_from));
+	if (!lsr_mains_begin(s->mains, n, (int)(origin - from), s->recent, s->nrecent, from,
+	                     (int)(sub_from - from), (int)(end - sub_from)))
+		return;
+	s->job.hum_stage = true;
+	run_items(s, s->groups + 1);
+	s->job.hum_stage = false;
+	s->job.mains = lsr_mains_finish(s->mains, s->nch);
 }
 
 /* After a stretch's channels: the frequency steered, the hum published. */
