@@ -1,6 +1,7 @@
 /* src/signal/stimfind.c — stimulus finder: sync edges, the adaptive artifact
  * detector (stimfind.h says how it decides), auto mode, a lost sync line. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,10 +69,12 @@ struct lsr_stimfind {
 		double base[LSR_MAX_CHANNELS]; /* the level before it */
 	} cand;
 	int hist_n;           /* valid samples in hist (up to hist_len) */
-	float *hist;          /* last hist_len samples per channel, oldest first */
-	float *buf;           /* per channel: hist then the block */
-	float *zeros;         /* buf_stride zeros: the lanes past the last channel */
-	size_t buf_stride;
+	/* Samples interleaved, `lanes` floats per sample (the channels, then
+	 * zeros up to a whole vector): the steps of four channels at one
+	 * sample are then one load. */
+	int lanes;
+	float *hist;          /* the last hist_len samples, oldest first */
+	float *buf;           /* hist, then the block */
 	/* Per channel, in arrays so that four channels are one vector: */
 	double bg[LSR_MAX_CHANNELS]; /* running median of |step| */
 	double pk[LSR_MAX_CHANNELS]; /* decaying peak of the steps before the current span */
@@ -112,11 +115,10 @@ struct lsr_stimfind *lsr_stimfind_new(const struct lsr_params *p, int rate,
 	f->pk_decay = exp(-1000.0 / (LSR_ART_QUIET_MS * rate));
 	for (int c = 0; c < LSR_MAX_CHANNELS; c++)
 		f->bg[c] = 1.0;
-	f->buf_stride = (size_t)f->hist_len + LSR_MAX_BLOCK;
-	f->hist = calloc((size_t)nch * (size_t)f->hist_len, sizeof *f->hist);
-	f->buf = calloc((size_t)nch * f->buf_stride, sizeof *f->buf);
-	f->zeros = calloc(f->buf_stride, sizeof *f->zeros);
-	if (!f->hist || !f->buf || !f->zeros) {
+	f->lanes = (nch + LSR_D4_LANES - 1) / LSR_D4_LANES * LSR_D4_LANES;
+	f->hist = calloc((size_t)f->lanes * (size_t)f->hist_len, sizeof *f->hist);
+	f->buf = calloc((size_t)f->lanes * ((size_t)f->hist_len + LSR_MAX_BLOCK), sizeof *f->buf);
+	if (!f->hist || !f->buf) {
 		lsr_stimfind_free(f);
 		snprintf(err, errlen, "stimulus finder: out of memory");
 		return NULL;
@@ -130,7 +132,6 @@ void lsr_stimfind_free(struct lsr_stimfind *f)
 		return;
 	free(f->hist);
 	free(f->buf);
-	free(f->zeros);
 	free(f);
 }
 
@@ -223,22 +224,26 @@ static void artifact(struct lsr_stimfind *f, int64_t i, lsr_stimfind_fn fn, void
  * span before it; the pulse began where the steepest channel first moved
  * a quarter of its step away from its level a span earlier (a
  * band-limited pulse takes a few samples). */
+/* Channel c's sample at buffer index j. */
+static inline float sample(const struct lsr_stimfind *f, int c, int j)
+{
+	return f->buf[(size_t)j * (size_t)f->lanes + (size_t)c];
+}
+
 static int onset_of(const struct lsr_stimfind *f, int nch, int i)
 {
 	int best = 0;
 	float big = -1;
 	for (int c = 0; c < nch; c++) {
-		const float *x = f->buf + (size_t)c * f->buf_stride;
-		float d = fabsf(x[i] - x[i - f->span]);
+		float d = fabsf(sample(f, c, i) - sample(f, c, i - f->span));
 		if (d > big) {
 			big = d;
 			best = c;
 		}
 	}
-	const float *x = f->buf + (size_t)best * f->buf_stride;
-	float ref = x[i - f->span];
+	float ref = sample(f, best, i - f->span);
 	for (int j = i - f->span + 1; j < i; j++)
-		if (fabsf(x[j] - ref) >= big / 4)
+		if (fabsf(sample(f, best, j) - ref) >= big / 4)
 			return j;
 	return i;
 }
@@ -291,7 +296,7 @@ static void decide(struct lsr_stimfind *f, const double *d, const double *bg, co
 	f->cand.at = at - i + on;
 	for (int c = 0; c < nch; c++) {
 		f->cand.d[c] = kind == CAND_ACCEPT || confident(bg[c], pk[c], d[c]) ? d[c] : 0;
-		f->cand.base[c] = f->buf[(size_t)c * f->buf_stride + (size_t)(on - 1)];
+		f->cand.base[c] = sample(f, c, on - 1);
 	}
 }
 
@@ -373,10 +378,11 @@ static inline __attribute__((always_inline)) void abs4(lsr_d4 *out, const lsr_d4
 	*out = (lsr_d4)((lsr_l4)*x & magnitude);
 }
 
-static inline __attribute__((always_inline)) void at4(lsr_d4 *out, const float *const *x, int j)
+/* Channels c … c + 3 at buffer index j. */
+static inline __attribute__((always_inline)) void at4(lsr_d4 *out, const struct lsr_stimfind *f,
+                                                      int c, int j)
 {
-	lsr_f4 v = { x[0][j], x[1][j], x[2][j], x[3][j] };
-	*out = __builtin_convertvector(v, lsr_d4);
+	lsr_d4_from_floats(out, f->buf + (size_t)j * (size_t)f->lanes + (size_t)c);
 }
 
 /* The steps ending at buffer index j on every channel (d), how many
@@ -387,8 +393,7 @@ static inline __attribute__((always_inline)) void at4(lsr_d4 *out, const float *
  * every sample of every channel, and one channel at a time it was the
  * largest share of a replay's loop thread. */
 static inline __attribute__((always_inline)) int
-steps(struct lsr_stimfind *f, const float *const *x, int lanes, int j, double look, double *d,
-      double *bg, double *pk)
+steps(struct lsr_stimfind *f, int j, double look, double *d, double *bg, double *pk)
 {
 	int s = f->span, big = 0;
 	const lsr_d4 up = { f->bg_up, f->bg_up, f->bg_up, f->bg_up };
@@ -396,11 +401,11 @@ steps(struct lsr_stimfind *f, const float *const *x, int lanes, int j, double lo
 	const lsr_d4 decay = { f->pk_decay, f->pk_decay, f->pk_decay, f->pk_decay };
 	const lsr_d4 least = { BG_MIN_UV, BG_MIN_UV, BG_MIN_UV, BG_MIN_UV };
 	const lsr_d4 lookv = { look, look, look, look };
-	for (int c = 0; c < lanes; c += LSR_D4_LANES) {
+	for (int c = 0; c < f->lanes; c += LSR_D4_LANES) {
 		lsr_d4 now, one, two, a, b, k, nb, nk, before, kd, up_b, down_b;
-		at4(&now, x + c, j);
-		at4(&one, x + c, j - s);
-		at4(&two, x + c, j - 2 * s);
+		at4(&now, f, c, j);
+		at4(&one, f, c, j - s);
+		at4(&two, f, c, j - 2 * s);
 		lsr_d4 dv = now - one, back = one - two;
 		abs4(&a, &dv);
 		lsr_d4_load(&b, f->bg + c);
@@ -431,13 +436,6 @@ scan_body(struct lsr_stimfind *f, int64_t index, const struct lsr_block *blk, in
           lsr_stimfind_fn fn, void *ctx)
 {
 	int n = blk->nsamp, h = f->hist_len, s = f->span;
-	/* The channels' buffers, then zeros up to a whole vector: a zero
-	 * lane's step never reaches `look`, and d, bg, pk past nch are read
-	 * by nothing. */
-	const float *x[LSR_MAX_CHANNELS];
-	int lanes = (nch + LSR_D4_LANES - 1) / LSR_D4_LANES * LSR_D4_LANES;
-	for (int c = 0; c < lanes; c++)
-		x[c] = c < nch ? f->buf + (size_t)c * f->buf_stride : f->zeros;
 	/* Buffer index j = h + i holds block sample i; the step at j needs
 	 * j − 2s (the step before it) to be a real sample. */
 	int first = h - f->hist_n;
@@ -458,14 +456,14 @@ scan_body(struct lsr_stimfind *f, int64_t index, const struct lsr_block *blk, in
 		int j = h + i;
 		if (j - 2 * s < first || need < 1)
 			continue;
-		int big = steps(f, x, lanes, j, look, d, bg, pk);
+		int big = steps(f, j, look, d, bg, pk);
 		if (f->cand.on) {
 			if (at <= f->cand.at + f->confirm) {
 				check_candidate(f, d, nch, need, at);
 			} else {
 				int held = 0;
 				for (int c = 0; c < nch; c++) {
-					double lv = f->buf[(size_t)c * f->buf_stride + (size_t)j] - f->cand.base[c];
+					double lv = sample(f, c, j) - f->cand.base[c];
 					held += f->cand.d[c] != 0 && lv / f->cand.d[c] >= CONFIRM_STEP;
 				}
 				if (held >= need)
@@ -514,19 +512,25 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 	int nch = blk->channels < f->nch ? blk->channels : f->nch;
 	int need = f->need > nch ? nch : f->need;
 	int n = blk->nsamp, h = f->hist_len;
+	size_t lanes = (size_t)f->lanes;
+	memcpy(f->buf, f->hist, (size_t)h * lanes * sizeof *f->buf);
+	/* The block interleaved; lanes past nch stay zero (a zero lane's step
+	 * never reaches the first look, and d, bg, pk past nch are read by
+	 * nothing). */
+	float *to = f->buf + (size_t)h * lanes;
 	for (int c = 0; c < nch; c++) {
-		float *x = f->buf + (size_t)c * f->buf_stride;
-		memcpy(x, f->hist + (size_t)c * (size_t)h, (size_t)h * sizeof *x);
-		memcpy(x + h, blk->samples + (size_t)c * blk->stride, (size_t)n * sizeof *x);
+		const float *from = blk->samples + (size_t)c * blk->stride;
+		for (int i = 0; i < n; i++)
+			to[(size_t)i * lanes + (size_t)c] = from[i];
 	}
+	for (int c = nch; c < f->lanes; c++)
+		for (int i = -h; i < n; i++)
+			to[(ptrdiff_t)i * (ptrdiff_t)lanes + c] = 0;
 	if (lsr_cpu_has_avx2())
 		scan_avx2(f, index, blk, nch, need, fn, ctx);
 	else
 		scan_plain(f, index, blk, nch, need, fn, ctx);
 	/* Keep the last h samples (of the block, then older history). */
-	for (int c = 0; c < nch; c++) {
-		const float *x = f->buf + (size_t)c * f->buf_stride;
-		memcpy(f->hist + (size_t)c * (size_t)h, x + n, (size_t)h * sizeof *x);
-	}
+	memcpy(f->hist, f->buf + (size_t)n * lanes, (size_t)h * lanes * sizeof *f->hist);
 	f->hist_n = f->hist_n + n > h ? h : f->hist_n + n;
 }
