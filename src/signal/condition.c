@@ -14,6 +14,17 @@
 #define GRID_AT_ONCE 7 /* divides NTAU */
 #define PAIR_GAP 6 /* grid steps between the two decays of a pair: τ ratio 4 */
 #define PAD_MS 30.0
+/* Most basis functions of the decay fit: two decays and the trend's two
+ * terms (see zsums below). */
+#define NBASIS 4
+/* The fit of the grid's decays, as far as the sweep does not enter it:
+ * the inverse of its normal matrix, which only the grid and the length
+ * of the fit make (ok: not singular). */
+struct grid_fit {
+	double inv[NBASIS][NBASIS];
+	bool ok;
+};
+
 /* Blanking starts this much before the stimulus sample: a sync edge or an
  * artifact onset a sample late must not leave the pulse's first sample
  * in the pre-stimulus data. */
@@ -34,7 +45,11 @@ struct lsr_condition {
 	 * Σ u²·u²; and each grid decay's Σ decay_j·u, Σ decay_j·u² */
 	double sl, sq, slq, sqq;
 	double dl[NTAU], dq[NTAU];
+	struct grid_fit one[NTAU];        /* a grid decay with the trend */
+	struct grid_fit two[NTAU][NTAU];  /* two of them, [i][j] with i < j */
 };
+
+static void invert_grid_fits(struct lsr_condition *c);
 
 struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, int post,
                                         char *err, size_t errlen)
@@ -106,6 +121,7 @@ struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, in
 				x += (double)a[k] * b[k];
 			c->cross[i][j] = c->cross[j][i] = x;
 		}
+	invert_grid_fits(c);
 	return c;
 }
 
@@ -160,9 +176,6 @@ struct zsums {
 	double szl, szq;  /* Σ z·u, Σ z·u² */
 	double zd[NTAU];  /* Σ z·decay_j */
 };
-
-/* Most basis functions: two decays and the trend's two terms. */
-#define NBASIS 4
 
 /* The residual sum of squares szz − x·r of the least squares whose normal
  * equations are G x = r (m ≤ NBASIS; Gaussian elimination with partial
@@ -260,6 +273,83 @@ static double cross_of(const struct lsr_condition *c, double n, double kd, doubl
 	return kd - se - c->se[j] + n;
 }
 
+/* The normal matrix of grid decays idx[0 … nd) with the trend (the
+ * sweep's sums do not enter it). */
+static void grid_normal(const struct lsr_condition *c, int nd, const int *idx,
+                        double G[NBASIS][NBASIS])
+{
+	struct zsums none = { .n = c->nfit };
+	struct decay_sums d[2];
+	double r[NBASIS];
+	for (int a = 0; a < nd; a++)
+		d[a] = grid_sums(c, &none, idx[a]);
+	int m = nd + 2;
+	for (int a = 0; a < nd; a++) {
+		G[a][a] = d[a].ee;
+		G[a][m - 2] = G[m - 2][a] = d[a].el;
+		G[a][m - 1] = G[m - 1][a] = d[a].eq;
+	}
+	if (nd == 2)
+		G[0][1] = G[1][0] = cross_of(c, none.n, c->cross[idx[0]][idx[1]], c->se[idx[0]], idx[1]);
+	trend_rows(c, &none, m, G, r);
+}
+
+/* Each grid fit's inverse, a column at a time by the same elimination
+ * as an off-grid fit's. */
+static void invert_one(const struct lsr_condition *c, int nd, const int *idx, struct grid_fit *f)
+{
+	double G[NBASIS][NBASIS], e[NBASIS], col[NBASIS];
+	int m = nd + 2;
+	f->ok = true;
+	for (int k = 0; k < m && f->ok; k++) {
+		for (int i = 0; i < m; i++)
+			e[i] = i == k;
+		grid_normal(c, nd, idx, G);
+		f->ok = isfinite(solve_normal(m, G, e, 0, col));
+		for (int i = 0; i < m; i++)
+			f->inv[i][k] = col[i];
+	}
+}
+
+static void invert_grid_fits(struct lsr_condition *c)
+{
+	for (int i = 0; i < NTAU; i++) {
+		invert_one(c, 1, &i, &c->one[i]);
+		for (int j = i + 1; j < NTAU; j++)
+			invert_one(c, 2, (const int[2]){ i, j }, &c->two[i][j]);
+	}
+}
+
+/* The fit of the grid decays idx[0 … nd) with the trend to the sweep
+ * whose sums are s, from the precomputed inverse: x and the residual sum
+ * of squares (INFINITY, x zero, when singular). */
+static double grid_fit(const struct lsr_condition *c, const struct zsums *s, int nd, const int *idx,
+                       double *x)
+{
+	const struct grid_fit *f = nd == 1 ? &c->one[idx[0]] : &c->two[idx[0]][idx[1]];
+	int m = nd + 2;
+	double r[NBASIS];
+	for (int a = 0; a < nd; a++)
+		r[a] = s->zd[idx[a]] - s->sz;
+	r[m - 2] = s->szl;
+	r[m - 1] = s->szq;
+	if (!f->ok) {
+		for (int i = 0; i < m; i++)
+			x[i] = 0;
+		return INFINITY;
+	}
+	double sse = s->szz;
+	for (int i = 0; i < m; i++) {
+		double v = 0;
+		for (int j = 0; j < m; j++)
+			v += f->inv[i][j] * r[j];
+		x[i] = v;
+	}
+	for (int i = 0; i < m; i++)
+		sse -= x[i] * r[i];
+	return sse;
+}
+
 /* The sums of a decay factor k off the grid, in one pass over z: Σ z·k^i,
  * Σ k^i·u, Σ k^i·u², and with j ≥ 0 Σ k^i·decay_j (a pair's partner).
  * The powers by recursion (a τ off the grid costs one multiply per
@@ -335,6 +425,15 @@ static double fit_two(const struct lsr_condition *c, const double *z, const stru
 	return x[0] * x[1] > 0 ? sse : INFINITY;
 }
 
+/* The grid pair i < j with the trend: its residual sum of squares, or
+ * INFINITY unless its decays have one sign (see below). */
+static double grid_pair(const struct lsr_condition *c, const struct zsums *s, int i, int j,
+                        double *x)
+{
+	double sse = grid_fit(c, s, 2, (const int[2]){ i, j }, x);
+	return x[0] * x[1] > 0 ? sse : INFINITY;
+}
+
 /* Grid pairs at least PAIR_GAP steps apart (τ ratio ≥ 4) with decays of
  * one sign: a monotone two-component decay (electrode and amplifier
  * recover at different rates).  One sign keeps a difference of
@@ -347,10 +446,8 @@ static double fit_pair(const struct lsr_condition *c, const struct zsums *s, int
 	double best = INFINITY, x[NBASIS];
 	for (int i = 0; i < NTAU; i++)
 		for (int j = i + PAIR_GAP; j < NTAU; j++) {
-			struct decay_sums d[2] = { grid_sums(c, s, i), grid_sums(c, s, j) };
-			double cross = cross_of(c, s->n, c->cross[i][j], c->se[i], j);
-			double sse = fit_with(c, s, 2, d, cross, x);
-			if (x[0] * x[1] > 0 && sse < best) {
+			double sse = grid_pair(c, s, i, j, x);
+			if (sse < best) {
 				best = sse;
 				*bi = i;
 				*bj = j;
@@ -421,6 +518,7 @@ static double golden(const struct lsr_condition *c, const double *z, const struc
 	return k_of(c, (g1 + g2) / 2);
 }
 
+
 /* Fits one decay (the grid first, from the precomputed vectors, then a
  * golden-section search of log τ between the best grid point's
  * neighbours) and a pair of decays (the grid, then the same search for
@@ -486,8 +584,7 @@ remove_decay_body(const struct lsr_condition *c, double *z, float *y)
 	double x[NBASIS], best_sse = INFINITY;
 	int best = -1;
 	for (int j = 0; j < NTAU; j++) {
-		struct decay_sums d = grid_sums(c, &s, j);
-		double sse = fit_with(c, &s, 1, &d, 0, x);
+		double sse = grid_fit(c, &s, 1, &j, x);
 		if (sse < best_sse) {
 			best_sse = sse;
 			best = j;
