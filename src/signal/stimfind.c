@@ -518,14 +518,17 @@ void lsr_stimfind_scan(struct lsr_stimfind *f, int64_t index,
 	 * never reaches the first look, and d, bg, pk past nch are read by
 	 * nothing). */
 	float *to = f->buf + (size_t)h * lanes;
-	for (int c = 0; c < nch; c++) {
-		const float *from = blk->samples + (size_t)c * blk->stride;
-		for (int i = 0; i < n; i++)
-			to[(size_t)i * lanes + (size_t)c] = from[i];
-	}
 	for (int c = nch; c < f->lanes; c++)
 		for (int i = -h; i < n; i++)
 			to[(ptrdiff_t)i * (ptrdiff_t)lanes + c] = 0;
+	/* a sample of every channel at a time: the writes run on in order,
+	 * the reads are nch streams in order */
+	const float *from[LSR_MAX_CHANNELS];
+	for (int c = 0; c < nch; c++)
+		from[c] = blk->samples + (size_t)c * blk->stride;
+	for (int i = 0; i < n; i++, to += lanes)
+		for (int c = 0; c < nch; c++)
+			to[c] = from[c][i];
 	if (lsr_cpu_has_avx2())
 		scan_avx2(f, index, blk, nch, need, fn, ctx);
 	else
