@@ -150,17 +150,26 @@ int lsr_epochs_copy(const struct lsr_epochs *e, int ch, int64_t from, int n, flo
 	int64_t lo = e->seg_start;
 	if (e->end - e->len + 1 > lo)
 		lo = e->end - e->len + 1;
-	int missing = 0;
-	for (int i = 0; i < n; i++) {
-		int64_t k = from + i;
-		if (k < lo || k >= e->end) {
-			out[i] = 0;
-			missing++;
-		} else {
-			out[i] = r[k & e->mask];
-		}
+	/* out[a, b) is held (stream indices lo … end − 1), the rest zeros */
+	int64_t a = lo - from, b = e->end - from;
+	if (a < 0)
+		a = 0;
+	if (b > n)
+		b = n;
+	if (a >= b) {
+		a = b = 0;
+	} else {
+		/* the ring's part from position p on, then its start */
+		int64_t p = (from + a) & e->mask, run = b - a;
+		int64_t first = run < e->len - p ? run : e->len - p;
+		memcpy(out + a, r + p, (size_t)first * sizeof *out);
+		memcpy(out + a + first, r, (size_t)(run - first) * sizeof *out);
 	}
-	return missing;
+	for (int64_t i = 0; i < a; i++)
+		out[i] = 0;
+	for (int64_t i = b; i < n; i++)
+		out[i] = 0;
+	return n - (int)(b - a);
 }
 
 int64_t lsr_epochs_segment_start(const struct lsr_epochs *e)
