@@ -1,6 +1,8 @@
 # lsrmon — plain Makefile.  `make` builds ./lsrmon; `make check` installs any
 # missing Debian package, builds and runs every test; SANITIZE=1 builds the
 # same with ASan+UBSan into build/san/ (tests then run that binary);
+# SANITIZE=thread builds with ThreadSanitizer into build/tsan/ (make check
+# builds and runs tests/tools/crew_race there);
 # `make fuzz` builds the libFuzzer targets (clang) into build/fuzz/, `make
 # fuzz-ci` runs each for FUZZ_SECONDS, `make soak` runs the 8-hour case.
 
@@ -23,6 +25,13 @@ ifeq ($(SANITIZE),1)
 BUILD := build/san
 OPT := -O1
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+BIN := $(BUILD)/lsrmon
+else ifeq ($(SANITIZE),thread)
+# ThreadSanitizer: the threads that share the detector's work
+# (tests/tools/crew_race.c, tests/e2e/crew_race.sh).
+BUILD := build/tsan
+OPT := -O1
+SAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 BIN := $(BUILD)/lsrmon
 else ifeq ($(SANITIZE),fuzz)
 # The fuzz build: the core instrumented for libFuzzer, under ASan+UBSan.
@@ -183,6 +192,7 @@ deps:
 
 check: deps
 	$(MAKE) tests fixtures
+	@if [ "$(SANITIZE)" = 0 ]; then $(MAKE) SANITIZE=thread build/tsan/tools/crew_race; fi
 	LSRMON=$(abspath $(BIN)) LSR_BUILD=$(abspath $(BUILD)) SANITIZE=$(SANITIZE) \
 		bash tests/run-all
 

@@ -5,6 +5,7 @@
 #define LSR_JUDGE_PRIV_H
 
 #include "control_shape.h"
+#include "crew.h"
 #include "judge_channel.h"
 #include "judge.h"
 #include "marks.h"
@@ -56,6 +57,12 @@ struct lsr_judge {
 	struct lsr_judge_ch ch[LSR_MAX_CHANNELS];
 	struct lsr_marks marks;
 	int stims;
+	/* A trial's LSR channels are weighed (their evidence pushed and
+	 * decided) independently of each other: shared with a helper thread
+	 * (src/signal/crew.h), NULL when none could be started.  weigh: the
+	 * trial being weighed (judge_trial.c's). */
+	struct lsr_crew *crew;
+	void *weigh;
 
 	/* overall state as last emitted */
 	enum lsr_state state;
@@ -104,5 +111,8 @@ static inline bool lsr_judge_judged_role(enum lsr_role r)
 {
 	return r == LSR_ROLE_LSR || r == LSR_ROLE_CONTROL;
 }
+
+/* The crew's item: the item-th LSR channel of the trial in j->weigh. */
+void lsr_judge_weigh_item(void *ctx, int who, int item);
 
 #endif

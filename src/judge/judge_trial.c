@@ -293,6 +293,22 @@ static void weigh_lsr(struct lsr_judge *j, const struct lsr_trial *tr, int c, do
 		tv->present[c] = d->detected ? LSR_TRUE : d->absent ? LSR_FALSE : LSR_NULL;
 }
 
+/* The LSR channels of a trial, weighed by lsr_judge_weigh_item. */
+struct weigh_job {
+	const struct lsr_trial *tr;
+	double dratio;
+	struct trial_view *tv;
+	int ch[LSR_MAX_CHANNELS], n;
+};
+
+void lsr_judge_weigh_item(void *ctx, int who, int item)
+{
+	(void)who;
+	struct lsr_judge *j = ctx;
+	const struct weigh_job *job = j->weigh;
+	weigh_lsr(j, job->tr, job->ch[item], job->dratio, job->tv);
+}
+
 /* The control's baseline: the median of its first baseline_trials valid
  * direct responses. */
 static bool weigh_control(struct lsr_judge *j, const struct lsr_trial *tr, int c,
@@ -343,7 +359,7 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 	struct trial_view tv;
 	memset(&tv, 0, sizeof tv);
 	bool any_lead = false;
-	double dratio = direct_ratio(j, tr, nch);
+	struct weigh_job job = { .tr = tr, .dratio = direct_ratio(j, tr, nch), .tv = &tv };
 	for (int c = 0; c < nch; c++) {
 		struct lsr_judge_ch *ch = &j->ch[c];
 		tv.reason[c] = base_reason;
@@ -358,11 +374,20 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 			if (tv.nerve[c])
 				note_nerve(ch, tr->t);
 			tv.present[c] = LSR_NULL;
-			weigh_lsr(j, tr, c, dratio, &tv);
+			job.ch[job.n++] = c;
 		} else {
 			tv.present[c] = single_presence(j, c, role_window(j, c, &tr->ch[c]));
 		}
 	}
+	/* Each LSR channel's weighing touches only that channel's state and
+	 * its elements of tv (and reads what the loop above has settled). */
+	j->weigh = &job;
+	if (j->crew && job.n > 1)
+		lsr_crew_run(j->crew, job.n);
+	else
+		for (int i = 0; i < job.n; i++)
+			lsr_judge_weigh_item(j, 0, i);
+	j->weigh = NULL;
 	emit_responses(j, tr, nch, &tv);
 
 	if (base_reason != LSR_VALID)
