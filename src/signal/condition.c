@@ -25,6 +25,14 @@ struct grid_fit {
 	bool ok;
 };
 
+/* The sums of an off-grid decay factor k that do not depend on the
+ * sweep (k_part): for decay_sums' ee, el, eq, and Σ k^i. */
+struct k_sums {
+	double k, ee, el, eq, se;
+};
+/* Comparisons of the golden-section search of an off-grid decay. */
+#define GOLDEN_STEPS 8
+
 /* Blanking starts this much before the stimulus sample: a sync edge or an
  * artifact onset a sample late must not leave the pulse's first sample
  * in the pre-stimulus data. */
@@ -47,9 +55,14 @@ struct lsr_condition {
 	double dl[NTAU], dq[NTAU];
 	struct grid_fit one[NTAU];        /* a grid decay with the trend */
 	struct grid_fit two[NTAU][NTAU];  /* two of them, [i][j] with i < j */
+	/* golden(): every point of the search from each grid step, and the
+	 * factor it ends at after each run of comparisons (golden_table) */
+	struct k_sums golden_pt[NTAU][2 << GOLDEN_STEPS];
+	double golden_end[NTAU][1 << GOLDEN_STEPS];
 };
 
 static void invert_grid_fits(struct lsr_condition *c);
+static void golden_table(struct lsr_condition *c);
 
 struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, int post,
                                         char *err, size_t errlen)
@@ -122,6 +135,7 @@ struct lsr_condition *lsr_condition_new(const struct lsr_params *p, int rate, in
 			c->cross[i][j] = c->cross[j][i] = x;
 		}
 	invert_grid_fits(c);
+	golden_table(c);
 	return c;
 }
 
@@ -354,16 +368,50 @@ static double grid_fit(const struct lsr_condition *c, const struct zsums *s, int
  * Σ k^i·u, Σ k^i·u², and with j ≥ 0 Σ k^i·decay_j (a pair's partner).
  * The powers by recursion (a τ off the grid costs one multiply per
  * sample): two interleaved recursions of four, k^i … k^(i+7) stepped by
- * k^8, keep the multiplier's latency off the critical path. */
-static inline __attribute__((always_inline)) struct decay_sums
-pass_sums(const struct lsr_condition *c, const double *z, const struct zsums *s, double k, int j,
-          double *kd_out)
+ * k^8, keep the multiplier's latency off the critical path.  The sums
+ * that depend on k alone (k_part) and those of z (z_part) are two passes
+ * of the same recursion, each sum in the same order either way: the
+ * golden-section search's points are known in advance (golden_table), so
+ * their k_part is computed once. */
+static inline __attribute__((always_inline)) void k_part(const struct lsr_condition *c, double k,
+                                                          struct k_sums *out)
 {
-	int n = (int)s->n;
+	int n = c->nfit;
 	double k2 = k * k, k4 = k2 * k2, k8 = k4 * k4;
 	lsr_d4 v0 = { 1, k, k2, k2 * k }, v1 = v0 * k4;
 	lsr_d4 i0 = { 0, 1, 2, 3 }, i1 = { 4, 5, 6, 7 }, step = { 8, 8, 8, 8 };
-	lsr_d4 az = { 0 }, al = { 0 }, aq = { 0 }, ad = { 0 };
+	lsr_d4 al = { 0 }, aq = { 0 };
+	int i = 0;
+	for (; i + 8 <= n; i += 8) {
+		al += v0 * i0 + v1 * i1;
+		aq += v0 * i0 * i0 + v1 * i1 * i1;
+		v0 *= k8;
+		v1 *= k8;
+		i0 += step;
+		i1 += step;
+	}
+	double sl_k = (al[0] + al[1]) + (al[2] + al[3]);
+	double sq_k = (aq[0] + aq[1]) + (aq[2] + aq[3]);
+	for (int l = 0; i < n; i++, l++) {
+		double v = l < 4 ? v0[l] : v1[l - 4];
+		sl_k += v * i;
+		sq_k += v * (double)i * i;
+	}
+	double kn = pow(k, n);
+	double se = (1 - kn) / (1 - k), see = (1 - kn * kn) / (1 - k * k);
+	*out = (struct k_sums){ k, see - 2 * se + n, sl_k / n - c->sl, sq_k / ((double)n * n) - c->sq,
+		                se };
+}
+
+/* Σ z·k^i, and with j ≥ 0 Σ k^i·decay_j into *sd. */
+static inline __attribute__((always_inline)) double z_part(const struct lsr_condition *c,
+                                                            const double *z, double k, int j,
+                                                            double *sd)
+{
+	int n = c->nfit;
+	double k2 = k * k, k4 = k2 * k2, k8 = k4 * k4;
+	lsr_d4 v0 = { 1, k, k2, k2 * k }, v1 = v0 * k4;
+	lsr_d4 az = { 0 }, ad = { 0 };
 	const float *dj = j >= 0 ? c->decay + (size_t)j * (size_t)c->nfit : NULL;
 	int i = 0;
 	for (; i + 8 <= n; i += 8) {
@@ -371,8 +419,6 @@ pass_sums(const struct lsr_condition *c, const double *z, const struct zsums *s,
 		lsr_d4_load(&z0, z + i);
 		lsr_d4_load(&z1, z + i + 4);
 		az += z0 * v0 + z1 * v1;
-		al += v0 * i0 + v1 * i1;
-		aq += v0 * i0 * i0 + v1 * i1 * i1;
 		if (dj) {
 			lsr_d4 d0, d1;
 			lsr_d4_from_floats(&d0, dj + i);
@@ -381,48 +427,55 @@ pass_sums(const struct lsr_condition *c, const double *z, const struct zsums *s,
 		}
 		v0 *= k8;
 		v1 *= k8;
-		i0 += step;
-		i1 += step;
 	}
 	double sz_k = (az[0] + az[1]) + (az[2] + az[3]);
-	double sl_k = (al[0] + al[1]) + (al[2] + al[3]);
-	double sq_k = (aq[0] + aq[1]) + (aq[2] + aq[3]);
 	double sd_k = (ad[0] + ad[1]) + (ad[2] + ad[3]);
 	for (int l = 0; i < n; i++, l++) {
 		double v = l < 4 ? v0[l] : v1[l - 4];
 		sz_k += z[i] * v;
-		sl_k += v * i;
-		sq_k += v * (double)i * i;
 		if (dj)
 			sd_k += v * dj[i];
 	}
-	double kn = pow(k, n);
-	double se = (1 - kn) / (1 - k), see = (1 - kn * kn) / (1 - k * k);
-	if (kd_out)
-		*kd_out = cross_of(c, n, sd_k, se, j >= 0 ? j : 0);
-	return (struct decay_sums){ see - 2 * se + n, sl_k / n - c->sl, sq_k / ((double)n * n) - c->sq,
-		                    sz_k - s->sz };
+	if (sd)
+		*sd = sd_k;
+	return sz_k;
 }
 
-/* The single decay (with the trend) at a factor k off the grid. */
-static double fit_one(const struct lsr_condition *c, const double *z, const struct zsums *s,
-                      double k, double *x)
+/* The single decay (with the trend) at the factor of ks. */
+static double fit_one_k(const struct lsr_condition *c, const double *z, const struct zsums *s,
+                        const struct k_sums *ks, double *x)
 {
-	struct decay_sums d = pass_sums(c, z, s, k, -1, NULL);
+	struct decay_sums d = { ks->ee, ks->el, ks->eq, z_part(c, z, ks->k, -1, NULL) - s->sz };
 	return fit_with(c, s, 1, &d, 0, x);
 }
 
-/* The pair of the fast decay k off the grid and the grid decay j; its
- * decays of one sign, or INFINITY. */
+/* The pair of the fast decay of ks and the grid decay j; its decays of
+ * one sign, or INFINITY. */
+static double fit_two_k(const struct lsr_condition *c, const double *z, const struct zsums *s,
+                        const struct k_sums *ks, int j, double *x)
+{
+	double sd;
+	struct decay_sums d[2] = { { ks->ee, ks->el, ks->eq, z_part(c, z, ks->k, j, &sd) - s->sz },
+		                   grid_sums(c, s, j) };
+	double cross = cross_of(c, s->n, sd, ks->se, j);
+	double sse = fit_with(c, s, 2, d, cross, x);
+	return x[0] * x[1] > 0 ? sse : INFINITY;
+}
+
+static double fit_one(const struct lsr_condition *c, const double *z, const struct zsums *s,
+                      double k, double *x)
+{
+	struct k_sums ks;
+	k_part(c, k, &ks);
+	return fit_one_k(c, z, s, &ks, x);
+}
+
 static double fit_two(const struct lsr_condition *c, const double *z, const struct zsums *s,
                       double k, int j, double *x)
 {
-	struct decay_sums d[2];
-	double cross;
-	d[0] = pass_sums(c, z, s, k, j, &cross);
-	d[1] = grid_sums(c, s, j);
-	double sse = fit_with(c, s, 2, d, cross, x);
-	return x[0] * x[1] > 0 ? sse : INFINITY;
+	struct k_sums ks;
+	k_part(c, k, &ks);
+	return fit_two_k(c, z, s, &ks, j, x);
 }
 
 /* The grid pair i < j with the trend: its residual sum of squares, or
@@ -486,38 +539,71 @@ static double k_of(const struct lsr_condition *c, double g)
 	return exp(-1000.0 / (TAU_MIN_MS * pow(TAU_STEP, g) * c->rate));
 }
 
-#define GOLDEN_STEPS 8
+/* The golden-section search of log τ between grid steps g − 1 and g + 1
+ * (within the grid) from its two first points; each later point is
+ * where the comparisons so far lead.  Its points are therefore known in
+ * advance, for every g and every run of comparisons: golden_table walks
+ * the search's every path once, with the search's own arithmetic, and
+ * keeps each point's k_part; a sweep's search then passes over its
+ * samples only for the sums with z.  Point numbering: the first two 0
+ * and 1; the point after comparisons b_0 … b_it (b = f1 < f2) is
+ * 2^(it + 1) + the bits b_0 … b_it read as a binary number. */
+static const double golden_r = 0.6180339887498949;
 
-/* The best decay factor between grid steps g − 1 and g + 1, by
- * golden-section search of log τ: the single decay (partner < 0) or the
- * faster of a pair with the grid decay partner. */
+static void golden_walk(struct lsr_condition *c, int g, int it, int path, double lo, double hi,
+                        double g1, double g2)
+{
+	if (it == GOLDEN_STEPS) {
+		c->golden_end[g][path] = k_of(c, (g1 + g2) / 2);
+		return;
+	}
+	int at = (1 << (it + 1)) + (path << 1);
+	/* f1 < f2: the bracket's upper part goes, a new g1 */
+	double h = g2, n1 = h - golden_r * (h - lo);
+	k_part(c, k_of(c, n1), &c->golden_pt[g][at + 1]);
+	golden_walk(c, g, it + 1, path << 1 | 1, lo, h, n1, g1);
+	/* otherwise the lower part goes, a new g2 */
+	double l = g1, n2 = l + golden_r * (hi - l);
+	k_part(c, k_of(c, n2), &c->golden_pt[g][at]);
+	golden_walk(c, g, it + 1, path << 1, l, hi, g2, n2);
+}
+
+static void golden_table(struct lsr_condition *c)
+{
+	for (int g = 0; g < NTAU; g++) {
+		double lo = g > 0 ? g - 1 : 0, hi = g < NTAU - 1 ? g + 1 : NTAU - 1;
+		double g1 = hi - golden_r * (hi - lo), g2 = lo + golden_r * (hi - lo);
+		k_part(c, k_of(c, g1), &c->golden_pt[g][0]);
+		k_part(c, k_of(c, g2), &c->golden_pt[g][1]);
+		golden_walk(c, g, 0, 0, lo, hi, g1, g2);
+	}
+}
+
+/* The best decay factor between grid steps g − 1 and g + 1: the single
+ * decay (partner < 0) or the faster of a pair with the grid decay
+ * partner. */
 static double golden(const struct lsr_condition *c, const double *z, const struct zsums *s, int g,
                      int partner, double *x)
 {
-	double lo = g > 0 ? g - 1 : 0, hi = g < NTAU - 1 ? g + 1 : NTAU - 1;
-	const double r = 0.6180339887498949;
-	double g1 = hi - r * (hi - lo), g2 = lo + r * (hi - lo);
-#define F(gx) (partner < 0 ? fit_one(c, z, s, k_of(c, gx), x) : fit_two(c, z, s, k_of(c, gx), partner, x))
-	double f1 = F(g1), f2 = F(g2);
+	const struct k_sums *pt = c->golden_pt[g];
+#define F(i) (partner < 0 ? fit_one_k(c, z, s, &pt[i], x) : fit_two_k(c, z, s, &pt[i], partner, x))
+	double f1 = F(0), f2 = F(1);
+	int path = 0;
 	for (int it = 0; it < GOLDEN_STEPS; it++) {
-		if (f1 < f2) {
-			hi = g2;
-			g2 = g1;
+		bool lower = f1 < f2;
+		path = path << 1 | lower;
+		int at = (1 << (it + 1)) + path;
+		if (lower) {
 			f2 = f1;
-			g1 = hi - r * (hi - lo);
-			f1 = F(g1);
+			f1 = F(at);
 		} else {
-			lo = g1;
-			g1 = g2;
 			f1 = f2;
-			g2 = lo + r * (hi - lo);
-			f2 = F(g2);
+			f2 = F(at);
 		}
 	}
 #undef F
-	return k_of(c, (g1 + g2) / 2);
+	return c->golden_end[g][path];
 }
-
 
 /* Fits one decay (the grid first, from the precomputed vectors, then a
  * golden-section search of log τ between the best grid point's
