@@ -165,7 +165,7 @@ static double median(const double *v, int n)
 /* The NB basis values at sample k of an n-sample stretch, from (c, s) =
  * (cos, sin) of the fundamental's phase there and (ch, sh) of half of it;
  * dh[5]: what averaging over a block does to each frequency (1, 2, 3,
- * 1.5 and 2.5 × the mains; 1 for a single sample). */
+ * 1.5 and 2.5 × the mains). */
 static void basis_at(double *b, double k, int n, double rate, double c, double s, double ch,
                      double sh, const double *dh)
 {
@@ -193,6 +193,22 @@ static void basis_at(double *b, double k, int n, double rate, double c, double s
 	b[PROBE + 3] = (s2 * ch + c2 * sh) * dh[4];
 }
 
+/* The hum columns alone (basis_at's NPOLY … PROBE − 1, by the same
+ * expressions, for a single sample) into h[0 … NHUM): the span subtracted
+ * needs neither the cubic nor the probes, nor the half angle. */
+static void hum_at(float *h, size_t stride, double k, int n, double rate, double c, double s)
+{
+	double half = (n - 1) / 2.0;
+	double tau = (k - half) / rate / T_SCALE_S;
+	double c2 = c * c - s * s, s2 = 2 * c * s;
+	/* a single sample: no block's Dirichlet factor */
+	double b[NSIN] = { c, s, c2, s2, c2 * c - s2 * s, s2 * c + c2 * s };
+	for (int j = 0; j < NSIN; j++) {
+		h[(size_t)j * stride] = (float)b[j];
+		h[(size_t)(NSIN + j) * stride] = (float)(tau * b[j]);
+	}
+}
+
 /* (c, s) advanced by the rotation (rc, rs), kept on the unit circle. */
 static void rotate(double *c, double *s, double rc, double rs)
 {
@@ -211,7 +227,7 @@ static void fill_basis(const struct lsr_mains *m, struct fitset *f, int n, int o
 	double w = 2 * M_PI * f->hz / m->rate;
 	int K = m->k;
 	static const double mult[5] = { 1, 2, 3, 1.5, 2.5 };
-	double dh[5], one[5] = { 1, 1, 1, 1, 1 };
+	double dh[5];
 	for (int h = 0; h < 5; h++) {
 		double x = mult[h] * w / 2;
 		dh[h] = K > 1 && fabs(sin(x)) > 1e-12 ? sin(K * x) / (K * sin(x)) : 1;
@@ -225,15 +241,11 @@ static void fill_basis(const struct lsr_mains *m, struct fitset *f, int n, int o
 		rotate(&ch, &sh, hc, hs);
 	}
 	t0 = m->y_at - origin;
-	c = cos(w * t0), s = sin(w * t0), ch = cos(w * t0 / 2), sh = sin(w * t0 / 2);
-	rc = cos(w), rs = sin(w), hc = cos(w / 2), hs = sin(w / 2);
+	c = cos(w * t0), s = sin(w * t0);
+	rc = cos(w), rs = sin(w);
 	for (int k = 0; k < m->ny; k++) {
-		double b[NB];
-		basis_at(b, m->y_at + k, n, m->rate, c, s, ch, sh, one);
-		for (int j = 0; j < NHUM; j++)
-			f->yb[(size_t)j * (size_t)m->maxlen + (size_t)k] = (float)b[NPOLY + j];
+		hum_at(f->yb + k, (size_t)m->maxlen, m->y_at + k, n, m->rate, c, s);
 		rotate(&c, &s, rc, rs);
-		rotate(&ch, &sh, hc, hs);
 	}
 }
 
