@@ -22,7 +22,7 @@ struct lsr_crew {
 	pthread_mutex_t mu;
 	pthread_cond_t go, done;
 	uint32_t posted;           /* under mu: the latest job's number */
-	bool quit;                 /* under mu */
+	bool started, quit;        /* under mu */
 };
 
 /* Claims the next item of job number `number`; -1 when there is none. */
@@ -80,6 +80,10 @@ static uint32_t spin_for_job(struct lsr_crew *w, uint32_t seen)
 static void *helper(void *arg)
 {
 	struct lsr_crew *w = arg;
+	pthread_mutex_lock(&w->mu);
+	w->started = true;
+	pthread_cond_signal(&w->done);
+	pthread_mutex_unlock(&w->mu);
 	uint32_t seen = 0;
 	for (;;) {
 		uint32_t next = spin_for_job(w, seen);
@@ -122,8 +126,16 @@ struct lsr_crew *lsr_crew_new(lsr_crew_fn fn, void *ctx)
 		goto no_go;
 	if (pthread_cond_init(&w->done, NULL) != 0)
 		goto no_done;
-	if (lsr_thread_start(&w->thread, helper, w) == 0)
+	if (lsr_thread_start(&w->thread, helper, w) == 0) {
+		/* A crew is running when it is returned: the thread's start (its
+		 * scheduling, and whatever the C library sets up for a new thread)
+		 * is not left to fall inside the first job, live. */
+		pthread_mutex_lock(&w->mu);
+		while (!w->started)
+			pthread_cond_wait(&w->done, &w->mu);
+		pthread_mutex_unlock(&w->mu);
 		return w;
+	}
 	pthread_cond_destroy(&w->done);
 no_done:
 	pthread_cond_destroy(&w->go);
