@@ -5,6 +5,7 @@
  * the word, so a helper that wakes late, when its job is over and another
  * has begun, cannot take an item of the new job for the old one. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -109,8 +110,19 @@ static void *helper(void *arg)
 	return NULL;
 }
 
+/* Whether this process may run on a second CPU: on one, the helper only
+ * takes turns with the caller, and its spinning takes the caller's time. */
+static bool second_cpu(void)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	return sched_getaffinity(0, sizeof set, &set) != 0 || CPU_COUNT(&set) > 1;
+}
+
 struct lsr_crew *lsr_crew_new(lsr_crew_fn fn, void *ctx)
 {
+	if (!second_cpu())
+		return NULL;
 	struct lsr_crew *w = calloc(1, sizeof *w);
 	if (!w)
 		return NULL;

@@ -18,8 +18,9 @@ struct lsr_crew;
 /* who: 0 for the caller, 1 for the helper (for per-thread scratch). */
 typedef void (*lsr_crew_fn)(void *ctx, int who, int item);
 
-/* NULL when no thread can be started (the caller then runs the items
- * itself: nothing is lost but time). */
+/* NULL when the process may run on one CPU only, or no thread can be
+ * started: the caller then runs the items itself (nothing is lost but
+ * time, and on one CPU not even that). */
 struct lsr_crew *lsr_crew_new(lsr_crew_fn fn, void *ctx);
 /* fn(ctx, who, item) once for each item in [0, items), items < 65536. */
 void lsr_crew_run(struct lsr_crew *w, int items);
