@@ -255,10 +255,12 @@ struct decay_sums {
 	double ee, el, eq, ze;
 };
 
-static double fit_with(const struct lsr_condition *c, const struct zsums *s, int nd,
-                       const struct decay_sums *d, double cross, double *x)
+/* The normal equations of the decays d[0 … nd) (with their cross sum
+ * when there are two) and the trend: m = nd + 2 rows of G and r. */
+static void normal_rows(const struct lsr_condition *c, const struct zsums *s, int nd,
+                        const struct decay_sums *d, double cross, double G[NBASIS][NBASIS],
+                        double *r)
 {
-	double G[NBASIS][NBASIS], r[NBASIS];
 	int m = nd + 2;
 	for (int a = 0; a < nd; a++) {
 		G[a][a] = d[a].ee;
@@ -269,7 +271,14 @@ static double fit_with(const struct lsr_condition *c, const struct zsums *s, int
 	if (nd == 2)
 		G[0][1] = G[1][0] = cross;
 	trend_rows(c, s, m, G, r);
-	return solve_normal(m, G, r, s->szz, x);
+}
+
+static double fit_with(const struct lsr_condition *c, const struct zsums *s, int nd,
+                       const struct decay_sums *d, double cross, double *x)
+{
+	double G[NBASIS][NBASIS], r[NBASIS];
+	normal_rows(c, s, nd, d, cross, G, r);
+	return solve_normal(nd + 2, G, r, s->szz, x);
 }
 
 /* A grid decay's sums, from the precomputed vectors'. */
@@ -297,28 +306,21 @@ static void grid_normal(const struct lsr_condition *c, int nd, const int *idx,
 	double r[NBASIS];
 	for (int a = 0; a < nd; a++)
 		d[a] = grid_sums(c, &none, idx[a]);
-	int m = nd + 2;
-	for (int a = 0; a < nd; a++) {
-		G[a][a] = d[a].ee;
-		G[a][m - 2] = G[m - 2][a] = d[a].el;
-		G[a][m - 1] = G[m - 1][a] = d[a].eq;
-	}
-	if (nd == 2)
-		G[0][1] = G[1][0] = cross_of(c, none.n, c->cross[idx[0]][idx[1]], c->se[idx[0]], idx[1]);
-	trend_rows(c, &none, m, G, r);
+	double cross = nd == 2 ? cross_of(c, none.n, c->cross[idx[0]][idx[1]], c->se[idx[0]], idx[1]) : 0;
+	normal_rows(c, &none, nd, d, cross, G, r);
 }
 
 /* Each grid fit's inverse, a column at a time by the same elimination
- * as an off-grid fit's. */
+ * as an off-grid fit's (solve_normal leaves G as it is). */
 static void invert_one(const struct lsr_condition *c, int nd, const int *idx, struct grid_fit *f)
 {
 	double G[NBASIS][NBASIS], e[NBASIS], col[NBASIS];
 	int m = nd + 2;
+	grid_normal(c, nd, idx, G);
 	f->ok = true;
 	for (int k = 0; k < m && f->ok; k++) {
 		for (int i = 0; i < m; i++)
 			e[i] = i == k;
-		grid_normal(c, nd, idx, G);
 		f->ok = isfinite(solve_normal(m, G, e, 0, col));
 		for (int i = 0; i < m; i++)
 			f->inv[i][k] = col[i];
