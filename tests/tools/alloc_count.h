@@ -69,6 +69,9 @@ static unsigned long library_allocations(void)
 {
 	return atomic_load(&allocations);
 }
+
+/* what the others are, as the verdict says it */
+static const char library_words[] = "whose caller ASan does not tell";
 #else
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
@@ -153,6 +156,8 @@ static unsigned long library_allocations(void)
 {
 	return atomic_load(&allocations) - atomic_load(&own_allocations);
 }
+
+static const char library_words[] = "inside C library calls";
 #endif
 
 /* 0 when nothing of the tool's own allocated while counting and the C
@@ -168,13 +173,13 @@ static int allocation_verdict(const char *tool)
 		return 1;
 	}
 	if (lib > LIBRARY_SETUP) {
-		fprintf(stderr, "%s: %lu allocation(s) inside C library calls: more than a one-time "
-		        "setup (%d)\n", tool, lib, LIBRARY_SETUP);
+		fprintf(stderr, "%s: %lu allocation(s) %s: more than a one-time setup (%d)\n", tool,
+		        lib, library_words, LIBRARY_SETUP);
 		return 1;
 	}
 	if (lib)
-		fprintf(stderr, "%s: %lu allocation(s) inside C library calls, a one-time setup "
-		        "(at most %d allowed)\n", tool, lib, LIBRARY_SETUP);
+		fprintf(stderr, "%s: %lu allocation(s) %s, a one-time setup (at most %d allowed)\n",
+		        tool, lib, library_words, LIBRARY_SETUP);
 	return 0;
 }
 
