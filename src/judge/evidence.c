@@ -47,6 +47,9 @@
 #define NOISE_P2P_PER_RMS 5.0
 /* A window's own spread is trusted from this many trials on. */
 #define MIN_SPREAD_TRIALS 5
+/* The standard error of a median of normal values over the mean's:
+ * √(π/2). */
+#define MEDIAN_SE_FACTOR 1.2533
 /* The tracked latency follows only a clearly detected LSR. */
 #define Z_TRACK 6.0
 /* Latencies the search allows around the baseline's, ms: jitter and a
@@ -759,9 +762,15 @@ static void decide(struct lsr_evidence *e, const struct lsr_params *p, double re
 	 * much it varies from trial to trial */
 	double sum = 0, dsum = 0, prev = NAN;
 	int dn = 0, nd = 0;
+	/* the trials' amplitudes, for the median below (and its spread's
+	 * selection after them); past the room the successive differences
+	 * and their selection take */
+	_Static_assert(LSR_EVIDENCE_NOISE_WINDOWS >= 4, "work holds four rows of trials");
+	double *amp = e->work + 2 * LSR_EVIDENCE_RING;
 	for (int i = e->n - m; i < e->n; i++) {
 		double ai = dot_f(trial_at(e, i) + g->lsr0 + lag_w, e->v, g->lsr_n);
 		sum += ai;
+		amp[i - (e->n - m)] = ai;
 		if (!isnan(prev))
 			e->work[nd++] = ai - prev;
 		prev = ai;
@@ -789,7 +798,34 @@ static void decide(struct lsr_evidence *e, const struct lsr_params *p, double re
 	double zr = lsr_stats_normal_upper(ALPHA_RETURN / LAGS_SEARCHED);
 	bool det_k = ck > zd * s_eff / sqrt(k) && ck >= RESIDUE_RATIO;
 	bool det_w = cw > zd * s_eff / sqrt(m) && cw >= RESIDUE_RATIO;
-	d->strong = ck > zr * s_eff / sqrt(k);
+	/* Strong over the short window, or over the long one by its (lower)
+	 * median trial.  A returned LSR that varies much from trial to trial
+	 * (CV 0.4, dropouts) inflates s_eff, the successive differences most
+	 * of all when dropouts alternate with full trials, and single sweeps
+	 * (k = 1) then never reach zr even with the LSR back at full size: a
+	 * "disappeared" shown on for 12 valid trials after its return.  The
+	 * median of m trials, tested against its own standard error (π/2 the
+	 * mean's variance) from the trials' spread about it (robust: the
+	 * dropouts do not set it) and never below the noise windows' σ, is
+	 * held up by no single noisy trial, which the long window's mean
+	 * would be for m decisions.  It is for a large LSR, at least
+	 * reduced_pct of its baseline: the windows of consecutive decisions
+	 * overlap, so a median once past zr stays there for the run a
+	 * return needs, and a small locked residue in a noisy patient
+	 * (SNR < 4, a long window) became a false return after a cure in
+	 * make evaluate; a small return comes through the short window. */
+	bool strong_median = false;
+	if (m >= MIN_SPREAD_TRIALS) {
+		double med = lsr_select_inplace(amp, m, (m - 1) / 2);
+		for (int i = 0; i < m; i++)
+			amp[i] -= med;
+		double spread = robust_sigma(amp, m, amp + m);
+		if (!(spread > sigma))
+			spread = sigma;
+		strong_median = med > zr * MEDIAN_SE_FACTOR * spread / sqrt(m) &&
+		                med >= p->reduced_pct / 100.0;
+	}
+	d->strong = ck > zr * s_eff / sqrt(k) || strong_median;
 	/* the same over the recent trials (the long window, and the short
 	 * one for a small LSR, are longer: older trials would hold a
 	 * detection up): those at or after recent_from, at most

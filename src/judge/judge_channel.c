@@ -297,14 +297,20 @@ bool lsr_judge_channel_decide(struct lsr_judge_channel *c, const struct lsr_para
 			c->unsupported = 0;
 			c->contradicted = 0;
 		} else if (++c->unsupported > p->invalid_reset ||
-		           (d->strong && ++c->contradicted >= p->return_trials)) {
+		           ((d->strong || (d->detected && d->recent)) &&
+		            ++c->contradicted >= p->return_trials)) {
 			/* no evidence of absence left — or evidence against it:
 			 * return_trials decisions since the last absent one
-			 * strong enough for a return, but not in a row (few
-			 * valid trials between contaminated ones, say; strong,
-			 * not merely detected: one noisy trial keeps the long
-			 * window detecting for w decisions).  A run of strong
-			 * decisions goes on toward the return. */
+			 * that show the LSR over the recent trials, not
+			 * necessarily in a row (few valid trials between
+			 * contaminated ones, say).  Recent, not merely
+			 * detected: one noisy trial keeps the long window
+			 * detecting for w decisions, the recent ones for at
+			 * most disappear_trials; and a loss shown on while an
+			 * LSR back at full size is detected, only not strongly
+			 * (one that varies much from trial to trial), is
+			 * stale within 10 valid trials (docs/clinical.md).  A
+			 * run of strong decisions goes on toward the return. */
 			int run = c->strong_run;
 			bool missed = c->strong_missed;
 			double since = c->strong_since;
