@@ -374,6 +374,20 @@ START_TEST(response_trials_and_amplitude_after_the_baseline)
 }
 END_TEST
 
+/* On a channel judged on single sweeps (k = 1), the LSR is lost: the
+ * loss is shown within the long window and two trials.  Returns that
+ * window, w. */
+static int single_sweeps_lose_the_lsr(struct fx *f)
+{
+	struct lsr_judge_view v;
+	lsr_judge_view(f->j, &v);
+	ck_assert_int_eq(v.ch[0].k, 1);
+	int w = fx_w(f, 0);
+	fx_set_lsr(f, ABSENT);
+	ck_assert_int_le(fx_run_until(f, LSR_STATE_DISAPPEARED, w + 2), w + 2);
+	return w;
+}
+
 /* A return from disappeared needs return_trials strong decisions in a
  * run that only one weaker decision, just before its last, may interrupt
  * (docs/detector.md "States"): with return_trials = 5, four strong, a
@@ -387,12 +401,7 @@ START_TEST(return_needs_return_trials_strong_decisions)
 	f.p.return_trials = 5;
 	fx_renew(&f, true);
 	fx_run(&f, 20);
-	struct lsr_judge_view v;
-	lsr_judge_view(f.j, &v);
-	ck_assert_int_eq(v.ch[0].k, 1);
-	int w = fx_w(&f, 0);
-	fx_set_lsr(&f, ABSENT);
-	ck_assert_int_le(fx_run_until(&f, LSR_STATE_DISAPPEARED, w + 2), w + 2);
+	int w = single_sweeps_lose_the_lsr(&f);
 	fx_run(&f, 2);
 	/* 4 strong, one trial without the LSR just before the run's last,
 	 * then strong: the loss is contradicted (return_trials decisions
@@ -455,12 +464,7 @@ START_TEST(varied_return_ends_the_loss_within_ten_trials)
 		f.lsr[0] = 200 * varied(&f);
 		fx_run(&f, 1);
 	}
-	struct lsr_judge_view v;
-	lsr_judge_view(f.j, &v);
-	ck_assert_int_eq(v.ch[0].k, 1);
-	int w = fx_w(&f, 0);
-	fx_set_lsr(&f, ABSENT);
-	ck_assert_int_le(fx_run_until(&f, LSR_STATE_DISAPPEARED, w + 2), w + 2);
+	int w = single_sweeps_lose_the_lsr(&f);
 	fx_run(&f, w);
 	ck_assert_int_eq(fx_state(&f), LSR_STATE_DISAPPEARED);
 	int left = 0, present = 0;
