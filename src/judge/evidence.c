@@ -90,10 +90,51 @@
 /* Phases counted at most (1–5 in theatre, docs/clinical.md; the rest of a
  * longer run is noise or a late component). */
 #define LSR_EVIDENCE_MAX_PHASES 8
+/* A faded shape replaces the template's reading only when it explains
+ * more of the average by this many standard deviations (shape_reading). */
+#define Z_SHAPE 3.0
+/* The single trials' energy vetoes absence at α 10⁻⁴ (a guard for large
+ * jittered LSRs, not a detection test: it needs no power at low SNR), and
+ * only above half the noise's own mean square (trial_energy). */
+#define Z_TRIAL_ENERGY 3.72
+#define TRIAL_EXCESS 0.5
+/* ... and above this fraction of the baseline trials' energy: an LSR at
+ * 10% of its size, or at 30% keeping a ninth of its energy (three short
+ * phases of five, make evaluate's partial patient 7978900099 keeps 3–7%
+ * of it; the average's energy test asks 4%, shape_pct², of an average
+ * the jitter smeared). */
+#define TRIAL_FRACTION 0.01
+/* The LSR window may be lengthened to end this late after the stimulus:
+ * onset 13 ms plus 15 ms (docs/clinical.md "The patients differ"). */
+#define EXTEND_TO_MS 28.0
 
 static int ms_n(int rate, double ms)
 {
 	return (int)lround(ms * rate / 1000.0);
+}
+
+/* The noise-only windows for g's LSR window length, and whether the
+ * windows fit the sweep. */
+static bool place_windows(struct lsr_evidence_geometry *g)
+{
+	int rate = g->rate;
+	g->nnoise = 0;
+	if (g->lsr_n < 4 || g->lsr0 + g->lag_min - g->track < 0 ||
+	    g->lsr0 + g->lsr_n + g->lag_max + g->track > g->len)
+		return false;
+	int end = g->pre + ms_n(rate, NOISE_TO_MS);
+	for (int s = g->pre + ms_n(rate, NOISE_FROM_MS);
+	     s + g->lsr_n <= end && g->nnoise < LSR_EVIDENCE_NOISE_WINDOWS;
+	     s += ms_n(rate, NOISE_STEP_MS))
+		g->noise0[g->nnoise++] = s;
+	return g->nnoise >= 2;
+}
+
+/* The LSR window may be lengthened to end this late after the stimulus. */
+static int longest_window(const struct lsr_evidence_geometry *g)
+{
+	int n = g->pre + ms_n(g->rate, EXTEND_TO_MS) - g->lsr0;
+	return n > g->lsr_n ? n : g->lsr_n;
 }
 
 bool lsr_evidence_geometry(struct lsr_evidence_geometry *g, const struct lsr_params *p, int rate)
@@ -110,25 +151,17 @@ bool lsr_evidence_geometry(struct lsr_evidence_geometry *g, const struct lsr_par
 	g->lag_max = ms_n(rate, LAG_MAX_MS);
 	g->track = ms_n(rate, TRACK_MS);
 	g->lag_step = ms_n(rate, LAG_STEP_MS) > 1 ? ms_n(rate, LAG_STEP_MS) : 1;
-	if (g->lsr_n < 4 || g->lsr0 + g->lag_min - g->track < 0 ||
-	    g->lsr0 + g->lsr_n + g->lag_max + g->track > g->len)
-		return false;
-	int end = g->pre + ms_n(rate, NOISE_TO_MS);
-	for (int s = g->pre + ms_n(rate, NOISE_FROM_MS);
-	     s + g->lsr_n <= end && g->nnoise < LSR_EVIDENCE_NOISE_WINDOWS;
-	     s += ms_n(rate, NOISE_STEP_MS))
-		g->noise0[g->nnoise++] = s;
-	return g->nnoise >= 2;
+	return place_windows(g);
 }
 
 int lsr_evidence_init(struct lsr_evidence *e, const struct lsr_evidence_geometry *g)
 {
 	memset(e, 0, sizeof *e);
-	e->g = *g;
-	size_t len = (size_t)g->len;
+	e->g = e->g0 = *g;
+	size_t len = (size_t)g->len, most = (size_t)longest_window(g);
 	e->ring = malloc(sizeof *e->ring * len * LSR_EVIDENCE_RING);
 	e->shown = malloc(sizeof *e->shown * len);
-	e->v = malloc(sizeof *e->v * (size_t)g->lsr_n);
+	e->v = malloc(sizeof *e->v * most);
 	e->avg_k = malloc(sizeof(double) * len);
 	e->avg_w = malloc(sizeof(double) * len);
 	e->avg_a = malloc(sizeof(double) * len);
@@ -138,7 +171,8 @@ int lsr_evidence_init(struct lsr_evidence *e, const struct lsr_evidence_geometry
 	    !e->work)
 		return -1;
 	for (int j = 0; j < LSR_EVIDENCE_PREFIXES; j++)
-		if (!(e->prefix[j] = malloc(sizeof(double) * (size_t)g->lsr_n)))
+		if (!(e->prefix[j] = malloc(sizeof(double) * most)) ||
+		    !(e->prefix_whole[j] = malloc(sizeof(double) * most)))
 			return -1;
 	lsr_evidence_reset(e);
 	return 0;
@@ -156,7 +190,8 @@ void lsr_evidence_free(struct lsr_evidence *e)
 	free(e->work);
 	for (int j = 0; j < LSR_EVIDENCE_PREFIXES; j++) {
 		free(e->prefix[j]);
-		e->prefix[j] = NULL;
+		free(e->prefix_whole[j]);
+		e->prefix[j] = e->prefix_whole[j] = NULL;
 	}
 	e->ring = e->shown = NULL;
 	e->v = e->avg_k = e->avg_w = e->avg_a = e->avg_b = e->work = NULL;
@@ -178,7 +213,8 @@ void lsr_evidence_reset(struct lsr_evidence *e)
 	e->early = false;
 	e->lag = 0;
 	e->k = e->w = 0;
-	e->sigma0 = e->base_ms = e->base_p2p_uv = e->base_onset_ms = e->base_cv = NAN;
+	e->g = e->g0;
+	e->sigma0 = e->base_ms = e->base_trial_ms = e->base_p2p_uv = e->base_onset_ms = e->base_cv = NAN;
 	e->base_trials = 0;
 	e->nprefix = 0;
 	e->null_head = e->null_n = 0;
@@ -448,7 +484,7 @@ static double p2p_d(const double *x, int n)
  * template is: unit()), scaled so that the prefix drawn at pp
  * peak-to-peak — the LSR faded to those phases at its baseline size —
  * measures 1. */
-static void add_prefix(struct lsr_evidence *e, const double *b, int cut, double pp)
+static void add_prefix(struct lsr_evidence *e, const double *b, int cut, int n, double pp)
 {
 	if (cut < 4 || e->nprefix >= LSR_EVIDENCE_PREFIXES)
 		return;
@@ -460,6 +496,15 @@ static void add_prefix(struct lsr_evidence *e, const double *b, int cut, double 
 	double along = dot_d(b, q, cut), pp_pre = p2p_d(b, cut);
 	if (!(along > 0) || !(pp_pre > 0) || !(pp > 0))
 		return;
+	/* the faded shape as the template's window holds it, nothing after
+	 * its phases, less the window's line: what shape_reading compares
+	 * with the template, and how alike the two are */
+	double *u = e->prefix_whole[e->nprefix];
+	for (int i = 0; i < n; i++)
+		u[i] = i < cut ? b[i] : 0;
+	if (!unit(u, n, u))
+		return;
+	e->prefix_rho[e->nprefix] = dot_d(e->v, u, n) / e->v_norm;
 	double scale = pp_pre / (pp * along);
 	for (int i = 0; i < cut; i++)
 		q[i] *= scale;
@@ -501,7 +546,163 @@ static void take_prefixes(struct lsr_evidence *e, const double *b, int n, double
 	int phases = ncut + 1;
 	double pp = p2p_d(b, n);
 	for (int kept = (phases + 1) / 2; kept < phases; kept++)
-		add_prefix(e, b, cuts[kept - 1], pp);
+		add_prefix(e, b, cuts[kept - 1], n, pp);
+}
+
+/* What the n collected trials from `from` show through the LSR window of
+ * gw: the split-half shapes ue and uo (unit, L each, in scratch that lasts
+ * until the next reading), the amplitude and its tests. */
+struct base_reading {
+	bool ok;            /* both halves have a shape */
+	double *ue, *uo;
+	int ne, no;         /* trials in each half */
+	double amp;         /* either half by the other's shape */
+	double z;           /* amp against the noise windows' noise */
+	double mean, sd;    /* per-trial amplitudes */
+	double t;           /* mean against the trials' own spread */
+	bool onset;         /* quiet at the window's start */
+	double pp_clean;    /* split-half peak-to-peak, noise-bias free */
+	double pp_floor;    /* the larger estimate, for lsr_floor_uv */
+	double noise_ms;    /* a trial's noise mean square over the window */
+	double avg_sd;      /* the noise RMS left in the whole average */
+};
+
+static void read_baseline(struct lsr_evidence *e, const struct lsr_evidence_geometry *gw, int from,
+                          int n, struct base_reading *r)
+{
+	int L = gw->lsr_n, a = gw->lsr0, b = gw->lsr0 + L;
+	memset(r, 0, sizeof *r);
+	/* split-half templates: even and odd trials of the collection */
+	average(e, from, n, 0, e->avg_a, a, b);
+	average(e, from, n, 1, e->avg_b, a, b);
+	r->ue = e->avg_k;
+	r->uo = e->avg_w; /* scratch, L each */
+	bool ok = unit(e->avg_a + a, L, r->ue) && unit(e->avg_b + a, L, r->uo);
+	r->ok = ok;
+	for (int k = 0; k < n; k++)
+		r->ne += half_of(k) == 0;
+	r->no = n - r->ne;
+	if (!ok)
+		return;
+	double a_eo = dot_d(e->avg_a + a, r->uo, L); /* even trials, odd shape */
+	double a_oe = dot_d(e->avg_b + a, r->ue, L);
+	r->amp = 0.5 * (a_eo + a_oe);
+	/* noise of either template, from every trial's noise windows */
+	double se2 = 0, so2 = 0, ms_sum = 0;
+	int nw = 0;
+	for (int k = from; k < e->n; k++) {
+		const float *x = trial_at(e, k);
+		for (int w = 0; w < gw->nnoise; w++) {
+			const float *win = x + gw->noise0[w];
+			double de = dot_f(win, r->ue, L), dd = dot_f(win, r->uo, L);
+			se2 += de * de;
+			so2 += dd * dd;
+			ms_sum += ms_f(win, L);
+			nw++;
+		}
+	}
+	if (nw > 0) {
+		se2 /= nw;
+		so2 /= nw;
+		double se = 0.5 * sqrt(so2 / r->no + se2 / r->ne);
+		r->z = se > 0 ? r->amp / se : 0;
+		r->noise_ms = ms_sum / nw;
+		r->avg_sd = sqrt(0.5 * (se2 + so2) / n);
+	}
+	/* per-trial amplitudes, each by the other half's shape */
+	double sum = 0, sq = 0;
+	for (int k = from; k < e->n; k++) {
+		const float *x = trial_at(e, k) + a;
+		double ai = half_of(k - from) == 0 ? dot_f(x, r->uo, L) : dot_f(x, r->ue, L);
+		sum += ai;
+		sq += ai * ai;
+	}
+	r->mean = sum / n;
+	r->sd = n > 1 ? sqrt(fmax(0, (sq - n * r->mean * r->mean) / (n - 1))) : INFINITY;
+	/* and against the trials' own spread, which holds whatever the noise
+	 * windows do not show of the LSR window's noise */
+	r->t = r->sd > 0 && isfinite(r->sd) ? r->mean / (r->sd / sqrt(n)) : 0;
+	/* and it is an LSR, not the tail of something that began before the
+	 * window (the artifact's last microvolts, a direct response):
+	 * quiet at the window's start, larger later (docs/clinical.md "What
+	 * makes a trial valid": an onset follows a quiet stretch) */
+	int edge = ms_n(gw->rate, EDGE_MS);
+	double at_edge = 0, later = 0, lo = INFINITY, hi = -INFINITY;
+	for (int i = 0; i < L; i++) {
+		double v = (r->ne * e->avg_a[a + i] + r->no * e->avg_b[a + i]) / n;
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+		if (i < edge && fabs(v) > at_edge)
+			at_edge = fabs(v);
+		else if (i >= edge && fabs(v) > later)
+			later = fabs(v);
+	}
+	/* (beyond what the average's own noise gives at the edge) */
+	r->onset = at_edge - EDGE_NOISE_SD * r->avg_sd < EDGE_FRACTION * later;
+	/* and it is at least lsr_floor_uv: below it, what is left of a
+	 * millivolt artifact after blanking and the decay fit (a few to ten
+	 * microvolts, locked to the stimulus as an LSR is) cannot be told
+	 * from one (docs/detector.md, "What an average cannot tell") */
+	r->pp_clean = split_p2p(e->avg_a + a, e->avg_b + a, L);
+	/* For the floor, the larger of that and the whole average's p2p less
+	 * the noise's (in quadrature): where the noise hides where the LSR
+	 * peaks, the split estimate falls short, the other one does not. */
+	r->pp_floor = r->pp_clean;
+	if (nw > 0) {
+		double noise_pp = NOISE_P2P_PER_RMS * sqrt(se2 + so2) / sqrt(2.0 * n);
+		double whole = hi - lo;
+		if (whole > noise_pp && sqrt(whole * whole - noise_pp * noise_pp) > r->pp_floor)
+			r->pp_floor = sqrt(whole * whole - noise_pp * noise_pp);
+	}
+}
+
+/* The LSR window, lengthened where the collection's average shows the LSR
+ * running on past its end: an LSR of onset 8–13 ms lasts 4–15 ms
+ * (docs/clinical.md "The patients differ"), up to 28 ms, and a window
+ * that ends in its middle reads a shape that is not the LSR's: its later
+ * phases unseen, the faded shapes (its first phases) miscounted, and the
+ * ratio of a faded LSR not its peak-to-peak (docs/detector.md "Long
+ * LSRs").  The LSR goes on while its average, beyond the window, keeps
+ * reaching a phase's threshold (take_prefixes) with no quiet stretch of
+ * EDGE_MS between; the window ends where that stretch begins, at most
+ * EXTEND_TO_MS after the stimulus.  False (and gx the configured window)
+ * when the LSR ends inside it. */
+static bool longer_window(struct lsr_evidence *e, int from, int n, const struct base_reading *r,
+                          struct lsr_evidence_geometry *gx)
+{
+	const struct lsr_evidence_geometry *g0 = &e->g0;
+	*gx = *g0;
+	int a = g0->lsr0, b = g0->lsr0 + g0->lsr_n, most = g0->lsr0 + longest_window(g0);
+	if (most <= b || !r->ok || !(r->avg_sd > 0))
+		return false;
+	/* the halves beyond the window (what is in it stays) */
+	average(e, from, n, 0, e->avg_a, b, most);
+	average(e, from, n, 1, e->avg_b, b, most);
+	double big = 0;
+	for (int i = a; i < b; i++)
+		big = fmax(big, fabs((r->ne * e->avg_a[i] + r->no * e->avg_b[i]) / n));
+	double thr = fmax(PHASE_FRACTION * big, PHASE_NOISE_SD * r->avg_sd);
+	int quiet_n = ms_n(g0->rate, EDGE_MS), quiet = 0, end = b;
+	/* the quiet stretch may have begun inside the window */
+	for (int i = b - 1; i >= a && quiet < quiet_n; i--, quiet++)
+		if (fabs((r->ne * e->avg_a[i] + r->no * e->avg_b[i]) / n) >= thr)
+			break;
+	for (int i = b; i < most && quiet < quiet_n; i++) {
+		if (fabs((r->ne * e->avg_a[i] + r->no * e->avg_b[i]) / n) >= thr) {
+			end = i + 1;
+			quiet = 0;
+		} else {
+			quiet++;
+		}
+	}
+	if (end <= b)
+		return false;
+	gx->lsr_n = end - a;
+	if (!place_windows(gx)) {
+		*gx = *g0;
+		return false;
+	}
+	return true;
 }
 
 /* The baseline from the n collected trials from `from`: the template (the
@@ -509,18 +710,30 @@ static void take_prefixes(struct lsr_evidence *e, const double *b, int n, double
  * measures 1), its numbers, the null through it from the baseline's own
  * noise, and the decision windows k and w from its σ. */
 static void take_template(struct lsr_evidence *e, const struct lsr_params *p, int from, int n,
-                          const double *ue, const double *uo, double amp, double pp_clean,
-                          double mean, double sd, double noise_ms)
+                          const struct base_reading *r)
 {
+	/* the window the LSR needs, and the reading through it */
+	struct lsr_evidence_geometry gx;
+	struct base_reading rx;
+	e->g = e->g0;
+	if (longer_window(e, from, n, r, &gx)) {
+		read_baseline(e, &gx, from, n, &rx);
+		if (!(rx.ok && rx.amp > 0))
+			read_baseline(e, &e->g0, from, n, &rx);
+		else
+			e->g = gx;
+		r = &rx;
+	}
 	const struct lsr_evidence_geometry *g = &e->g;
 	int L = g->lsr_n, a = g->lsr0;
 	for (int i = 0; i < L; i++)
-		e->v[i] = 0.5 * (ue[i] + uo[i]) / amp;
+		e->v[i] = 0.5 * (r->ue[i] + r->uo[i]) / r->amp;
+	e->v_norm = sqrt(dot_d(e->v, e->v, L));
 	average(e, from, n, -1, e->avg_a, a, a + L);
-	take_prefixes(e, e->avg_a + a, L, sqrt(noise_ms / n));
-	e->base_ms = fmax(ms_d(e->avg_a + a, L) - noise_ms / n, 0.05 * ms_d(e->avg_a + a, L));
-	e->base_p2p_uv = pp_clean;
-	e->base_cv = mean > 0 ? sd / mean : INFINITY;
+	take_prefixes(e, e->avg_a + a, L, sqrt(r->noise_ms / n));
+	e->base_ms = fmax(ms_d(e->avg_a + a, L) - r->noise_ms / n, 0.05 * ms_d(e->avg_a + a, L));
+	e->base_p2p_uv = r->pp_clean;
+	e->base_cv = r->mean > 0 ? r->sd / r->mean : INFINITY;
 	e->base_trials = n;
 	e->lag = 0;
 	e->have = true;
@@ -528,6 +741,11 @@ static void take_template(struct lsr_evidence *e, const struct lsr_params *p, in
 	e->null_head = e->null_n = 0;
 	for (int k = from; k < e->n; k++)
 		null_from(e, trial_at(e, k));
+	double m1, dof, trial_ms = 0;
+	null_ms_stats(e, &m1, &dof);
+	for (int k = from; k < e->n; k++)
+		trial_ms += ms_f(trial_at(e, k) + a, L);
+	e->base_trial_ms = trial_ms / n - m1;
 	double sigma = lsr_evidence_sigma(e);
 	e->sigma0 = sigma;
 	int kmax = p->max_trials < LSR_EVIDENCE_MAX_K ? p->max_trials : LSR_EVIDENCE_MAX_K;
@@ -546,7 +764,6 @@ static void take_template(struct lsr_evidence *e, const struct lsr_params *p, in
 
 enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const struct lsr_params *p)
 {
-	const struct lsr_evidence_geometry *g = &e->g;
 	int n = e->collected < e->n ? e->collected : e->n;
 	int need = p->baseline_trials, most = p->baseline_max;
 	if (most > LSR_EVIDENCE_RING)
@@ -555,104 +772,23 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 		need = most;
 	if (!e->collecting || n < need || n < 4)
 		return LSR_BASE_MORE;
-	int from = e->n - n, L = g->lsr_n, a = g->lsr0, b = g->lsr0 + L;
-	/* split-half templates: even and odd trials of the collection */
-	average(e, from, n, 0, e->avg_a, a, b);
-	average(e, from, n, 1, e->avg_b, a, b);
-	double *ue = e->avg_k, *uo = e->avg_w; /* scratch, L each */
-	bool ok = unit(e->avg_a + a, L, ue) && unit(e->avg_b + a, L, uo);
-	int ne = 0;
-	for (int k = 0; k < n; k++)
-		ne += half_of(k) == 0;
-	int no = n - ne;
-	double a_eo = ok ? dot_d(e->avg_a + a, uo, L) : 0; /* even trials, odd shape */
-	double a_oe = ok ? dot_d(e->avg_b + a, ue, L) : 0;
-	double amp = 0.5 * (a_eo + a_oe);
-	/* noise of either template, from every trial's noise windows */
-	double se2 = 0, so2 = 0;
-	int nw = 0;
-	double ms_sum = 0;
-	for (int k = from; ok && k < e->n; k++) {
-		const float *x = trial_at(e, k);
-		for (int w = 0; w < g->nnoise; w++) {
-			const float *win = x + g->noise0[w];
-			double de = dot_f(win, ue, L), dd = dot_f(win, uo, L);
-			se2 += de * de;
-			so2 += dd * dd;
-			ms_sum += ms_f(win, L);
-			nw++;
-		}
-	}
-	double z = 0;
-	if (ok && nw > 0) {
-		se2 /= nw;
-		so2 /= nw;
-		double se = 0.5 * sqrt(so2 / ne + se2 / no);
-		z = se > 0 ? amp / se : 0;
-	}
-	/* per-trial amplitudes, each by the other half's shape */
-	double sum = 0, sq = 0;
-	for (int k = from; ok && k < e->n; k++) {
-		const float *x = trial_at(e, k) + a;
-		double ai = half_of(k - from) == 0 ? dot_f(x, uo, L) : dot_f(x, ue, L);
-		sum += ai;
-		sq += ai * ai;
-	}
-	double mean = sum / n;
-	double sd = n > 1 ? sqrt(fmax(0, (sq - n * mean * mean) / (n - 1))) : INFINITY;
-	double half = lsr_stats_t_upper(ALPHA_PRECISION / 2, n - 1) * sd / sqrt(n);
-	/* and against the trials' own spread, which holds whatever the noise
-	 * windows do not show of the LSR window's noise */
-	double t = sd > 0 && isfinite(sd) ? mean / (sd / sqrt(n)) : 0;
-	/* and it is an LSR, not the tail of something that began before the
-	 * window (the artifact's last microvolts, a direct response):
-	 * quiet at the window's start, larger later (docs/clinical.md "What
-	 * makes a trial valid": an onset follows a quiet stretch) */
-	int edge = (int)lround(EDGE_MS * g->rate / 1000.0);
-	double at_edge = 0, later = 0;
-	for (int i = 0; ok && i < L; i++) {
-		double v = fabs((ne * e->avg_a[a + i] + no * e->avg_b[a + i]) / n);
-		if (i < edge && v > at_edge)
-			at_edge = v;
-		else if (i >= edge && v > later)
-			later = v;
-	}
-	/* (beyond what the average's own noise gives at the edge) */
-	double avg_sd = ok && nw > 0 ? sqrt(0.5 * (se2 + so2) / n) : 0;
-	bool onset = at_edge - EDGE_NOISE_SD * avg_sd < EDGE_FRACTION * later;
-	/* and it is at least lsr_floor_uv: below it, what is left of a
-	 * millivolt artifact after blanking and the decay fit (a few to ten
-	 * microvolts, locked to the stimulus as an LSR is) cannot be told
-	 * from one (docs/detector.md, "What an average cannot tell") */
-	double pp_clean = ok ? split_p2p(e->avg_a + a, e->avg_b + a, L) : 0;
-	/* For the floor, the larger of that and the whole average's p2p less
-	 * the noise's (in quadrature): where the noise hides where the LSR
-	 * peaks, the split estimate falls short, the other one does not. */
-	double pp_floor = pp_clean;
-	if (ok && nw > 0) {
-		double lo = INFINITY, hi = -INFINITY;
-		for (int i = 0; i < L; i++) {
-			double v = (ne * e->avg_a[a + i] + no * e->avg_b[a + i]) / n;
-			lo = v < lo ? v : lo;
-			hi = v > hi ? v : hi;
-		}
-		double noise_pp = NOISE_P2P_PER_RMS * sqrt(se2 + so2) / sqrt(2.0 * n);
-		double whole = hi - lo;
-		if (whole > noise_pp && sqrt(whole * whole - noise_pp * noise_pp) > pp_floor)
-			pp_floor = sqrt(whole * whole - noise_pp * noise_pp);
-	}
-	bool detected = ok && amp > 0 && onset && pp_floor >= p->lsr_floor_uv &&
-	                z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
-	                t > lsr_stats_t_upper(ALPHA_BASELINE_T, n - 1);
-	bool precise = detected && half <= p->baseline_precision_pct / 100.0 * amp;
+	int from = e->n - n;
+	/* judged through the configured window: whether there is an LSR,
+	 * and how precisely it is known */
+	struct base_reading r;
+	read_baseline(e, &e->g0, from, n, &r);
+	bool lsr = r.ok && r.amp > 0 && r.onset && r.pp_floor >= p->lsr_floor_uv;
+	bool detected = lsr && r.z > lsr_stats_normal_upper(ALPHA_BASELINE) &&
+	                r.t > lsr_stats_t_upper(ALPHA_BASELINE_T, n - 1);
+	double half = lsr_stats_t_upper(ALPHA_PRECISION / 2, n - 1) * r.sd / sqrt(n);
+	bool precise = detected && half <= p->baseline_precision_pct / 100.0 * r.amp;
 	if (!precise && n < most) {
 		/* not precise yet, but an LSR beyond doubt in the first
 		 * baseline_trials: judging starts from it, provisional, while
 		 * the collection goes on (docs/interface.md "Baseline") */
-		bool beyond_doubt = ok && amp > 0 && onset && pp_floor >= p->lsr_floor_uv &&
-		                    z > Z_EARLY && t > lsr_stats_t_upper(ALPHA_EARLY_T, n - 1);
+		bool beyond_doubt = lsr && r.z > Z_EARLY && r.t > lsr_stats_t_upper(ALPHA_EARLY_T, n - 1);
 		if (!e->have && n == need && beyond_doubt) {
-			take_template(e, p, from, n, ue, uo, amp, pp_clean, mean, sd, ms_sum / nw);
+			take_template(e, p, from, n, &r);
 			e->early = true;
 			return LSR_BASE_EARLY;
 		}
@@ -669,7 +805,7 @@ enum lsr_baseline_verdict lsr_evidence_baseline(struct lsr_evidence *e, const st
 	e->early = false;
 	if (!detected)
 		return LSR_BASE_NONE;
-	take_template(e, p, from, n, ue, uo, amp, pp_clean, mean, sd, ms_sum / nw);
+	take_template(e, p, from, n, &r);
 	lsr_evidence_clear(e);
 	return LSR_BASE_LSR;
 }
@@ -721,6 +857,70 @@ static double best_lag_in(const struct lsr_evidence *e, const double *avg, const
 static double best_lag(const struct lsr_evidence *e, const double *avg, int *lag)
 {
 	return best_lag_in(e, avg, e->v, e->g.lsr_n, e->lag - e->g.track, e->lag + e->g.track, lag);
+}
+
+/* The ratio as the clinical amplitude, a peak-to-peak over the
+ * baseline's (docs/clinical.md "reduced"): the template's reading r (of
+ * standard error se) is that only while the LSR keeps its baseline shape.
+ * Faded to its first phases, it reads what those share with the whole,
+ * above or below their peak-to-peak (for a two-phase LSR that fades to
+ * its first, 0.52 at 0.40: never "reduced").  So the long window's
+ * average at lag is read through the faded shape that explains more of
+ * it than the template does, by Z_SHAPE standard deviations of that
+ * difference: the difference of the two explained energies, (x·u_f)² −
+ * (x·u_t)² for unit shapes u, whose noise about its mean is that of
+ * 2·|x·u|·(n_f − ρ n_t) for shapes of correlation ρ — so that an LSR of
+ * the baseline's shape is read through the template (docs/detector.md
+ * "Faded shapes read as peak-to-peak").  The faded filters are scaled to
+ * read peak-to-peak (add_prefix); raise is the trials' spread over the
+ * noise windows' σ, as for the template. */
+static void shape_reading(struct lsr_evidence *e, int lag, int m, double r, double raise,
+                          double *ratio, double *ratio_se)
+{
+	const struct lsr_evidence_geometry *g = &e->g;
+	if (e->nprefix < 1 || !(e->v_norm > 0))
+		return;
+	/* both unit shapes span the same window: the template's noise σ
+	 * stands for either's */
+	double xt = r / e->v_norm, tau = lsr_evidence_sigma(e) * raise / (e->v_norm * sqrt(m));
+	double best = 0;
+	for (int j = 0; j < e->nprefix; j++) {
+		int lag_j;
+		double xj = best_lag_in(e, e->avg_w, e->prefix_whole[j], g->lsr_n, lag - g->track,
+		                        lag + g->track, &lag_j);
+		double rho = e->prefix_rho[j];
+		double spread = 2 * fmax(fabs(xt), fabs(xj)) * tau * sqrt(fmax(1 - rho * rho, 0));
+		double gain = xj * xj - xt * xt;
+		if (!(xj > 0 && gain > Z_SHAPE * spread && gain > best))
+			continue;
+		best = gain;
+		*ratio = dot_d(e->avg_w + g->lsr0 + lag_j, e->prefix[j], e->prefix_n[j]);
+		*ratio_se = robust_sigma(e->null_p[j], e->null_n, e->work) * raise / sqrt(m);
+	}
+}
+
+/* Whether the latest m trials' own energy in the LSR window (at the
+ * tracked latency), their mean, is above the noise windows': by
+ * Z_TRIAL_ENERGY standard errors (the noise windows' mean square is a
+ * scaled χ² of their effective degrees of freedom), by TRIAL_EXCESS of
+ * the noise's own (a window near the stimulus may be a little noisier
+ * than the sweep's end) and by TRIAL_FRACTION of the baseline trials'
+ * excess (what is locked to the stimulus after a cure, the artifact's
+ * last microvolts, is far below it for an LSR large enough to need this
+ * test). */
+static bool trial_energy(const struct lsr_evidence *e, int m)
+{
+	const struct lsr_evidence_geometry *g = &e->g;
+	if (!(e->base_trial_ms > 0))
+		return false;
+	double mt = 0, m1, dof;
+	for (int i = e->n - m; i < e->n; i++)
+		mt += ms_f(trial_at(e, i) + g->lsr0 + e->lag, g->lsr_n);
+	mt /= m;
+	null_ms_stats(e, &m1, &dof);
+	double excess = mt - m1;
+	return excess > Z_TRIAL_ENERGY * m1 * sqrt(2 / dof) / sqrt(m) && excess >= TRIAL_EXCESS * m1 &&
+	       excess >= TRIAL_FRACTION * e->base_trial_ms;
 }
 
 /* The decision; with track, the tracked latency follows it. */
@@ -860,9 +1060,11 @@ static void decide(struct lsr_evidence *e, const struct lsr_params *p, double re
 
 	double se = s_eff / sqrt(m);
 	double t95 = m > 1 ? lsr_stats_t_upper(0.05, m - 1) : lsr_stats_normal_upper(0.05);
-	d->ratio = r;
-	d->lo95 = r - t95 * se;
-	d->hi95 = r + t95 * se;
+	double ratio = r, ratio_se = se;
+	shape_reading(e, lag_w, m, r, s_eff / sigma, &ratio, &ratio_se);
+	d->ratio = ratio;
+	d->lo95 = ratio - t95 * ratio_se;
+	d->hi95 = ratio + t95 * ratio_se;
 	/* The bound at the latency most favourable to the LSR over the whole
 	 * range it may have drifted to: an LSR 1.5 ms later than the tracked
 	 * one, too small to track, is not called absent because the matched
@@ -889,11 +1091,20 @@ static void decide(struct lsr_evidence *e, const struct lsr_params *p, double re
 		int lag_j;
 		double rj = best_lag_in(e, e->avg_w, e->prefix[j], e->prefix_n[j], e->lag - g->track,
 		                        e->lag + g->track, &lag_j);
+		if (lag_all < e->lag - g->track || lag_all > e->lag + g->track)
+			rj = fmax(rj, best_lag_in(e, e->avg_w, e->prefix[j], e->prefix_n[j],
+			                          lag_all - g->track, lag_all + g->track, &lag_j));
 		double hj = rj + lsr_stats_normal_upper(ALPHA_ABSENT) * sj / sqrt(m);
 		if (hj > d->hi99)
 			d->hi99 = hj;
 		d->absent = d->hi99 < below;
 	}
+	/* and no response's energy in the trials themselves: with latency
+	 * jitter of 0.5 ms the averages smear an LSR of short phases, and the
+	 * more a faded one whose phases are the shortest (docs/detector.md
+	 * "Jitter"); the mean of the single trials' energies is not smeared */
+	if (d->absent && trial_energy(e, m))
+		d->absent = false;
 	d->direct_ratio = dn ? dsum / dn : NAN;
 
 	/* follow a drifting latency while the LSR is clearly there: in the

@@ -90,7 +90,9 @@ struct lsr_decision {
 };
 
 struct lsr_evidence {
-	struct lsr_evidence_geometry g;
+	/* g: the windows in force, g0 the configured ones; the baseline may
+	 * lengthen the LSR window for an LSR that runs past its end */
+	struct lsr_evidence_geometry g, g0;
 	float *ring;        /* LSR_EVIDENCE_RING sweeps of g.len */
 	double t[LSR_EVIDENCE_RING], direct[LSR_EVIDENCE_RING];
 	int head, n;        /* next slot; trials held */
@@ -104,6 +106,7 @@ struct lsr_evidence {
 	bool have;
 	double *v;          /* template: <x, v> is the ratio to baseline */
 	double base_ms;     /* the baseline's own mean square (noise removed) */
+	double base_trial_ms; /* its trials' mean square, less the noise's */
 	double base_p2p_uv; /* the baseline average's p2p, noise removed */
 	double base_onset_ms;
 	double base_cv;     /* of the baseline trials' matched amplitudes */
@@ -116,6 +119,12 @@ struct lsr_evidence {
 	 * baseline's; filter j has prefix_n[j] samples from the window's start */
 	double *prefix[LSR_EVIDENCE_PREFIXES];
 	int prefix_n[LSR_EVIDENCE_PREFIXES];
+	/* each faded shape as a unit shape over the template's window
+	 * (nothing after its phases, less the window's line), and its
+	 * correlation with the template's unit shape v / v_norm */
+	double *prefix_whole[LSR_EVIDENCE_PREFIXES];
+	double prefix_rho[LSR_EVIDENCE_PREFIXES];
+	double v_norm;
 	int nprefix;
 
 	/* noise-only windows: matched amplitudes and mean squares */
