@@ -17,8 +17,13 @@
 /* A return from absence (or from indeterminate) needs the short window
  * to show the LSR at this rate: decisions over overlapping windows are
  * correlated, and with one a second 1% would be a false "returned" every
- * few minutes (docs/detector.md, "Case-level rates"). */
-#define ALPHA_RETURN 1e-4
+ * few minutes.  A cure's ten minutes after the call are about 1000
+ * decisions, 250 independent short windows below SNR 4: at 10⁻⁴ that was
+ * a false return in about one case in 150 (fresh seeds 95905 and 4326,
+ * one each; the LSR window's own noise is up to 1.2 × the noise windows'),
+ * and one in a row of 50 patients fails its target (docs/detector.md,
+ * "Case-level rates"). */
+#define ALPHA_RETURN 1e-5
 /* A baseline "has an LSR" only at this rate: a patient without one must
  * never be judged (tests/eval/targets.txt, no_lsr_judged). */
 #define ALPHA_BASELINE 1e-6

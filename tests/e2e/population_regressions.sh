@@ -14,7 +14,11 @@
 # - partial 7978900099 (SNR 28; 474 µV, five short phases, jitter 0.46 ms):
 #   its first channel "disappeared" at 32%, the averages smearing the faded
 #   LSR (docs/detector.md "Jitter"); its long second channel held the
-#   overall state until the window lengthened for it.
+#   overall state until the window lengthened for it;
+# - classic 9590500211 (fresh seed 95905, SNR 3.0) and 432600072 (fresh
+#   seed 4326, SNR 3.5): a false return ten minutes into the cure, a run
+#   of four to six noise trials at 2–3 σ passing the return's z 3.99
+#   (docs/detector.md "Case-level rates").
 set -eu
 /usr/bin/python3 - "$LSRMON" "$LSR_BUILD/tools/simtruth" <<'PY'
 import os, sys
@@ -23,6 +27,7 @@ import evaluate  # noqa: E402
 
 lsrmon, simtruth = sys.argv[1:3]
 cases = [('partial', p, 'false_disappeared', False) for p in (7978900192, 7978900099)]
+cases += [('classic', p, 'false_returned', False) for p in (9590500211, 432600072)]
 cases += [('partial', p, 'partial_reduced', True)
           for p in (9590500098, 9590500148, 1857400099, 7978900122, 7978900165)]
 durations = dict(evaluate.COURSES)
