@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "crew.h"
 #include "detector.h"
 #include "judge.h"
 #include "signal_path.h"
@@ -12,6 +13,7 @@ struct lsr_detector {
 	const struct lsr_sink *out;
 	struct lsr_signal *sig;
 	struct lsr_judge *judge;
+	struct lsr_crew *crew; /* the signal path's and the judge's helper */
 };
 
 static void on_trial(void *ctx, const struct lsr_trial *trial)
@@ -45,6 +47,8 @@ static int configure(struct lsr_detector *d, const struct lsr_stream_config *cfg
 		lsr_signal_free(sig);
 		return -1;
 	}
+	lsr_signal_use_crew(sig, d->crew);
+	lsr_judge_use_crew(d->judge, d->crew);
 	lsr_signal_free(d->sig);
 	d->sig = sig;
 	return 0;
@@ -63,6 +67,7 @@ struct lsr_detector *lsr_detector_new(const struct lsr_params *p,
 	}
 	d->params = *p;
 	d->out = out;
+	d->crew = lsr_crew_new(); /* NULL: one CPU, or no thread; the work is done alone */
 	if (configure(d, cfg, roles, err, errlen) < 0) {
 		lsr_detector_free(d);
 		return NULL;
@@ -76,6 +81,7 @@ void lsr_detector_free(struct lsr_detector *d)
 		return;
 	lsr_signal_free(d->sig);
 	lsr_judge_free(d->judge);
+	lsr_crew_free(d->crew);
 	free(d);
 }
 

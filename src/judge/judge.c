@@ -47,7 +47,6 @@ struct lsr_judge *lsr_judge_new(const struct lsr_params *p, int rate, int nch,
 		lsr_judge_free(j);
 		return NULL;
 	}
-	j->crew = lsr_crew_new(lsr_judge_weigh_item, j);
 	for (int c = 0; c < nch; c++) {
 		j->ch[c].role = (unsigned)roles[c] <= LSR_ROLE_OTHER ? roles[c] : LSR_ROLE_OTHER;
 		lsr_baseline_reset(&j->ch[c].base);
@@ -64,11 +63,15 @@ struct lsr_judge *lsr_judge_new(const struct lsr_params *p, int rate, int nch,
 	return j;
 }
 
+void lsr_judge_use_crew(struct lsr_judge *j, struct lsr_crew *crew)
+{
+	j->crew = crew;
+}
+
 void lsr_judge_free(struct lsr_judge *j)
 {
 	if (!j)
 		return;
-	lsr_crew_free(j->crew);
 	for (int c = 0; c < LSR_MAX_CHANNELS; c++) {
 		lsr_evidence_free(&j->ch[c].ev);
 		lsr_control_shape_free(&j->ch[c].cs);

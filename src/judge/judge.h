@@ -25,6 +25,12 @@ struct lsr_judge *lsr_judge_new(const struct lsr_params *p, int rate, int nch,
                                 bool judging, const struct lsr_sink *out);
 void lsr_judge_free(struct lsr_judge *j);
 
+struct lsr_crew;
+/* A helper thread to share a trial's LSR channels with
+ * (src/signal/crew.h), borrowed until lsr_judge_free; NULL (the
+ * default): none. */
+void lsr_judge_use_crew(struct lsr_judge *j, struct lsr_crew *crew);
+
 /* One measured trial: stim, one response per channel, then the baseline,
  * channel_state and state events it causes, then out->group_end(). */
 void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *trial);

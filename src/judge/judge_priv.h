@@ -59,7 +59,8 @@ struct lsr_judge {
 	int stims;
 	/* A trial's LSR channels are weighed (their evidence pushed and
 	 * decided) independently of each other: shared with a helper thread
-	 * (src/signal/crew.h), NULL when none could be started.  weigh: the
+	 * (src/signal/crew.h; the detector's, borrowed), NULL when there is
+	 * none.  weigh: the
 	 * trial being weighed (judge_trial.c's). */
 	struct lsr_crew *crew;
 	void *weigh;

@@ -383,7 +383,7 @@ void lsr_judge_trial(struct lsr_judge *j, const struct lsr_trial *tr)
 	 * its elements of tv (and reads what the loop above has settled). */
 	j->weigh = &job;
 	if (j->crew && job.n > 1)
-		lsr_crew_run(j->crew, job.n);
+		lsr_crew_run(j->crew, lsr_judge_weigh_item, j, job.n);
 	else
 		for (int i = 0; i < job.n; i++)
 			lsr_judge_weigh_item(j, 0, i);

@@ -3,7 +3,10 @@
  * A job is one 64-bit word: its number (32 bits), its item count and the
  * next item to claim (16 bits each).  Claiming is a compare-and-swap on
  * the word, so a helper that wakes late, when its job is over and another
- * has begun, cannot take an item of the new job for the old one. */
+ * has begun, cannot take an item of the new job for the old one.  The
+ * job's function and context are stored before its word, and read after
+ * it: a helper that reads those of a later job than its word's fails its
+ * claim. */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -15,8 +18,8 @@
 #include "thread.h"
 
 struct lsr_crew {
-	lsr_crew_fn fn;
-	void *ctx;
+	_Atomic(lsr_crew_fn) fn;   /* the current job's */
+	_Atomic(void *) ctx;
 	_Atomic uint64_t job;      /* number << 32 | items << 16 | next */
 	atomic_int completed;      /* items of the current job done */
 	pthread_t thread;
@@ -43,8 +46,10 @@ static int claim(struct lsr_crew *w, uint32_t number)
 static bool work(struct lsr_crew *w, int who, uint32_t number, int items)
 {
 	bool last = false;
+	lsr_crew_fn fn = atomic_load(&w->fn);
+	void *ctx = atomic_load(&w->ctx);
 	for (int item; (item = claim(w, number)) >= 0;) {
-		w->fn(w->ctx, who, item);
+		fn(ctx, who, item);
 		last = atomic_fetch_add(&w->completed, 1) + 1 == items;
 	}
 	return last;
@@ -119,15 +124,15 @@ static bool second_cpu(void)
 	return sched_getaffinity(0, sizeof set, &set) != 0 || CPU_COUNT(&set) > 1;
 }
 
-struct lsr_crew *lsr_crew_new(lsr_crew_fn fn, void *ctx)
+struct lsr_crew *lsr_crew_new(void)
 {
 	if (!second_cpu())
 		return NULL;
 	struct lsr_crew *w = calloc(1, sizeof *w);
 	if (!w)
 		return NULL;
-	w->fn = fn;
-	w->ctx = ctx;
+	atomic_init(&w->fn, NULL);
+	atomic_init(&w->ctx, NULL);
 	atomic_init(&w->job, 0);
 	atomic_init(&w->completed, 0);
 	if (pthread_mutex_init(&w->mu, NULL) != 0) {
@@ -157,12 +162,14 @@ no_go:
 	return NULL;
 }
 
-void lsr_crew_run(struct lsr_crew *w, int items)
+void lsr_crew_run(struct lsr_crew *w, lsr_crew_fn fn, void *ctx, int items)
 {
-	if (items < 1 || items > 0xFFFF)
+	if (items < 1 || items > 0xFFFF || !fn)
 		return;
 	pthread_mutex_lock(&w->mu);
 	uint32_t number = ++w->posted;
+	atomic_store(&w->fn, fn);
+	atomic_store(&w->ctx, ctx);
 	atomic_store(&w->completed, 0);
 	atomic_store(&w->job, (uint64_t)number << 32 | (uint64_t)items << 16);
 	pthread_cond_signal(&w->go);

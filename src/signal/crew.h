@@ -1,4 +1,4 @@
-/* src/signal/crew.h — a second pair of hands for the signal path: a job of
+/* src/signal/crew.h — a second pair of hands for the detector: a job of
  * independent items that the caller and one helper thread share.
  *
  * Why: a 16-channel sweep's conditioning (decay fit and zero-phase
@@ -9,7 +9,12 @@
  * thread is free, so the caller never waits for a helper that the system
  * has not scheduled: at worst it does every item itself.  Items must
  * touch disjoint data; lsr_crew_run returns when all are done, so the
- * caller sees all their writes. */
+ * caller sees all their writes.
+ *
+ * One crew serves every job of a detector (the signal path's and the
+ * judge's, which follow each other on the same thread): a helper per
+ * module was two threads spinning for work on two cores, each taking
+ * the core the other's job, or the decoder, needed. */
 #ifndef LSR_CREW_H
 #define LSR_CREW_H
 
@@ -21,9 +26,10 @@ typedef void (*lsr_crew_fn)(void *ctx, int who, int item);
 /* NULL when the process may run on one CPU only, or no thread can be
  * started: the caller then runs the items itself (nothing is lost but
  * time, and on one CPU not even that). */
-struct lsr_crew *lsr_crew_new(lsr_crew_fn fn, void *ctx);
-/* fn(ctx, who, item) once for each item in [0, items), items < 65536. */
-void lsr_crew_run(struct lsr_crew *w, int items);
+struct lsr_crew *lsr_crew_new(void);
+/* fn(ctx, who, item) once for each item in [0, items), items < 65536.
+ * From one thread at a time, never from inside an item. */
+void lsr_crew_run(struct lsr_crew *w, lsr_crew_fn fn, void *ctx, int items);
 void lsr_crew_free(struct lsr_crew *w);
 
 #endif

@@ -75,7 +75,8 @@ struct lsr_signal {
 	int64_t job_at;                 /* analysis start of the next noise stretch */
 	/* Sweeps and noise stretches are conditioned and measured by groups
 	 * of GROUP channels (the filter's lanes), shared with the crew's
-	 * helper thread when there is more than one group (crew.h). */
+	 * helper thread when there is more than one group (crew.h; the
+	 * detector's, borrowed). */
 	struct lsr_crew *crew;
 	int groups;
 	double *scratch[2];             /* lsr_condition_sweeps' space, per thread */
@@ -117,7 +118,7 @@ static void build_group(void *ctx, int who, int group)
 static void run_items(struct lsr_signal *s, int items)
 {
 	if (s->crew)
-		lsr_crew_run(s->crew, items);
+		lsr_crew_run(s->crew, build_group, s, items);
 	else
 		for (int g = 0; g < items; g++)
 			build_group(s, 0, g);
@@ -175,7 +176,6 @@ void lsr_signal_free(struct lsr_signal *s)
 		return;
 	lsr_stimfind_free(s->sf);
 	lsr_epochs_free(s->ep);
-	lsr_crew_free(s->crew);
 	lsr_condition_free(s->cond);
 	lsr_mains_free(s->mains);
 	free(s->fitbuf);
@@ -285,12 +285,16 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
 	}
 	s->job_at = INT64_MIN;
 	s->groups = (s->nch + GROUP - 1) / GROUP;
-	if (s->groups > 1 && s->judge)
-		s->crew = lsr_crew_new(build_group, s);
 	return s;
 fail:
 	lsr_signal_free(s);
 	return NULL;
+}
+
+void lsr_signal_use_crew(struct lsr_signal *s, struct lsr_crew *crew)
+{
+	/* one group: nothing to share; not judging: nothing conditioned */
+	s->crew = s->groups > 1 && s->judge ? crew : NULL;
 }
 
 uint64_t lsr_signal_rejected(const struct lsr_signal *s)

@@ -36,6 +36,11 @@ struct lsr_signal *lsr_signal_new(const struct lsr_params *p, const struct lsr_s
                                   lsr_trial_fn on_trial, void *ctx, char *err, size_t errlen);
 void lsr_signal_free(struct lsr_signal *s);
 
+struct lsr_crew;
+/* A helper thread to share a sweep's channel groups with (crew.h),
+ * borrowed until lsr_signal_free; NULL (the default): none. */
+void lsr_signal_use_crew(struct lsr_signal *s, struct lsr_crew *crew);
+
 /* A block whose first sample is stream sample `index` (t = index / rate).
  * A jump forward in index vs the previous block's end = lost samples:
  * sweeps overlapping it get trial.gap = true; never join the two sides.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# tests/e2e/crew_race.sh — the threads that share the detector's work (the
-# signal path's crew: a sweep's channel groups and the mains fit's
-# preparation; the judge's: a trial's LSR channels) under ThreadSanitizer:
+# tests/e2e/crew_race.sh — the threads that share the detector's work (its
+# crew, one helper for both jobs: a sweep's channel groups and the mains
+# fit's preparation, then a trial's LSR channels) under ThreadSanitizer:
 # tests/tools/crew_race.c built with SANITIZE=thread (make check builds it),
 # no data race reported and exit status 0.  valgrind's helgrind cannot
 # judge them (it does not see the C11 atomics a job's items are claimed
