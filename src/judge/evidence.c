@@ -276,33 +276,39 @@ static double dot_d(const double *x, const double *v, int n)
 	return s;
 }
 
-/* Mean square about the window's own line (see unit()), of a float window
- * (a sweep) or, with xf NULL, a double one (an average). */
-static double ms_line(const float *xf, const double *xd, int n)
+/* Mean square about the window's own line (see unit()), from the sums
+ * of one pass: the residual of a least-squares line is orthogonal to the
+ * line, so Σr² = Σx² − (Σx)²/n − (Σ(i − c)x)²/Σ(i − c)², with
+ * Σ(i − c)² = n(n² − 1)/12.  Windows are band-passed (their mean is
+ * near 0), so nothing cancels that matters; the two-pass form was most
+ * of the noise windows' cost. */
+static double ms_from_sums(double s, double st, double sq, int n)
 {
-	double s = 0, st = 0, tt = 0, c = (n - 1) / 2.0, q = 0;
-	for (int i = 0; i < n; i++) {
-		double x = xf ? xf[i] : xd[i];
-		s += x;
-		st += (i - c) * x;
-		tt += (i - c) * (i - c);
-	}
-	double m = s / n, slope = tt > 0 ? st / tt : 0;
-	for (int i = 0; i < n; i++) {
-		double r = (xf ? xf[i] : xd[i]) - m - slope * (i - c);
-		q += r * r;
-	}
-	return q / n;
+	double tt = n * ((double)n * n - 1) / 12, q = sq - s * s / n - (tt > 0 ? st * st / tt : 0);
+	return q > 0 ? q / n : 0;
 }
 
 static double ms_f(const float *x, int n)
 {
-	return ms_line(x, NULL, n);
+	double s = 0, st = 0, sq = 0, c = (n - 1) / 2.0;
+	for (int i = 0; i < n; i++) {
+		double v = x[i];
+		s += v;
+		st += (i - c) * v;
+		sq += v * v;
+	}
+	return ms_from_sums(s, st, sq, n);
 }
 
 static double ms_d(const double *x, int n)
 {
-	return ms_line(NULL, x, n);
+	double s = 0, st = 0, sq = 0, c = (n - 1) / 2.0;
+	for (int i = 0; i < n; i++) {
+		s += x[i];
+		st += (i - c) * x[i];
+		sq += x[i] * x[i];
+	}
+	return ms_from_sums(s, st, sq, n);
 }
 
 /* The peak-to-peak of the signal common to two independent averages,
