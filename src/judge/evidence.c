@@ -223,6 +223,7 @@ void lsr_evidence_reset(struct lsr_evidence *e)
 	e->base_trials = 0;
 	e->nprefix = 0;
 	e->null_head = e->null_n = 0;
+	e->null_sigma = NAN;
 }
 
 void lsr_evidence_retake(struct lsr_evidence *e)
@@ -407,9 +408,14 @@ static double robust_sigma(const double *v, int n, double *work)
 
 double lsr_evidence_sigma(const struct lsr_evidence *e)
 {
-	if (!e->have)
-		return NAN;
-	return robust_sigma(e->null_a, e->null_n, e->work);
+	return e->have ? e->null_sigma : NAN;
+}
+
+/* After noise windows were added: their σ, which a decision reads
+ * several times (the decision, its ratio's reading, the screen's). */
+static void null_changed(struct lsr_evidence *e)
+{
+	e->null_sigma = robust_sigma(e->null_a, e->null_n, e->work);
 }
 
 /* Mean and effective degrees of freedom of the noise windows' mean
@@ -461,6 +467,7 @@ void lsr_evidence_push(struct lsr_evidence *e, const float *sweep, double t, dou
 		e->collected++;
 	if (e->have) {
 		null_from(e, sweep);
+		null_changed(e);
 		if (e->measured < LSR_EVIDENCE_RING)
 			e->measured++;
 	}
@@ -752,6 +759,7 @@ static void take_template(struct lsr_evidence *e, const struct lsr_params *p, in
 	e->null_head = e->null_n = 0;
 	for (int k = from; k < e->n; k++)
 		null_from(e, trial_at(e, k));
+	null_changed(e);
 	double m1, dof, trial_ms = 0;
 	null_ms_stats(e, &m1, &dof);
 	for (int k = from; k < e->n; k++)

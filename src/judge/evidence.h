@@ -132,6 +132,7 @@ struct lsr_evidence {
 	double null_ms[LSR_EVIDENCE_RING * LSR_EVIDENCE_NOISE_WINDOWS];
 	double null_p[LSR_EVIDENCE_PREFIXES][LSR_EVIDENCE_RING * LSR_EVIDENCE_NOISE_WINDOWS];
 	int null_head, null_n;
+	double null_sigma;  /* robust σ of null_a, kept as it changes */
 
 	/* scratch */
 	double *avg_k, *avg_w, *avg_a, *avg_b, *work; /* g.len each */
