@@ -60,8 +60,7 @@ struct lsr_judge {
 	/* A trial's LSR channels are weighed (their evidence pushed and
 	 * decided) independently of each other: shared with a helper thread
 	 * (src/signal/crew.h; the detector's, borrowed), NULL when there is
-	 * none.  weigh: the
-	 * trial being weighed (judge_trial.c's). */
+	 * none.  weigh: the trial being weighed (judge_trial.c's). */
 	struct lsr_crew *crew;
 	void *weigh;
 
